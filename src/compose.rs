@@ -1,0 +1,186 @@
+//! Composing: a [`Context`] and its template into a [`Letter`].
+//!
+//! The appeal's body is rendered first and handed to the template as `body`;
+//! the template's body is then rendered and parsed as CommonMark.
+
+use handlebars::{Renderable, StringOutput};
+
+use crate::error::{Diagnostic, Error};
+use crate::lang::Labels;
+use crate::letter::{Letter, Letterhead, Signature};
+use crate::markdown;
+use crate::resolve::{AppealBody, Context};
+use crate::templates::{Part, Templates, locate_in_string, render_message};
+
+/// Composes the letter for one resolved context.
+pub fn compose(context: &Context, templates: &Templates) -> Result<Letter, Error> {
+    let mut data = serde_json::to_value(context).expect("contexts serialise to JSON");
+    let body = match &context.body {
+        Some(body) => render_body(body, templates, &data)?,
+        None => String::new(),
+    };
+    data["body"] = body.into();
+    let render = |part| templates.render(&context.template, context.language, part, &data);
+    let labels = context.language.labels();
+    let subject = match &context.subject {
+        Some(subject) => subject.clone(),
+        None => render(Part::Subject)?.ok_or_else(|| {
+            Diagnostic::new(format!("no subject: template \"{}\" has no default subject", context.template))
+                .hint("add subject = \"…\" to the appeal")
+        })?,
+    };
+    let salutation = match render(Part::Salutation)? {
+        Some(salutation) => salutation,
+        None => templates
+            .registry
+            .render_template("{{salutation recipient}}", &data)
+            .map_err(|error| templates.render_error(&error))?,
+    };
+    let recipient = &context.recipient;
+    let delivery = match render(Part::Delivery)? {
+        Some(delivery) => Some(delivery),
+        None => recipient.email.as_ref().map(|email| format!("{} {email}", labels.by_email)),
+    };
+    let date = context.language.format_date(context.date);
+    Ok(Letter {
+        recipient_id: recipient.id.clone(),
+        language: context.language,
+        letterhead: letterhead(context, labels),
+        place_date: match &context.place {
+            Some(place) => format!("{place}, {date}"),
+            None => date,
+        },
+        reference: context.reference.as_ref().map(|r| format!("{} {r}", labels.reference)),
+        recipient: recipient_block(context),
+        delivery: delivery.filter(|line| !line.trim().is_empty()),
+        subject: one_line(&subject),
+        salutation: one_line(&salutation),
+        body: markdown::parse(&render(Part::Body)?.unwrap_or_default()),
+        closing: one_line(&render(Part::Closing)?.unwrap_or_default()),
+        signatory: Signature {
+            name: context.signatory.name.clone(),
+            title: context.signatory.title.clone(),
+            image: context.signatory.image.as_deref().cloned(),
+        },
+        cc: context.cc.clone(),
+        enclosures: context.enclosures.clone(),
+        labels,
+    })
+}
+
+fn render_body(body: &AppealBody, templates: &Templates, data: &serde_json::Value) -> Result<String, Error> {
+    let context = handlebars::Context::wraps(data).expect("JSON values wrap");
+    let mut render_context = handlebars::RenderContext::new(None);
+    let mut out = StringOutput::new();
+    body.template.render(&templates.registry, &context, &mut render_context, &mut out).map_err(|error| {
+        let mut diagnostic = Diagnostic::new(format!("in body: {}", render_message(&error)));
+        if let (Some(line), Some(column)) = (error.line_no, error.column_no) {
+            diagnostic = diagnostic.at(locate_in_string(&body.source, &body.span, line, column));
+        }
+        Error::from(diagnostic)
+    })?;
+    Ok(out.into_string().expect("handlebars writes UTF-8"))
+}
+
+fn letterhead(context: &Context, labels: &Labels) -> Letterhead {
+    let sender = &context.sender;
+    let contacts = [
+        sender.phone.as_ref().map(|phone| format!("{} {phone}", labels.phone)),
+        sender.fax.as_ref().map(|fax| format!("{} {fax}", labels.fax)),
+        sender.email.clone(),
+        sender.website.as_ref().map(|site| site.trim_start_matches("https://").trim_start_matches("http://").to_owned()),
+    ];
+    Letterhead {
+        organisation: sender.organisation.clone(),
+        address: sender.address.clone(),
+        contacts: contacts.into_iter().flatten().collect(),
+        officers: sender.officers.iter().map(|o| format!("{}: {}", o.role, o.name)).collect(),
+    }
+}
+
+fn recipient_block(context: &Context) -> Vec<String> {
+    let recipient = &context.recipient;
+    let person = match (&recipient.honorific, &recipient.name) {
+        (Some(honorific), Some(name)) => Some(format!("{honorific} {name}")),
+        (None, Some(name)) => Some(name.clone()),
+        _ => None,
+    };
+    let lines = [person, recipient.title.clone(), recipient.organisation.clone()];
+    lines
+        .into_iter()
+        .flatten()
+        .chain(recipient.address.iter().cloned())
+        .chain(recipient.country.clone())
+        .collect()
+}
+
+/// Folds a rendered frame field onto one line.
+fn one_line(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::appeal::{Appeal, Registry};
+    use crate::error::Source;
+    use crate::letter::Block;
+    use crate::resolve::{ResolveOptions, resolve};
+
+    fn letters(text: &str) -> Result<Vec<Letter>, Error> {
+        let templates = Templates::builtin();
+        let appeal = Appeal::parse(Source::new("a.toml", text)).unwrap();
+        let contexts = resolve(&appeal, &Registry::builtin(), &templates, &ResolveOptions::default())?;
+        contexts.iter().map(|c| compose(c, &templates)).collect()
+    }
+
+    const APPEAL: &str = r#"template = "ilo-intervention"
+date = 2021-03-01
+place = "Geneva"
+subject = "Stop repression"
+recipients = ["ilo-dg"]
+demands = ["free them"]
+body = """
+Dear friends at {{recipient.organisation}}: A & B.
+{{cite "raid"}}
+"""
+[sender]
+organisation = "U"
+phone = "+41 1"
+website = "https://u.org"
+[signatory]
+name = "S"
+[[incident]]
+id = "raid"
+summary = "The office was raided."
+"#;
+
+    #[test]
+    fn composes_frame_and_body() {
+        let letter = letters(APPEAL).unwrap().remove(0);
+        assert_eq!(letter.place_date, "Geneva, 01 March 2021");
+        assert_eq!(letter.salutation, "Dear Mr. Houngbo,");
+        assert_eq!(letter.delivery.as_deref(), Some("By email: ilo@ilo.org"));
+        assert_eq!(letter.letterhead.contacts, ["Tel: +41 1", "u.org"]);
+        assert_eq!(letter.recipient[..2], ["Mr. Gilbert F. Houngbo", "Director-General"]);
+        let Block::Paragraph(runs) = &letter.body[0] else { panic!("{:?}", letter.body) };
+        assert_eq!(
+            runs[0].text,
+            "Dear friends at International Labour Office (ILO): A & B. The office was raided."
+        );
+    }
+
+    #[test]
+    fn places_body_errors_in_the_appeal() {
+        let error = letters(&APPEAL.replace("{{recipient.organisation}}", "{{recipient.organization}}")).unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "a.toml:8:17: error: in body: undefined variable \"recipient.organization\""
+        );
+        let error = letters(&APPEAL.replace("\"raid\"}}", "\"raids\"}}")).unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "a.toml:9:1: error: in body: unknown incident \"raids\" in cite; did you mean \"raid\"?"
+        );
+    }
+}

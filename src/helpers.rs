@@ -1,0 +1,147 @@
+//! Template helpers: dates, salutations, prose lists and incident citations,
+//! each in the language of the letter being composed.
+//!
+//! | helper | example | output |
+//! |---|---|---|
+//! | `date` | `{{date date}}` | `01 March 2021` |
+//! | `salutation` | `{{salutation recipient fallback="Dear colleagues,"}}` | `Dear Mr. Ryder,` |
+//! | `join` | `{{join demands last=", and "}}` | `A, B, and C` |
+//! | `cite` | `{{cite "rep-raid"}}` | the incident's summary and outcome |
+
+use handlebars::{
+    Context, Handlebars, Helper, HelperResult, JsonRender, Output, RenderContext, RenderError,
+    RenderErrorReason,
+};
+use serde_json::Value;
+
+use crate::error::did_you_mean;
+use crate::lang::{Date, Language};
+
+/// A strict Handlebars registry with no HTML escaping and this crate's helpers.
+pub(crate) fn registry() -> Handlebars<'static> {
+    let mut registry = Handlebars::new();
+    registry.set_strict_mode(true);
+    registry.register_escape_fn(handlebars::no_escape);
+    registry.register_helper("date", Box::new(date));
+    registry.register_helper("salutation", Box::new(salutation));
+    registry.register_helper("join", Box::new(join));
+    registry.register_helper("cite", Box::new(cite));
+    registry
+}
+
+/// The language of the letter being rendered: the context's `language`.
+fn language(ctx: &Context) -> Language {
+    ctx.data().get("language").and_then(Value::as_str).and_then(Language::from_code).unwrap_or(Language::En)
+}
+
+fn fail(message: String) -> RenderError {
+    RenderErrorReason::Other(message).into()
+}
+
+fn param<'a>(h: &'a Helper<'_>, index: usize, helper: &str, what: &str) -> Result<&'a Value, RenderError> {
+    h.param(index)
+        .map(|p| p.value())
+        .ok_or_else(|| fail(format!("helper \"{helper}\" needs {what}")))
+}
+
+fn hash_str<'a>(h: &'a Helper<'_>, key: &str) -> Option<&'a str> {
+    h.hash_get(key).and_then(|v| v.value().as_str())
+}
+
+fn date(h: &Helper<'_>, _: &Handlebars<'_>, ctx: &Context, _: &mut RenderContext<'_, '_>, out: &mut dyn Output) -> HelperResult {
+    let value = param(h, 0, "date", "a date, e.g. {{date date}}")?;
+    let text = value.as_str().ok_or_else(|| fail(format!("helper \"date\" needs a date, got {value}")))?;
+    let date: Date = text.parse().map_err(fail)?;
+    out.write(&language(ctx).format_date(date))?;
+    Ok(())
+}
+
+fn salutation(h: &Helper<'_>, _: &Handlebars<'_>, ctx: &Context, _: &mut RenderContext<'_, '_>, out: &mut dyn Output) -> HelperResult {
+    let recipient = param(h, 0, "salutation", "a recipient, e.g. {{salutation recipient}}")?;
+    let field = |key: &str| recipient.get(key).and_then(Value::as_str);
+    let text = match field("salutation") {
+        Some(fixed) => fixed.to_owned(),
+        None => language(ctx).salutation(field("honorific"), field("name"), field("title"), hash_str(h, "fallback")),
+    };
+    out.write(&text)?;
+    Ok(())
+}
+
+fn join(h: &Helper<'_>, _: &Handlebars<'_>, ctx: &Context, _: &mut RenderContext<'_, '_>, out: &mut dyn Output) -> HelperResult {
+    let list = param(h, 0, "join", "a list, e.g. {{join demands}}")?;
+    let items: Vec<String> = match list {
+        Value::Array(items) => items.iter().map(|item| item.render()).collect(),
+        other => return Err(fail(format!("helper \"join\" needs a list, got {other}"))),
+    };
+    out.write(&language(ctx).join(&items, hash_str(h, "last")))?;
+    Ok(())
+}
+
+fn cite(h: &Helper<'_>, _: &Handlebars<'_>, ctx: &Context, _: &mut RenderContext<'_, '_>, out: &mut dyn Output) -> HelperResult {
+    let id = param(h, 0, "cite", "an incident id, e.g. {{cite \"rep-raid\"}}")?;
+    let id = id.as_str().ok_or_else(|| fail(format!("helper \"cite\" needs an incident id, got {id}")))?;
+    let incidents = ctx.data().get("incidents").and_then(Value::as_array).map(Vec::as_slice).unwrap_or_default();
+    let ids = || incidents.iter().filter_map(|incident| incident.get("id").and_then(Value::as_str));
+    let Some(incident) = incidents.iter().find(|incident| incident.get("id").and_then(Value::as_str) == Some(id)) else {
+        let mut message = format!("unknown incident \"{id}\" in cite");
+        match did_you_mean(id, ids()) {
+            Some(best) => message.push_str(&format!("; did you mean \"{best}\"?")),
+            None => message.push_str(&format!("; incidents: {}", ids().collect::<Vec<_>>().join(", "))),
+        }
+        return Err(fail(message));
+    };
+    let text = |key: &str| incident.get(key).and_then(Value::as_str).filter(|s| !s.is_empty());
+    out.write(text("summary").unwrap_or_default())?;
+    if let Some(outcome) = text("outcome") {
+        out.write(" ")?;
+        out.write(outcome)?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn render(template: &str, data: Value) -> Result<String, String> {
+        registry().render_template(template, &data).map_err(|e| crate::templates::render_message(&e))
+    }
+
+    #[test]
+    fn formats_dates_in_the_letter_language() {
+        assert_eq!(render("{{date d}}", json!({"language": "be", "d": "2021-03-01"})).unwrap(), "1 сакавіка 2021 г.");
+        assert_eq!(
+            render("{{date d}}", json!({"language": "en", "d": "yesterday"})).unwrap_err(),
+            "invalid date \"yesterday\", expected YYYY-MM-DD"
+        );
+    }
+
+    #[test]
+    fn salutes_with_override_or_fallback() {
+        let data = json!({"language": "en", "r": {"title": null, "name": null}, "s": {"salutation": "Your Excellency,"}});
+        assert_eq!(render("{{salutation r fallback=\"Dear colleagues,\"}}", data.clone()).unwrap(), "Dear colleagues,");
+        assert_eq!(render("{{salutation s}}", data).unwrap(), "Your Excellency,");
+    }
+
+    #[test]
+    fn joins_in_prose_without_escaping() {
+        let data = json!({"language": "ru", "xs": ["A & B", "C", "D"]});
+        assert_eq!(render("{{join xs}}", data).unwrap(), "A & B, C и D");
+    }
+
+    #[test]
+    fn cites_incidents_by_id() {
+        let data = json!({"incidents": [{"id": "rep-raid", "summary": "Raided.", "outcome": "Detained."}]});
+        assert_eq!(render("{{cite \"rep-raid\"}}", data.clone()).unwrap(), "Raided. Detained.");
+        assert_eq!(
+            render("{{cite \"rep-rade\"}}", data).unwrap_err(),
+            "unknown incident \"rep-rade\" in cite; did you mean \"rep-raid\"?"
+        );
+    }
+
+    #[test]
+    fn strict_mode_rejects_undefined_variables() {
+        assert_eq!(render("{{recipient.nme}}", json!({"recipient": {}})).unwrap_err(), "undefined variable \"recipient.nme\"");
+    }
+}

@@ -1,0 +1,317 @@
+//! Languages a letter can be written in, and the words of the letter frame
+//! that depend on them: dates, list joining, salutations, labels.
+
+use std::fmt;
+
+use serde::Serialize;
+
+/// A language a letter can be written in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Language {
+    /// English.
+    En,
+    /// Russian.
+    Ru,
+    /// Belarusian.
+    Be,
+}
+
+impl Language {
+    /// Every supported language.
+    pub const ALL: [Language; 3] = [Language::En, Language::Ru, Language::Be];
+
+    /// The ISO 639-1 code: `en`, `ru`, `be`.
+    pub fn code(self) -> &'static str {
+        match self {
+            Language::En => "en",
+            Language::Ru => "ru",
+            Language::Be => "be",
+        }
+    }
+
+    /// The language with ISO 639-1 code `code`.
+    pub fn from_code(code: &str) -> Option<Language> {
+        Language::ALL.into_iter().find(|language| language.code() == code)
+    }
+
+    /// The codes of every supported language, for hints.
+    pub fn codes() -> impl Iterator<Item = &'static str> {
+        Language::ALL.into_iter().map(Language::code)
+    }
+
+    /// Formats a date as letters in this language write it:
+    /// "01 March 2021", "1 марта 2021 г.", "1 сакавіка 2021 г.".
+    pub fn format_date(self, date: Date) -> String {
+        let month = usize::from(date.month - 1);
+        match self {
+            Language::En => format!("{:02} {} {}", date.day, EN_MONTHS[month], date.year),
+            Language::Ru => format!("{} {} {} г.", date.day, RU_MONTHS[month], date.year),
+            Language::Be => format!("{} {} {} г.", date.day, BE_MONTHS[month], date.year),
+        }
+    }
+
+    /// Joins items in prose: "A, B and C", "A, B и C", "A, B і C".
+    ///
+    /// `last` replaces the word before the final item (with its spaces),
+    /// for a serial comma: `Some(", and ")`.
+    pub fn join(self, items: &[String], last: Option<&str>) -> String {
+        let conjunction = match self {
+            Language::En => " and ",
+            Language::Ru => " и ",
+            Language::Be => " і ",
+        };
+        match items {
+            [] => String::new(),
+            [only] => only.clone(),
+            [init @ .., final_item] => {
+                format!("{}{}{}", init.join(", "), last.unwrap_or(conjunction), final_item)
+            }
+        }
+    }
+
+    /// The salutation for an addressee: "Dear Mr. Ryder,", "Уважаемый господин Райдер!".
+    ///
+    /// Without a name it falls back to the title ("Dear Director-General,"),
+    /// then to `fallback`, then to this language's neutral form.
+    pub fn salutation(
+        self,
+        honorific: Option<&str>,
+        name: Option<&str>,
+        title: Option<&str>,
+        fallback: Option<&str>,
+    ) -> String {
+        let surname = name.and_then(|name| name.split_whitespace().last());
+        let feminine = honorific.is_some_and(is_feminine);
+        match (self, surname, title) {
+            (Language::En, Some(surname), _) => match honorific {
+                Some(honorific) => format!("Dear {honorific} {surname},"),
+                None => format!("Dear {},", name.unwrap_or(surname)),
+            },
+            (Language::En, None, Some(title)) => format!("Dear {title},"),
+            (Language::Ru, Some(surname), _) if feminine => format!("Уважаемая госпожа {surname}!"),
+            (Language::Ru, Some(surname), _) => format!("Уважаемый господин {surname}!"),
+            (Language::Ru, None, Some(title)) => format!("Уважаемый {title}!"),
+            (Language::Be, Some(surname), _) if feminine => {
+                format!("Паважаная спадарыня {surname}!")
+            }
+            (Language::Be, Some(surname), _) => format!("Паважаны спадар {surname}!"),
+            (Language::Be, None, Some(title)) => format!("Паважаны {title}!"),
+            (_, None, None) => fallback.map_or_else(|| self.labels().neutral_salutation.into(), str::to_owned),
+        }
+    }
+
+    /// The fixed words of the letter frame in this language.
+    pub fn labels(self) -> &'static Labels {
+        match self {
+            Language::En => &EN_LABELS,
+            Language::Ru => &RU_LABELS,
+            Language::Be => &BE_LABELS,
+        }
+    }
+}
+
+impl fmt::Display for Language {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.code())
+    }
+}
+
+/// The fixed words of a letter frame in one language.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Labels {
+    /// Before the carbon-copy list.
+    pub cc: &'static str,
+    /// Before the list of enclosures.
+    pub enclosures: &'static str,
+    /// Before the recipient's e-mail address on the delivery line.
+    pub by_email: &'static str,
+    /// Before the sender's telephone number.
+    pub phone: &'static str,
+    /// Before the sender's fax number.
+    pub fax: &'static str,
+    /// Before a reference number.
+    pub reference: &'static str,
+    /// The page count of the running head; `{page}` and `{pages}` are replaced.
+    pub page: &'static str,
+    /// Salutation when nothing is known of the addressee.
+    pub neutral_salutation: &'static str,
+}
+
+impl Labels {
+    /// "Page 2 of 3" in this language.
+    pub fn page_of(&self, page: usize, pages: usize) -> String {
+        self.page.replace("{page}", &page.to_string()).replace("{pages}", &pages.to_string())
+    }
+}
+
+static EN_LABELS: Labels = Labels {
+    cc: "cc:",
+    enclosures: "Enclosures:",
+    by_email: "By email:",
+    phone: "Tel:",
+    fax: "Fax:",
+    reference: "Ref.:",
+    page: "Page {page} of {pages}",
+    neutral_salutation: "Dear Sir or Madam,",
+};
+
+static RU_LABELS: Labels = Labels {
+    cc: "Копия:",
+    enclosures: "Приложения:",
+    by_email: "По электронной почте:",
+    phone: "Тел.:",
+    fax: "Факс:",
+    reference: "Исх.:",
+    page: "Страница {page} из {pages}",
+    neutral_salutation: "Уважаемые господа!",
+};
+
+static BE_LABELS: Labels = Labels {
+    cc: "Копія:",
+    enclosures: "Дадаткі:",
+    by_email: "Па электроннай пошце:",
+    phone: "Тэл.:",
+    fax: "Факс:",
+    reference: "Зыходны №:",
+    page: "Старонка {page} з {pages}",
+    neutral_salutation: "Паважаныя спадары!",
+};
+
+const EN_MONTHS: [&str; 12] = [
+    "January", "February", "March", "April", "May", "June", "July", "August", "September",
+    "October", "November", "December",
+];
+const RU_MONTHS: [&str; 12] = [
+    "января", "февраля", "марта", "апреля", "мая", "июня", "июля", "августа", "сентября",
+    "октября", "ноября", "декабря",
+];
+const BE_MONTHS: [&str; 12] = [
+    "студзеня", "лютага", "сакавіка", "красавіка", "мая", "чэрвеня", "ліпеня", "жніўня",
+    "верасня", "кастрычніка", "лістапада", "снежня",
+];
+
+fn is_feminine(honorific: &str) -> bool {
+    let honorific = honorific.trim_end_matches('.').to_lowercase();
+    ["ms", "mrs", "miss", "madam", "госпожа", "г-жа", "спадарыня"].contains(&honorific.as_str())
+}
+
+/// A calendar date, as letters carry it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Date {
+    /// Year, e.g. 2021.
+    pub year: i16,
+    /// Month, 1 to 12.
+    pub month: u8,
+    /// Day of the month, 1 to 31.
+    pub day: u8,
+}
+
+impl Date {
+    /// The date, if it exists in the Gregorian calendar.
+    pub fn new(year: i16, month: u8, day: u8) -> Option<Date> {
+        let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
+        let days = match month {
+            1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+            4 | 6 | 9 | 11 => 30,
+            2 if leap => 29,
+            2 => 28,
+            _ => return None,
+        };
+        (1..=days).contains(&day).then_some(Date { year, month, day })
+    }
+}
+
+impl fmt::Display for Date {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:04}-{:02}-{:02}", self.year, self.month, self.day)
+    }
+}
+
+impl std::str::FromStr for Date {
+    type Err = String;
+
+    /// Parses `YYYY-MM-DD`.
+    fn from_str(s: &str) -> Result<Date, String> {
+        let invalid = || format!("invalid date \"{s}\", expected YYYY-MM-DD");
+        let mut parts = s.splitn(3, '-');
+        let mut next = || parts.next().ok_or_else(invalid);
+        let (year, month, day) = (next()?, next()?, next()?);
+        if year.len() != 4 || month.len() != 2 || day.len() != 2 {
+            return Err(invalid());
+        }
+        Date::new(
+            year.parse().map_err(|_| invalid())?,
+            month.parse().map_err(|_| invalid())?,
+            day.parse().map_err(|_| invalid())?,
+        )
+        .ok_or_else(invalid)
+    }
+}
+
+impl Serialize for Date {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn strings(items: &[&str]) -> Vec<String> {
+        items.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn formats_dates_per_language() {
+        let date = Date::new(2021, 3, 1).unwrap();
+        assert_eq!(Language::En.format_date(date), "01 March 2021");
+        assert_eq!(Language::Ru.format_date(date), "1 марта 2021 г.");
+        assert_eq!(Language::Be.format_date(date), "1 сакавіка 2021 г.");
+    }
+
+    #[test]
+    fn joins_lists_in_prose() {
+        let items = strings(&["A", "B", "C"]);
+        assert_eq!(Language::En.join(&items, None), "A, B and C");
+        assert_eq!(Language::Ru.join(&items, None), "A, B и C");
+        assert_eq!(Language::Be.join(&items, None), "A, B і C");
+        assert_eq!(Language::En.join(&items[..2], Some(", and ")), "A, and B");
+        assert_eq!(Language::En.join(&items[..1], None), "A");
+        assert_eq!(Language::En.join(&[], None), "");
+    }
+
+    #[test]
+    fn salutes_by_name_title_or_fallback() {
+        let en = Language::En;
+        assert_eq!(en.salutation(Some("Mr."), Some("Guy Ryder"), None, None), "Dear Mr. Ryder,");
+        assert_eq!(en.salutation(None, None, Some("Director-General"), None), "Dear Director-General,");
+        assert_eq!(en.salutation(None, None, None, None), "Dear Sir or Madam,");
+        assert_eq!(en.salutation(None, None, None, Some("Dear colleagues,")), "Dear colleagues,");
+        assert_eq!(
+            Language::Ru.salutation(Some("Ms."), Some("Анна Иванова"), None, None),
+            "Уважаемая госпожа Иванова!"
+        );
+        assert_eq!(
+            Language::Be.salutation(Some("Mr."), Some("Ян Лысы"), None, None),
+            "Паважаны спадар Лысы!"
+        );
+    }
+
+    #[test]
+    fn parses_and_validates_dates() {
+        assert_eq!("2024-02-29".parse::<Date>().unwrap().to_string(), "2024-02-29");
+        assert_eq!(
+            "2023-02-29".parse::<Date>().unwrap_err(),
+            "invalid date \"2023-02-29\", expected YYYY-MM-DD"
+        );
+        assert!("2023-1-01".parse::<Date>().is_err());
+    }
+
+    #[test]
+    fn labels_count_pages() {
+        assert_eq!(Language::En.labels().page_of(2, 3), "Page 2 of 3");
+        assert_eq!(Language::Be.labels().page_of(1, 2), "Старонка 1 з 2");
+    }
+}

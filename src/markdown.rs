@@ -1,0 +1,177 @@
+//! CommonMark body text into [`Block`]s, with pulldown-cmark.
+
+use pulldown_cmark::{Event, Parser, Tag, TagEnd};
+
+use crate::letter::{Block, Run};
+
+/// Parses CommonMark into body blocks.
+///
+/// Paragraphs, headings, bold, italic, links, bulleted and numbered lists
+/// and block quotes are kept; images become their alt text, code its text,
+/// raw HTML its source, so that no word of the input is lost.
+pub fn parse(markdown: &str) -> Vec<Block> {
+    let mut builder = Builder::default();
+    for event in Parser::new(markdown) {
+        builder.event(event);
+    }
+    builder.finish()
+}
+
+#[derive(Default)]
+struct Builder {
+    /// Open containers, innermost last; the outermost is the document.
+    stack: Vec<Container>,
+    done: Vec<Block>,
+    runs: Vec<Run>,
+    bold: usize,
+    italic: usize,
+    link: Vec<String>,
+}
+
+enum Container {
+    Quote(Vec<Block>),
+    List(Option<u64>, Vec<Vec<Block>>),
+    Item(Vec<Block>),
+}
+
+impl Builder {
+    fn event(&mut self, event: Event<'_>) {
+        match event {
+            Event::Start(Tag::BlockQuote(_)) => {
+                self.flush();
+                self.stack.push(Container::Quote(Vec::new()));
+            }
+            Event::Start(Tag::List(start)) => {
+                self.flush();
+                self.stack.push(Container::List(start, Vec::new()));
+            }
+            Event::Start(Tag::Item) => self.stack.push(Container::Item(Vec::new())),
+            Event::Start(Tag::Strong) => self.bold += 1,
+            Event::Start(Tag::Emphasis) => self.italic += 1,
+            Event::Start(Tag::Link { dest_url, .. }) => self.link.push(dest_url.to_string()),
+            Event::End(TagEnd::Strong) => self.bold -= 1,
+            Event::End(TagEnd::Emphasis) => self.italic -= 1,
+            Event::End(TagEnd::Link) => {
+                self.link.pop();
+            }
+            Event::End(TagEnd::Paragraph) => self.flush(),
+            Event::End(TagEnd::Heading(_)) => {
+                let runs = std::mem::take(&mut self.runs);
+                self.push(Block::Heading(runs));
+            }
+            Event::End(TagEnd::Item) => {
+                self.flush();
+                if let Some(Container::Item(blocks)) = self.stack.pop()
+                    && let Some(Container::List(_, items)) = self.stack.last_mut()
+                {
+                    items.push(blocks);
+                }
+            }
+            Event::End(TagEnd::List(_)) => {
+                if let Some(Container::List(start, items)) = self.stack.pop() {
+                    self.push(Block::List { start, items });
+                }
+            }
+            Event::End(TagEnd::BlockQuote(_)) => {
+                self.flush();
+                if let Some(Container::Quote(blocks)) = self.stack.pop() {
+                    self.push(Block::Quote(blocks));
+                }
+            }
+            Event::Text(text) | Event::Code(text) | Event::Html(text) | Event::InlineHtml(text) => {
+                self.text(&text)
+            }
+            Event::SoftBreak => self.text(" "),
+            Event::HardBreak => self.runs.push(Run { text: "\n".into(), ..Run::default() }),
+            _ => {}
+        }
+    }
+
+    fn text(&mut self, text: &str) {
+        let link = self.link.last().cloned();
+        let (bold, italic) = (self.bold > 0, self.italic > 0);
+        match self.runs.last_mut() {
+            Some(last) if last.bold == bold && last.italic == italic && last.link == link && !last.is_break() => {
+                last.text.push_str(text)
+            }
+            _ => self.runs.push(Run { text: text.to_owned(), bold, italic, link }),
+        }
+    }
+
+    /// Ends the paragraph being built, if any.
+    fn flush(&mut self) {
+        if !self.runs.is_empty() {
+            let runs = std::mem::take(&mut self.runs);
+            self.push(Block::Paragraph(runs));
+        }
+    }
+
+    fn push(&mut self, block: Block) {
+        match self.stack.last_mut() {
+            Some(Container::Quote(blocks) | Container::Item(blocks)) => blocks.push(block),
+            Some(Container::List(..)) => unreachable!("pulldown-cmark puts blocks in items"),
+            None => self.done.push(block),
+        }
+    }
+
+    fn finish(mut self) -> Vec<Block> {
+        self.flush();
+        self.done
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run(text: &str) -> Run {
+        Run { text: text.into(), ..Run::default() }
+    }
+
+    #[test]
+    fn keeps_styles_and_links() {
+        let blocks = parse("Dear **all**, see [IndustriALL](http://x.org) & *more*.\nNext line");
+        assert_eq!(
+            blocks,
+            vec![Block::Paragraph(vec![
+                run("Dear "),
+                Run { text: "all".into(), bold: true, ..Run::default() },
+                run(", see "),
+                Run { text: "IndustriALL".into(), link: Some("http://x.org".into()), ..Run::default() },
+                run(" & "),
+                Run { text: "more".into(), italic: true, ..Run::default() },
+                run(". Next line"),
+            ])]
+        );
+    }
+
+    #[test]
+    fn builds_lists_and_quotes() {
+        let blocks = parse("1. free prisoners\n2. stop repression\n\n> quoted\n\n- a\n\n  b\n");
+        assert_eq!(
+            blocks,
+            vec![
+                Block::List {
+                    start: Some(1),
+                    items: vec![
+                        vec![Block::Paragraph(vec![run("free prisoners")])],
+                        vec![Block::Paragraph(vec![run("stop repression")])],
+                    ],
+                },
+                Block::Quote(vec![Block::Paragraph(vec![run("quoted")])]),
+                Block::List {
+                    start: None,
+                    items: vec![vec![
+                        Block::Paragraph(vec![run("a")]),
+                        Block::Paragraph(vec![run("b")]),
+                    ]],
+                },
+            ]
+        );
+    }
+
+    #[test]
+    fn keeps_text_of_html_and_code() {
+        assert_eq!(parse("a <b>c</b> `d`"), vec![Block::Paragraph(vec![run("a <b>c</b> d")])]);
+    }
+}

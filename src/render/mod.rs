@@ -1,0 +1,20 @@
+//! Rendering: a [`Letter`] into the bytes of one output format.
+//!
+//! Backends return bytes and never write files; the caller decides where
+//! they go.
+
+mod text;
+
+pub use text::{TextOptions, text};
+
+use crate::error::Error;
+use crate::letter::Letter;
+
+/// An output format: turns a letter into the bytes of a file.
+pub trait Backend {
+    /// The file name extension of the output, without the dot.
+    fn extension(&self) -> &'static str;
+
+    /// Renders one letter.
+    fn render(&self, letter: &Letter) -> Result<Vec<u8>, Error>;
+}

@@ -1,0 +1,174 @@
+//! Plain-text backend: the whole letter, wrapped at a fixed width.
+
+use textwrap::{Options, WordSeparator, WordSplitter};
+
+use super::Backend;
+use crate::error::Error;
+use crate::letter::{Block, Letter, Run};
+
+/// Options of the plain-text backend.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TextOptions {
+    /// Column at which lines are wrapped; words longer than this are not broken.
+    pub width: usize,
+}
+
+impl Default for TextOptions {
+    fn default() -> Self {
+        TextOptions { width: 72 }
+    }
+}
+
+impl Backend for TextOptions {
+    fn extension(&self) -> &'static str {
+        "txt"
+    }
+
+    fn render(&self, letter: &Letter) -> Result<Vec<u8>, Error> {
+        Ok(text(letter, self).into_bytes())
+    }
+}
+
+/// Renders a letter as plain text: frame, body, links as `text <url>`.
+pub fn text(letter: &Letter, options: &TextOptions) -> String {
+    let mut out = Writer { out: String::new(), width: options.width.max(20) };
+    let head = &letter.letterhead;
+    out.lines(std::iter::once(&head.organisation).chain(&head.address));
+    out.lines(&head.contacts);
+    out.lines(&head.officers);
+    out.lines(std::iter::once(&letter.place_date).chain(&letter.reference));
+    out.lines(&letter.recipient);
+    out.lines(&letter.delivery);
+    out.wrapped(&letter.subject, "", "");
+    out.lines([&letter.salutation]);
+    for block in &letter.body {
+        out.block(block, "", "");
+    }
+    out.lines([&letter.closing]);
+    out.lines(std::iter::once(&letter.signatory.name).chain(&letter.signatory.title));
+    out.list(letter.labels.cc, &letter.cc);
+    out.list(letter.labels.enclosures, &letter.enclosures);
+    while out.out.ends_with("\n\n") {
+        out.out.pop();
+    }
+    out.out
+}
+
+struct Writer {
+    out: String,
+    width: usize,
+}
+
+impl Writer {
+    /// Writes lines as they are, then a blank line; nothing if there are none.
+    fn lines<'a>(&mut self, lines: impl IntoIterator<Item = &'a String>) {
+        let before = self.out.len();
+        for line in lines {
+            self.out.push_str(line);
+            self.out.push('\n');
+        }
+        if self.out.len() > before {
+            self.out.push('\n');
+        }
+    }
+
+    /// Writes text wrapped to the width, the first line after `first`, the rest after `rest`.
+    fn wrapped(&mut self, text: &str, first: &str, rest: &str) {
+        for (i, line) in text.split('\n').enumerate() {
+            let indent = if i == 0 { first } else { rest };
+            let options = Options::new(self.width)
+                .initial_indent(indent)
+                .subsequent_indent(rest)
+                .break_words(false)
+                .word_separator(WordSeparator::AsciiSpace)
+                .word_splitter(WordSplitter::NoHyphenation);
+            self.out.push_str(&textwrap::fill(line, options));
+            self.out.push('\n');
+        }
+        self.out.push('\n');
+    }
+
+    fn block(&mut self, block: &Block, first: &str, rest: &str) {
+        match block {
+            Block::Paragraph(runs) | Block::Heading(runs) => self.wrapped(&plain(runs), first, rest),
+            Block::Quote(blocks) => {
+                for (i, block) in blocks.iter().enumerate() {
+                    let first = if i == 0 { format!("{first}> ") } else { format!("{rest}> ") };
+                    self.block(block, &first, &format!("{rest}> "));
+                }
+            }
+            Block::List { start, items } => {
+                for (i, item) in items.iter().enumerate() {
+                    let marker = match start {
+                        Some(start) => format!("{}. ", start + i as u64),
+                        None => "- ".to_owned(),
+                    };
+                    let hanging = format!("{rest}{}", " ".repeat(marker.chars().count()));
+                    for (j, block) in item.iter().enumerate() {
+                        let first = if j == 0 { format!("{rest}{marker}") } else { hanging.clone() };
+                        self.block(block, &first, &hanging);
+                    }
+                }
+            }
+        }
+    }
+
+    /// Writes "label item" for one item, or the label then a bulleted list.
+    fn list(&mut self, label: &str, items: &[String]) {
+        match items {
+            [] => {}
+            [only] => self.wrapped(&format!("{label} {only}"), "", "    "),
+            _ => {
+                self.out.push_str(label);
+                self.out.push('\n');
+                let body: Vec<String> = items.iter().map(|item| format!("- {item}")).collect();
+                self.lines(&body);
+            }
+        }
+    }
+}
+
+/// The text of runs, links written as `text <url>` unless the text is the url.
+fn plain(runs: &[Run]) -> String {
+    let mut out = String::new();
+    for run in runs {
+        out.push_str(&run.text);
+        if let Some(link) = &run.link
+            && link.trim_start_matches("mailto:") != run.text
+        {
+            out.push_str(&format!(" <{link}>"));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::markdown;
+
+    fn body_text(markdown: &str, width: usize) -> String {
+        let mut out = Writer { out: String::new(), width };
+        for block in markdown::parse(markdown) {
+            out.block(&block, "", "");
+        }
+        out.out
+    }
+
+    #[test]
+    fn wraps_paragraphs_without_breaking_words() {
+        assert_eq!(
+            body_text("one two three four five six seven eight nine ten eleven twelve", 20),
+            "one two three four\nfive six seven eight\nnine ten eleven\ntwelve\n\n"
+        );
+        assert_eq!(body_text("a-very-long-word-that-does-not-fit here", 20), "a-very-long-word-that-does-not-fit\nhere\n\n");
+    }
+
+    #[test]
+    fn renders_lists_quotes_and_links() {
+        assert_eq!(
+            body_text("See [our site](http://u.org) and <http://x.org>.\n\n1. free all political prisoners now\n2. stop\n\n> quoted words here\n", 24),
+            "See our site\n<http://u.org> and\nhttp://x.org.\n\n1. free all political\n   prisoners now\n\n2. stop\n\n> quoted words here\n\n"
+        );
+    }
+}

@@ -1,0 +1,282 @@
+//! Letter templates: one TOML file per template and language, whose values
+//! are Handlebars templates, compiled once into a strict registry.
+//!
+//! A template file `NAME/LANG.toml` holds `description`, `subject`,
+//! `salutation`, `delivery`, `body` (CommonMark) and `closing`; only `body`
+//! and `closing` are required.
+
+use std::collections::BTreeMap;
+use std::ops::Range;
+
+use handlebars::Handlebars;
+use serde::Deserialize;
+use toml::Spanned;
+
+use crate::error::{Diagnostic, Error, Location, Source};
+use crate::helpers;
+use crate::lang::Language;
+
+macro_rules! builtin {
+    ($name:literal, $lang:literal) => {
+        ($name, $lang, include_str!(concat!("../letter_templates/", $name, "/", $lang, ".toml")))
+    };
+}
+
+/// The templates built into the crate, as (name, language, text).
+const BUILTIN: &[(&str, &str, &str)] = &[
+    builtin!("ilo-intervention", "en"),
+    builtin!("ilo-intervention", "ru"),
+    builtin!("ilo-intervention", "be"),
+    builtin!("solidarity-appeal", "en"),
+    builtin!("solidarity-appeal", "ru"),
+    builtin!("solidarity-appeal", "be"),
+    builtin!("embassy-petition", "en"),
+    builtin!("embassy-petition", "ru"),
+    builtin!("embassy-petition", "be"),
+];
+
+
+/// The parts of a letter a template file defines.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) enum Part {
+    Subject,
+    Salutation,
+    Delivery,
+    Body,
+    Closing,
+}
+
+impl Part {
+    const ALL: [Part; 5] = [Part::Subject, Part::Salutation, Part::Delivery, Part::Body, Part::Closing];
+
+    fn key(self) -> &'static str {
+        match self {
+            Part::Subject => "subject",
+            Part::Salutation => "salutation",
+            Part::Delivery => "delivery",
+            Part::Body => "body",
+            Part::Closing => "closing",
+        }
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TemplateFile {
+    description: Option<String>,
+    subject: Option<Spanned<String>>,
+    salutation: Option<Spanned<String>>,
+    delivery: Option<Spanned<String>>,
+    body: Spanned<String>,
+    closing: Spanned<String>,
+}
+
+impl TemplateFile {
+    fn part(&self, part: Part) -> Option<&Spanned<String>> {
+        match part {
+            Part::Subject => self.subject.as_ref(),
+            Part::Salutation => self.salutation.as_ref(),
+            Part::Delivery => self.delivery.as_ref(),
+            Part::Body => Some(&self.body),
+            Part::Closing => Some(&self.closing),
+        }
+    }
+}
+
+/// What is known of one template.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TemplateInfo {
+    /// Its name, as an appeal's `template` gives it.
+    pub name: String,
+    /// What it is for.
+    pub description: String,
+    /// The languages it is written in.
+    pub languages: Vec<Language>,
+}
+
+/// A set of compiled letter templates with the helpers they use.
+#[derive(Debug, Clone)]
+pub struct Templates {
+    pub(crate) registry: Handlebars<'static>,
+    info: BTreeMap<String, TemplateInfo>,
+    /// Where each part's text starts in its file, to place render errors.
+    origins: BTreeMap<String, (Source, Range<usize>)>,
+}
+
+impl Templates {
+    /// No templates, only the helpers.
+    pub fn empty() -> Templates {
+        Templates { registry: helpers::registry(), info: BTreeMap::new(), origins: BTreeMap::new() }
+    }
+
+    /// The templates built into the crate (`letter_templates/`).
+    pub fn builtin() -> Templates {
+        let mut templates = Templates::empty();
+        for (name, language, text) in BUILTIN {
+            let source = Source::new(format!("letter_templates/{name}/{language}.toml"), *text);
+            templates.add(name, Language::from_code(language).expect("known code"), source)
+                .expect("built-in templates compile (tested)");
+        }
+        templates
+    }
+
+    /// Adds (or replaces) the template `name` in `language`, parsed from `source`.
+    pub fn add(&mut self, name: &str, language: Language, source: Source) -> Result<(), Error> {
+        let file: TemplateFile = toml::from_str(source.text()).map_err(|error| {
+            let diagnostic = Diagnostic::new(error.message().trim_end());
+            match error.span() {
+                Some(span) => diagnostic.at(source.locate(&span)),
+                None => diagnostic,
+            }
+        })?;
+        let mut diagnostics = Vec::new();
+        for part in Part::ALL {
+            let key = part_key(name, language, part);
+            match file.part(part) {
+                Some(text) => {
+                    let compiled = self.registry.register_template_string(&key, text.get_ref());
+                    if let Err(error) = compiled {
+                        diagnostics.push(template_error(&source, &text.span(), &error));
+                    }
+                    self.origins.insert(key, (source.clone(), text.span()));
+                }
+                None => {
+                    self.registry.unregister_template(&key);
+                    self.origins.remove(&key);
+                }
+            }
+        }
+        if !diagnostics.is_empty() {
+            return Err(Error::invalid(diagnostics));
+        }
+        let info = self.info.entry(name.to_owned()).or_insert_with(|| TemplateInfo {
+            name: name.to_owned(),
+            description: String::new(),
+            languages: Vec::new(),
+        });
+        if let Some(description) = file.description
+            && (info.description.is_empty() || language == Language::En)
+        {
+            info.description = description;
+        }
+        if !info.languages.contains(&language) {
+            info.languages.push(language);
+            info.languages.sort();
+        }
+        Ok(())
+    }
+
+    /// The template called `name`.
+    pub fn get(&self, name: &str) -> Option<&TemplateInfo> {
+        self.info.get(name)
+    }
+
+    /// Every template, by name.
+    pub fn iter(&self) -> impl Iterator<Item = &TemplateInfo> {
+        self.info.values()
+    }
+
+    /// Renders one part of a template; `None` when the template leaves it out.
+    pub(crate) fn render(
+        &self,
+        name: &str,
+        language: Language,
+        part: Part,
+        data: &serde_json::Value,
+    ) -> Result<Option<String>, Error> {
+        let key = part_key(name, language, part);
+        if !self.registry.has_template(&key) {
+            return Ok(None);
+        }
+        self.registry.render(&key, data).map(Some).map_err(|error| self.render_error(&error))
+    }
+
+    /// A render error placed in the template file it comes from.
+    pub(crate) fn render_error(&self, error: &handlebars::RenderError) -> Error {
+        let origin = error.template_name.as_ref().and_then(|name| self.origins.get(name));
+        let mut diagnostic = Diagnostic::new(render_message(error));
+        if let (Some((source, span)), Some(line), Some(column)) = (origin, error.line_no, error.column_no) {
+            diagnostic = diagnostic.at(locate_in_string(source, span, line, column));
+        }
+        if let handlebars::RenderErrorReason::MissingVariable(Some(path)) = error.reason() {
+            diagnostic = diagnostic.hint(format!(
+                "\"{path}\" is not set for this letter; define it in the appeal (e.g. under [vars]) or guard it with {{{{#if}}}}"
+            ));
+        }
+        diagnostic.into()
+    }
+}
+
+fn part_key(name: &str, language: Language, part: Part) -> String {
+    format!("{name}/{language}/{}", part.key())
+}
+
+/// The message of a render error, without the location handlebars prepends.
+pub(crate) fn render_message(error: &handlebars::RenderError) -> String {
+    use handlebars::RenderErrorReason as Reason;
+    match error.reason() {
+        Reason::MissingVariable(Some(path)) => format!("undefined variable \"{path}\""),
+        Reason::Other(message) => message.clone(),
+        reason => reason.to_string().to_lowercase(),
+    }
+}
+
+/// A template syntax error placed in the file.
+pub(crate) fn template_error(source: &Source, span: &Range<usize>, error: &handlebars::TemplateError) -> Diagnostic {
+    let message = format!("template syntax: {}", error.reason().to_string().to_lowercase());
+    let diagnostic = Diagnostic::new(message);
+    match error.pos() {
+        Some((line, column)) => diagnostic.at(locate_in_string(source, span, line, column)),
+        None => diagnostic.at(source.locate(span)),
+    }
+}
+
+/// The file location of `line`:`column` (1-based) inside the string literal at `span`.
+pub(crate) fn locate_in_string(source: &Source, span: &Range<usize>, line: usize, column: usize) -> Location {
+    let literal = &source.text()[span.clone()];
+    let opening = ["\"\"\"", "'''", "\"", "'"].into_iter().find(|q| literal.starts_with(q)).unwrap_or("");
+    let mut start = span.start + opening.len();
+    if opening.len() == 3 && source.text()[start..].starts_with('\n') {
+        start += 1;
+    }
+    let mut location = source.locate(&(start..start));
+    if line > 1 {
+        location.line += line - 1;
+        location.column = column;
+    } else {
+        location.column += column.saturating_sub(1);
+    }
+    location
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn builtin_templates_have_every_language() {
+        let templates = Templates::builtin();
+        let names: Vec<&str> = templates.iter().map(|t| t.name.as_str()).collect();
+        assert_eq!(names, ["embassy-petition", "ilo-intervention", "solidarity-appeal"]);
+        for info in templates.iter() {
+            assert_eq!(info.languages, Language::ALL, "{}", info.name);
+            assert!(!info.description.is_empty());
+        }
+    }
+
+    #[test]
+    fn places_syntax_errors_in_the_file() {
+        let source = Source::new("t/en.toml", "closing = \"x\"\nbody = \"\"\"\nfine\nbad {{#if x}}\n\"\"\"\n");
+        let error = Templates::empty().add("t", Language::En, source).unwrap_err();
+        let location = error.diagnostics()[0].location.clone().unwrap();
+        assert_eq!((location.file.as_str(), location.line), ("t/en.toml", 5));
+        assert!(error.to_string().contains("error: template syntax:"), "{error}");
+    }
+
+    #[test]
+    fn reports_unknown_template_keys() {
+        let source = Source::new("t/en.toml", "closing = \"x\"\nbody = \"y\"\nsubjet = \"z\"\n");
+        let error = Templates::empty().add("t", Language::En, source).unwrap_err();
+        assert!(error.to_string().starts_with("t/en.toml:3:1: error: unknown field `subjet`"), "{error}");
+    }
+}
