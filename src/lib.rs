@@ -46,6 +46,7 @@ mod lang;
 mod letter;
 mod load;
 mod markdown;
+mod names;
 pub mod render;
 mod resolve;
 mod templates;
@@ -54,6 +55,7 @@ pub use appeal::{Appeal, Incident, Officer, Recipient, Registry, Sender, Signato
 pub use compose::compose;
 pub use error::{Diagnostic, Error, ErrorKind, Location, Source};
 pub use lang::{Date, Labels, Language};
+pub use names::file_names;
 pub use letter::{Block, Letter, Letterhead, Run, Signature};
 pub use resolve::{Addressee, Cited, Context, ResolveOptions, Signer, resolve};
 pub use templates::{TemplateInfo, Templates};

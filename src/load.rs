@@ -16,6 +16,8 @@ use toml::de::{DeTable, DeValue};
 
 use crate::appeal::{Appeal, Incident, Officer, Recipient, Registry, RegistryFile, Sender, Signatory};
 use crate::error::{Diagnostic, Error, Source};
+use crate::lang::Language;
+use crate::templates::Templates;
 
 /// The registry built into the binary.
 const BUILTIN_REGISTRY: &str = include_str!("../recipients.toml");
@@ -98,6 +100,47 @@ impl Registry {
     /// Adds the entries of `other`; where ids are equal, `other`'s entry wins.
     pub fn extend(&mut self, other: Registry) {
         self.entries.extend(other.entries);
+    }
+}
+
+impl Templates {
+    /// The built-in templates plus those in `dir`, which add or override by name.
+    ///
+    /// `dir` holds one folder per template with one file per language:
+    /// `DIR/NAME/LANG.toml`.
+    pub fn from_dir(dir: impl AsRef<Path>) -> Result<Templates, Error> {
+        let dir = dir.as_ref();
+        let mut templates = Templates::builtin();
+        let mut files = Vec::new();
+        for folder in std::fs::read_dir(dir).map_err(|e| Error::io(dir, e))? {
+            let folder = folder.map_err(|e| Error::io(dir, e))?.path();
+            if !folder.is_dir() {
+                continue;
+            }
+            for file in std::fs::read_dir(&folder).map_err(|e| Error::io(&folder, e))? {
+                let file = file.map_err(|e| Error::io(&folder, e))?.path();
+                if file.extension().is_some_and(|ext| ext == "toml") {
+                    files.push(file);
+                }
+            }
+        }
+        files.sort();
+        let mut diagnostics = Vec::new();
+        for file in files {
+            let name = file.parent().and_then(Path::file_name).unwrap_or_default().to_string_lossy().into_owned();
+            let code = file.file_stem().unwrap_or_default().to_string_lossy().into_owned();
+            let Some(language) = Language::from_code(&code) else {
+                diagnostics.push(
+                    Diagnostic::new(format!("template file {} is not named for a language", file.display()))
+                        .hint(format!("name it LANG.toml, LANG one of: {}", Language::codes().collect::<Vec<_>>().join(", "))),
+                );
+                continue;
+            };
+            if let Err(error) = templates.add(&name, language, read_source(&file)?) {
+                diagnostics.extend(error.diagnostics().iter().cloned());
+            }
+        }
+        if diagnostics.is_empty() { Ok(templates) } else { Err(Error::invalid(diagnostics)) }
     }
 }
 

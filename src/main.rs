@@ -1,1 +1,260 @@
-fn main() {}
+//! The `appeal` command: turns arguments into options, calls the library and
+//! writes what it returns. Exit codes: 0 done, 2 bad input or usage, 1 other
+//! failures; a closed pipe is not a failure.
+#![allow(clippy::disallowed_methods)]
+
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use appeal::render::{Backend, TextOptions};
+use appeal::{Appeal, Date, Diagnostic, Error, Letter, Registry, ResolveOptions, Templates};
+use clap::{Parser, Subcommand, ValueEnum};
+
+/// The starter appeal `appeal init` writes.
+const STARTER: &str = include_str!("../examples/starter/appeal.toml");
+
+/// Draft formal trade-union appeal letters from one TOML file.
+#[derive(Parser)]
+#[command(version, about, max_term_width = 100)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+    /// A directory of templates (NAME/LANG.toml) that adds to or overrides the built-in ones.
+    #[arg(long, global = true, value_name = "DIR")]
+    templates: Option<PathBuf>,
+    /// A registry file whose [[recipient]] entries add to or override the built-in ones.
+    #[arg(long, global = true, value_name = "FILE")]
+    recipients: Option<PathBuf>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Render the letters of an appeal.
+    Render {
+        /// The appeal file.
+        appeal: PathBuf,
+        #[command(flatten)]
+        select: Select,
+        /// Output format.
+        #[arg(long, short, value_enum, default_value_t = Format::Txt)]
+        format: Format,
+        /// Where to write: a file, a directory (one file per letter), or - for
+        /// standard output. Default: standard output for text, ID.pdf for PDF.
+        #[arg(long, short, value_name = "PATH")]
+        output: Option<PathBuf>,
+        /// Overwrite existing files.
+        #[arg(long)]
+        force: bool,
+        /// Wrap text at this column.
+        #[arg(long, default_value_t = 72, value_name = "N")]
+        width: usize,
+    },
+    /// Check an appeal: load, resolve and compose every letter, write nothing.
+    Check {
+        /// The appeal file.
+        appeal: PathBuf,
+        #[command(flatten)]
+        select: Select,
+    },
+    /// List the recipient registry.
+    Recipients {
+        /// Only entries with this tag.
+        #[arg(long)]
+        tag: Option<String>,
+    },
+    /// List the letter templates.
+    Templates,
+    /// Write a commented starter appeal file.
+    Init {
+        /// Where to write it.
+        #[arg(default_value = "appeal.toml")]
+        path: PathBuf,
+        /// Overwrite an existing file.
+        #[arg(long)]
+        force: bool,
+    },
+}
+
+/// Which letters, dated when.
+#[derive(clap::Args)]
+struct Select {
+    /// Write only to these recipients (ids or tag:NAME) instead of the appeal's list.
+    #[arg(long, value_name = "ID")]
+    to: Vec<String>,
+    /// Date of letters whose appeal gives none (YYYY-MM-DD); default today.
+    #[arg(long, value_parser = parse_date)]
+    date: Option<Date>,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Format {
+    /// Plain text.
+    Txt,
+}
+
+fn parse_date(text: &str) -> Result<Date, String> {
+    text.parse()
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) if is_broken_pipe(&error) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("{error}");
+            ExitCode::from(if error.is_invalid() { 2 } else { 1 })
+        }
+    }
+}
+
+fn is_broken_pipe(error: &Error) -> bool {
+    match error.kind() {
+        appeal::ErrorKind::Io { source, .. } => source.kind() == io::ErrorKind::BrokenPipe,
+        _ => false,
+    }
+}
+
+fn run(cli: Cli) -> Result<(), Error> {
+    match &cli.command {
+        Command::Render { appeal, select, format, output, force, width } => {
+            let letters = letters(&cli, appeal, select)?;
+            let backend: Box<dyn Backend> = match format {
+                Format::Txt => Box::new(TextOptions { width: *width }),
+            };
+            write_letters(&letters, backend.as_ref(), output.as_deref(), *force)
+        }
+        Command::Check { appeal, select } => {
+            let letters = letters(&cli, appeal, select)?;
+            let ids: Vec<&str> = letters.iter().map(|l| l.recipient_id.as_str()).collect();
+            let noun = if ids.len() == 1 { "letter" } else { "letters" };
+            stdout(format!("{}: ok, {} {noun}: {}\n", appeal.display(), ids.len(), ids.join(", ")))
+        }
+        Command::Recipients { tag } => {
+            let registry = registry(&cli)?;
+            let mut out = String::new();
+            for id in registry.ids().collect::<std::collections::BTreeSet<_>>() {
+                let (recipient, _) = registry.get(id).expect("listed id");
+                if tag.as_ref().is_some_and(|tag| !recipient.tags.contains(tag)) {
+                    continue;
+                }
+                let language = recipient.language.as_ref().map_or("", |l| l.get_ref().as_str());
+                let who = [recipient.title.as_deref(), recipient.organisation.as_deref(), recipient.country.as_deref()];
+                let who: Vec<&str> = who.into_iter().flatten().collect();
+                out.push_str(&format!("{id:<16} {language:<3} {:<28} {}\n", recipient.tags.join(","), who.join(", ")));
+            }
+            stdout(out)
+        }
+        Command::Templates => {
+            let templates = templates(&cli)?;
+            let mut out = String::new();
+            for info in templates.iter() {
+                let languages: Vec<&str> = info.languages.iter().map(|l| l.code()).collect();
+                out.push_str(&format!("{:<18} {:<9} {}\n", info.name, languages.join(","), info.description));
+            }
+            stdout(out)
+        }
+        Command::Init { path, force } => {
+            write_file(path, STARTER.as_bytes(), *force)?;
+            eprintln!("wrote {}; edit it, then run: appeal check {}", path.display(), path.display());
+            Ok(())
+        }
+    }
+}
+
+fn templates(cli: &Cli) -> Result<Templates, Error> {
+    match &cli.templates {
+        Some(dir) => Templates::from_dir(dir),
+        None => Ok(Templates::builtin()),
+    }
+}
+
+fn registry(cli: &Cli) -> Result<Registry, Error> {
+    let mut registry = Registry::builtin();
+    if let Some(path) = &cli.recipients {
+        registry.extend(Registry::open(path)?);
+    }
+    Ok(registry)
+}
+
+fn letters(cli: &Cli, path: &Path, select: &Select) -> Result<Vec<Letter>, Error> {
+    let appeal = Appeal::open(path)?;
+    let today = select.date.unwrap_or_else(|| {
+        let today = jiff::Zoned::now().date();
+        Date::new(today.year(), today.month() as u8, today.day() as u8).expect("jiff gives real dates")
+    });
+    let options = ResolveOptions { today, to: select.to.clone() };
+    appeal::letters(&appeal, &registry(cli)?, &templates(cli)?, &options)
+}
+
+/// Writes every letter where `output` says; checks every target before writing any.
+fn write_letters(letters: &[Letter], backend: &dyn Backend, output: Option<&Path>, force: bool) -> Result<(), Error> {
+    let binary = backend.extension() != "txt";
+    let to_stdout = match output {
+        Some(path) => path == Path::new("-"),
+        None => !binary,
+    };
+    if to_stdout {
+        if binary && letters.len() > 1 {
+            return Err(Diagnostic::new(format!("{} letters cannot go to standard output as one file", letters.len()))
+                .hint("give a directory: -o letters/, or one recipient: --to ID")
+                .into());
+        }
+        let mut out = Vec::new();
+        for (i, letter) in letters.iter().enumerate() {
+            if i > 0 {
+                out.extend_from_slice(b"\n\x0c\n");
+            }
+            out.extend(backend.render(letter)?);
+        }
+        return stdout(out);
+    }
+    let ids = letters.iter().map(|l| l.recipient_id.as_str());
+    let names = appeal::file_names(ids, backend.extension());
+    let targets: Vec<PathBuf> = match output {
+        Some(path) if path.is_dir() || path.to_string_lossy().ends_with('/') => {
+            names.iter().map(|name| path.join(name)).collect()
+        }
+        Some(path) if letters.len() == 1 => vec![path.to_owned()],
+        Some(path) => {
+            return Err(Diagnostic::new(format!("{} letters to write but -o names one file, {}", letters.len(), path.display()))
+                .hint("give a directory (-o letters/) or one recipient (--to ID)")
+                .into());
+        }
+        None => names.into_iter().map(PathBuf::from).collect(),
+    };
+    if !force && let Some(existing) = targets.iter().find(|path| path.exists()) {
+        return Err(Diagnostic::new(format!("{} exists", existing.display())).hint("use --force to overwrite").into());
+    }
+    for (letter, target) in letters.iter().zip(&targets) {
+        write_file(target, &backend.render(letter)?, force)?;
+        eprintln!("wrote {}", target.display());
+    }
+    Ok(())
+}
+
+/// Writes a whole file atomically: a temporary file beside it, then a rename.
+fn write_file(path: &Path, bytes: &[u8], force: bool) -> Result<(), Error> {
+    let io_error = |e: io::Error| Error::io(path, e);
+    let dir = match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir,
+        _ => Path::new("."),
+    };
+    std::fs::create_dir_all(dir).map_err(io_error)?;
+    let mut file = tempfile::NamedTempFile::new_in(dir).map_err(io_error)?;
+    file.write_all(bytes).map_err(io_error)?;
+    let persisted = if force { file.persist(path).map(drop) } else { file.persist_noclobber(path).map(drop) };
+    persisted.map_err(|e| {
+        if e.error.kind() == io::ErrorKind::AlreadyExists {
+            Error::from(Diagnostic::new(format!("{} exists", path.display())).hint("use --force to overwrite"))
+        } else {
+            io_error(e.error)
+        }
+    })
+}
+
+fn stdout(bytes: impl AsRef<[u8]>) -> Result<(), Error> {
+    let mut out = io::stdout().lock();
+    out.write_all(bytes.as_ref()).and_then(|()| out.flush()).map_err(|e| Error::io("<stdout>", e))
+}
