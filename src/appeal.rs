@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use toml::Spanned;
 use toml::value::Datetime;
 
-use crate::error::Source;
+use crate::error::{Diagnostic, Source};
 
 /// One appeal file: who writes, to whom, about what.
 #[derive(Debug, Clone, Deserialize)]
@@ -57,6 +57,10 @@ pub struct Appeal {
     /// The file this appeal was read from.
     #[serde(skip, default = "Source::empty")]
     pub source: Source,
+    /// Problems found while parsing that did not stop it (unknown keys,
+    /// duplicate ids); resolving reports them.
+    #[serde(skip)]
+    pub problems: Vec<Diagnostic>,
     /// The signature image named by `signatory.signature`, read by [`Appeal::open`].
     #[serde(skip)]
     pub signature_image: Option<Arc<Vec<u8>>>,
@@ -177,28 +181,44 @@ pub(crate) struct RegistryFile {
 impl Registry {
     /// The entry with `id`; a later file's entry overrides an earlier one.
     pub fn get(&self, id: &str) -> Option<&(Recipient, Source)> {
-        self.entries.iter().rev().find(|(recipient, _)| recipient.id.get_ref() == id)
+        self.entries
+            .iter()
+            .rev()
+            .find(|(recipient, _)| recipient.id.get_ref() == id)
     }
 
     /// The ids of every entry, in file order.
     pub fn ids(&self) -> impl Iterator<Item = &str> {
-        self.entries.iter().map(|(recipient, _)| recipient.id.get_ref().as_str())
+        self.entries
+            .iter()
+            .map(|(recipient, _)| recipient.id.get_ref().as_str())
     }
 
     /// The entries tagged `tag`, in file order, later files overriding earlier ones.
-    pub fn tagged<'a>(&'a self, tag: &str) -> impl Iterator<Item = &'a (Recipient, Source)> + use<'a> {
+    pub fn tagged<'a>(
+        &'a self,
+        tag: &str,
+    ) -> impl Iterator<Item = &'a (Recipient, Source)> + use<'a> {
         let tag = tag.to_owned();
-        self.entries.iter().enumerate().filter_map(move |(i, entry)| {
-            let id = entry.0.id.get_ref();
-            let overridden = self.entries[i + 1..].iter().any(|(later, _)| later.id.get_ref() == id);
-            (!overridden && entry.0.tags.contains(&tag)).then_some(entry)
-        })
+        self.entries
+            .iter()
+            .enumerate()
+            .filter_map(move |(i, entry)| {
+                let id = entry.0.id.get_ref();
+                let overridden = self.entries[i + 1..]
+                    .iter()
+                    .any(|(later, _)| later.id.get_ref() == id);
+                (!overridden && entry.0.tags.contains(&tag)).then_some(entry)
+            })
     }
 
     /// Every tag used, sorted, once each.
     pub fn tags(&self) -> Vec<&str> {
-        let mut tags: Vec<&str> =
-            self.entries.iter().flat_map(|(r, _)| r.tags.iter().map(String::as_str)).collect();
+        let mut tags: Vec<&str> = self
+            .entries
+            .iter()
+            .flat_map(|(r, _)| r.tags.iter().map(String::as_str))
+            .collect();
         tags.sort_unstable();
         tags.dedup();
         tags

@@ -10,7 +10,7 @@ use crate::lang::Labels;
 use crate::letter::{Letter, Letterhead, Signature};
 use crate::markdown;
 use crate::resolve::{AppealBody, Context};
-use crate::templates::{Part, Templates, locate_in_string, render_message};
+use crate::templates::{Part, Templates, locate_in_string, render_diagnostic};
 
 /// Composes the letter for one resolved context.
 pub fn compose(context: &Context, templates: &Templates) -> Result<Letter, Error> {
@@ -25,8 +25,11 @@ pub fn compose(context: &Context, templates: &Templates) -> Result<Letter, Error
     let subject = match &context.subject {
         Some(subject) => subject.clone(),
         None => render(Part::Subject)?.ok_or_else(|| {
-            Diagnostic::new(format!("no subject: template \"{}\" has no default subject", context.template))
-                .hint("add subject = \"…\" to the appeal")
+            Diagnostic::new(format!(
+                "no subject: template \"{}\" has no default subject",
+                context.template
+            ))
+            .hint("add subject = \"…\" to the appeal")
         })?,
     };
     let salutation = match render(Part::Salutation)? {
@@ -34,12 +37,15 @@ pub fn compose(context: &Context, templates: &Templates) -> Result<Letter, Error
         None => templates
             .registry
             .render_template("{{salutation recipient}}", &data)
-            .map_err(|error| templates.render_error(&error))?,
+            .map_err(|error| render_diagnostic(&error, &data, "", None))?,
     };
     let recipient = &context.recipient;
     let delivery = match render(Part::Delivery)? {
         Some(delivery) => Some(delivery),
-        None => recipient.email.as_ref().map(|email| format!("{} {email}", labels.by_email)),
+        None => recipient
+            .email
+            .as_ref()
+            .map(|email| format!("{} {email}", labels.by_email)),
     };
     let date = context.language.format_date(context.date);
     Ok(Letter {
@@ -50,7 +56,10 @@ pub fn compose(context: &Context, templates: &Templates) -> Result<Letter, Error
             Some(place) => format!("{place}, {date}"),
             None => date,
         },
-        reference: context.reference.as_ref().map(|r| format!("{} {r}", labels.reference)),
+        reference: context
+            .reference
+            .as_ref()
+            .map(|r| format!("{} {r}", labels.reference)),
         recipient: recipient_block(context),
         delivery: delivery.filter(|line| !line.trim().is_empty()),
         subject: one_line(&subject),
@@ -68,33 +77,55 @@ pub fn compose(context: &Context, templates: &Templates) -> Result<Letter, Error
     })
 }
 
-fn render_body(body: &AppealBody, templates: &Templates, data: &serde_json::Value) -> Result<String, Error> {
+fn render_body(
+    body: &AppealBody,
+    templates: &Templates,
+    data: &serde_json::Value,
+) -> Result<String, Error> {
     let context = handlebars::Context::wraps(data).expect("JSON values wrap");
     let mut render_context = handlebars::RenderContext::new(None);
     let mut out = StringOutput::new();
-    body.template.render(&templates.registry, &context, &mut render_context, &mut out).map_err(|error| {
-        let mut diagnostic = Diagnostic::new(format!("in body: {}", render_message(&error)));
-        if let (Some(line), Some(column)) = (error.line_no, error.column_no) {
-            diagnostic = diagnostic.at(locate_in_string(&body.source, &body.span, line, column));
-        }
-        Error::from(diagnostic)
-    })?;
+    body.template
+        .render(&templates.registry, &context, &mut render_context, &mut out)
+        .map_err(|error| {
+            let location = match (error.line_no, error.column_no) {
+                (Some(line), Some(column)) => {
+                    Some(locate_in_string(&body.source, &body.span, line, column))
+                }
+                _ => None,
+            };
+            render_diagnostic(&error, data, "in body: ", location)
+        })?;
     Ok(out.into_string().expect("handlebars writes UTF-8"))
 }
 
 fn letterhead(context: &Context, labels: &Labels) -> Letterhead {
     let sender = &context.sender;
     let contacts = [
-        sender.phone.as_ref().map(|phone| format!("{} {phone}", labels.phone)),
-        sender.fax.as_ref().map(|fax| format!("{} {fax}", labels.fax)),
+        sender
+            .phone
+            .as_ref()
+            .map(|phone| format!("{} {phone}", labels.phone)),
+        sender
+            .fax
+            .as_ref()
+            .map(|fax| format!("{} {fax}", labels.fax)),
         sender.email.clone(),
-        sender.website.as_ref().map(|site| site.trim_start_matches("https://").trim_start_matches("http://").to_owned()),
+        sender.website.as_ref().map(|site| {
+            site.trim_start_matches("https://")
+                .trim_start_matches("http://")
+                .to_owned()
+        }),
     ];
     Letterhead {
         organisation: sender.organisation.clone(),
         address: sender.address.clone(),
         contacts: contacts.into_iter().flatten().collect(),
-        officers: sender.officers.iter().map(|o| format!("{}: {}", o.role, o.name)).collect(),
+        officers: sender
+            .officers
+            .iter()
+            .map(|o| format!("{}: {}", o.role, o.name))
+            .collect(),
     }
 }
 
@@ -105,7 +136,11 @@ fn recipient_block(context: &Context) -> Vec<String> {
         (None, Some(name)) => Some(name.clone()),
         _ => None,
     };
-    let lines = [person, recipient.title.clone(), recipient.organisation.clone()];
+    let lines = [
+        person,
+        recipient.title.clone(),
+        recipient.organisation.clone(),
+    ];
     lines
         .into_iter()
         .flatten()
@@ -130,7 +165,12 @@ mod tests {
     fn letters(text: &str) -> Result<Vec<Letter>, Error> {
         let templates = Templates::builtin();
         let appeal = Appeal::parse(Source::new("a.toml", text)).unwrap();
-        let contexts = resolve(&appeal, &Registry::builtin(), &templates, &ResolveOptions::default())?;
+        let contexts = resolve(
+            &appeal,
+            &Registry::builtin(),
+            &templates,
+            &ResolveOptions::default(),
+        )?;
         contexts.iter().map(|c| compose(c, &templates)).collect()
     }
 
@@ -162,8 +202,13 @@ summary = "The office was raided."
         assert_eq!(letter.salutation, "Dear Mr. Houngbo,");
         assert_eq!(letter.delivery.as_deref(), Some("By email: ilo@ilo.org"));
         assert_eq!(letter.letterhead.contacts, ["Tel: +41 1", "u.org"]);
-        assert_eq!(letter.recipient[..2], ["Mr. Gilbert F. Houngbo", "Director-General"]);
-        let Block::Paragraph(runs) = &letter.body[0] else { panic!("{:?}", letter.body) };
+        assert_eq!(
+            letter.recipient[..2],
+            ["Mr. Gilbert F. Houngbo", "Director-General"]
+        );
+        let Block::Paragraph(runs) = &letter.body[0] else {
+            panic!("{:?}", letter.body)
+        };
         assert_eq!(
             runs[0].text,
             "Dear friends at International Labour Office (ILO): A & B. The office was raided."
@@ -172,10 +217,14 @@ summary = "The office was raided."
 
     #[test]
     fn places_body_errors_in_the_appeal() {
-        let error = letters(&APPEAL.replace("{{recipient.organisation}}", "{{recipient.organization}}")).unwrap_err();
+        let error =
+            letters(&APPEAL.replace("{{recipient.organisation}}", "{{recipient.organization}}"))
+                .unwrap_err();
         assert_eq!(
             error.to_string(),
-            "a.toml:8:17: error: in body: undefined variable \"recipient.organization\""
+            "a.toml:8:17: error: in body: undefined variable \"recipient.organization\"\n  \
+             hint: did you mean \"recipient.organisation\"?\n  \
+             hint: \"recipient.organization\" is not set for this letter; define it in the appeal (e.g. under [vars]) or guard it with {{#if}}"
         );
         let error = letters(&APPEAL.replace("\"raid\"}}", "\"raids\"}}")).unwrap_err();
         assert_eq!(

@@ -34,13 +34,20 @@ pub enum ErrorKind {
 impl Error {
     /// Wraps the diagnostics of invalid input, sorting them by place in file order.
     pub fn invalid(mut diagnostics: Vec<Diagnostic>) -> Self {
-        diagnostics.sort_by_key(|d| d.location.as_ref().map(|l| (l.file.clone(), l.line, l.column)));
+        diagnostics.sort_by_key(|d| {
+            d.location
+                .as_ref()
+                .map(|l| (l.file.clone(), l.line, l.column))
+        });
         Self(Box::new(ErrorKind::Invalid(diagnostics)))
     }
 
     /// Wraps an I/O error on `path`.
     pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
-        Self(Box::new(ErrorKind::Io { path: path.into(), source }))
+        Self(Box::new(ErrorKind::Io {
+            path: path.into(),
+            source,
+        }))
     }
 
     /// What went wrong.
@@ -86,7 +93,12 @@ impl fmt::Display for Error {
                 Ok(())
             }
             ErrorKind::Io { path, source } => {
-                write!(f, "{}: error: {}", path.display(), lowercase_first(&source.to_string()))
+                write!(
+                    f,
+                    "{}: error: {}",
+                    path.display(),
+                    lowercase_first(&source.to_string())
+                )
             }
         }
     }
@@ -115,7 +127,11 @@ pub struct Diagnostic {
 impl Diagnostic {
     /// A diagnostic with no location and no hints.
     pub fn new(message: impl Into<String>) -> Self {
-        Self { message: message.into(), location: None, hints: Vec::new() }
+        Self {
+            message: message.into(),
+            location: None,
+            hints: Vec::new(),
+        }
     }
 
     /// Sets where the problem is.
@@ -179,7 +195,10 @@ pub struct Source {
 impl Source {
     /// A source named `name` (usually its path) holding `text`.
     pub fn new(name: impl Into<Arc<str>>, text: impl Into<Arc<str>>) -> Self {
-        Self { name: name.into(), text: text.into() }
+        Self {
+            name: name.into(),
+            text: text.into(),
+        }
     }
 
     /// A nameless, empty source, for values not read from a file.
@@ -261,7 +280,11 @@ mod tests {
     #[test]
     fn displays_diagnostic_with_location_and_hint() {
         let diagnostic = Diagnostic::new("unknown recipient \"ilo-gd\" in recipients[0]")
-            .at(Location { file: "appeal.toml".into(), line: 14, column: 13 })
+            .at(Location {
+                file: "appeal.toml".into(),
+                line: 14,
+                column: 13,
+            })
             .suggest("ilo-gd", ["ilo-dg"]);
         assert_eq!(
             diagnostic.to_string(),

@@ -31,14 +31,23 @@ pub(crate) fn registry() -> Handlebars<'static> {
 
 /// The language of the letter being rendered: the context's `language`.
 fn language(ctx: &Context) -> Language {
-    ctx.data().get("language").and_then(Value::as_str).and_then(Language::from_code).unwrap_or(Language::En)
+    ctx.data()
+        .get("language")
+        .and_then(Value::as_str)
+        .and_then(Language::from_code)
+        .unwrap_or(Language::En)
 }
 
 fn fail(message: String) -> RenderError {
     RenderErrorReason::Other(message).into()
 }
 
-fn param<'a>(h: &'a Helper<'_>, index: usize, helper: &str, what: &str) -> Result<&'a Value, RenderError> {
+fn param<'a>(
+    h: &'a Helper<'_>,
+    index: usize,
+    helper: &str,
+    what: &str,
+) -> Result<&'a Value, RenderError> {
     h.param(index)
         .map(|p| p.value())
         .ok_or_else(|| fail(format!("helper \"{helper}\" needs {what}")))
@@ -48,26 +57,56 @@ fn hash_str<'a>(h: &'a Helper<'_>, key: &str) -> Option<&'a str> {
     h.hash_get(key).and_then(|v| v.value().as_str())
 }
 
-fn date(h: &Helper<'_>, _: &Handlebars<'_>, ctx: &Context, _: &mut RenderContext<'_, '_>, out: &mut dyn Output) -> HelperResult {
+fn date(
+    h: &Helper<'_>,
+    _: &Handlebars<'_>,
+    ctx: &Context,
+    _: &mut RenderContext<'_, '_>,
+    out: &mut dyn Output,
+) -> HelperResult {
     let value = param(h, 0, "date", "a date, e.g. {{date date}}")?;
-    let text = value.as_str().ok_or_else(|| fail(format!("helper \"date\" needs a date, got {value}")))?;
+    let text = value
+        .as_str()
+        .ok_or_else(|| fail(format!("helper \"date\" needs a date, got {value}")))?;
     let date: Date = text.parse().map_err(fail)?;
     out.write(&language(ctx).format_date(date))?;
     Ok(())
 }
 
-fn salutation(h: &Helper<'_>, _: &Handlebars<'_>, ctx: &Context, _: &mut RenderContext<'_, '_>, out: &mut dyn Output) -> HelperResult {
-    let recipient = param(h, 0, "salutation", "a recipient, e.g. {{salutation recipient}}")?;
+fn salutation(
+    h: &Helper<'_>,
+    _: &Handlebars<'_>,
+    ctx: &Context,
+    _: &mut RenderContext<'_, '_>,
+    out: &mut dyn Output,
+) -> HelperResult {
+    let recipient = param(
+        h,
+        0,
+        "salutation",
+        "a recipient, e.g. {{salutation recipient}}",
+    )?;
     let field = |key: &str| recipient.get(key).and_then(Value::as_str);
     let text = match field("salutation") {
         Some(fixed) => fixed.to_owned(),
-        None => language(ctx).salutation(field("honorific"), field("name"), field("title"), hash_str(h, "fallback")),
+        None => language(ctx).salutation(
+            field("honorific"),
+            field("name"),
+            field("title"),
+            hash_str(h, "fallback"),
+        ),
     };
     out.write(&text)?;
     Ok(())
 }
 
-fn join(h: &Helper<'_>, _: &Handlebars<'_>, ctx: &Context, _: &mut RenderContext<'_, '_>, out: &mut dyn Output) -> HelperResult {
+fn join(
+    h: &Helper<'_>,
+    _: &Handlebars<'_>,
+    ctx: &Context,
+    _: &mut RenderContext<'_, '_>,
+    out: &mut dyn Output,
+) -> HelperResult {
     let list = param(h, 0, "join", "a list, e.g. {{join demands}}")?;
     let items: Vec<String> = match list {
         Value::Array(items) => items.iter().map(|item| item.render()).collect(),
@@ -77,20 +116,48 @@ fn join(h: &Helper<'_>, _: &Handlebars<'_>, ctx: &Context, _: &mut RenderContext
     Ok(())
 }
 
-fn cite(h: &Helper<'_>, _: &Handlebars<'_>, ctx: &Context, _: &mut RenderContext<'_, '_>, out: &mut dyn Output) -> HelperResult {
+fn cite(
+    h: &Helper<'_>,
+    _: &Handlebars<'_>,
+    ctx: &Context,
+    _: &mut RenderContext<'_, '_>,
+    out: &mut dyn Output,
+) -> HelperResult {
     let id = param(h, 0, "cite", "an incident id, e.g. {{cite \"rep-raid\"}}")?;
-    let id = id.as_str().ok_or_else(|| fail(format!("helper \"cite\" needs an incident id, got {id}")))?;
-    let incidents = ctx.data().get("incidents").and_then(Value::as_array).map(Vec::as_slice).unwrap_or_default();
-    let ids = || incidents.iter().filter_map(|incident| incident.get("id").and_then(Value::as_str));
-    let Some(incident) = incidents.iter().find(|incident| incident.get("id").and_then(Value::as_str) == Some(id)) else {
+    let id = id
+        .as_str()
+        .ok_or_else(|| fail(format!("helper \"cite\" needs an incident id, got {id}")))?;
+    let incidents = ctx
+        .data()
+        .get("incidents")
+        .and_then(Value::as_array)
+        .map(Vec::as_slice)
+        .unwrap_or_default();
+    let ids = || {
+        incidents
+            .iter()
+            .filter_map(|incident| incident.get("id").and_then(Value::as_str))
+    };
+    let Some(incident) = incidents
+        .iter()
+        .find(|incident| incident.get("id").and_then(Value::as_str) == Some(id))
+    else {
         let mut message = format!("unknown incident \"{id}\" in cite");
         match did_you_mean(id, ids()) {
             Some(best) => message.push_str(&format!("; did you mean \"{best}\"?")),
-            None => message.push_str(&format!("; incidents: {}", ids().collect::<Vec<_>>().join(", "))),
+            None => message.push_str(&format!(
+                "; incidents: {}",
+                ids().collect::<Vec<_>>().join(", ")
+            )),
         }
         return Err(fail(message));
     };
-    let text = |key: &str| incident.get(key).and_then(Value::as_str).filter(|s| !s.is_empty());
+    let text = |key: &str| {
+        incident
+            .get(key)
+            .and_then(Value::as_str)
+            .filter(|s| !s.is_empty())
+    };
     out.write(text("summary").unwrap_or_default())?;
     if let Some(outcome) = text("outcome") {
         out.write(" ")?;
@@ -105,12 +172,17 @@ mod tests {
     use serde_json::json;
 
     fn render(template: &str, data: Value) -> Result<String, String> {
-        registry().render_template(template, &data).map_err(|e| crate::templates::render_message(&e))
+        registry()
+            .render_template(template, &data)
+            .map_err(|e| crate::templates::render_diagnostic(&e, &data, "", None).message)
     }
 
     #[test]
     fn formats_dates_in_the_letter_language() {
-        assert_eq!(render("{{date d}}", json!({"language": "be", "d": "2021-03-01"})).unwrap(), "1 сакавіка 2021 г.");
+        assert_eq!(
+            render("{{date d}}", json!({"language": "be", "d": "2021-03-01"})).unwrap(),
+            "1 сакавіка 2021 г."
+        );
         assert_eq!(
             render("{{date d}}", json!({"language": "en", "d": "yesterday"})).unwrap_err(),
             "invalid date \"yesterday\", expected YYYY-MM-DD"
@@ -120,8 +192,18 @@ mod tests {
     #[test]
     fn salutes_with_override_or_fallback() {
         let data = json!({"language": "en", "r": {"title": null, "name": null}, "s": {"salutation": "Your Excellency,"}});
-        assert_eq!(render("{{salutation r fallback=\"Dear colleagues,\"}}", data.clone()).unwrap(), "Dear colleagues,");
-        assert_eq!(render("{{salutation s}}", data).unwrap(), "Your Excellency,");
+        assert_eq!(
+            render(
+                "{{salutation r fallback=\"Dear colleagues,\"}}",
+                data.clone()
+            )
+            .unwrap(),
+            "Dear colleagues,"
+        );
+        assert_eq!(
+            render("{{salutation s}}", data).unwrap(),
+            "Your Excellency,"
+        );
     }
 
     #[test]
@@ -133,7 +215,10 @@ mod tests {
     #[test]
     fn cites_incidents_by_id() {
         let data = json!({"incidents": [{"id": "rep-raid", "summary": "Raided.", "outcome": "Detained."}]});
-        assert_eq!(render("{{cite \"rep-raid\"}}", data.clone()).unwrap(), "Raided. Detained.");
+        assert_eq!(
+            render("{{cite \"rep-raid\"}}", data.clone()).unwrap(),
+            "Raided. Detained."
+        );
         assert_eq!(
             render("{{cite \"rep-rade\"}}", data).unwrap_err(),
             "unknown incident \"rep-rade\" in cite; did you mean \"rep-raid\"?"
@@ -142,6 +227,9 @@ mod tests {
 
     #[test]
     fn strict_mode_rejects_undefined_variables() {
-        assert_eq!(render("{{recipient.nme}}", json!({"recipient": {}})).unwrap_err(), "undefined variable \"recipient.nme\"");
+        assert_eq!(
+            render("{{recipient.nme}}", json!({"recipient": {}})).unwrap_err(),
+            "undefined variable \"recipient.nme\""
+        );
     }
 }

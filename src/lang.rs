@@ -32,7 +32,9 @@ impl Language {
 
     /// The language with ISO 639-1 code `code`.
     pub fn from_code(code: &str) -> Option<Language> {
-        Language::ALL.into_iter().find(|language| language.code() == code)
+        Language::ALL
+            .into_iter()
+            .find(|language| language.code() == code)
     }
 
     /// The codes of every supported language, for hints.
@@ -65,7 +67,12 @@ impl Language {
             [] => String::new(),
             [only] => only.clone(),
             [init @ .., final_item] => {
-                format!("{}{}{}", init.join(", "), last.unwrap_or(conjunction), final_item)
+                format!(
+                    "{}{}{}",
+                    init.join(", "),
+                    last.unwrap_or(conjunction),
+                    final_item
+                )
             }
         }
     }
@@ -97,7 +104,9 @@ impl Language {
             }
             (Language::Be, Some(surname), _) => format!("Паважаны спадар {surname}!"),
             (Language::Be, None, Some(title)) => format!("Паважаны {title}!"),
-            (_, None, None) => fallback.map_or_else(|| self.labels().neutral_salutation.into(), str::to_owned),
+            (_, None, None) => {
+                fallback.map_or_else(|| self.labels().neutral_salutation.into(), str::to_owned)
+            }
         }
     }
 
@@ -141,7 +150,9 @@ pub struct Labels {
 impl Labels {
     /// "Page 2 of 3" in this language.
     pub fn page_of(&self, page: usize, pages: usize) -> String {
-        self.page.replace("{page}", &page.to_string()).replace("{pages}", &pages.to_string())
+        self.page
+            .replace("{page}", &page.to_string())
+            .replace("{pages}", &pages.to_string())
     }
 }
 
@@ -179,16 +190,46 @@ static BE_LABELS: Labels = Labels {
 };
 
 const EN_MONTHS: [&str; 12] = [
-    "January", "February", "March", "April", "May", "June", "July", "August", "September",
-    "October", "November", "December",
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
 ];
 const RU_MONTHS: [&str; 12] = [
-    "января", "февраля", "марта", "апреля", "мая", "июня", "июля", "августа", "сентября",
-    "октября", "ноября", "декабря",
+    "января",
+    "февраля",
+    "марта",
+    "апреля",
+    "мая",
+    "июня",
+    "июля",
+    "августа",
+    "сентября",
+    "октября",
+    "ноября",
+    "декабря",
 ];
 const BE_MONTHS: [&str; 12] = [
-    "студзеня", "лютага", "сакавіка", "красавіка", "мая", "чэрвеня", "ліпеня", "жніўня",
-    "верасня", "кастрычніка", "лістапада", "снежня",
+    "студзеня",
+    "лютага",
+    "сакавіка",
+    "красавіка",
+    "мая",
+    "чэрвеня",
+    "ліпеня",
+    "жніўня",
+    "верасня",
+    "кастрычніка",
+    "лістапада",
+    "снежня",
 ];
 
 fn is_feminine(honorific: &str) -> bool {
@@ -218,7 +259,9 @@ impl Date {
             2 => 28,
             _ => return None,
         };
-        (1..=days).contains(&day).then_some(Date { year, month, day })
+        (1..=days)
+            .contains(&day)
+            .then_some(Date { year, month, day })
     }
 }
 
@@ -285,10 +328,19 @@ mod tests {
     #[test]
     fn salutes_by_name_title_or_fallback() {
         let en = Language::En;
-        assert_eq!(en.salutation(Some("Mr."), Some("Guy Ryder"), None, None), "Dear Mr. Ryder,");
-        assert_eq!(en.salutation(None, None, Some("Director-General"), None), "Dear Director-General,");
+        assert_eq!(
+            en.salutation(Some("Mr."), Some("Guy Ryder"), None, None),
+            "Dear Mr. Ryder,"
+        );
+        assert_eq!(
+            en.salutation(None, None, Some("Director-General"), None),
+            "Dear Director-General,"
+        );
         assert_eq!(en.salutation(None, None, None, None), "Dear Sir or Madam,");
-        assert_eq!(en.salutation(None, None, None, Some("Dear colleagues,")), "Dear colleagues,");
+        assert_eq!(
+            en.salutation(None, None, None, Some("Dear colleagues,")),
+            "Dear colleagues,"
+        );
         assert_eq!(
             Language::Ru.salutation(Some("Ms."), Some("Анна Иванова"), None, None),
             "Уважаемая госпожа Иванова!"
@@ -301,7 +353,10 @@ mod tests {
 
     #[test]
     fn parses_and_validates_dates() {
-        assert_eq!("2024-02-29".parse::<Date>().unwrap().to_string(), "2024-02-29");
+        assert_eq!(
+            "2024-02-29".parse::<Date>().unwrap().to_string(),
+            "2024-02-29"
+        );
         assert_eq!(
             "2023-02-29".parse::<Date>().unwrap_err(),
             "invalid date \"2023-02-29\", expected YYYY-MM-DD"

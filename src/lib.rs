@@ -34,7 +34,9 @@
 //! let letters = appeal::letters(&appeal, &Registry::builtin(), &templates, &ResolveOptions::default())?;
 //! let text = render::text(&letters[0], &render::TextOptions::default());
 //! assert!(text.contains("Geneva, 01 March 2021"));
-//! assert!(text.contains("stop the interference in trade union affairs and end repression"));
+//! assert!(text.contains("Dear Mr. Houngbo,"));
+//! let words = text.split_whitespace().collect::<Vec<_>>().join(" ");
+//! assert!(words.contains("to stop the interference in trade union affairs, and end repression."));
 //! # Ok::<(), appeal::Error>(())
 //! ```
 
@@ -55,8 +57,8 @@ pub use appeal::{Appeal, Incident, Officer, Recipient, Registry, Sender, Signato
 pub use compose::compose;
 pub use error::{Diagnostic, Error, ErrorKind, Location, Source};
 pub use lang::{Date, Labels, Language};
-pub use names::file_names;
 pub use letter::{Block, Letter, Letterhead, Run, Signature};
+pub use names::file_names;
 pub use resolve::{Addressee, Cited, Context, ResolveOptions, Signer, resolve};
 pub use templates::{TemplateInfo, Templates};
 
@@ -85,5 +87,9 @@ pub fn letters(
             }
         }
     }
-    if diagnostics.is_empty() { Ok(letters) } else { Err(Error::invalid(diagnostics)) }
+    if diagnostics.is_empty() {
+        Ok(letters)
+    } else {
+        Err(Error::invalid(diagnostics))
+    }
 }

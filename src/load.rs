@@ -14,7 +14,9 @@ use serde::de::{self, DeserializeOwned, Visitor};
 use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
-use crate::appeal::{Appeal, Incident, Officer, Recipient, Registry, RegistryFile, Sender, Signatory};
+use crate::appeal::{
+    Appeal, Incident, Officer, Recipient, Registry, RegistryFile, Sender, Signatory,
+};
 use crate::error::{Diagnostic, Error, Source};
 use crate::lang::Language;
 use crate::templates::Templates;
@@ -37,13 +39,23 @@ impl Appeal {
     /// assert_eq!(appeal.template.get_ref(), "ilo-intervention");
     /// # Ok::<(), appeal::Error>(())
     /// ```
+    ///
+    /// Syntax and type errors stop parsing. Unknown keys and duplicate ids do
+    /// not: they are kept in the appeal and reported by [`resolve`](crate::resolve())
+    /// with every other problem, so that one run shows them all.
     pub fn parse(source: Source) -> Result<Appeal, Error> {
-        let mut appeal: Appeal = deserialize(&source, appeal_fields)?;
-        let mut diagnostics = duplicates(&source, "recipient", appeal.inline_recipients.iter().map(|r| &r.id));
-        diagnostics.extend(duplicates(&source, "incident", appeal.incidents.iter().map(|i| &i.id)));
-        if !diagnostics.is_empty() {
-            return Err(Error::invalid(diagnostics));
-        }
+        let (mut appeal, mut problems): (Appeal, _) = deserialize(&source, appeal_fields)?;
+        problems.extend(check_ids(
+            &source,
+            "recipient",
+            appeal.inline_recipients.iter().map(|r| &r.id),
+        ));
+        problems.extend(check_ids(
+            &source,
+            "incident",
+            appeal.incidents.iter().map(|i| &i.id),
+        ));
+        appeal.problems = problems;
         appeal.source = source;
         Ok(appeal)
     }
@@ -55,9 +67,12 @@ impl Appeal {
         let mut appeal = Appeal::parse(read_source(path.as_ref())?)?;
         if let Some(signature) = &appeal.signatory.signature {
             let image = read_png(&appeal.source, signature.get_ref()).map_err(|problem| {
-                Diagnostic::new(format!("cannot use signature image \"{}\": {problem}", signature.get_ref()))
-                    .at(appeal.source.locate(&signature.span()))
-                    .hint("signature is a PNG file, relative to the appeal file")
+                Diagnostic::new(format!(
+                    "cannot use signature image \"{}\": {problem}",
+                    signature.get_ref()
+                ))
+                .at(appeal.source.locate(&signature.span()))
+                .hint("signature is a PNG file, relative to the appeal file")
             })?;
             appeal.signature_image = Some(Arc::new(image));
         }
@@ -84,12 +99,22 @@ impl Registry {
 
     /// Parses a registry file's text; `source` names it in diagnostics.
     pub fn parse(source: Source) -> Result<Registry, Error> {
-        let file: RegistryFile = deserialize(&source, registry_fields)?;
-        let diagnostics = duplicates(&source, "recipient", file.recipient.iter().map(|r| &r.id));
+        let (file, mut diagnostics): (RegistryFile, _) = deserialize(&source, registry_fields)?;
+        diagnostics.extend(check_ids(
+            &source,
+            "recipient",
+            file.recipient.iter().map(|r| &r.id),
+        ));
         if !diagnostics.is_empty() {
             return Err(Error::invalid(diagnostics));
         }
-        Ok(Registry { entries: file.recipient.into_iter().map(|r| (r, source.clone())).collect() })
+        Ok(Registry {
+            entries: file
+                .recipient
+                .into_iter()
+                .map(|r| (r, source.clone()))
+                .collect(),
+        })
     }
 
     /// Reads and parses the registry file at `path`.
@@ -127,12 +152,27 @@ impl Templates {
         files.sort();
         let mut diagnostics = Vec::new();
         for file in files {
-            let name = file.parent().and_then(Path::file_name).unwrap_or_default().to_string_lossy().into_owned();
-            let code = file.file_stem().unwrap_or_default().to_string_lossy().into_owned();
+            let name = file
+                .parent()
+                .and_then(Path::file_name)
+                .unwrap_or_default()
+                .to_string_lossy()
+                .into_owned();
+            let code = file
+                .file_stem()
+                .unwrap_or_default()
+                .to_string_lossy()
+                .into_owned();
             let Some(language) = Language::from_code(&code) else {
                 diagnostics.push(
-                    Diagnostic::new(format!("template file {} is not named for a language", file.display()))
-                        .hint(format!("name it LANG.toml, LANG one of: {}", Language::codes().collect::<Vec<_>>().join(", "))),
+                    Diagnostic::new(format!(
+                        "template file {} is not named for a language",
+                        file.display()
+                    ))
+                    .hint(format!(
+                        "name it LANG.toml, LANG one of: {}",
+                        Language::codes().collect::<Vec<_>>().join(", ")
+                    )),
                 );
                 continue;
             };
@@ -140,7 +180,11 @@ impl Templates {
                 diagnostics.extend(error.diagnostics().iter().cloned());
             }
         }
-        if diagnostics.is_empty() { Ok(templates) } else { Err(Error::invalid(diagnostics)) }
+        if diagnostics.is_empty() {
+            Ok(templates)
+        } else {
+            Err(Error::invalid(diagnostics))
+        }
     }
 }
 
@@ -150,11 +194,14 @@ pub(crate) fn read_source(path: &Path) -> Result<Source, Error> {
     Ok(Source::new(path.display().to_string(), text))
 }
 
-/// Deserializes `source` into `T`, reporting every key `T` does not know.
+/// Deserializes `source` into `T`, with a diagnostic for every key `T` does not know.
+///
+/// Unknown keys do not stop deserialization; a syntax or type error does, and
+/// then the error holds the unknown keys found before it too.
 fn deserialize<T: DeserializeOwned>(
     source: &Source,
     known_fields: fn(&[String]) -> Option<&'static [&'static str]>,
-) -> Result<T, Error> {
+) -> Result<(T, Vec<Diagnostic>), Error> {
     let text = source.text();
     let syntax_error = |error: toml::de::Error| {
         let diagnostic = Diagnostic::new(error.message().trim_end());
@@ -172,8 +219,7 @@ fn deserialize<T: DeserializeOwned>(
         .map(|path| unknown_key(source, document.get_ref(), path, known_fields))
         .collect();
     match value {
-        Ok(value) if diagnostics.is_empty() => Ok(value),
-        Ok(_) => Err(Error::invalid(diagnostics)),
+        Ok(value) => Ok((value, diagnostics)),
         Err(error) => {
             diagnostics.extend(syntax_error(error).diagnostics().iter().cloned());
             Err(Error::invalid(diagnostics))
@@ -211,9 +257,9 @@ fn segments(path: &serde_ignored::Path<'_>) -> Vec<String> {
             out.push(key.clone());
             out
         }
-        Path::Some { parent } | Path::NewtypeStruct { parent } | Path::NewtypeVariant { parent } => {
-            segments(parent)
-        }
+        Path::Some { parent }
+        | Path::NewtypeStruct { parent }
+        | Path::NewtypeVariant { parent } => segments(parent),
     }
 }
 
@@ -224,11 +270,28 @@ fn unknown_key(
     known_fields: fn(&[String]) -> Option<&'static [&'static str]>,
 ) -> Diagnostic {
     let (key, parent) = path.split_last().expect("an ignored key has a name");
-    let tables: Vec<String> = parent.iter().filter(|s| s.parse::<usize>().is_err()).cloned().collect();
-    let section = if parent.is_empty() { "the top level".to_owned() } else { format!("[{}]", tables.join(".")) };
-    let mut diagnostic = Diagnostic::new(format!("unknown field \"{}\" in {section}", display_path(path)));
+    let tables: Vec<String> = parent
+        .iter()
+        .filter(|s| s.parse::<usize>().is_err())
+        .cloned()
+        .collect();
+    let section = if parent.is_empty() {
+        "the top level".to_owned()
+    } else {
+        format!("[{}]", tables.join("."))
+    };
+    let mut diagnostic = Diagnostic::new(format!(
+        "unknown field \"{}\" in {section}",
+        display_path(path)
+    ));
     if let Some(span) = key_span(document, path) {
         diagnostic = diagnostic.at(source.locate(&span));
+    }
+    if !tables.is_empty() && known_fields(&[]).is_some_and(|top| top.contains(&key.as_str())) {
+        // TOML's pitfall: a top-level key written after a [table] belongs to that table.
+        diagnostic = diagnostic.hint(format!(
+            "\"{key}\" is a top-level key: move it above the first [table]"
+        ));
     }
     match known_fields(&tables) {
         Some(fields) => {
@@ -242,7 +305,9 @@ fn unknown_key(
 /// The span of the key at `path` in the parsed document.
 fn key_span(table: &DeTable<'_>, path: &[String]) -> Option<Range<usize>> {
     let (first, rest) = path.split_first()?;
-    let (key, value) = table.iter().find(|(key, _)| key.get_ref().as_ref() == first.as_str())?;
+    let (key, value) = table
+        .iter()
+        .find(|(key, _)| key.get_ref().as_ref() == first.as_str())?;
     if rest.is_empty() {
         return Some(key.span());
     }
@@ -255,14 +320,21 @@ fn value_key_span(value: &Spanned<DeValue<'_>>, path: &[String]) -> Option<Range
         DeValue::Array(items) => {
             let (index, rest) = path.split_first()?;
             let item = items.get(index.parse::<usize>().ok()?)?;
-            if rest.is_empty() { Some(item.span()) } else { value_key_span(item, rest) }
+            if rest.is_empty() {
+                Some(item.span())
+            } else {
+                value_key_span(item, rest)
+            }
         }
         _ => None,
     }
 }
 
-/// One diagnostic per id defined twice in one file, naming both places.
-fn duplicates<'a>(
+/// One diagnostic per id that is malformed or defined twice in one file.
+///
+/// Ids name output files and are typed on command lines, so they are kept to
+/// ASCII letters, digits, `-`, `_` and `.`, starting with a letter or digit.
+fn check_ids<'a>(
     source: &Source,
     what: &str,
     ids: impl Iterator<Item = &'a Spanned<String>>,
@@ -270,6 +342,22 @@ fn duplicates<'a>(
     let mut seen: HashMap<&str, Range<usize>> = HashMap::new();
     let mut diagnostics = Vec::new();
     for id in ids {
+        let text = id.get_ref();
+        let well_formed = text
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_alphanumeric())
+            && text
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
+        if !well_formed {
+            diagnostics.push(
+                Diagnostic::new(format!("invalid {what} id \"{text}\""))
+                    .at(source.locate(&id.span()))
+                    .hint("ids hold ASCII letters, digits, '-', '_' and '.', and start with a letter or digit"),
+            );
+            continue;
+        }
         match seen.get(id.get_ref().as_str()) {
             Some(first) => diagnostics.push(
                 Diagnostic::new(format!("duplicate {what} id \"{}\"", id.get_ref()))
@@ -354,8 +442,12 @@ fn fields_of<'de, T: Deserialize<'de>>() -> &'static [&'static str] {
 mod tests {
     use super::*;
 
+    /// The problems parsing finds, fatal or kept for resolve.
     fn parse_error(text: &str) -> String {
-        Appeal::parse(Source::new("a.toml", text)).unwrap_err().to_string()
+        match Appeal::parse(Source::new("a.toml", text)) {
+            Ok(appeal) => Error::invalid(appeal.problems).to_string(),
+            Err(error) => error.to_string(),
+        }
     }
 
     const MINIMAL: &str = "template = \"ilo-intervention\"\n\
@@ -370,8 +462,14 @@ mod tests {
 
     #[test]
     fn reports_every_unknown_key_with_location_and_hint() {
-        let text = format!("{MINIMAL}titel = \"x\"\n[[incident]]\nid = \"a\"\nsummary = \"s\"\nplase = \"p\"\n");
-        let text = text.replacen("organisation = \"U\"", "organisation = \"U\"\norganisaton = \"V\"", 1);
+        let text = format!(
+            "{MINIMAL}titel = \"x\"\n[[incident]]\nid = \"a\"\nsummary = \"s\"\nplase = \"p\"\n"
+        );
+        let text = text.replacen(
+            "organisation = \"U\"",
+            "organisation = \"U\"\norganisaton = \"V\"",
+            1,
+        );
         assert_eq!(
             parse_error(&text),
             "a.toml:4:1: error: unknown field \"sender.organisaton\" in [sender]\n  \
@@ -397,7 +495,10 @@ mod tests {
     #[test]
     fn reports_wrong_types() {
         let error = parse_error(&format!("demands = \"one\"\n{MINIMAL}"));
-        assert_eq!(error, "a.toml:1:11: error: invalid type: string \"one\", expected a sequence");
+        assert_eq!(
+            error,
+            "a.toml:1:11: error: invalid type: string \"one\", expected a sequence"
+        );
     }
 
     #[test]

@@ -118,7 +118,14 @@ fn is_broken_pipe(error: &Error) -> bool {
 
 fn run(cli: Cli) -> Result<(), Error> {
     match &cli.command {
-        Command::Render { appeal, select, format, output, force, width } => {
+        Command::Render {
+            appeal,
+            select,
+            format,
+            output,
+            force,
+            width,
+        } => {
             let letters = letters(&cli, appeal, select)?;
             let backend: Box<dyn Backend> = match format {
                 Format::Txt => Box::new(TextOptions { width: *width }),
@@ -129,20 +136,39 @@ fn run(cli: Cli) -> Result<(), Error> {
             let letters = letters(&cli, appeal, select)?;
             let ids: Vec<&str> = letters.iter().map(|l| l.recipient_id.as_str()).collect();
             let noun = if ids.len() == 1 { "letter" } else { "letters" };
-            stdout(format!("{}: ok, {} {noun}: {}\n", appeal.display(), ids.len(), ids.join(", ")))
+            stdout(format!(
+                "{}: ok, {} {noun}: {}\n",
+                appeal.display(),
+                ids.len(),
+                ids.join(", ")
+            ))
         }
         Command::Recipients { tag } => {
             let registry = registry(&cli)?;
             let mut out = String::new();
             for id in registry.ids().collect::<std::collections::BTreeSet<_>>() {
                 let (recipient, _) = registry.get(id).expect("listed id");
-                if tag.as_ref().is_some_and(|tag| !recipient.tags.contains(tag)) {
+                if tag
+                    .as_ref()
+                    .is_some_and(|tag| !recipient.tags.contains(tag))
+                {
                     continue;
                 }
-                let language = recipient.language.as_ref().map_or("", |l| l.get_ref().as_str());
-                let who = [recipient.title.as_deref(), recipient.organisation.as_deref(), recipient.country.as_deref()];
+                let language = recipient
+                    .language
+                    .as_ref()
+                    .map_or("", |l| l.get_ref().as_str());
+                let who = [
+                    recipient.title.as_deref(),
+                    recipient.organisation.as_deref(),
+                    recipient.country.as_deref(),
+                ];
                 let who: Vec<&str> = who.into_iter().flatten().collect();
-                out.push_str(&format!("{id:<16} {language:<3} {:<28} {}\n", recipient.tags.join(","), who.join(", ")));
+                out.push_str(&format!(
+                    "{id:<16} {language:<3} {:<28} {}\n",
+                    recipient.tags.join(","),
+                    who.join(", ")
+                ));
             }
             stdout(out)
         }
@@ -151,13 +177,22 @@ fn run(cli: Cli) -> Result<(), Error> {
             let mut out = String::new();
             for info in templates.iter() {
                 let languages: Vec<&str> = info.languages.iter().map(|l| l.code()).collect();
-                out.push_str(&format!("{:<18} {:<9} {}\n", info.name, languages.join(","), info.description));
+                out.push_str(&format!(
+                    "{:<18} {:<9} {}\n",
+                    info.name,
+                    languages.join(","),
+                    info.description
+                ));
             }
             stdout(out)
         }
         Command::Init { path, force } => {
             write_file(path, STARTER.as_bytes(), *force)?;
-            eprintln!("wrote {}; edit it, then run: appeal check {}", path.display(), path.display());
+            eprintln!(
+                "wrote {}; edit it, then run: appeal check {}",
+                path.display(),
+                path.display()
+            );
             Ok(())
         }
     }
@@ -182,14 +217,23 @@ fn letters(cli: &Cli, path: &Path, select: &Select) -> Result<Vec<Letter>, Error
     let appeal = Appeal::open(path)?;
     let today = select.date.unwrap_or_else(|| {
         let today = jiff::Zoned::now().date();
-        Date::new(today.year(), today.month() as u8, today.day() as u8).expect("jiff gives real dates")
+        Date::new(today.year(), today.month() as u8, today.day() as u8)
+            .expect("jiff gives real dates")
     });
-    let options = ResolveOptions { today, to: select.to.clone() };
+    let options = ResolveOptions {
+        today,
+        to: select.to.clone(),
+    };
     appeal::letters(&appeal, &registry(cli)?, &templates(cli)?, &options)
 }
 
 /// Writes every letter where `output` says; checks every target before writing any.
-fn write_letters(letters: &[Letter], backend: &dyn Backend, output: Option<&Path>, force: bool) -> Result<(), Error> {
+fn write_letters(
+    letters: &[Letter],
+    backend: &dyn Backend,
+    output: Option<&Path>,
+    force: bool,
+) -> Result<(), Error> {
     let binary = backend.extension() != "txt";
     let to_stdout = match output {
         Some(path) => path == Path::new("-"),
@@ -197,9 +241,12 @@ fn write_letters(letters: &[Letter], backend: &dyn Backend, output: Option<&Path
     };
     if to_stdout {
         if binary && letters.len() > 1 {
-            return Err(Diagnostic::new(format!("{} letters cannot go to standard output as one file", letters.len()))
-                .hint("give a directory: -o letters/, or one recipient: --to ID")
-                .into());
+            return Err(Diagnostic::new(format!(
+                "{} letters cannot go to standard output as one file",
+                letters.len()
+            ))
+            .hint("give a directory: -o letters/, or one recipient: --to ID")
+            .into());
         }
         let mut out = Vec::new();
         for (i, letter) in letters.iter().enumerate() {
@@ -218,14 +265,20 @@ fn write_letters(letters: &[Letter], backend: &dyn Backend, output: Option<&Path
         }
         Some(path) if letters.len() == 1 => vec![path.to_owned()],
         Some(path) => {
-            return Err(Diagnostic::new(format!("{} letters to write but -o names one file, {}", letters.len(), path.display()))
-                .hint("give a directory (-o letters/) or one recipient (--to ID)")
-                .into());
+            return Err(Diagnostic::new(format!(
+                "{} letters to write but -o names one file, {}",
+                letters.len(),
+                path.display()
+            ))
+            .hint("give a directory (-o letters/) or one recipient (--to ID)")
+            .into());
         }
         None => names.into_iter().map(PathBuf::from).collect(),
     };
     if !force && let Some(existing) = targets.iter().find(|path| path.exists()) {
-        return Err(Diagnostic::new(format!("{} exists", existing.display())).hint("use --force to overwrite").into());
+        return Err(Diagnostic::new(format!("{} exists", existing.display()))
+            .hint("use --force to overwrite")
+            .into());
     }
     for (letter, target) in letters.iter().zip(&targets) {
         write_file(target, &backend.render(letter)?, force)?;
@@ -244,10 +297,17 @@ fn write_file(path: &Path, bytes: &[u8], force: bool) -> Result<(), Error> {
     std::fs::create_dir_all(dir).map_err(io_error)?;
     let mut file = tempfile::NamedTempFile::new_in(dir).map_err(io_error)?;
     file.write_all(bytes).map_err(io_error)?;
-    let persisted = if force { file.persist(path).map(drop) } else { file.persist_noclobber(path).map(drop) };
+    let persisted = if force {
+        file.persist(path).map(drop)
+    } else {
+        file.persist_noclobber(path).map(drop)
+    };
     persisted.map_err(|e| {
         if e.error.kind() == io::ErrorKind::AlreadyExists {
-            Error::from(Diagnostic::new(format!("{} exists", path.display())).hint("use --force to overwrite"))
+            Error::from(
+                Diagnostic::new(format!("{} exists", path.display()))
+                    .hint("use --force to overwrite"),
+            )
         } else {
             io_error(e.error)
         }
@@ -256,5 +316,7 @@ fn write_file(path: &Path, bytes: &[u8], force: bool) -> Result<(), Error> {
 
 fn stdout(bytes: impl AsRef<[u8]>) -> Result<(), Error> {
     let mut out = io::stdout().lock();
-    out.write_all(bytes.as_ref()).and_then(|()| out.flush()).map_err(|e| Error::io("<stdout>", e))
+    out.write_all(bytes.as_ref())
+        .and_then(|()| out.flush())
+        .map_err(|e| Error::io("<stdout>", e))
 }

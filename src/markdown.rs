@@ -82,7 +82,10 @@ impl Builder {
                 self.text(&text)
             }
             Event::SoftBreak => self.text(" "),
-            Event::HardBreak => self.runs.push(Run { text: "\n".into(), ..Run::default() }),
+            Event::HardBreak => self.runs.push(Run {
+                text: "\n".into(),
+                ..Run::default()
+            }),
             _ => {}
         }
     }
@@ -91,10 +94,20 @@ impl Builder {
         let link = self.link.last().cloned();
         let (bold, italic) = (self.bold > 0, self.italic > 0);
         match self.runs.last_mut() {
-            Some(last) if last.bold == bold && last.italic == italic && last.link == link && !last.is_break() => {
+            Some(last)
+                if last.bold == bold
+                    && last.italic == italic
+                    && last.link == link
+                    && !last.is_break() =>
+            {
                 last.text.push_str(text)
             }
-            _ => self.runs.push(Run { text: text.to_owned(), bold, italic, link }),
+            _ => self.runs.push(Run {
+                text: text.to_owned(),
+                bold,
+                italic,
+                link,
+            }),
         }
     }
 
@@ -125,7 +138,10 @@ mod tests {
     use super::*;
 
     fn run(text: &str) -> Run {
-        Run { text: text.into(), ..Run::default() }
+        Run {
+            text: text.into(),
+            ..Run::default()
+        }
     }
 
     #[test]
@@ -135,11 +151,23 @@ mod tests {
             blocks,
             vec![Block::Paragraph(vec![
                 run("Dear "),
-                Run { text: "all".into(), bold: true, ..Run::default() },
+                Run {
+                    text: "all".into(),
+                    bold: true,
+                    ..Run::default()
+                },
                 run(", see "),
-                Run { text: "IndustriALL".into(), link: Some("http://x.org".into()), ..Run::default() },
+                Run {
+                    text: "IndustriALL".into(),
+                    link: Some("http://x.org".into()),
+                    ..Run::default()
+                },
                 run(" & "),
-                Run { text: "more".into(), italic: true, ..Run::default() },
+                Run {
+                    text: "more".into(),
+                    italic: true,
+                    ..Run::default()
+                },
                 run(". Next line"),
             ])]
         );
@@ -172,6 +200,9 @@ mod tests {
 
     #[test]
     fn keeps_text_of_html_and_code() {
-        assert_eq!(parse("a <b>c</b> `d`"), vec![Block::Paragraph(vec![run("a <b>c</b> d")])]);
+        assert_eq!(
+            parse("a <b>c</b> `d`"),
+            vec![Block::Paragraph(vec![run("a <b>c</b> d")])]
+        );
     }
 }

@@ -32,11 +32,21 @@ fn stem(id: &str) -> String {
     let cleaned: String = id
         .trim_start_matches(['.', '/', '\\'])
         .chars()
-        .map(|c| if c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.') { c } else { '_' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.') {
+                c
+            } else {
+                '_'
+            }
+        })
         .collect();
     let cleaned = cleaned.trim_start_matches(['.', '_']).replace("..", "_");
     let cleaned: String = cleaned.chars().take(100).collect();
-    if cleaned.is_empty() { "recipient".to_owned() } else { cleaned }
+    if cleaned.is_empty() {
+        "recipient".to_owned()
+    } else {
+        cleaned
+    }
 }
 
 #[cfg(test)]
@@ -45,23 +55,29 @@ mod tests {
 
     #[test]
     fn never_leaves_the_directory() {
-        assert_eq!(file_names(["../../x", "..", "/etc/passwd", "C:\\x", ".hidden"], "txt"), [
-            "x.txt",
-            "recipient.txt",
-            "etc_passwd.txt",
-            "C__x.txt",
-            "hidden.txt"
-        ]);
+        assert_eq!(
+            file_names(["../../x", "..", "/etc/passwd", "C:\\x", ".hidden"], "txt"),
+            [
+                "x.txt",
+                "recipient.txt",
+                "etc_passwd.txt",
+                "C__x.txt",
+                "hidden.txt"
+            ]
+        );
     }
 
     #[test]
     fn makes_names_unique_ignoring_case() {
-        assert_eq!(file_names(["a b", "a_b", "A_B", "ы", "ю"], "txt"), [
-            "a_b.txt",
-            "a_b-2.txt",
-            "A_B-3.txt",
-            "recipient.txt",
-            "recipient-2.txt"
-        ]);
+        assert_eq!(
+            file_names(["a b", "a_b", "A_B", "ы", "ю"], "txt"),
+            [
+                "a_b.txt",
+                "a_b-2.txt",
+                "A_B-3.txt",
+                "recipient.txt",
+                "recipient-2.txt"
+            ]
+        );
     }
 }

@@ -24,7 +24,14 @@ pub struct ResolveOptions {
 
 impl Default for ResolveOptions {
     fn default() -> Self {
-        ResolveOptions { today: Date { year: 1970, month: 1, day: 1 }, to: Vec::new() }
+        ResolveOptions {
+            today: Date {
+                year: 1970,
+                month: 1,
+                day: 1,
+            },
+            to: Vec::new(),
+        }
     }
 }
 
@@ -141,7 +148,10 @@ pub fn resolve(
     templates: &Templates,
     options: &ResolveOptions,
 ) -> Result<Vec<Context>, Error> {
-    let mut problems = Problems { source: &appeal.source, diagnostics: Vec::new() };
+    let mut problems = Problems {
+        source: &appeal.source,
+        diagnostics: appeal.problems.clone(),
+    };
 
     let template_name = appeal.template.get_ref();
     let template = templates.get(template_name);
@@ -152,31 +162,62 @@ pub fn resolve(
             .hint(format!("templates: {}", names.join(", ")));
         problems.at(&appeal.template, diagnostic);
     }
-    let languages = template.map(|t| t.languages.as_slice()).unwrap_or(&Language::ALL);
-    let language = appeal.language.as_ref().and_then(|code| problems.language(code, languages, template_name));
+    let languages = template
+        .map(|t| t.languages.as_slice())
+        .unwrap_or(&Language::ALL);
+    let language = appeal
+        .language
+        .as_ref()
+        .and_then(|code| problems.language(code, languages, template_name));
 
     let date = match &appeal.date {
         Some(date) => problems.date(date, "date"),
         None => Some(options.today),
     };
-    let incidents: Vec<Cited> = appeal.incidents.iter().map(|incident| problems.incident(incident)).collect();
+    let incidents: Vec<Cited> = appeal
+        .incidents
+        .iter()
+        .map(|incident| problems.incident(incident))
+        .collect();
     let body = appeal.body.as_ref().and_then(|body| problems.body(body));
 
     // Inline recipients override registry entries with the same id.
     let mut all = registry.clone();
-    all.entries.extend(appeal.inline_recipients.iter().map(|r| (r.clone(), appeal.source.clone())));
+    all.entries.extend(
+        appeal
+            .inline_recipients
+            .iter()
+            .map(|r| (r.clone(), appeal.source.clone())),
+    );
     let selected = select(&all, appeal, options, &mut problems);
-    let cc: Vec<String> = appeal.cc.iter().enumerate().filter_map(|(i, cc)| problems.cc(&all, cc, i)).collect();
+    let cc: Vec<String> = appeal
+        .cc
+        .iter()
+        .enumerate()
+        .filter_map(|(i, cc)| problems.cc(&all, cc, i))
+        .collect();
 
     let mut contexts = Vec::new();
     for (recipient, source) in selected {
-        let mut local = Problems { source, diagnostics: Vec::new() };
-        let own = recipient.language.as_ref().and_then(|code| local.language(code, &Language::ALL, ""));
+        let mut local = Problems {
+            source,
+            diagnostics: Vec::new(),
+        };
+        let own = recipient
+            .language
+            .as_ref()
+            .and_then(|code| local.language(code, &Language::ALL, ""));
         problems.diagnostics.append(&mut local.diagnostics);
         let letter_language = language
             .or(own.filter(|l| languages.contains(l)))
-            .unwrap_or(if languages.contains(&Language::En) { Language::En } else { languages[0] });
-        let (Some(date), true) = (date, problems.diagnostics.is_empty()) else { continue };
+            .unwrap_or(if languages.contains(&Language::En) {
+                Language::En
+            } else {
+                languages[0]
+            });
+        let (Some(date), true) = (date, problems.diagnostics.is_empty()) else {
+            continue;
+        };
         contexts.push(Context {
             template: template_name.clone(),
             language: letter_language,
@@ -217,7 +258,11 @@ fn select<'a>(
     let (selectors, key) = if options.to.is_empty() {
         (&appeal.recipients, "recipients")
     } else {
-        from_options = options.to.iter().map(|to| Spanned::new(0..0, to.clone())).collect();
+        from_options = options
+            .to
+            .iter()
+            .map(|to| Spanned::new(0..0, to.clone()))
+            .collect();
         (&from_options, "--to")
     };
     if selectors.is_empty() {
@@ -235,23 +280,26 @@ fn select<'a>(
                 let tagged: Vec<_> = all.tagged(tag).collect();
                 if tagged.is_empty() {
                     let tags = all.tags();
-                    let diagnostic = Diagnostic::new(format!("no recipient has tag \"{tag}\" in {key}[{i}]"))
-                        .suggest(tag, tags.iter().copied())
-                        .hint(format!("tags: {}", tags.join(", ")));
+                    let diagnostic =
+                        Diagnostic::new(format!("no recipient has tag \"{tag}\" in {key}[{i}]"))
+                            .suggest(tag, tags.iter().copied())
+                            .hint(format!("tags: {}", tags.join(", ")));
                     problems.at_or_none(selector, key, diagnostic);
                 }
                 tagged
             }
-            None => match all.get(text) {
-                Some(entry) => vec![entry],
-                None => {
-                    let diagnostic = Diagnostic::new(format!("unknown recipient \"{text}\" in {key}[{i}]"))
+            None => {
+                match all.get(text) {
+                    Some(entry) => vec![entry],
+                    None => {
+                        let diagnostic = Diagnostic::new(format!("unknown recipient \"{text}\" in {key}[{i}]"))
                         .suggest(text, all.ids())
                         .hint("`appeal recipients` lists the registry; [[recipient]] defines one inline");
-                    problems.at_or_none(selector, key, diagnostic);
-                    Vec::new()
+                        problems.at_or_none(selector, key, diagnostic);
+                        Vec::new()
+                    }
                 }
-            },
+            }
         };
         for entry in matches {
             if seen.insert(entry.0.id.get_ref().as_str(), ()).is_none() {
@@ -285,7 +333,8 @@ struct Problems<'s> {
 
 impl Problems<'_> {
     fn at<T>(&mut self, value: &Spanned<T>, diagnostic: Diagnostic) {
-        self.diagnostics.push(diagnostic.at(self.source.locate(&value.span())));
+        self.diagnostics
+            .push(diagnostic.at(self.source.locate(&value.span())));
     }
 
     /// Places a diagnostic in the file, unless the value came from the command line.
@@ -297,18 +346,28 @@ impl Problems<'_> {
         }
     }
 
-    fn language(&mut self, code: &Spanned<String>, available: &[Language], template: &str) -> Option<Language> {
+    fn language(
+        &mut self,
+        code: &Spanned<String>,
+        available: &[Language],
+        template: &str,
+    ) -> Option<Language> {
         let Some(language) = Language::from_code(code.get_ref()) else {
             let diagnostic = Diagnostic::new(format!("unknown language \"{}\"", code.get_ref()))
                 .suggest(code.get_ref(), Language::codes())
-                .hint(format!("languages: {}", Language::codes().collect::<Vec<_>>().join(", ")));
+                .hint(format!(
+                    "languages: {}",
+                    Language::codes().collect::<Vec<_>>().join(", ")
+                ));
             self.at(code, diagnostic);
             return None;
         };
         if !available.contains(&language) {
             let codes: Vec<&str> = available.iter().map(|l| l.code()).collect();
-            let diagnostic = Diagnostic::new(format!("template \"{template}\" has no \"{language}\" version"))
-                .hint(format!("it has: {}", codes.join(", ")));
+            let diagnostic = Diagnostic::new(format!(
+                "template \"{template}\" has no \"{language}\" version"
+            ))
+            .hint(format!("it has: {}", codes.join(", ")));
             self.at(code, diagnostic);
             return None;
         }
@@ -318,11 +377,15 @@ impl Problems<'_> {
     fn date(&mut self, value: &Spanned<Datetime>, key: &str) -> Option<Date> {
         let datetime = value.get_ref();
         let date = match (datetime.date, datetime.time) {
-            (Some(date), None) => i16::try_from(date.year).ok().and_then(|year| Date::new(year, date.month, date.day)),
+            (Some(date), None) => i16::try_from(date.year)
+                .ok()
+                .and_then(|year| Date::new(year, date.month, date.day)),
             _ => None,
         };
         if date.is_none() {
-            let diagnostic = Diagnostic::new(format!("{key} must be a date like 2021-03-01, not \"{datetime}\""));
+            let diagnostic = Diagnostic::new(format!(
+                "{key} must be a date like 2021-03-01, not \"{datetime}\""
+            ));
             self.at(value, diagnostic);
         }
         date
@@ -332,7 +395,12 @@ impl Problems<'_> {
         let id = incident.id.get_ref();
         Cited {
             id: id.clone(),
-            date: incident.date.and_then(|date| self.date(&Spanned::new(incident.id.span(), date), &format!("incident \"{id}\" date"))),
+            date: incident.date.and_then(|date| {
+                self.date(
+                    &Spanned::new(incident.id.span(), date),
+                    &format!("incident \"{id}\" date"),
+                )
+            }),
             place: incident.place.clone(),
             kind: incident.kind.clone(),
             people: incident.people.clone(),
@@ -345,9 +413,14 @@ impl Problems<'_> {
 
     fn body(&mut self, body: &Spanned<String>) -> Option<Arc<AppealBody>> {
         match handlebars::Template::compile(body.get_ref()) {
-            Ok(template) => Some(Arc::new(AppealBody { template, source: self.source.clone(), span: body.span() })),
+            Ok(template) => Some(Arc::new(AppealBody {
+                template,
+                source: self.source.clone(),
+                span: body.span(),
+            })),
             Err(error) => {
-                self.diagnostics.push(template_error(self.source, &body.span(), &error));
+                self.diagnostics
+                    .push(template_error(self.source, &body.span(), &error));
                 None
             }
         }
@@ -357,7 +430,10 @@ impl Problems<'_> {
     fn cc(&mut self, all: &Registry, cc: &Spanned<String>, index: usize) -> Option<String> {
         let text = cc.get_ref();
         if let Some((recipient, _)) = all.get(text) {
-            let person = [recipient.name.as_deref(), recipient.title.as_deref()].into_iter().flatten().collect::<Vec<_>>();
+            let person = [recipient.name.as_deref(), recipient.title.as_deref()]
+                .into_iter()
+                .flatten()
+                .collect::<Vec<_>>();
             return Some(match (&recipient.organisation, person.is_empty()) {
                 (Some(organisation), true) => organisation.clone(),
                 (Some(organisation), false) => format!("{}, {organisation}", person.join(", ")),
@@ -365,11 +441,14 @@ impl Problems<'_> {
             });
         }
         let looks_like_id = !text.is_empty()
-            && text.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_');
+            && text
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_');
         if looks_like_id {
-            let diagnostic = Diagnostic::new(format!("unknown recipient \"{text}\" in cc[{index}]"))
-                .suggest(text, all.ids())
-                .hint("cc takes registry ids or free text such as \"ITUC PERC\"");
+            let diagnostic =
+                Diagnostic::new(format!("unknown recipient \"{text}\" in cc[{index}]"))
+                    .suggest(text, all.ids())
+                    .hint("cc takes registry ids or free text such as \"ITUC PERC\"");
             self.at(cc, diagnostic);
             return None;
         }
@@ -394,25 +473,52 @@ name = "S"
 
     fn resolve_text(text: &str) -> Result<Vec<Context>, Error> {
         let appeal = Appeal::parse(Source::new("a.toml", text)).unwrap();
-        resolve(&appeal, &Registry::builtin(), &Templates::builtin(), &ResolveOptions::default())
+        resolve(
+            &appeal,
+            &Registry::builtin(),
+            &Templates::builtin(),
+            &ResolveOptions::default(),
+        )
     }
 
     #[test]
     fn expands_tags_and_picks_languages() {
         let contexts = resolve_text(APPEAL).unwrap();
         assert_eq!(contexts[0].recipient.id, "ilo-dg");
-        assert_eq!(contexts.len(), 1 + Registry::builtin().tagged("embassy").count());
-        let de = contexts.iter().find(|c| c.recipient.id == "embassy-by-de").unwrap();
+        assert_eq!(
+            contexts.len(),
+            1 + Registry::builtin().tagged("embassy").count()
+        );
+        let de = contexts
+            .iter()
+            .find(|c| c.recipient.id == "embassy-by-de")
+            .unwrap();
         assert_eq!(de.language, Language::Be);
-        assert_eq!(de.recipient.salutation.as_deref(), Some("Паважаны спадар Пасол!"));
-        assert_eq!(contexts[0].cc, ["Михаил Викторович Шмаков, Председатель, Федерация независимых профсоюзов России (ФНПР)", "Belarusian Congress of Democratic Trade Unions"]);
+        assert_eq!(
+            de.recipient.salutation.as_deref(),
+            Some("Паважаны спадар Пасол!")
+        );
+        assert_eq!(
+            contexts[0].cc,
+            [
+                "Михаил Викторович Шмаков, Председатель, Федерация независимых профсоюзов России (ФНПР)",
+                "Belarusian Congress of Democratic Trade Unions"
+            ]
+        );
     }
 
     #[test]
     fn fixed_language_drops_foreign_salutations() {
-        let contexts = resolve_text(&APPEAL.replace("date =", "language = \"en\"\ndate =")).unwrap();
-        let de = contexts.iter().find(|c| c.recipient.id == "embassy-by-de").unwrap();
-        assert_eq!((de.language, de.recipient.salutation.as_deref()), (Language::En, None));
+        let contexts =
+            resolve_text(&APPEAL.replace("date =", "language = \"en\"\ndate =")).unwrap();
+        let de = contexts
+            .iter()
+            .find(|c| c.recipient.id == "embassy-by-de")
+            .unwrap();
+        assert_eq!(
+            (de.language, de.recipient.salutation.as_deref()),
+            (Language::En, None)
+        );
     }
 
     #[test]
@@ -422,7 +528,10 @@ name = "S"
             .replace("\"ilo-dg\"", "\"ilo-gd\"")
             .replace("tag:embassy", "tag:embasy")
             .replace("\"fnpr\"", "\"fnrp\"")
-            .replace("date = 2021-03-01", "date = 2021-03-01T10:00:00\nlanguage = \"by\"");
+            .replace(
+                "date = 2021-03-01",
+                "date = 2021-03-01T10:00:00\nlanguage = \"by\"",
+            );
         let message = resolve_text(&text).unwrap_err().to_string();
         insta::assert_snapshot!(message);
     }
@@ -430,12 +539,33 @@ name = "S"
     #[test]
     fn options_to_replaces_recipients() {
         let appeal = Appeal::parse(Source::new("a.toml", APPEAL)).unwrap();
-        let options = ResolveOptions { to: vec!["fnpr".into()], ..ResolveOptions::default() };
-        let contexts = resolve(&appeal, &Registry::builtin(), &Templates::builtin(), &options).unwrap();
+        let options = ResolveOptions {
+            to: vec!["fnpr".into()],
+            ..ResolveOptions::default()
+        };
+        let contexts = resolve(
+            &appeal,
+            &Registry::builtin(),
+            &Templates::builtin(),
+            &options,
+        )
+        .unwrap();
         assert_eq!(contexts.len(), 1);
-        assert_eq!((contexts[0].recipient.id.as_str(), contexts[0].language), ("fnpr", Language::Ru));
-        let options = ResolveOptions { to: vec!["fnrp".into()], ..ResolveOptions::default() };
-        let error = resolve(&appeal, &Registry::builtin(), &Templates::builtin(), &options).unwrap_err();
+        assert_eq!(
+            (contexts[0].recipient.id.as_str(), contexts[0].language),
+            ("fnpr", Language::Ru)
+        );
+        let options = ResolveOptions {
+            to: vec!["fnrp".into()],
+            ..ResolveOptions::default()
+        };
+        let error = resolve(
+            &appeal,
+            &Registry::builtin(),
+            &Templates::builtin(),
+            &options,
+        )
+        .unwrap_err();
         assert_eq!(
             error.to_string().lines().next().unwrap(),
             "error: unknown recipient \"fnrp\" in --to[0]"

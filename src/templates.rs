@@ -18,7 +18,11 @@ use crate::lang::Language;
 
 macro_rules! builtin {
     ($name:literal, $lang:literal) => {
-        ($name, $lang, include_str!(concat!("../letter_templates/", $name, "/", $lang, ".toml")))
+        (
+            $name,
+            $lang,
+            include_str!(concat!("../letter_templates/", $name, "/", $lang, ".toml")),
+        )
     };
 }
 
@@ -35,7 +39,6 @@ const BUILTIN: &[(&str, &str, &str)] = &[
     builtin!("embassy-petition", "be"),
 ];
 
-
 /// The parts of a letter a template file defines.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub(crate) enum Part {
@@ -47,7 +50,13 @@ pub(crate) enum Part {
 }
 
 impl Part {
-    const ALL: [Part; 5] = [Part::Subject, Part::Salutation, Part::Delivery, Part::Body, Part::Closing];
+    const ALL: [Part; 5] = [
+        Part::Subject,
+        Part::Salutation,
+        Part::Delivery,
+        Part::Body,
+        Part::Closing,
+    ];
 
     fn key(self) -> &'static str {
         match self {
@@ -106,7 +115,11 @@ pub struct Templates {
 impl Templates {
     /// No templates, only the helpers.
     pub fn empty() -> Templates {
-        Templates { registry: helpers::registry(), info: BTreeMap::new(), origins: BTreeMap::new() }
+        Templates {
+            registry: helpers::registry(),
+            info: BTreeMap::new(),
+            origins: BTreeMap::new(),
+        }
     }
 
     /// The templates built into the crate (`letter_templates/`).
@@ -114,7 +127,12 @@ impl Templates {
         let mut templates = Templates::empty();
         for (name, language, text) in BUILTIN {
             let source = Source::new(format!("letter_templates/{name}/{language}.toml"), *text);
-            templates.add(name, Language::from_code(language).expect("known code"), source)
+            templates
+                .add(
+                    name,
+                    Language::from_code(language).expect("known code"),
+                    source,
+                )
                 .expect("built-in templates compile (tested)");
         }
         templates
@@ -149,11 +167,14 @@ impl Templates {
         if !diagnostics.is_empty() {
             return Err(Error::invalid(diagnostics));
         }
-        let info = self.info.entry(name.to_owned()).or_insert_with(|| TemplateInfo {
-            name: name.to_owned(),
-            description: String::new(),
-            languages: Vec::new(),
-        });
+        let info = self
+            .info
+            .entry(name.to_owned())
+            .or_insert_with(|| TemplateInfo {
+                name: name.to_owned(),
+                description: String::new(),
+                languages: Vec::new(),
+            });
         if let Some(description) = file.description
             && (info.description.is_empty() || language == Language::En)
         {
@@ -188,43 +209,86 @@ impl Templates {
         if !self.registry.has_template(&key) {
             return Ok(None);
         }
-        self.registry.render(&key, data).map(Some).map_err(|error| self.render_error(&error))
+        self.registry
+            .render(&key, data)
+            .map(Some)
+            .map_err(|error| self.render_error(&error, data))
     }
 
     /// A render error placed in the template file it comes from.
-    pub(crate) fn render_error(&self, error: &handlebars::RenderError) -> Error {
-        let origin = error.template_name.as_ref().and_then(|name| self.origins.get(name));
-        let mut diagnostic = Diagnostic::new(render_message(error));
-        if let (Some((source, span)), Some(line), Some(column)) = (origin, error.line_no, error.column_no) {
-            diagnostic = diagnostic.at(locate_in_string(source, span, line, column));
-        }
-        if let handlebars::RenderErrorReason::MissingVariable(Some(path)) = error.reason() {
-            diagnostic = diagnostic.hint(format!(
-                "\"{path}\" is not set for this letter; define it in the appeal (e.g. under [vars]) or guard it with {{{{#if}}}}"
-            ));
-        }
-        diagnostic.into()
+    fn render_error(&self, error: &handlebars::RenderError, data: &serde_json::Value) -> Error {
+        let origin = error
+            .template_name
+            .as_ref()
+            .and_then(|name| self.origins.get(name));
+        let location = match (origin, error.line_no, error.column_no) {
+            (Some((source, span)), Some(line), Some(column)) => {
+                Some(locate_in_string(source, span, line, column))
+            }
+            _ => None,
+        };
+        render_diagnostic(error, data, "", location).into()
     }
+}
+
+/// A diagnostic for a render error: the message after `prefix`, a "did you
+/// mean" for a misspelt variable, and a hint on how to define it.
+pub(crate) fn render_diagnostic(
+    error: &handlebars::RenderError,
+    data: &serde_json::Value,
+    prefix: &str,
+    location: Option<Location>,
+) -> Diagnostic {
+    use handlebars::RenderErrorReason as Reason;
+    let message = match error.reason() {
+        Reason::MissingVariable(Some(path)) => format!("undefined variable \"{path}\""),
+        Reason::Other(message) => message.clone(),
+        reason => reason.to_string().to_lowercase(),
+    };
+    let mut diagnostic = Diagnostic::new(format!("{prefix}{message}"));
+    diagnostic.location = location;
+    if let Reason::MissingVariable(Some(path)) = error.reason() {
+        let (parent, last) = path.rsplit_once('.').unwrap_or(("", path));
+        let object = parent
+            .split('.')
+            .filter(|s| !s.is_empty())
+            .try_fold(data, |value, key| value.get(key));
+        if let Some(serde_json::Value::Object(fields)) = object {
+            diagnostic = match crate::error::did_you_mean(last, fields.keys().map(String::as_str)) {
+                Some(best) if parent.is_empty() => {
+                    diagnostic.hint(format!("did you mean \"{best}\"?"))
+                }
+                Some(best) => diagnostic.hint(format!("did you mean \"{parent}.{best}\"?")),
+                None => diagnostic,
+            };
+        }
+        diagnostic = diagnostic.hint(format!(
+            "\"{path}\" is not set for this letter; define it in the appeal (e.g. under [vars]) or guard it with {{{{#if}}}}"
+        ));
+    }
+    diagnostic
 }
 
 fn part_key(name: &str, language: Language, part: Part) -> String {
     format!("{name}/{language}/{}", part.key())
 }
 
-/// The message of a render error, without the location handlebars prepends.
-pub(crate) fn render_message(error: &handlebars::RenderError) -> String {
-    use handlebars::RenderErrorReason as Reason;
-    match error.reason() {
-        Reason::MissingVariable(Some(path)) => format!("undefined variable \"{path}\""),
-        Reason::Other(message) => message.clone(),
-        reason => reason.to_string().to_lowercase(),
-    }
-}
-
 /// A template syntax error placed in the file.
-pub(crate) fn template_error(source: &Source, span: &Range<usize>, error: &handlebars::TemplateError) -> Diagnostic {
-    let message = format!("template syntax: {}", error.reason().to_string().to_lowercase());
-    let diagnostic = Diagnostic::new(message);
+pub(crate) fn template_error(
+    source: &Source,
+    span: &Range<usize>,
+    error: &handlebars::TemplateError,
+) -> Diagnostic {
+    use handlebars::TemplateErrorReason as Reason;
+    let diagnostic = match error.reason() {
+        Reason::InvalidSyntax(_) => Diagnostic::new("invalid template syntax").hint(
+            "close every {{#if}} and {{#each}} with {{/if}} and {{/each}}, and balance the braces",
+        ),
+        reason => Diagnostic::new(format!(
+            "invalid template: {}",
+            reason.to_string().to_lowercase()
+        )),
+    };
     match error.pos() {
         Some((line, column)) => diagnostic.at(locate_in_string(source, span, line, column)),
         None => diagnostic.at(source.locate(span)),
@@ -232,9 +296,17 @@ pub(crate) fn template_error(source: &Source, span: &Range<usize>, error: &handl
 }
 
 /// The file location of `line`:`column` (1-based) inside the string literal at `span`.
-pub(crate) fn locate_in_string(source: &Source, span: &Range<usize>, line: usize, column: usize) -> Location {
+pub(crate) fn locate_in_string(
+    source: &Source,
+    span: &Range<usize>,
+    line: usize,
+    column: usize,
+) -> Location {
     let literal = &source.text()[span.clone()];
-    let opening = ["\"\"\"", "'''", "\"", "'"].into_iter().find(|q| literal.starts_with(q)).unwrap_or("");
+    let opening = ["\"\"\"", "'''", "\"", "'"]
+        .into_iter()
+        .find(|q| literal.starts_with(q))
+        .unwrap_or("");
     let mut start = span.start + opening.len();
     if opening.len() == 3 && source.text()[start..].starts_with('\n') {
         start += 1;
@@ -257,7 +329,10 @@ mod tests {
     fn builtin_templates_have_every_language() {
         let templates = Templates::builtin();
         let names: Vec<&str> = templates.iter().map(|t| t.name.as_str()).collect();
-        assert_eq!(names, ["embassy-petition", "ilo-intervention", "solidarity-appeal"]);
+        assert_eq!(
+            names,
+            ["embassy-petition", "ilo-intervention", "solidarity-appeal"]
+        );
         for info in templates.iter() {
             assert_eq!(info.languages, Language::ALL, "{}", info.name);
             assert!(!info.description.is_empty());
@@ -266,17 +341,37 @@ mod tests {
 
     #[test]
     fn places_syntax_errors_in_the_file() {
-        let source = Source::new("t/en.toml", "closing = \"x\"\nbody = \"\"\"\nfine\nbad {{#if x}}\n\"\"\"\n");
-        let error = Templates::empty().add("t", Language::En, source).unwrap_err();
+        let source = Source::new(
+            "t/en.toml",
+            "closing = \"x\"\nbody = \"\"\"\nfine\nbad {{#if x}}\n\"\"\"\n",
+        );
+        let error = Templates::empty()
+            .add("t", Language::En, source)
+            .unwrap_err();
         let location = error.diagnostics()[0].location.clone().unwrap();
         assert_eq!((location.file.as_str(), location.line), ("t/en.toml", 5));
-        assert!(error.to_string().contains("error: template syntax:"), "{error}");
+        assert!(
+            error
+                .to_string()
+                .contains("error: invalid template syntax\n  hint: close every"),
+            "{error}"
+        );
     }
 
     #[test]
     fn reports_unknown_template_keys() {
-        let source = Source::new("t/en.toml", "closing = \"x\"\nbody = \"y\"\nsubjet = \"z\"\n");
-        let error = Templates::empty().add("t", Language::En, source).unwrap_err();
-        assert!(error.to_string().starts_with("t/en.toml:3:1: error: unknown field `subjet`"), "{error}");
+        let source = Source::new(
+            "t/en.toml",
+            "closing = \"x\"\nbody = \"y\"\nsubjet = \"z\"\n",
+        );
+        let error = Templates::empty()
+            .add("t", Language::En, source)
+            .unwrap_err();
+        assert!(
+            error
+                .to_string()
+                .starts_with("t/en.toml:3:1: error: unknown field `subjet`"),
+            "{error}"
+        );
     }
 }

@@ -1,0 +1,26 @@
+//! Integration tests, compiled into one binary.
+#![allow(clippy::disallowed_methods)] // tests set up and inspect files
+
+mod bad_inputs;
+mod cli;
+mod golden;
+mod shipped;
+
+use std::path::{Path, PathBuf};
+
+/// A path under the package root.
+pub fn root(relative: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join(relative)
+}
+
+/// The `appeal` binary, run from `dir`, with a fixed date.
+pub fn appeal_in(dir: &Path) -> assert_cmd::Command {
+    let mut command = assert_cmd::Command::cargo_bin("appeal").expect("binary built");
+    command.current_dir(dir);
+    command
+}
+
+/// Whitespace folded to single spaces.
+pub fn fold(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}

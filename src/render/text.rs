@@ -31,7 +31,10 @@ impl Backend for TextOptions {
 
 /// Renders a letter as plain text: frame, body, links as `text <url>`.
 pub fn text(letter: &Letter, options: &TextOptions) -> String {
-    let mut out = Writer { out: String::new(), width: options.width.max(20) };
+    let mut out = Writer {
+        out: String::new(),
+        width: options.width.max(20),
+    };
     let head = &letter.letterhead;
     out.lines(std::iter::once(&head.organisation).chain(&head.address));
     out.lines(&head.contacts);
@@ -90,10 +93,16 @@ impl Writer {
 
     fn block(&mut self, block: &Block, first: &str, rest: &str) {
         match block {
-            Block::Paragraph(runs) | Block::Heading(runs) => self.wrapped(&plain(runs), first, rest),
+            Block::Paragraph(runs) | Block::Heading(runs) => {
+                self.wrapped(&plain(runs), first, rest)
+            }
             Block::Quote(blocks) => {
                 for (i, block) in blocks.iter().enumerate() {
-                    let first = if i == 0 { format!("{first}> ") } else { format!("{rest}> ") };
+                    let first = if i == 0 {
+                        format!("{first}> ")
+                    } else {
+                        format!("{rest}> ")
+                    };
                     self.block(block, &first, &format!("{rest}> "));
                 }
             }
@@ -105,10 +114,17 @@ impl Writer {
                     };
                     let hanging = format!("{rest}{}", " ".repeat(marker.chars().count()));
                     for (j, block) in item.iter().enumerate() {
-                        let first = if j == 0 { format!("{rest}{marker}") } else { hanging.clone() };
+                        let first = if j == 0 {
+                            format!("{rest}{marker}")
+                        } else {
+                            hanging.clone()
+                        };
                         self.block(block, &first, &hanging);
                     }
+                    // Items follow each other without a blank line; the list ends with one.
+                    self.out.pop();
                 }
+                self.out.push('\n');
             }
         }
     }
@@ -148,7 +164,10 @@ mod tests {
     use crate::markdown;
 
     fn body_text(markdown: &str, width: usize) -> String {
-        let mut out = Writer { out: String::new(), width };
+        let mut out = Writer {
+            out: String::new(),
+            width,
+        };
         for block in markdown::parse(markdown) {
             out.block(&block, "", "");
         }
@@ -158,17 +177,26 @@ mod tests {
     #[test]
     fn wraps_paragraphs_without_breaking_words() {
         assert_eq!(
-            body_text("one two three four five six seven eight nine ten eleven twelve", 20),
+            body_text(
+                "one two three four five six seven eight nine ten eleven twelve",
+                20
+            ),
             "one two three four\nfive six seven eight\nnine ten eleven\ntwelve\n\n"
         );
-        assert_eq!(body_text("a-very-long-word-that-does-not-fit here", 20), "a-very-long-word-that-does-not-fit\nhere\n\n");
+        assert_eq!(
+            body_text("a-very-long-word-that-does-not-fit here", 20),
+            "a-very-long-word-that-does-not-fit\nhere\n\n"
+        );
     }
 
     #[test]
     fn renders_lists_quotes_and_links() {
         assert_eq!(
-            body_text("See [our site](http://u.org) and <http://x.org>.\n\n1. free all political prisoners now\n2. stop\n\n> quoted words here\n", 24),
-            "See our site\n<http://u.org> and\nhttp://x.org.\n\n1. free all political\n   prisoners now\n\n2. stop\n\n> quoted words here\n\n"
+            body_text(
+                "See [our site](http://u.org) and <http://x.org>.\n\n1. free all political prisoners now\n2. stop\n\n> quoted words here\n",
+                24
+            ),
+            "See our site\n<http://u.org> and\nhttp://x.org.\n\n1. free all political\n   prisoners now\n2. stop\n\n> quoted words here\n\n"
         );
     }
 }

@@ -1,0 +1,39 @@
+//! One folder per invalid input under tests/bad_inputs/: each is rendered by
+//! the CLI, must exit non-zero without writing anything, and its message is
+//! a snapshot (tests/snapshots/).
+
+use crate::appeal_in;
+
+#[test]
+fn each_bad_input_gives_its_exact_error_and_no_output() {
+    insta::glob!("bad_inputs/*/appeal.toml", |path| {
+        let case = path.parent().unwrap();
+        let work = tempfile::tempdir().unwrap();
+        for entry in std::fs::read_dir(case).unwrap() {
+            let entry = entry.unwrap().path();
+            std::fs::copy(&entry, work.path().join(entry.file_name().unwrap())).unwrap();
+        }
+        let output = appeal_in(work.path())
+            .args([
+                "render",
+                "appeal.toml",
+                "--date",
+                "2026-11-23",
+                "-o",
+                "out/",
+            ])
+            .output()
+            .unwrap();
+        assert!(
+            !work.path().join("out").exists(),
+            "{} wrote output",
+            case.display()
+        );
+        let report = format!(
+            "exit code: {}\n{}",
+            output.status.code().unwrap(),
+            String::from_utf8_lossy(&output.stderr)
+        );
+        insta::assert_snapshot!(report);
+    });
+}

@@ -1,0 +1,282 @@
+//! The `appeal` command driven as a process.
+
+use predicates::prelude::*;
+
+use crate::{appeal_in, root};
+
+const APPEAL: &str = r#"template = "solidarity-appeal"
+language = "en"
+date = 2026-11-23
+place = "Minsk"
+recipients = ["ituc-perc", "industriall"]
+demands = ["condemn the arrests"]
+[sender]
+organisation = "Free Metalworkers' Union (SPM)"
+[signatory]
+name = "Aleksandr Bukhvostov"
+"#;
+
+fn workdir() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("appeal.toml"), APPEAL).unwrap();
+    dir
+}
+
+#[test]
+fn check_reports_a_field_typo_and_an_unknown_recipient_together() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = APPEAL
+        .replace("place =", "plase =")
+        .replace("\"industriall\"", "\"ilo-gd\"");
+    std::fs::write(dir.path().join("appeal.toml"), text).unwrap();
+    appeal_in(dir.path())
+        .args(["check", "appeal.toml"])
+        .assert()
+        .code(2)
+        .stdout("")
+        .stderr(
+            "appeal.toml:4:1: error: unknown field \"plase\" in the top level\n  \
+         hint: did you mean \"place\"?\n  \
+         hint: valid fields: template, language, date, place, reference, subject, recipients, cc, \
+         enclosures, demands, body, sender, signatory, recipient, incident, vars\n\
+         appeal.toml:5:28: error: unknown recipient \"ilo-gd\" in recipients[1]\n  \
+         hint: did you mean \"ilo-dg\"?\n  \
+         hint: `appeal recipients` lists the registry; [[recipient]] defines one inline\n",
+        );
+}
+
+#[test]
+fn check_lists_the_letters() {
+    let dir = workdir();
+    appeal_in(dir.path())
+        .args(["check", "appeal.toml"])
+        .assert()
+        .success()
+        .stdout("appeal.toml: ok, 2 letters: ituc-perc, industriall\n");
+}
+
+#[test]
+fn render_writes_text_to_stdout_by_default() {
+    let dir = workdir();
+    appeal_in(dir.path())
+        .args(["render", "appeal.toml", "--to", "industriall"])
+        .assert()
+        .success()
+        .stdout(predicate::str::starts_with(
+            "Free Metalworkers' Union (SPM)\n\nMinsk, 23 November 2026\n",
+        ))
+        .stdout(predicate::str::contains(
+            "We ask you to condemn the arrests.",
+        ));
+}
+
+#[test]
+fn render_to_a_directory_writes_one_file_per_recipient_and_never_overwrites() {
+    let dir = workdir();
+    let run = || {
+        appeal_in(dir.path())
+            .args(["render", "appeal.toml", "-o", "out/"])
+            .assert()
+    };
+    run()
+        .success()
+        .stderr("wrote out/ituc-perc.txt\nwrote out/industriall.txt\n");
+    let first = std::fs::read_to_string(dir.path().join("out/ituc-perc.txt")).unwrap();
+    assert!(first.contains("Dear colleagues,"), "{first}");
+    std::fs::write(dir.path().join("out/industriall.txt"), "mine").unwrap();
+    run()
+        .code(2)
+        .stderr("error: out/ituc-perc.txt exists\n  hint: use --force to overwrite\n");
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("out/industriall.txt")).unwrap(),
+        "mine"
+    );
+    appeal_in(dir.path())
+        .args(["render", "appeal.toml", "-o", "out/", "--force"])
+        .assert()
+        .success();
+    assert_ne!(
+        std::fs::read_to_string(dir.path().join("out/industriall.txt")).unwrap(),
+        "mine"
+    );
+}
+
+#[test]
+fn render_refuses_several_letters_into_one_file() {
+    let dir = workdir();
+    appeal_in(dir.path())
+        .args(["render", "appeal.toml", "-o", "letter.txt"])
+        .assert()
+        .code(2)
+        .stderr(
+            "error: 2 letters to write but -o names one file, letter.txt\n  \
+         hint: give a directory (-o letters/) or one recipient (--to ID)\n",
+        );
+    assert!(!dir.path().join("letter.txt").exists());
+}
+
+#[test]
+fn render_to_one_file() {
+    let dir = workdir();
+    appeal_in(dir.path())
+        .args([
+            "render",
+            "appeal.toml",
+            "--to",
+            "ituc-perc",
+            "-o",
+            "letter.txt",
+        ])
+        .assert()
+        .success();
+    let text = std::fs::read_to_string(dir.path().join("letter.txt")).unwrap();
+    assert!(
+        text.ends_with("In solidarity,\n\nAleksandr Bukhvostov\n"),
+        "{text}"
+    );
+}
+
+#[test]
+fn missing_appeal_file_is_an_io_error() {
+    let dir = tempfile::tempdir().unwrap();
+    appeal_in(dir.path())
+        .args(["render", "nope.toml"])
+        .assert()
+        .code(1)
+        .stderr("nope.toml: error: no such file or directory (os error 2)\n");
+}
+
+#[test]
+fn bad_arguments_are_usage_errors() {
+    let dir = workdir();
+    appeal_in(dir.path())
+        .args(["render", "appeal.toml", "--format", "doc"])
+        .assert()
+        .code(2);
+    appeal_in(dir.path())
+        .args(["render", "appeal.toml", "--date", "2021-02-30"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "invalid date \"2021-02-30\", expected YYYY-MM-DD",
+        ));
+}
+
+#[test]
+fn date_defaults_to_the_option_when_the_appeal_has_none() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("appeal.toml"),
+        APPEAL.replace("date = 2026-11-23\n", ""),
+    )
+    .unwrap();
+    appeal_in(dir.path())
+        .args([
+            "render",
+            "appeal.toml",
+            "--to",
+            "ituc-perc",
+            "--date",
+            "2024-02-29",
+        ])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Minsk, 29 February 2024"));
+}
+
+#[test]
+fn init_writes_a_starter_that_checks_and_never_overwrites() {
+    let dir = tempfile::tempdir().unwrap();
+    appeal_in(dir.path()).arg("init").assert().success();
+    appeal_in(dir.path())
+        .args(["check", "appeal.toml"])
+        .assert()
+        .success();
+    appeal_in(dir.path())
+        .arg("init")
+        .assert()
+        .code(2)
+        .stderr("error: appeal.toml exists\n  hint: use --force to overwrite\n");
+}
+
+#[test]
+fn recipients_lists_the_registry_by_tag() {
+    let output = appeal_in(&root(""))
+        .args(["recipients", "--tag", "embassy"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(output.stdout).unwrap();
+    assert_eq!(text.lines().count(), 11, "{text}");
+    assert!(
+        text.lines().all(|line| line.starts_with("embassy-by-")),
+        "{text}"
+    );
+}
+
+#[test]
+fn recipients_file_adds_entries() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("extra.toml"),
+        "[[recipient]]\nid = \"bkdp\"\norganisation = \"BKDP\"\ntags = [\"x\"]\n",
+    )
+    .unwrap();
+    appeal_in(dir.path())
+        .args(["recipients", "--recipients", "extra.toml", "--tag", "x"])
+        .assert()
+        .success()
+        .stdout(predicate::str::starts_with("bkdp "));
+}
+
+#[test]
+fn templates_lists_the_builtin_templates() {
+    let output = appeal_in(&root("")).arg("templates").output().unwrap();
+    let text = String::from_utf8(output.stdout).unwrap();
+    let names: Vec<&str> = text
+        .lines()
+        .map(|l| l.split_whitespace().next().unwrap())
+        .collect();
+    assert_eq!(
+        names,
+        ["embassy-petition", "ilo-intervention", "solidarity-appeal"]
+    );
+    assert!(text.lines().all(|l| l.contains(" en,ru,be ")), "{text}");
+}
+
+#[test]
+fn templates_directory_overrides_a_builtin_template() {
+    let dir = workdir();
+    std::fs::create_dir_all(dir.path().join("tpl/solidarity-appeal")).unwrap();
+    std::fs::write(
+        dir.path().join("tpl/solidarity-appeal/en.toml"),
+        "subject = \"S\"\nbody = \"Custom body for {{recipient.id}}.\"\nclosing = \"Yours,\"\n",
+    )
+    .unwrap();
+    appeal_in(dir.path())
+        .args([
+            "render",
+            "appeal.toml",
+            "--to",
+            "ituc-perc",
+            "--templates",
+            "tpl",
+        ])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "Custom body for ituc-perc.\n\nYours,",
+        ));
+}
+
+#[test]
+fn closed_stdout_is_not_an_error() {
+    let dir = workdir();
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("appeal"))
+        .current_dir(dir.path())
+        .args(["render", "appeal.toml"])
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    assert!(child.wait().unwrap().success());
+}

@@ -1,0 +1,51 @@
+//! The example ILO letter, as text, against its golden file and its source.
+
+use crate::{appeal_in, fold, root};
+
+fn ilo_text() -> String {
+    let output = appeal_in(&root(""))
+        .args(["render", "examples/ilo-belarus-2021/appeal.toml"])
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8(output.stdout).unwrap()
+}
+
+#[test]
+fn ilo_letter_matches_golden_file() {
+    let golden = std::fs::read_to_string(root("tests/golden/ilo-belarus-2021.txt")).unwrap();
+    assert_eq!(ilo_text(), golden);
+}
+
+/// Every line of the IndustriALL letter is in the text output, whitespace
+/// folded; the Markdown link of the source reads as `text <url>` in text.
+/// The signature's description stands for an image and is left out.
+#[test]
+fn ilo_letter_holds_every_sentence_of_the_source() {
+    let text = fold(&ilo_text());
+    let source =
+        std::fs::read_to_string(root("tests/fixtures/industriall-letter-to-ilo.txt")).unwrap();
+    let lines: Vec<String> = source
+        .lines()
+        .map(str::trim)
+        .filter(|line| !line.is_empty() && !line.starts_with("A handwritten signature"))
+        .map(|line| {
+            fold(
+                &line
+                    .replace("](", " <")
+                    .replace("[IndustriALL", "IndustriALL")
+                    .replace(".org),", ".org>,"),
+            )
+        })
+        .collect();
+    assert!(lines.len() > 30);
+    let missing: Vec<&String> = lines
+        .iter()
+        .filter(|line| !text.contains(line.as_str()))
+        .collect();
+    assert!(missing.is_empty(), "missing from the output: {missing:#?}");
+}

@@ -1,0 +1,168 @@
+//! What ships in the binary still loads and renders: the registry, every
+//! template in every language, and every example appeal.
+
+use appeal::render::{TextOptions, text};
+use appeal::{Appeal, Date, Language, Registry, ResolveOptions, Source, Templates};
+
+use crate::{fold, root};
+
+const APPEAL: &str = r#"
+date = 2023-06-16
+place = "Vilnius"
+recipients = ["ilo-dg", "fnpr", "embassy-by-de", "embassy-by-cl"]
+demands = ["free union and political prisoners", "stop the repression against trade union activists"]
+[vars]
+petition = "Trade unionism is not extremism!"
+signatures = "6,500"
+[sender]
+organisation = "Salidarnast"
+[signatory]
+name = "Signatory Name"
+title = "Coordinator"
+[[incident]]
+id = "svatkouski"
+date = 2023-05-10
+place = "Gomel"
+summary = "Vital Svatkouski was arrested for liking a post on social networks."
+outcome = "He was sentenced to 25 days of administrative arrest."
+"#;
+
+#[test]
+fn every_template_renders_in_every_language_with_every_word() {
+    let templates = Templates::builtin();
+    let registry = Registry::builtin();
+    for info in templates.iter() {
+        for language in &info.languages {
+            let text_in = format!(
+                "template = \"{}\"\nlanguage = \"{language}\"\n{APPEAL}",
+                info.name
+            );
+            let appeal = Appeal::parse(Source::new("appeal.toml", text_in)).unwrap();
+            let letters =
+                appeal::letters(&appeal, &registry, &templates, &ResolveOptions::default())
+                    .unwrap_or_else(|e| panic!("{} {language}: {e}", info.name));
+            assert_eq!(letters.len(), 4);
+            for letter in &letters {
+                assert_eq!(letter.language, *language);
+                let out = fold(&text(letter, &TextOptions::default()));
+                let date = language.format_date(Date::new(2023, 6, 16).unwrap());
+                for expected in [
+                    &format!("Vilnius, {date}"),
+                    "Vital Svatkouski was arrested",
+                    "free union and political prisoners",
+                    "Signatory Name",
+                    "Coordinator",
+                ] {
+                    assert!(
+                        out.contains(expected),
+                        "{} {language} {}: no {expected:?} in\n{out}",
+                        info.name,
+                        letter.recipient_id
+                    );
+                }
+                assert!(
+                    !letter.subject.is_empty()
+                        && !letter.salutation.is_empty()
+                        && !letter.closing.is_empty()
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn letters_follow_the_recipients_language_when_the_appeal_sets_none() {
+    let text_in = format!("template = \"embassy-petition\"\n{APPEAL}");
+    let appeal = Appeal::parse(Source::new("appeal.toml", text_in)).unwrap();
+    let letters = appeal::letters(
+        &appeal,
+        &Registry::builtin(),
+        &Templates::builtin(),
+        &ResolveOptions::default(),
+    )
+    .unwrap();
+    let languages: Vec<(&str, Language)> = letters
+        .iter()
+        .map(|l| (l.recipient_id.as_str(), l.language))
+        .collect();
+    assert_eq!(
+        languages,
+        [
+            ("ilo-dg", Language::En),
+            ("fnpr", Language::Ru),
+            ("embassy-by-de", Language::Be),
+            ("embassy-by-cl", Language::En)
+        ]
+    );
+    assert_eq!(letters[2].salutation, "Паважаны спадар Пасол!");
+    assert_eq!(letters[1].salutation, "Уважаемый Михаил Викторович!");
+}
+
+#[test]
+fn registry_entries_are_sourced_and_dated() {
+    let registry = Registry::builtin();
+    for (recipient, _) in &registry.entries {
+        let id = recipient.id.get_ref();
+        assert!(
+            recipient.source.is_some() && recipient.as_of.is_some(),
+            "{id} has no source or as_of"
+        );
+        assert!(recipient.organisation.is_some(), "{id} has no organisation");
+        let language = recipient.language.as_ref().map(|l| l.get_ref().as_str());
+        assert!(
+            language.and_then(Language::from_code).is_some(),
+            "{id} has no known language"
+        );
+    }
+    for id in [
+        "ilo-dg",
+        "ilo-cfa",
+        "fnpr",
+        "ituc-perc",
+        "gmpr",
+        "rosugleprof",
+        "industriall",
+    ] {
+        assert!(registry.get(id).is_some(), "{id} missing");
+    }
+    let countries: Vec<&str> = registry
+        .tagged("embassy")
+        .map(|(r, _)| r.country.as_deref().unwrap())
+        .collect();
+    assert_eq!(
+        countries,
+        [
+            "Germany",
+            "Switzerland",
+            "Sweden",
+            "Lithuania",
+            "Poland",
+            "USA",
+            "Spain",
+            "Brazil",
+            "Italy",
+            "Chile",
+            "France"
+        ]
+    );
+}
+
+#[test]
+fn every_example_appeal_checks() {
+    let mut checked = 0;
+    for entry in std::fs::read_dir(root("examples")).unwrap() {
+        let path = entry.unwrap().path().join("appeal.toml");
+        if path.exists() {
+            let appeal = Appeal::open(&path).unwrap();
+            appeal::letters(
+                &appeal,
+                &Registry::builtin(),
+                &Templates::builtin(),
+                &ResolveOptions::default(),
+            )
+            .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+            checked += 1;
+        }
+    }
+    assert!(checked >= 2);
+}
