@@ -52,6 +52,7 @@ pub fn compose(context: &Context, templates: &Templates) -> Result<Letter, Error
         recipient_id: recipient.id.clone(),
         language: context.language,
         letterhead: letterhead(context, labels),
+        date: context.date,
         place_date: match &context.place {
             Some(place) => format!("{place}, {date}"),
             None => date,

@@ -1,7 +1,7 @@
 //! The document model every backend consumes: the frame of a formal letter
 //! and its body as blocks of styled text.
 
-use crate::lang::{Labels, Language};
+use crate::lang::{Date, Labels, Language};
 
 /// One letter to one recipient, ready to render.
 #[derive(Debug, Clone, PartialEq)]
@@ -12,6 +12,8 @@ pub struct Letter {
     pub language: Language,
     /// The sender's letterhead.
     pub letterhead: Letterhead,
+    /// The date of the letter (for document metadata).
+    pub date: Date,
     /// "Geneva, 01 March 2021".
     pub place_date: String,
     /// The sender's reference, if any.

@@ -7,7 +7,7 @@ use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use appeal::render::{Backend, TextOptions};
+use appeal::render::{Backend, Paper, PdfOptions, TextOptions};
 use appeal::{Appeal, Date, Diagnostic, Error, Letter, Registry, ResolveOptions, Templates};
 use clap::{Parser, Subcommand, ValueEnum};
 
@@ -49,6 +49,9 @@ enum Command {
         /// Wrap text at this column.
         #[arg(long, default_value_t = 72, value_name = "N")]
         width: usize,
+        /// Paper size of PDF letters.
+        #[arg(long, value_enum, default_value_t = PaperArg::A4)]
+        paper: PaperArg,
     },
     /// Check an appeal: load, resolve and compose every letter, write nothing.
     Check {
@@ -91,6 +94,16 @@ struct Select {
 enum Format {
     /// Plain text.
     Txt,
+    /// Typeset PDF.
+    Pdf,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum PaperArg {
+    /// ISO A4.
+    A4,
+    /// US Letter.
+    Letter,
 }
 
 fn parse_date(text: &str) -> Result<Date, String> {
@@ -125,10 +138,17 @@ fn run(cli: Cli) -> Result<(), Error> {
             output,
             force,
             width,
+            paper,
         } => {
             let letters = letters(&cli, appeal, select)?;
             let backend: Box<dyn Backend> = match format {
                 Format::Txt => Box::new(TextOptions { width: *width }),
+                Format::Pdf => Box::new(PdfOptions {
+                    paper: match paper {
+                        PaperArg::A4 => Paper::A4,
+                        PaperArg::Letter => Paper::Letter,
+                    },
+                }),
             };
             write_letters(&letters, backend.as_ref(), output.as_deref(), *force)
         }
@@ -295,7 +315,11 @@ fn write_file(path: &Path, bytes: &[u8], force: bool) -> Result<(), Error> {
         _ => Path::new("."),
     };
     std::fs::create_dir_all(dir).map_err(io_error)?;
-    let mut file = tempfile::NamedTempFile::new_in(dir).map_err(io_error)?;
+    // Readable by others as a file made by any other program (umask applies), not 0600.
+    let mut builder = tempfile::Builder::new();
+    #[cfg(unix)]
+    builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666));
+    let mut file = builder.tempfile_in(dir).map_err(io_error)?;
     file.write_all(bytes).map_err(io_error)?;
     let persisted = if force {
         file.persist(path).map(drop)

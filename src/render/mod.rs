@@ -3,8 +3,10 @@
 //! Backends return bytes and never write files; the caller decides where
 //! they go.
 
+mod pdf;
 mod text;
 
+pub use pdf::{FontMetrics, Paper, PdfOptions, Style, layout_dump, pdf};
 pub use text::{TextOptions, text};
 
 use crate::error::Error;

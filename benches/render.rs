@@ -1,0 +1,51 @@
+//! Rendering speed of the example ILO letter: `cargo bench`.
+//!
+//! Targets (issue #3): PDF in under 2 ms in-process; text far below that.
+
+use appeal::render::{PdfOptions, TextOptions, pdf, text};
+use appeal::{Appeal, Letter, Registry, ResolveOptions, Templates};
+use criterion::{Criterion, criterion_group, criterion_main};
+
+fn ilo_letter() -> Letter {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/examples/ilo-belarus-2021/appeal.toml"
+    );
+    let appeal = Appeal::open(path).expect("example loads");
+    let templates = Templates::builtin();
+    appeal::letters(
+        &appeal,
+        &Registry::builtin(),
+        &templates,
+        &ResolveOptions::default(),
+    )
+    .expect("example resolves")
+    .remove(0)
+}
+
+fn render(c: &mut Criterion) {
+    let letter = ilo_letter();
+    let appeal = Appeal::open(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/examples/ilo-belarus-2021/appeal.toml"
+    ))
+    .unwrap();
+    let (registry, templates) = (Registry::builtin(), Templates::builtin());
+    c.bench_function("ilo letter: resolve + compose", |b| {
+        b.iter(|| {
+            appeal::letters(&appeal, &registry, &templates, &ResolveOptions::default()).unwrap()
+        })
+    });
+    c.bench_function("ilo letter: text", |b| {
+        b.iter(|| text(&letter, &TextOptions::default()))
+    });
+    c.bench_function("ilo letter: pdf layout only", |b| {
+        b.iter(|| appeal::render::layout_dump(&letter, &PdfOptions::default()))
+    });
+    c.bench_function("ilo letter: pdf", |b| {
+        b.iter(|| pdf(&letter, &PdfOptions::default()).unwrap())
+    });
+}
+
+criterion_group!(benches, render);
+criterion_main!(benches);

@@ -1,0 +1,563 @@
+//! Page layout: a [`Letter`] into pages of positioned lines.
+//!
+//! Page one carries the letterhead, the recipient block where a DL window
+//! envelope shows it (20 mm from the left, 45 mm from the top, DIN 5008 B),
+//! place and date, delivery line, subject and salutation; the body follows
+//! and runs onto further pages, each with a running head. Paragraphs keep at
+//! least two lines at the foot and at the head of a page (no widows or
+//! orphans); the closing and signature stay together with the end of the body.
+
+use super::breaking::{Breaker, Line, Placed};
+use super::font::{FontMetrics, Style};
+use crate::letter::{Block, Letter, Run};
+
+const MM: f32 = 72.0 / 25.4;
+
+/// Paper sizes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Paper {
+    /// ISO A4, 210 × 297 mm.
+    #[default]
+    A4,
+    /// US Letter, 8.5 × 11 in.
+    Letter,
+}
+
+impl Paper {
+    /// Width and height in points.
+    pub fn size(self) -> (f32, f32) {
+        match self {
+            Paper::A4 => (210.0 * MM, 297.0 * MM),
+            Paper::Letter => (612.0, 792.0),
+        }
+    }
+}
+
+/// A line of text at its place on a page.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TextLine {
+    /// Left edge, points from the left of the page.
+    pub x: f32,
+    /// Baseline, points from the top of the page.
+    pub y: f32,
+    /// Font size, points.
+    pub size: f32,
+    /// The words.
+    pub line: Line,
+}
+
+/// Something drawn on a page.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Item {
+    /// A line of text.
+    Text(TextLine),
+    /// The signature image in a box: left, top, width, height (points from the top left).
+    Signature([f32; 4]),
+    /// A horizontal rule: left, y, right.
+    Rule([f32; 3]),
+}
+
+/// A laid-out letter.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Layout {
+    /// Page width and height, points.
+    pub size: (f32, f32),
+    /// What each page shows.
+    pub pages: Vec<Vec<Item>>,
+}
+
+const BODY: f32 = 11.0;
+const LEADING: f32 = 14.0;
+const SMALL: f32 = 8.5;
+const LEFT: f32 = 25.0 * MM;
+const RIGHT: f32 = 20.0 * MM;
+const TOP: f32 = 18.0 * MM;
+const BOTTOM: f32 = 22.0 * MM;
+const PARAGRAPH: f32 = 6.0;
+const INDENT: f32 = 6.0 * MM;
+
+/// A signature box: how high the image (or the space for a pen) is.
+const SIGNATURE_HEIGHT: f32 = 16.0 * MM;
+
+/// Lays a letter out on pages of `paper`.
+pub fn layout(letter: &Letter, paper: Paper, metrics: &dyn FontMetrics) -> Layout {
+    let size = paper.size();
+    let mut page = Pager {
+        metrics,
+        size,
+        letter,
+        items: Vec::new(),
+        pages: Vec::new(),
+        y: 0.0,
+    };
+    page.first_page();
+    let chunks = page.chunks();
+    page.flow(chunks);
+    page.pages.push(std::mem::take(&mut page.items));
+    page.running_heads();
+    Layout {
+        size,
+        pages: page.pages,
+    }
+}
+
+/// Lines that go on a page together unless they may break.
+struct Chunk {
+    rows: Vec<TextLine>,
+    space_before: f32,
+    /// May break between lines (keeping two at each side).
+    breakable: bool,
+    /// Must start on the same page as the next chunk.
+    keep_with_next: bool,
+    signature: bool,
+}
+
+struct Pager<'a> {
+    metrics: &'a dyn FontMetrics,
+    size: (f32, f32),
+    letter: &'a Letter,
+    items: Vec<Item>,
+    pages: Vec<Vec<Item>>,
+    /// Baseline of the last line placed, from the top.
+    y: f32,
+}
+
+impl Pager<'_> {
+    fn breaker(&self, size: f32, width: f32, justify: bool) -> Breaker<'_> {
+        let language = justify.then_some(self.letter.language);
+        Breaker {
+            metrics: self.metrics,
+            size,
+            width,
+            justify,
+            language,
+        }
+    }
+
+    fn text_width(&self) -> f32 {
+        self.size.0 - LEFT - RIGHT
+    }
+
+    /// Lines of plain text in one style, wrapped, not justified.
+    fn plain(&self, text: &str, style: Style, size: f32, width: f32) -> Vec<Line> {
+        let run = Run {
+            text: text.to_owned(),
+            bold: matches!(style, Style::Bold),
+            italic: matches!(style, Style::Italic),
+            link: None,
+        };
+        self.breaker(size, width, false).lines(&[run])
+    }
+
+    fn put(&mut self, x: f32, y: f32, size: f32, line: Line) {
+        self.items.push(Item::Text(TextLine { x, y, size, line }));
+    }
+
+    /// Letterhead, recipient block, place and date, delivery, subject, salutation.
+    fn first_page(&mut self) {
+        let letter = self.letter;
+        let head = &letter.letterhead;
+        // The organisation, top left, large and bold.
+        let mut y = TOP + 14.0;
+        for line in self.plain(&head.organisation, Style::Bold, 15.0, 95.0 * MM) {
+            self.put(LEFT, y, 15.0, line);
+            y += 17.0;
+        }
+        // Address, contacts and officers, top right, small.
+        let column = 62.0 * MM;
+        let right = self.size.0 - RIGHT;
+        let mut side = TOP + 8.0;
+        let groups = [&head.address, &head.contacts, &head.officers];
+        for (i, group) in groups.into_iter().enumerate() {
+            if i > 0 && !group.is_empty() {
+                side += 4.0;
+            }
+            for text in group {
+                for line in self.plain(text, Style::Regular, SMALL, column) {
+                    let x = right - line.width();
+                    self.put(x, side, SMALL, line);
+                    side += SMALL + 2.0;
+                }
+            }
+        }
+        let rule = y.max(side) - 4.0;
+        self.items.push(Item::Rule([LEFT, rule, right]));
+
+        // The recipient, in the envelope window.
+        let mut y = (45.0 * MM + 17.7 * MM).max(rule + 3.0 * LEADING);
+        let window = 85.0 * MM;
+        for text in &letter.recipient {
+            for line in self.plain(text, Style::Regular, BODY, window) {
+                self.put(20.0 * MM, y, BODY, line);
+                y += 13.0;
+            }
+        }
+        y = y.max(100.0 * MM) + LEADING;
+        // Reference left, place and date right, on one line.
+        if let Some(reference) = &letter.reference {
+            for line in self.plain(reference, Style::Regular, BODY, self.text_width() / 2.0) {
+                self.put(LEFT, y, BODY, line);
+            }
+        }
+        for line in self.plain(&letter.place_date, Style::Regular, BODY, self.text_width()) {
+            let x = right - line.width();
+            self.put(x, y, BODY, line);
+        }
+        if let Some(delivery) = &letter.delivery {
+            y += 2.0 * LEADING;
+            for line in self.plain(delivery, Style::Italic, BODY, self.text_width()) {
+                self.put(LEFT, y, BODY, line);
+                y += LEADING;
+            }
+            y -= LEADING;
+        }
+        y += 2.0 * LEADING;
+        for line in self.plain(&letter.subject, Style::Bold, BODY, self.text_width()) {
+            self.put(LEFT, y, BODY, line);
+            y += LEADING;
+        }
+        self.y = y - LEADING;
+    }
+
+    /// The body and what follows it, as chunks to flow over pages.
+    fn chunks(&self) -> Vec<Chunk> {
+        let letter = self.letter;
+        let width = self.text_width();
+        let mut chunks = Vec::new();
+        let salutation = self.rows(
+            self.plain(&letter.salutation, Style::Regular, BODY, width),
+            LEFT,
+        );
+        chunks.push(Chunk {
+            rows: salutation,
+            space_before: 2.0 * LEADING - LEADING + PARAGRAPH,
+            breakable: false,
+            keep_with_next: true,
+            signature: false,
+        });
+        for block in &letter.body {
+            self.block(block, LEFT, width, &mut chunks);
+        }
+        if let Some(last) = chunks.last_mut() {
+            last.keep_with_next = true;
+        }
+        // Closing, signature space, name and title: one unbreakable chunk.
+        let mut rows = self.rows(
+            self.plain(&letter.closing, Style::Regular, BODY, width),
+            LEFT,
+        );
+        let mut names = self.plain(&letter.signatory.name, Style::Regular, BODY, width);
+        if let Some(title) = &letter.signatory.title {
+            names.extend(self.plain(title, Style::Regular, BODY, width));
+        }
+        let first_name = rows.len();
+        rows.extend(self.rows(names, LEFT));
+        for row in &mut rows[first_name..] {
+            row.y += SIGNATURE_HEIGHT;
+        }
+        chunks.push(Chunk {
+            rows,
+            space_before: PARAGRAPH + 4.0,
+            breakable: false,
+            keep_with_next: false,
+            signature: true,
+        });
+        // Copies and enclosures, small.
+        let labels = letter.labels;
+        for (label, items) in [
+            (labels.cc, &letter.cc),
+            (labels.enclosures, &letter.enclosures),
+        ] {
+            if items.is_empty() {
+                continue;
+            }
+            let mut lines = Vec::new();
+            for (i, item) in items.iter().enumerate() {
+                let text = if items.len() == 1 {
+                    format!("{label} {item}")
+                } else if i == 0 {
+                    format!("{label}\n{item}")
+                } else {
+                    item.clone()
+                };
+                for part in text.split('\n') {
+                    lines.extend(self.plain(part, Style::Regular, 9.0, width));
+                }
+            }
+            let rows = lines
+                .into_iter()
+                .enumerate()
+                .map(|(i, line)| TextLine {
+                    x: LEFT,
+                    y: i as f32 * 11.0,
+                    size: 9.0,
+                    line,
+                })
+                .collect();
+            chunks.push(Chunk {
+                rows,
+                space_before: LEADING,
+                breakable: true,
+                keep_with_next: false,
+                signature: false,
+            });
+        }
+        chunks
+    }
+
+    /// Rows at `x`, one leading apart, the first at 0.
+    fn rows(&self, lines: Vec<Line>, x: f32) -> Vec<TextLine> {
+        lines
+            .into_iter()
+            .enumerate()
+            .map(|(i, line)| TextLine {
+                x,
+                y: i as f32 * LEADING,
+                size: BODY,
+                line,
+            })
+            .collect()
+    }
+
+    fn block(&self, block: &Block, x: f32, width: f32, chunks: &mut Vec<Chunk>) {
+        match block {
+            Block::Paragraph(runs) => {
+                let lines = self.breaker(BODY, width, true).lines(runs);
+                chunks.push(Chunk {
+                    rows: self.rows(lines, x),
+                    space_before: PARAGRAPH,
+                    breakable: true,
+                    keep_with_next: false,
+                    signature: false,
+                });
+            }
+            Block::Heading(runs) => {
+                let bold: Vec<Run> = runs
+                    .iter()
+                    .map(|r| Run {
+                        bold: true,
+                        ..r.clone()
+                    })
+                    .collect();
+                let lines = self.breaker(BODY, width, false).lines(&bold);
+                chunks.push(Chunk {
+                    rows: self.rows(lines, x),
+                    space_before: PARAGRAPH + 4.0,
+                    breakable: false,
+                    keep_with_next: true,
+                    signature: false,
+                });
+            }
+            Block::Quote(blocks) => {
+                for inner in blocks {
+                    self.block(inner, x + INDENT, width - 2.0 * INDENT, chunks);
+                }
+            }
+            Block::List { start, items } => {
+                for (i, item) in items.iter().enumerate() {
+                    let marker = match start {
+                        Some(start) => format!("{}.", start + i as u64),
+                        None => "•".to_owned(),
+                    };
+                    let first = chunks.len();
+                    for inner in item {
+                        self.block(inner, x + INDENT, width - INDENT, chunks);
+                    }
+                    if let Some(chunk) = chunks.get_mut(first) {
+                        if i > 0 {
+                            chunk.space_before = 3.0;
+                        }
+                        if let Some(row) = chunk.rows.first_mut() {
+                            let width = self.metrics.width(Style::Regular, &marker) * BODY;
+                            let marker = Placed {
+                                text: marker,
+                                style: Style::Regular,
+                                link: None,
+                                x: -INDENT + (INDENT - 2.0 * MM - width).max(0.0),
+                                width,
+                                hyphen: false,
+                            };
+                            row.line.pieces.insert(0, marker);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Places chunks from the current position, starting new pages as needed.
+    fn flow(&mut self, chunks: Vec<Chunk>) {
+        let bottom = self.size.1 - BOTTOM;
+        for (i, chunk) in chunks.iter().enumerate() {
+            let at_top = self.items.is_empty();
+            let start = if at_top {
+                self.y
+            } else {
+                self.y + chunk.space_before + LEADING
+            };
+            let height = |rows: &[TextLine]| rows.last().map_or(0.0, |r| r.y);
+            let whole = height(&chunk.rows);
+            // What must follow on the same page: the next chunk's first lines.
+            let follow = match (chunk.keep_with_next, chunks.get(i + 1)) {
+                (true, Some(next)) => {
+                    let lines = if next.breakable {
+                        next.rows.len().min(2)
+                    } else {
+                        next.rows.len()
+                    };
+                    next.space_before + LEADING + height(&next.rows[..lines])
+                }
+                _ => 0.0,
+            };
+            if start + whole + follow <= bottom || at_top {
+                self.place(chunk, start);
+                continue;
+            }
+            let n = chunk.rows.len();
+            let fitting = chunk
+                .rows
+                .iter()
+                .take_while(|row| start + row.y <= bottom)
+                .count();
+            // Keep two lines at the foot and two at the head of the next page.
+            let split = fitting.min(n.saturating_sub(2));
+            if chunk.breakable && split >= 2 {
+                let (head, tail) = chunk.rows.split_at(split);
+                self.place_rows(head, start);
+                self.new_page();
+                let offset = tail[0].y;
+                let tail: Vec<TextLine> = tail
+                    .iter()
+                    .map(|r| TextLine {
+                        y: r.y - offset,
+                        ..r.clone()
+                    })
+                    .collect();
+                self.place_rows(&tail, self.y);
+            } else {
+                self.new_page();
+                let y = self.y;
+                self.place(chunk, y);
+            }
+        }
+    }
+
+    fn place(&mut self, chunk: &Chunk, start: f32) {
+        self.place_rows(&chunk.rows, start);
+        if chunk.signature && self.letter.signatory.image.is_some() {
+            let closing = chunk.rows.first().map_or(0.0, |r| r.y);
+            self.items.push(Item::Signature([
+                LEFT,
+                start + closing + 4.0,
+                50.0 * MM,
+                SIGNATURE_HEIGHT - 2.0,
+            ]));
+        }
+    }
+
+    fn place_rows(&mut self, rows: &[TextLine], start: f32) {
+        for row in rows {
+            self.items.push(Item::Text(TextLine {
+                y: start + row.y,
+                ..row.clone()
+            }));
+        }
+        if let Some(last) = rows.last() {
+            self.y = start + last.y;
+        }
+    }
+
+    fn new_page(&mut self) {
+        self.pages.push(std::mem::take(&mut self.items));
+        self.y = TOP + 14.0 + 2.0 * LEADING;
+    }
+
+    /// "Recipient — date — Page 2 of 3" atop every page after the first.
+    fn running_heads(&mut self) {
+        let count = self.pages.len();
+        let letter = self.letter;
+        // The addressee: the first two lines of the recipient block.
+        let who = letter.recipient.iter().take(2).cloned().collect::<Vec<_>>().join(", ");
+        let right = self.size.0 - RIGHT;
+        for number in 2..=count {
+            let page_of = letter.labels.page_of(number, count);
+            let mut head = Vec::new();
+            let left = self.plain(&who, Style::Italic, 9.0, self.text_width() * 0.6);
+            if let Some(line) = left.into_iter().next() {
+                head.push(Item::Text(TextLine {
+                    x: LEFT,
+                    y: TOP + 10.0,
+                    size: 9.0,
+                    line,
+                }));
+            }
+            let text = format!("{} · {page_of}", letter.place_date);
+            for line in self
+                .plain(&text, Style::Italic, 9.0, self.text_width() * 0.4)
+                .into_iter()
+                .take(1)
+            {
+                let x = right - line.width();
+                head.push(Item::Text(TextLine {
+                    x,
+                    y: TOP + 10.0,
+                    size: 9.0,
+                    line,
+                }));
+            }
+            head.push(Item::Rule([LEFT, TOP + 14.0, right]));
+            let page = &mut self.pages[number - 1];
+            head.append(page);
+            *page = head;
+        }
+    }
+}
+
+/// The laid-out text, one line per row with positions in whole points, for snapshots.
+pub fn dump(layout: &Layout) -> String {
+    let mut out = String::new();
+    for (number, page) in layout.pages.iter().enumerate() {
+        out.push_str(&format!("--- page {}\n", number + 1));
+        for item in page {
+            match item {
+                Item::Text(text) => {
+                    let words: Vec<String> = text
+                        .line
+                        .pieces
+                        .iter()
+                        .map(|p| {
+                            let style = match p.style {
+                                Style::Regular => "",
+                                Style::Bold => "*",
+                                Style::Italic => "_",
+                                Style::BoldItalic => "*_",
+                            };
+                            format!("{style}{}{}", p.text, if p.hyphen { "-" } else { "" })
+                        })
+                        .collect();
+                    out.push_str(&format!(
+                        "{:>4} {:>4} {:>4.1} {}\n",
+                        text.y.round(),
+                        text.x.round(),
+                        text.size,
+                        words.join(" ")
+                    ));
+                }
+                Item::Signature([x, y, w, h]) => out.push_str(&format!(
+                    "{:>4} {:>4} [signature {}x{}]\n",
+                    y.round(),
+                    x.round(),
+                    w.round(),
+                    h.round()
+                )),
+                Item::Rule([x, y, right]) => out.push_str(&format!(
+                    "{:>4} {:>4} [rule to {}]\n",
+                    y.round(),
+                    x.round(),
+                    right.round()
+                )),
+            }
+        }
+    }
+    out
+}

@@ -1,0 +1,54 @@
+//! PDF backend: the letter typeset on A4 or US Letter, fonts embedded.
+//!
+//! Three stages, each its own module: [`breaking`] turns runs into justified,
+//! hyphenated lines; [`layout`] places the letter frame and flows the body
+//! over pages; [`write`] writes the PDF with subset fonts.
+
+mod breaking;
+mod dehint;
+mod font;
+mod layout;
+mod write;
+
+pub use font::{FontMetrics, Style};
+pub use layout::Paper;
+
+use super::Backend;
+use crate::error::Error;
+use crate::letter::Letter;
+
+/// Options of the PDF backend.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PdfOptions {
+    /// Paper size.
+    pub paper: Paper,
+}
+
+impl Backend for PdfOptions {
+    fn extension(&self) -> &'static str {
+        "pdf"
+    }
+
+    fn render(&self, letter: &Letter) -> Result<Vec<u8>, Error> {
+        pdf(letter, self)
+    }
+}
+
+/// Renders a letter as a PDF file.
+pub fn pdf(letter: &Letter, options: &PdfOptions) -> Result<Vec<u8>, Error> {
+    let fonts = font::Fonts::embedded();
+    let layout = layout::layout(letter, options.paper, fonts);
+    write::write(letter, &layout, fonts)
+}
+
+/// The laid-out lines of a letter as text, positions rounded to points:
+/// one line per row, `y x size words`, bold `*`, italic `_`, added hyphens `-`.
+///
+/// Meant for snapshot tests of the layout.
+pub fn layout_dump(letter: &Letter, options: &PdfOptions) -> String {
+    layout::dump(&layout::layout(
+        letter,
+        options.paper,
+        font::Fonts::embedded(),
+    ))
+}

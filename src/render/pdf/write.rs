@@ -1,0 +1,475 @@
+//! Writing: a [`Layout`] into PDF bytes with pdf-writer.
+//!
+//! Each face is embedded as a subset (subsetter) holding only the glyphs
+//! used, as a CID font with a ToUnicode map so that text extracts exactly,
+//! Cyrillic included. Glyph ids are assigned in order of first use and the
+//! document date comes from the letter, so equal input gives equal bytes.
+
+use std::cell::RefCell;
+use std::collections::BTreeMap;
+use std::hash::{Hash, Hasher};
+
+use pdf_writer::types::{
+    ActionType, AnnotationType, CidFontType, FontFlags, SystemInfo, UnicodeCmap,
+};
+use pdf_writer::{Content, Filter, Finish, Name, Pdf, Rect, Ref, Str, TextStr};
+use subsetter::GlyphRemapper;
+
+use super::dehint::dehint;
+use super::font::{Face, Fonts, Glyph, Style};
+use super::layout::{Item, Layout, TextLine};
+use crate::error::{Diagnostic, Error};
+use crate::letter::Letter;
+
+/// Colour of link text.
+const LINK: [f32; 3] = [0.05, 0.2, 0.55];
+
+/// Glyphs of one face used in a document.
+#[derive(Default)]
+struct Used {
+    remapper: GlyphRemapper,
+    /// New glyph id → the text it stands for, and its advance in font units.
+    glyphs: BTreeMap<u16, (String, i32)>,
+}
+
+/// Allocates object ids in order.
+struct Ids(i32);
+
+impl Ids {
+    fn next(&mut self) -> Ref {
+        self.0 += 1;
+        Ref::new(self.0)
+    }
+}
+
+/// Writes the PDF of a laid-out letter.
+pub fn write(letter: &Letter, layout: &Layout, fonts: &Fonts) -> Result<Vec<u8>, Error> {
+    let mut used: [Used; 4] = Default::default();
+    let mut pdf = Pdf::new();
+    let mut ids = Ids(0);
+    let catalog = ids.next();
+    let tree = ids.next();
+    let info = ids.next();
+    let font_refs: Vec<Ref> = Style::ALL.iter().map(|_| ids.next()).collect();
+    let image = match &letter.signatory.image {
+        Some(png) => Some((ids.next(), ids.next(), decode_png(png)?)),
+        None => None,
+    };
+
+    let (width, height) = layout.size;
+    let mut page_refs = Vec::new();
+    for items in &layout.pages {
+        let page = ids.next();
+        let contents = ids.next();
+        page_refs.push(page);
+        let mut content = Content::new();
+        let mut links = Vec::new();
+        for item in items {
+            match item {
+                Item::Text(line) => {
+                    draw_line(&mut content, line, height, fonts, &mut used, &mut links)
+                }
+                Item::Rule([x, y, right]) => {
+                    content.save_state();
+                    content.set_stroke_gray(0.55).set_line_width(0.5);
+                    content
+                        .move_to(*x, height - y)
+                        .line_to(*right, height - y)
+                        .stroke();
+                    content.restore_state();
+                }
+                Item::Signature([x, y, w, h]) => {
+                    if let Some((_, _, picture)) = &image {
+                        // Fit the image in its box, keeping its proportions.
+                        let scale = (w / picture.width as f32).min(h / picture.height as f32);
+                        let (iw, ih) =
+                            (picture.width as f32 * scale, picture.height as f32 * scale);
+                        content.save_state();
+                        content.transform([iw, 0.0, 0.0, ih, *x, height - y - ih]);
+                        content.x_object(Name(b"Im0"));
+                        content.restore_state();
+                    }
+                }
+            }
+        }
+        let annotations: Vec<Ref> = links.iter().map(|_| ids.next()).collect();
+        for (id, (rect, uri)) in annotations.iter().zip(&links) {
+            let mut annotation = pdf.annotation(*id);
+            annotation
+                .subtype(AnnotationType::Link)
+                .rect(*rect)
+                .border(0.0, 0.0, 0.0, None);
+            annotation
+                .action()
+                .action_type(ActionType::Uri)
+                .uri(Str(uri.as_bytes()));
+        }
+        let stream = compress(&content.finish());
+        pdf.stream(contents, &stream).filter(Filter::FlateDecode);
+        let mut page_writer = pdf.page(page);
+        page_writer
+            .media_box(Rect::new(0.0, 0.0, width, height))
+            .parent(tree)
+            .contents(contents);
+        if !annotations.is_empty() {
+            page_writer.annotations(annotations);
+        }
+        let mut resources = page_writer.resources();
+        let mut font_dict = resources.fonts();
+        for (i, font) in font_refs.iter().enumerate() {
+            if !used[i].glyphs.is_empty() {
+                font_dict.pair(font_name(i), *font);
+            }
+        }
+        font_dict.finish();
+        if let Some((image_ref, _, _)) = &image {
+            resources.x_objects().pair(Name(b"Im0"), *image_ref);
+        }
+    }
+    pdf.pages(tree)
+        .kids(page_refs.iter().copied())
+        .count(page_refs.len() as i32);
+
+    for (i, style) in Style::ALL.into_iter().enumerate() {
+        if !used[i].glyphs.is_empty() {
+            embed_font(
+                &mut pdf,
+                &mut ids,
+                font_refs[i],
+                fonts.face(style),
+                &used[i],
+            )?;
+        }
+    }
+    if let Some((image_ref, mask_ref, picture)) = &image {
+        let rgb = compress(&picture.rgb);
+        let mut x_object = pdf.image_xobject(*image_ref, &rgb);
+        x_object
+            .width(picture.width as i32)
+            .height(picture.height as i32);
+        x_object.filter(Filter::FlateDecode);
+        x_object.color_space().device_rgb();
+        x_object.bits_per_component(8).s_mask(*mask_ref);
+        x_object.finish();
+        let alpha = compress(&picture.alpha);
+        let mut mask = pdf.image_xobject(*mask_ref, &alpha);
+        mask.width(picture.width as i32)
+            .height(picture.height as i32);
+        mask.filter(Filter::FlateDecode);
+        mask.color_space().device_gray();
+        mask.bits_per_component(8);
+    }
+
+    let date = letter.date;
+    let pdf_date = pdf_writer::Date::new(date.year.clamp(0, 9999) as u16)
+        .month(date.month)
+        .day(date.day);
+    pdf.document_info(info)
+        .title(TextStr(letter.title()))
+        .author(TextStr(letter.author()))
+        .creator(TextStr("appeal"))
+        .creation_date(pdf_date);
+    pdf.catalog(catalog)
+        .pages(tree)
+        .lang(TextStr(letter.language.code()));
+    // A file id from the content, so that equal letters give equal files.
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    (
+        letter.title(),
+        letter.author(),
+        &letter.recipient,
+        &letter.place_date,
+        layout.pages.len(),
+    )
+        .hash(&mut hasher);
+    let id = Hasher::finish(&hasher).to_be_bytes().to_vec();
+    pdf.set_file_id((id.clone(), id));
+    Ok(pdf.finish())
+}
+
+fn font_name(index: usize) -> Name<'static> {
+    Name([b"F0".as_slice(), b"F1", b"F2", b"F3"][index])
+}
+
+/// Draws one line: runs of glyphs per style, spaces stretched with TJ offsets.
+fn draw_line(
+    content: &mut Content,
+    text: &TextLine,
+    height: f32,
+    fonts: &Fonts,
+    used: &mut [Used; 4],
+    links: &mut Vec<(Rect, String)>,
+) {
+    let size = text.size;
+    content.begin_text();
+    content.set_text_matrix([
+        1.0,
+        0.0,
+        0.0,
+        1.0,
+        text.x + text.line.pieces.first().map_or(0.0, |p| p.x),
+        height - text.y,
+    ]);
+    let mut current: Option<Style> = None;
+    let mut linked = false;
+    let mut pen = text.line.pieces.first().map_or(0.0, |p| p.x);
+    for piece in &text.line.pieces {
+        let face = fonts.face(piece.style);
+        let index = piece.style as usize;
+        if current != Some(piece.style) {
+            content.set_font(font_name(index), size);
+            current = Some(piece.style);
+        }
+        if piece.link.is_some() != linked {
+            linked = piece.link.is_some();
+            let [r, g, b] = if linked { LINK } else { [0.0; 3] };
+            content.set_fill_rgb(r, g, b);
+        }
+        let mut glyphs = face.glyphs(&piece.text);
+        if piece.hyphen {
+            glyphs.extend(face.glyphs("\u{AD}"));
+        }
+        let mut shown = content.show_positioned();
+        let mut items = shown.items();
+        let gap = piece.x - pen;
+        if gap > 0.01 {
+            // A real space glyph, for text extraction, stretched to the gap.
+            let space = face.glyphs(" ")[0];
+            let space_width = space.advance as f32 / face.units_per_em * size;
+            items.show(Str(&encode(&mut used[index], face, &[space])));
+            items.adjust(-(gap - space_width) * 1000.0 / size);
+        } else if gap < -0.01 {
+            items.adjust(-gap * 1000.0 / size);
+        }
+        let mut start = 0;
+        for (i, glyph) in glyphs.iter().enumerate() {
+            if glyph.kern != 0 || i + 1 == glyphs.len() {
+                items.show(Str(&encode(&mut used[index], face, &glyphs[start..=i])));
+                if glyph.kern != 0 {
+                    items.adjust(-(glyph.kern as f32) * 1000.0 / face.units_per_em);
+                }
+                start = i + 1;
+            }
+        }
+        items.finish();
+        shown.finish();
+        let advance: i32 = glyphs.iter().map(|g| g.advance).sum();
+        pen = piece.x + advance as f32 / face.units_per_em * size;
+        if let Some(uri) = &piece.link {
+            let (x1, y1) = (text.x + piece.x, height - text.y - size * 0.25);
+            links.push((
+                Rect::new(x1, y1, text.x + pen, y1 + size * 1.1),
+                uri.clone(),
+            ));
+        }
+    }
+    if linked {
+        content.set_fill_rgb(0.0, 0.0, 0.0);
+    }
+    content.end_text();
+}
+
+/// The glyphs as 2-byte ids of the subset, recording what each stands for.
+fn encode(used: &mut Used, face: &Face, glyphs: &[Glyph]) -> Vec<u8> {
+    let mut bytes = Vec::with_capacity(glyphs.len() * 2);
+    for glyph in glyphs {
+        let id = used.remapper.remap(glyph.id);
+        used.glyphs.entry(id).or_insert_with(|| {
+            let advance = face
+                .ttf()
+                .glyph_hor_advance(ttf_parser::GlyphId(glyph.id))
+                .unwrap_or(0);
+            (glyph.char.to_string(), i32::from(advance))
+        });
+        bytes.extend_from_slice(&id.to_be_bytes());
+    }
+    bytes
+}
+
+/// Embeds a face as a Type 0 font over a subset CID font.
+fn embed_font(
+    pdf: &mut Pdf,
+    ids: &mut Ids,
+    font: Ref,
+    face: &Face,
+    used: &Used,
+) -> Result<(), Error> {
+    let (cid, descriptor, file, cmap) = (ids.next(), ids.next(), ids.next(), ids.next());
+    let subset = subsetter::subset(face.data, 0, &used.remapper).map_err(|e| {
+        Error::from(Diagnostic::new(format!(
+            "cannot subset font {}: {e}",
+            face.name
+        )))
+    })?;
+    // A subset tag from the glyphs it holds: six capitals.
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    used.glyphs.keys().collect::<Vec<_>>().hash(&mut hasher);
+    let mut tag = Hasher::finish(&hasher);
+    let prefix: String = (0..6)
+        .map(|_| {
+            let c = (b'A' + (tag % 26) as u8) as char;
+            tag /= 26;
+            c
+        })
+        .collect();
+    let base = format!("{prefix}+{}", face.name);
+    let scale = 1000.0 / face.units_per_em;
+
+    pdf.type0_font(font)
+        .base_font(Name(base.as_bytes()))
+        .encoding_predefined(Name(b"Identity-H"))
+        .descendant_font(cid)
+        .to_unicode(cmap);
+    let mut cid_font = pdf.cid_font(cid);
+    cid_font
+        .subtype(CidFontType::Type2)
+        .base_font(Name(base.as_bytes()))
+        .system_info(SystemInfo {
+            registry: Str(b"Adobe"),
+            ordering: Str(b"Identity"),
+            supplement: 0,
+        })
+        .font_descriptor(descriptor)
+        .default_width(0.0)
+        .cid_to_gid_map_predefined(Name(b"Identity"));
+    let mut widths = cid_font.widths();
+    for (id, (_, advance)) in &used.glyphs {
+        widths.consecutive(*id, [*advance as f32 * scale]);
+    }
+    widths.finish();
+    cid_font.finish();
+
+    let ttf = face.ttf();
+    let bbox = ttf.global_bounding_box();
+    let italic = ttf.italic_angle();
+    let mut flags = FontFlags::SERIF | FontFlags::NON_SYMBOLIC;
+    if italic != 0.0 {
+        flags |= FontFlags::ITALIC;
+    }
+    pdf.font_descriptor(descriptor)
+        .name(Name(base.as_bytes()))
+        .flags(flags)
+        .bbox(Rect::new(
+            f32::from(bbox.x_min) * scale,
+            f32::from(bbox.y_min) * scale,
+            f32::from(bbox.x_max) * scale,
+            f32::from(bbox.y_max) * scale,
+        ))
+        .italic_angle(italic)
+        .ascent(f32::from(ttf.ascender()) * scale)
+        .descent(f32::from(ttf.descender()) * scale)
+        .cap_height(f32::from(ttf.capital_height().unwrap_or(ttf.ascender())) * scale)
+        .stem_v(80.0)
+        .font_file2(file);
+    pdf.stream(file, &compress(&dehint(&subset)))
+        .filter(Filter::FlateDecode);
+
+    let mut map = UnicodeCmap::new(
+        Name(b"Custom"),
+        SystemInfo {
+            registry: Str(b"Adobe"),
+            ordering: Str(b"UCS"),
+            supplement: 0,
+        },
+    );
+    for (id, (text, _)) in &used.glyphs {
+        map.pair_with_multiple(*id, text.chars());
+    }
+    pdf.stream(cmap, &compress(&map.finish()))
+        .filter(Filter::FlateDecode);
+    Ok(())
+}
+
+/// Deflates a stream (zlib format), reusing one compressor per thread: its
+/// tables are large, and clearing them is cheaper than allocating them anew.
+/// Level 3: measured on the example letter, level 6 took 50 % longer for a
+/// file 3 % smaller, level 1 made it 16 % larger.
+fn compress(mut input: &[u8]) -> Vec<u8> {
+    use miniz_oxide::DataFormat;
+    use miniz_oxide::deflate::core::{CompressorOxide, TDEFLFlush, TDEFLStatus, compress};
+    thread_local! {
+        static COMPRESSOR: RefCell<Box<CompressorOxide>> = RefCell::new(Box::default());
+    }
+    COMPRESSOR.with_borrow_mut(|compressor| {
+        compressor.reset();
+        compressor.set_format_and_level(DataFormat::Zlib, 3);
+        let mut output = vec![0; (input.len() / 2).max(64)];
+        let mut written = 0;
+        loop {
+            let (status, read, wrote) = compress(
+                compressor,
+                input,
+                &mut output[written..],
+                TDEFLFlush::Finish,
+            );
+            written += wrote;
+            match status {
+                TDEFLStatus::Done => {
+                    output.truncate(written);
+                    return output;
+                }
+                TDEFLStatus::Okay => {
+                    input = &input[read..];
+                    if output.len() - written < 64 {
+                        output.resize(output.len() * 2, 0);
+                    }
+                }
+                status => unreachable!("deflate into memory cannot fail: {status:?}"),
+            }
+        }
+    })
+}
+
+/// A decoded signature image: 8-bit RGB and alpha planes.
+struct Picture {
+    width: u32,
+    height: u32,
+    rgb: Vec<u8>,
+    alpha: Vec<u8>,
+}
+
+fn decode_png(data: &[u8]) -> Result<Picture, Error> {
+    let invalid = |e: &dyn std::fmt::Display| {
+        Error::from(Diagnostic::new(format!("cannot read signature image: {e}")))
+    };
+    let mut decoder = png::Decoder::new(std::io::Cursor::new(data));
+    decoder.set_transformations(png::Transformations::normalize_to_color8());
+    let mut reader = decoder.read_info().map_err(|e| invalid(&e))?;
+    let mut buffer = vec![
+        0;
+        reader
+            .output_buffer_size()
+            .ok_or_else(|| invalid(&"image too large"))?
+    ];
+    let frame = reader.next_frame(&mut buffer).map_err(|e| invalid(&e))?;
+    let pixels = &buffer[..frame.buffer_size()];
+    let (width, height) = (frame.width, frame.height);
+    let count = (width * height) as usize;
+    let mut rgb = Vec::with_capacity(count * 3);
+    let mut alpha = Vec::with_capacity(count);
+    match frame.color_type {
+        png::ColorType::Rgba => pixels.chunks_exact(4).for_each(|p| {
+            rgb.extend_from_slice(&p[..3]);
+            alpha.push(p[3]);
+        }),
+        png::ColorType::Rgb => pixels.chunks_exact(3).for_each(|p| {
+            rgb.extend_from_slice(p);
+            alpha.push(255);
+        }),
+        png::ColorType::GrayscaleAlpha => pixels.chunks_exact(2).for_each(|p| {
+            rgb.extend_from_slice(&[p[0]; 3]);
+            alpha.push(p[1]);
+        }),
+        png::ColorType::Grayscale => pixels.iter().for_each(|&p| {
+            rgb.extend_from_slice(&[p; 3]);
+            alpha.push(255);
+        }),
+        png::ColorType::Indexed => return Err(invalid(&"indexed colours were not expanded")),
+    }
+    Ok(Picture {
+        width,
+        height,
+        rgb,
+        alpha,
+    })
+}
