@@ -47,5 +47,10 @@ fn render(c: &mut Criterion) {
     });
 }
 
-criterion_group!(benches, render);
-criterion_main!(benches);
+// criterion's macros define undocumented items.
+#[allow(missing_docs)]
+mod group {
+    use super::*;
+    criterion_group!(benches, render);
+}
+criterion_main!(group::benches);

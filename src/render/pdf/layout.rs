@@ -76,8 +76,9 @@ const BOTTOM: f32 = 22.0 * MM;
 const PARAGRAPH: f32 = 6.0;
 const INDENT: f32 = 6.0 * MM;
 
-/// A signature box: how high the image (or the space for a pen) is.
-const SIGNATURE_HEIGHT: f32 = 16.0 * MM;
+/// The space between the closing and the signatory's name, for the
+/// signature image or a pen.
+const SIGNATURE_HEIGHT: f32 = 13.0 * MM;
 
 /// Lays a letter out on pages of `paper`.
 pub fn layout(letter: &Letter, paper: Paper, metrics: &dyn FontMetrics) -> Layout {
@@ -253,7 +254,7 @@ impl Pager<'_> {
         let first_name = rows.len();
         rows.extend(self.rows(names, LEFT));
         for row in &mut rows[first_name..] {
-            row.y += SIGNATURE_HEIGHT;
+            row.y += LEADING + SIGNATURE_HEIGHT;
         }
         chunks.push(Chunk {
             rows,
