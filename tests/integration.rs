@@ -4,6 +4,7 @@
 mod bad_inputs;
 mod cli;
 mod golden;
+mod pdf;
 mod shipped;
 
 use std::path::{Path, PathBuf};

@@ -478,7 +478,13 @@ impl Pager<'_> {
         let count = self.pages.len();
         let letter = self.letter;
         // The addressee: the first two lines of the recipient block.
-        let who = letter.recipient.iter().take(2).cloned().collect::<Vec<_>>().join(", ");
+        let who = letter
+            .recipient
+            .iter()
+            .take(2)
+            .cloned()
+            .collect::<Vec<_>>()
+            .join(", ");
         let right = self.size.0 - RIGHT;
         for number in 2..=count {
             let page_of = letter.labels.page_of(number, count);
@@ -561,4 +567,112 @@ pub fn dump(layout: &Layout) -> String {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lang::{Date, Language};
+    use crate::letter::{Letterhead, Signature};
+    use crate::render::pdf::breaking::tests::Fixed;
+
+    fn letter(body: Vec<Block>) -> Letter {
+        Letter {
+            recipient_id: "r".into(),
+            language: Language::En,
+            letterhead: Letterhead {
+                organisation: "Union".into(),
+                address: vec![],
+                contacts: vec![],
+                officers: vec![],
+            },
+            date: Date::new(2021, 3, 1).unwrap(),
+            place_date: "Geneva, 01 March 2021".into(),
+            reference: None,
+            recipient: vec!["Recipient".into()],
+            delivery: None,
+            subject: "Subject".into(),
+            salutation: "Dear colleagues,".into(),
+            body,
+            closing: "Yours,".into(),
+            signatory: Signature {
+                name: "Name".into(),
+                title: None,
+                image: None,
+            },
+            cc: vec![],
+            enclosures: vec![],
+            labels: Language::En.labels(),
+        }
+    }
+
+    /// Paragraph `k` is words `pk` filling about `lines` lines.
+    fn paragraph(k: usize, lines: usize) -> Block {
+        let word = format!("p{k:02}");
+        // A word and a space are 4 characters, 22 pt; a line holds 21 of them.
+        let text = vec![word; 21 * lines - 3].join(" ");
+        Block::Paragraph(vec![Run {
+            text,
+            ..Run::default()
+        }])
+    }
+
+    /// How many lines of each paragraph each page holds.
+    fn lines_per_page(layout: &Layout) -> Vec<BTreeMap<String, usize>> {
+        layout
+            .pages
+            .iter()
+            .map(|page| {
+                let mut counts = BTreeMap::new();
+                for item in page {
+                    if let Item::Text(text) = item
+                        && let Some(word) =
+                            text.line.pieces.first().filter(|p| p.text.starts_with('p'))
+                    {
+                        *counts.entry(word.text.clone()).or_default() += 1;
+                    }
+                }
+                counts
+            })
+            .collect()
+    }
+
+    use std::collections::BTreeMap;
+
+    #[test]
+    fn no_widows_or_orphans_at_any_page_break() {
+        // Paragraph lengths chosen so that breaks fall at every offset.
+        for first in 1..=6 {
+            let mut body = vec![paragraph(0, first)];
+            body.extend((1..30).map(|k| paragraph(k, 2 + k % 5)));
+            let layout = layout(&letter(body), Paper::A4, &Fixed);
+            assert!(layout.pages.len() >= 2);
+            let pages = lines_per_page(&layout);
+            for (number, page) in pages.iter().enumerate().skip(1) {
+                let (first_paragraph, lines) = page.iter().next().unwrap();
+                if let Some(before) = pages[number - 1].get(first_paragraph) {
+                    assert!(
+                        *before >= 2 && *lines >= 2,
+                        "{first_paragraph} split {before}/{lines}"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn closing_never_stands_alone_on_a_page() {
+        for n in 1..40 {
+            let body = (0..n).map(|k| paragraph(k, 3)).collect();
+            let layout = layout(&letter(body), Paper::A4, &Fixed);
+            let last = layout.pages.last().unwrap();
+            let has_body = last.iter().any(
+                |item| matches!(item, Item::Text(t) if t.line.pieces[0].text.starts_with('p')),
+            );
+            assert!(
+                has_body || layout.pages.len() == 1,
+                "{n} paragraphs: closing alone on the last page"
+            );
+        }
+    }
 }

@@ -212,6 +212,7 @@ fn draw_line(
     ]);
     let mut current: Option<Style> = None;
     let mut linked = false;
+    let mut linked_before = false;
     let mut pen = text.line.pieces.first().map_or(0.0, |p| p.x);
     for piece in &text.line.pieces {
         let face = fonts.face(piece.style);
@@ -257,11 +258,14 @@ fn draw_line(
         pen = piece.x + advance as f32 / face.units_per_em * size;
         if let Some(uri) = &piece.link {
             let (x1, y1) = (text.x + piece.x, height - text.y - size * 0.25);
-            links.push((
-                Rect::new(x1, y1, text.x + pen, y1 + size * 1.1),
-                uri.clone(),
-            ));
+            let rect = Rect::new(x1, y1, text.x + pen, y1 + size * 1.1);
+            // The words of one link on one line make one annotation.
+            match links.last_mut() {
+                Some((last, last_uri)) if linked_before && last_uri == uri => last.x2 = rect.x2,
+                _ => links.push((rect, uri.clone())),
+            }
         }
+        linked_before = piece.link.is_some();
     }
     if linked {
         content.set_fill_rgb(0.0, 0.0, 0.0);
