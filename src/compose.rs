@@ -7,7 +7,7 @@ use handlebars::{Renderable, StringOutput};
 
 use crate::error::{Diagnostic, Error};
 use crate::lang::Labels;
-use crate::letter::{Letter, Letterhead, Signature};
+use crate::letter::{Letter, Letterhead, Mailbox, Signature};
 use crate::markdown;
 use crate::resolve::{AppealBody, Context};
 use crate::templates::{Part, Templates, locate_in_string, render_diagnostic};
@@ -62,6 +62,14 @@ pub fn compose(context: &Context, templates: &Templates) -> Result<Letter, Error
             .as_ref()
             .map(|r| format!("{} {r}", labels.reference)),
         recipient: recipient_block(context),
+        to: recipient.email.as_ref().map(|email| Mailbox {
+            name: [&recipient.name, &recipient.organisation].into_iter().flatten().next().cloned().unwrap_or_default(),
+            email: email.clone(),
+        }),
+        from: context.sender.email.as_ref().map(|email| Mailbox {
+            name: context.sender.organisation.clone(),
+            email: email.clone(),
+        }),
         delivery: delivery.filter(|line| !line.trim().is_empty()),
         subject: one_line(&subject),
         salutation: one_line(&salutation),

@@ -20,6 +20,10 @@ pub struct Letter {
     pub reference: Option<String>,
     /// Recipient block lines: name, title, organisation, address, country.
     pub recipient: Vec<String>,
+    /// The recipient's mailbox, for mail drafts.
+    pub to: Option<Mailbox>,
+    /// The sender's mailbox, for mail drafts.
+    pub from: Option<Mailbox>,
     /// "By email: ryder@ilo.org".
     pub delivery: Option<String>,
     /// Subject line, printed bold.
@@ -112,4 +116,13 @@ impl Letter {
     pub fn author(&self) -> &str {
         &self.letterhead.organisation
     }
+}
+
+/// A display name and an e-mail address.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Mailbox {
+    /// Display name: a person or an organisation.
+    pub name: String,
+    /// The address.
+    pub email: String,
 }

@@ -41,6 +41,7 @@
 //! ```
 
 mod appeal;
+pub mod batch;
 mod compose;
 mod error;
 mod helpers;
@@ -57,8 +58,8 @@ pub use appeal::{Appeal, Incident, Officer, Recipient, Registry, Sender, Signato
 pub use compose::compose;
 pub use error::{Diagnostic, Error, ErrorKind, Location, Source};
 pub use lang::{Date, Labels, Language};
-pub use letter::{Block, Letter, Letterhead, Run, Signature};
-pub use names::file_names;
+pub use letter::{Block, Letter, Letterhead, Mailbox, Run, Signature};
+pub use names::{file_names, file_stems};
 pub use resolve::{Addressee, Cited, Context, ResolveOptions, Signer, resolve};
 pub use templates::{TemplateInfo, Templates};
 

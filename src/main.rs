@@ -3,11 +3,13 @@
 //! failures; a closed pipe is not a failure.
 #![allow(clippy::disallowed_methods)]
 
-use std::io::{self, Write};
+use std::io::{self, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+use appeal::batch::{Artifact, BatchOptions, Discard, Sink};
 use appeal::render::{Backend, Paper, PdfOptions, TextOptions};
+use indicatif::ProgressBar;
 use appeal::{Appeal, Date, Diagnostic, Error, Letter, Registry, ResolveOptions, Templates};
 use clap::{Parser, Subcommand, ValueEnum};
 
@@ -49,6 +51,32 @@ enum Command {
         /// Wrap text at this column.
         #[arg(long, default_value_t = 72, value_name = "N")]
         width: usize,
+        /// Paper size of PDF letters.
+        #[arg(long, value_enum, default_value_t = PaperArg::A4)]
+        paper: PaperArg,
+    },
+    /// Prepare a mailing: one letter per recipient in each format, written in
+    /// parallel into a directory with a manifest (manifest.csv, manifest.json).
+    Batch {
+        /// The appeal file.
+        appeal: PathBuf,
+        #[command(flatten)]
+        select: Select,
+        /// The output directory.
+        #[arg(long, short, value_name = "DIR")]
+        output: PathBuf,
+        /// Formats, comma-separated: txt, pdf, eml.
+        #[arg(long, short, value_delimiter = ',', default_value = "pdf")]
+        format: Vec<appeal::batch::Format>,
+        /// Print what would be written and write nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Overwrite existing files.
+        #[arg(long)]
+        force: bool,
+        /// Worker threads; default one per core.
+        #[arg(long, short, default_value_t = 0, value_name = "N")]
+        jobs: usize,
         /// Paper size of PDF letters.
         #[arg(long, value_enum, default_value_t = PaperArg::A4)]
         paper: PaperArg,
@@ -106,6 +134,15 @@ enum PaperArg {
     Letter,
 }
 
+impl From<&PaperArg> for Paper {
+    fn from(paper: &PaperArg) -> Paper {
+        match paper {
+            PaperArg::A4 => Paper::A4,
+            PaperArg::Letter => Paper::Letter,
+        }
+    }
+}
+
 fn parse_date(text: &str) -> Result<Date, String> {
     text.parse()
 }
@@ -143,14 +180,18 @@ fn run(cli: Cli) -> Result<(), Error> {
             let letters = letters(&cli, appeal, select)?;
             let backend: Box<dyn Backend> = match format {
                 Format::Txt => Box::new(TextOptions { width: *width }),
-                Format::Pdf => Box::new(PdfOptions {
-                    paper: match paper {
-                        PaperArg::A4 => Paper::A4,
-                        PaperArg::Letter => Paper::Letter,
-                    },
-                }),
+                Format::Pdf => Box::new(PdfOptions { paper: paper.into() }),
             };
             write_letters(&letters, backend.as_ref(), output.as_deref(), *force)
+        }
+        Command::Batch { appeal, select, output, format, dry_run, force, jobs, paper } => {
+            let options = BatchOptions {
+                formats: format.clone(),
+                pdf: PdfOptions { paper: paper.into() },
+                jobs: *jobs,
+                ..BatchOptions::default()
+            };
+            batch(&cli, appeal, select, output, &options, *dry_run, *force)
         }
         Command::Check { appeal, select } => {
             let letters = letters(&cli, appeal, select)?;
@@ -233,18 +274,113 @@ fn registry(cli: &Cli) -> Result<Registry, Error> {
     Ok(registry)
 }
 
-fn letters(cli: &Cli, path: &Path, select: &Select) -> Result<Vec<Letter>, Error> {
+/// The appeal at `path` and the options to resolve it with.
+fn load(path: &Path, select: &Select) -> Result<(Appeal, ResolveOptions), Error> {
     let appeal = Appeal::open(path)?;
     let today = select.date.unwrap_or_else(|| {
         let today = jiff::Zoned::now().date();
-        Date::new(today.year(), today.month() as u8, today.day() as u8)
-            .expect("jiff gives real dates")
+        Date::new(today.year(), today.month() as u8, today.day() as u8).expect("jiff gives real dates")
     });
-    let options = ResolveOptions {
-        today,
-        to: select.to.clone(),
-    };
+    Ok((appeal, ResolveOptions { today, to: select.to.clone() }))
+}
+
+fn letters(cli: &Cli, path: &Path, select: &Select) -> Result<Vec<Letter>, Error> {
+    let (appeal, options) = load(path, select)?;
     appeal::letters(&appeal, &registry(cli)?, &templates(cli)?, &options)
+}
+
+/// Writes a batch's files into a directory as the batch renders them.
+struct DirSink<'a> {
+    dir: &'a Path,
+    force: bool,
+    progress: ProgressBar,
+}
+
+impl Sink for DirSink<'_> {
+    fn write(&self, artifact: &Artifact<'_>) -> Result<(), Error> {
+        write_file(&self.dir.join(artifact.file_name), artifact.bytes, self.force)
+    }
+
+    fn done(&self, _: &appeal::batch::Entry) {
+        self.progress.inc(1);
+    }
+}
+
+fn batch(
+    cli: &Cli,
+    path: &Path,
+    select: &Select,
+    dir: &Path,
+    options: &BatchOptions,
+    dry_run: bool,
+    force: bool,
+) -> Result<(), Error> {
+    let started = std::time::Instant::now();
+    let (appeal, resolve_options) = load(path, select)?;
+    let templates = templates(cli)?;
+    let contexts = appeal::resolve(&appeal, &registry(cli)?, &templates, &resolve_options)?;
+    appeal::batch::preflight(&contexts, options)?;
+    let names = appeal::batch::file_names(&contexts, options);
+    let manifests = ["manifest.csv", "manifest.json"].map(|name| dir.join(name));
+    if dry_run {
+        let report = appeal::batch::run(&contexts, &templates, options, &Discard::default());
+        let mut out = String::new();
+        for (entry, names) in report.letters.iter().zip(&names) {
+            let files: Vec<String> = names.iter().map(|name| dir.join(name).display().to_string()).collect();
+            match &entry.error {
+                None => out.push_str(&format!("{} ({}): {}\n", entry.id, entry.language, files.join(", "))),
+                Some(error) => out.push_str(&format!("{}: would fail: {error}\n", entry.id)),
+            }
+        }
+        for manifest in &manifests {
+            out.push_str(&format!("{}\n", manifest.display()));
+        }
+        stdout(out)?;
+        return finish(&report, started, true);
+    }
+    if !force {
+        let targets = names.iter().flatten().map(|name| dir.join(name)).chain(manifests.iter().cloned());
+        let existing: Vec<PathBuf> = targets.filter(|path| path.exists()).collect();
+        if let Some(first) = existing.first() {
+            let count = existing.len();
+            let what = if count == 1 { format!("{} exists", first.display()) } else { format!("{count} files exist, {} and others", first.display()) };
+            return Err(Diagnostic::new(what).hint("use --force to overwrite, or another -o").into());
+        }
+    }
+    std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+    let progress = if io::stderr().is_terminal() {
+        ProgressBar::new(contexts.len() as u64)
+    } else {
+        ProgressBar::hidden()
+    };
+    let sink = DirSink { dir, force, progress };
+    let report = appeal::batch::run(&contexts, &templates, options, &sink);
+    sink.progress.finish_and_clear();
+    write_file(&manifests[0], &report.to_csv(), true)?;
+    write_file(&manifests[1], &report.to_json(), true)?;
+    finish(&report, started, false)
+}
+
+/// Reports failed letters and the totals; an error if any letter failed.
+fn finish(report: &appeal::batch::Report, started: std::time::Instant, dry_run: bool) -> Result<(), Error> {
+    let failed: Vec<&appeal::batch::Entry> = report.failed().collect();
+    for entry in &failed {
+        eprintln!("error: letter to {}: {}", entry.id, entry.error.as_deref().unwrap_or_default());
+    }
+    let (files, bytes) = report.totals();
+    let drafted = report.letters.len() - failed.len();
+    let verb = if dry_run { "would draft" } else { "drafted" };
+    eprintln!(
+        "{verb} {drafted} letters: {files} files, {} KB, in {:.2} s; {} skipped",
+        bytes.div_ceil(1024),
+        started.elapsed().as_secs_f64(),
+        failed.len()
+    );
+    if failed.is_empty() {
+        Ok(())
+    } else {
+        Err(Diagnostic::new(format!("{} of {} letters failed", failed.len(), report.letters.len())).into())
+    }
 }
 
 /// Writes every letter where `output` says; checks every target before writing any.

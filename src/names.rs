@@ -2,9 +2,7 @@
 
 use std::collections::HashSet;
 
-/// File names `STEM.EXT` for `ids`, in order: each id sanitised to ASCII
-/// letters, digits, `-`, `_` and inner dots, never a path, and made unique
-/// with a `-2`, `-3` … suffix where two ids sanitise alike.
+/// File names `STEM.EXT` for `ids`, in order; see [`file_stems`].
 ///
 /// ```
 /// assert_eq!(
@@ -13,17 +11,24 @@ use std::collections::HashSet;
 /// );
 /// ```
 pub fn file_names<'a>(ids: impl IntoIterator<Item = &'a str>, extension: &str) -> Vec<String> {
+    file_stems(ids).into_iter().map(|stem| format!("{stem}.{extension}")).collect()
+}
+
+/// File name stems for `ids`, in order: each id sanitised to ASCII letters,
+/// digits, `-`, `_` and inner dots, never a path, and made unique (ignoring
+/// case) with a `-2`, `-3` … suffix where two ids sanitise alike.
+pub fn file_stems<'a>(ids: impl IntoIterator<Item = &'a str>) -> Vec<String> {
     let mut taken = HashSet::new();
     ids.into_iter()
         .map(|id| {
             let stem = stem(id);
-            let mut name = format!("{stem}.{extension}");
+            let mut unique = stem.clone();
             let mut n = 2;
-            while !taken.insert(name.to_lowercase()) {
-                name = format!("{stem}-{n}.{extension}");
+            while !taken.insert(unique.to_lowercase()) {
+                unique = format!("{stem}-{n}");
                 n += 1;
             }
-            name
+            unique
         })
         .collect()
 }

@@ -3,9 +3,11 @@
 //! Backends return bytes and never write files; the caller decides where
 //! they go.
 
+mod eml;
 mod pdf;
 mod text;
 
+pub use eml::{EmlOptions, eml};
 pub use pdf::{FontMetrics, Paper, PdfOptions, Style, layout_dump, pdf};
 pub use text::{TextOptions, text};
 

@@ -590,6 +590,8 @@ mod tests {
             place_date: "Geneva, 01 March 2021".into(),
             reference: None,
             recipient: vec!["Recipient".into()],
+            to: None,
+            from: None,
             delivery: None,
             subject: "Subject".into(),
             salutation: "Dear colleagues,".into(),

@@ -1,0 +1,311 @@
+//! Batch: one appeal to many recipients. Letters are composed and rendered
+//! in parallel (rayon) and handed, one file at a time, to a [`Sink`] that
+//! stores them; the batch keeps only the manifest, so memory stays flat
+//! however many letters there are. A letter that fails is reported with its
+//! recipient and the others go on.
+
+use std::fmt;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use rayon::prelude::*;
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+use crate::compose::compose;
+use crate::error::Error;
+use crate::render::{Backend, EmlOptions, PdfOptions, TextOptions};
+use crate::resolve::Context;
+use crate::templates::Templates;
+
+/// An output format of a batch.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Format {
+    /// Plain text.
+    Txt,
+    /// Typeset PDF.
+    Pdf,
+    /// Mail draft with the PDF attached.
+    Eml,
+}
+
+impl Format {
+    /// Every format.
+    pub const ALL: [Format; 3] = [Format::Txt, Format::Pdf, Format::Eml];
+
+    /// The file name extension.
+    pub fn extension(self) -> &'static str {
+        match self {
+            Format::Txt => "txt",
+            Format::Pdf => "pdf",
+            Format::Eml => "eml",
+        }
+    }
+}
+
+impl fmt::Display for Format {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.extension())
+    }
+}
+
+impl std::str::FromStr for Format {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Format, String> {
+        Format::ALL
+            .into_iter()
+            .find(|format| format.extension() == text)
+            .ok_or_else(|| format!("unknown format \"{text}\"; formats: txt, pdf, eml"))
+    }
+}
+
+/// How to run a batch.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BatchOptions {
+    /// The files to make for each letter.
+    pub formats: Vec<Format>,
+    /// Text rendering.
+    pub text: TextOptions,
+    /// PDF rendering (also for the attachment of mail drafts).
+    pub pdf: PdfOptions,
+    /// Worker threads; 0 uses one per core.
+    pub jobs: usize,
+}
+
+impl Default for BatchOptions {
+    fn default() -> Self {
+        BatchOptions { formats: vec![Format::Pdf], text: TextOptions::default(), pdf: PdfOptions::default(), jobs: 0 }
+    }
+}
+
+/// One rendered file, on its way to the sink.
+#[derive(Debug)]
+pub struct Artifact<'a> {
+    /// Whose letter it is.
+    pub recipient_id: &'a str,
+    /// Its format.
+    pub format: Format,
+    /// The file name to use: safe, unique within the batch.
+    pub file_name: &'a str,
+    /// The content.
+    pub bytes: &'a [u8],
+}
+
+/// Where a batch puts its files: a directory, an archive, a test's memory.
+pub trait Sink: Sync {
+    /// Stores one file. It may be called from several threads at once.
+    fn write(&self, artifact: &Artifact<'_>) -> Result<(), Error>;
+
+    /// Called once a letter is done, stored or failed (for progress).
+    fn done(&self, _entry: &Entry) {}
+}
+
+/// A file in the manifest.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FileRecord {
+    /// Format.
+    pub format: Format,
+    /// File name in the output directory.
+    pub file: String,
+    /// Size in bytes.
+    pub bytes: u64,
+    /// SHA-256 of the content, hex.
+    pub sha256: String,
+}
+
+/// One recipient's line in the manifest.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Entry {
+    /// Recipient id.
+    pub id: String,
+    /// The person addressed, if named.
+    pub name: Option<String>,
+    /// The organisation addressed.
+    pub organisation: Option<String>,
+    /// E-mail address.
+    pub email: Option<String>,
+    /// Postal address lines, country last.
+    pub address: Vec<String>,
+    /// Language of the letter.
+    pub language: String,
+    /// The files written.
+    pub files: Vec<FileRecord>,
+    /// Why the letter failed, if it did.
+    pub error: Option<String>,
+}
+
+/// What a batch did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Report {
+    /// One entry per recipient, in the order of the appeal.
+    pub letters: Vec<Entry>,
+}
+
+impl Report {
+    /// Letters that failed.
+    pub fn failed(&self) -> impl Iterator<Item = &Entry> {
+        self.letters.iter().filter(|entry| entry.error.is_some())
+    }
+
+    /// Files written and their total size in bytes.
+    pub fn totals(&self) -> (usize, u64) {
+        let files = self.letters.iter().flat_map(|e| &e.files);
+        files.fold((0, 0), |(count, bytes), file| (count + 1, bytes + file.bytes))
+    }
+
+    /// The manifest as JSON.
+    pub fn to_json(&self) -> Vec<u8> {
+        let mut json = serde_json::to_vec_pretty(self).expect("reports serialise");
+        json.push(b'\n');
+        json
+    }
+
+    /// The manifest as CSV: one row per file (failed letters have one row
+    /// without a file); address lines joined with " / ".
+    pub fn to_csv(&self) -> Vec<u8> {
+        let mut writer = csv::Writer::from_writer(Vec::new());
+        let header = ["id", "name", "organisation", "email", "address", "language", "format", "file", "bytes", "sha256", "error"];
+        writer.write_record(header).expect("writing to memory");
+        for entry in &self.letters {
+            let fixed = [
+                entry.id.clone(),
+                entry.name.clone().unwrap_or_default(),
+                entry.organisation.clone().unwrap_or_default(),
+                entry.email.clone().unwrap_or_default(),
+                entry.address.join(" / "),
+                entry.language.clone(),
+            ];
+            let error = entry.error.clone().unwrap_or_default();
+            if entry.files.is_empty() {
+                let row = fixed.iter().cloned().chain(["".into(), "".into(), "".into(), "".into(), error.clone()]);
+                writer.write_record(row.collect::<Vec<_>>()).expect("writing to memory");
+            }
+            for file in &entry.files {
+                let own = [file.format.to_string(), file.file.clone(), file.bytes.to_string(), file.sha256.clone(), error.clone()];
+                writer.write_record(fixed.iter().chain(&own)).expect("writing to memory");
+            }
+        }
+        writer.into_inner().expect("writing to memory")
+    }
+}
+
+/// The file names a batch gives each recipient's letters, by format:
+/// `names[i][j]` for context `i` and `options.formats[j]`.
+pub fn file_names(contexts: &[Context], options: &BatchOptions) -> Vec<Vec<String>> {
+    let stems = crate::file_stems(contexts.iter().map(|c| c.recipient.id.as_str()));
+    stems
+        .into_iter()
+        .map(|stem| options.formats.iter().map(|f| format!("{stem}.{}", f.extension())).collect())
+        .collect()
+}
+
+/// Composes and renders every context's letter in every format, in
+/// parallel, handing each file to `sink`.
+///
+/// Failures are per letter: the report says which and why.
+pub fn run(contexts: &[Context], templates: &Templates, options: &BatchOptions, sink: &dyn Sink) -> Report {
+    let names = file_names(contexts, options);
+    let work = || {
+        contexts
+            .par_iter()
+            .zip(names.par_iter())
+            .map(|(context, names)| {
+                let entry = letter(context, templates, options, names, sink);
+                sink.done(&entry);
+                entry
+            })
+            .collect()
+    };
+    let letters = match options.jobs {
+        0 => work(),
+        jobs => match rayon::ThreadPoolBuilder::new().num_threads(jobs).build() {
+            Ok(pool) => pool.install(work),
+            Err(_) => work(),
+        },
+    };
+    Report { letters }
+}
+
+fn letter(context: &Context, templates: &Templates, options: &BatchOptions, names: &[String], sink: &dyn Sink) -> Entry {
+    let recipient = &context.recipient;
+    let mut address = recipient.address.clone();
+    address.extend(recipient.country.clone());
+    let mut entry = Entry {
+        id: recipient.id.clone(),
+        name: recipient.name.clone(),
+        organisation: recipient.organisation.clone(),
+        email: recipient.email.clone(),
+        address,
+        language: context.language.code().to_owned(),
+        files: Vec::new(),
+        error: None,
+    };
+    // Render every format before storing any, so that a letter that fails
+    // leaves no files behind.
+    let rendered = compose(context, templates).and_then(|letter| {
+        options
+            .formats
+            .iter()
+            .map(|format| {
+                let backend: &dyn Backend = match format {
+                    Format::Txt => &options.text,
+                    Format::Pdf => &options.pdf,
+                    Format::Eml => &EmlOptions { text: options.text.clone(), pdf: options.pdf.clone() },
+                };
+                backend.render(&letter)
+            })
+            .collect::<Result<Vec<_>, _>>()
+    });
+    let stored = rendered.and_then(|outputs| {
+        for ((format, name), bytes) in options.formats.iter().zip(names).zip(outputs) {
+            sink.write(&Artifact { recipient_id: &recipient.id, format: *format, file_name: name, bytes: &bytes })?;
+            let sha256 = Sha256::digest(&bytes).iter().map(|b| format!("{b:02x}")).collect();
+            entry.files.push(FileRecord { format: *format, file: name.clone(), bytes: bytes.len() as u64, sha256 });
+        }
+        Ok(())
+    });
+    if let Err(error) = stored {
+        entry.error = Some(one_line(&error));
+    }
+    entry
+}
+
+/// An error on one line, for the manifest: messages and hints joined by "; ".
+fn one_line(error: &Error) -> String {
+    if error.diagnostics().is_empty() {
+        return error.to_string();
+    }
+    let parts = error.diagnostics().iter().flat_map(|d| {
+        std::iter::once(d.message.clone()).chain(d.hints.iter().map(|hint| format!("hint: {hint}")))
+    });
+    parts.collect::<Vec<_>>().join("; ")
+}
+
+/// Problems that would fail every letter of a batch, found before any is
+/// rendered: mail drafts need the sender's e-mail address.
+pub fn preflight(contexts: &[Context], options: &BatchOptions) -> Result<(), Error> {
+    let needs_sender = options.formats.contains(&Format::Eml);
+    match contexts.first() {
+        Some(context) if needs_sender && context.sender.email.is_none() => Err(crate::error::Diagnostic::new(
+            "mail drafts (eml) need the sender's e-mail address",
+        )
+        .hint("add email = \"…\" under [sender], or leave eml out of --format")
+        .into()),
+        _ => Ok(()),
+    }
+}
+
+/// A sink that stores nothing: for dry runs and benchmarks.
+#[derive(Debug, Default)]
+pub struct Discard {
+    /// Files offered.
+    pub files: AtomicUsize,
+}
+
+impl Sink for Discard {
+    fn write(&self, _: &Artifact<'_>) -> Result<(), Error> {
+        self.files.fetch_add(1, Ordering::Relaxed);
+        Ok(())
+    }
+}
