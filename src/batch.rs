@@ -75,7 +75,12 @@ pub struct BatchOptions {
 
 impl Default for BatchOptions {
     fn default() -> Self {
-        BatchOptions { formats: vec![Format::Pdf], text: TextOptions::default(), pdf: PdfOptions::default(), jobs: 0 }
+        BatchOptions {
+            formats: vec![Format::Pdf],
+            text: TextOptions::default(),
+            pdf: PdfOptions::default(),
+            jobs: 0,
+        }
     }
 }
 
@@ -151,7 +156,9 @@ impl Report {
     /// Files written and their total size in bytes.
     pub fn totals(&self) -> (usize, u64) {
         let files = self.letters.iter().flat_map(|e| &e.files);
-        files.fold((0, 0), |(count, bytes), file| (count + 1, bytes + file.bytes))
+        files.fold((0, 0), |(count, bytes), file| {
+            (count + 1, bytes + file.bytes)
+        })
     }
 
     /// The manifest as JSON.
@@ -165,7 +172,19 @@ impl Report {
     /// without a file); address lines joined with " / ".
     pub fn to_csv(&self) -> Vec<u8> {
         let mut writer = csv::Writer::from_writer(Vec::new());
-        let header = ["id", "name", "organisation", "email", "address", "language", "format", "file", "bytes", "sha256", "error"];
+        let header = [
+            "id",
+            "name",
+            "organisation",
+            "email",
+            "address",
+            "language",
+            "format",
+            "file",
+            "bytes",
+            "sha256",
+            "error",
+        ];
         writer.write_record(header).expect("writing to memory");
         for entry in &self.letters {
             let fixed = [
@@ -178,12 +197,28 @@ impl Report {
             ];
             let error = entry.error.clone().unwrap_or_default();
             if entry.files.is_empty() {
-                let row = fixed.iter().cloned().chain(["".into(), "".into(), "".into(), "".into(), error.clone()]);
-                writer.write_record(row.collect::<Vec<_>>()).expect("writing to memory");
+                let row = fixed.iter().cloned().chain([
+                    "".into(),
+                    "".into(),
+                    "".into(),
+                    "".into(),
+                    error.clone(),
+                ]);
+                writer
+                    .write_record(row.collect::<Vec<_>>())
+                    .expect("writing to memory");
             }
             for file in &entry.files {
-                let own = [file.format.to_string(), file.file.clone(), file.bytes.to_string(), file.sha256.clone(), error.clone()];
-                writer.write_record(fixed.iter().chain(&own)).expect("writing to memory");
+                let own = [
+                    file.format.to_string(),
+                    file.file.clone(),
+                    file.bytes.to_string(),
+                    file.sha256.clone(),
+                    error.clone(),
+                ];
+                writer
+                    .write_record(fixed.iter().chain(&own))
+                    .expect("writing to memory");
             }
         }
         writer.into_inner().expect("writing to memory")
@@ -196,7 +231,13 @@ pub fn file_names(contexts: &[Context], options: &BatchOptions) -> Vec<Vec<Strin
     let stems = crate::file_stems(contexts.iter().map(|c| c.recipient.id.as_str()));
     stems
         .into_iter()
-        .map(|stem| options.formats.iter().map(|f| format!("{stem}.{}", f.extension())).collect())
+        .map(|stem| {
+            options
+                .formats
+                .iter()
+                .map(|f| format!("{stem}.{}", f.extension()))
+                .collect()
+        })
         .collect()
 }
 
@@ -204,7 +245,12 @@ pub fn file_names(contexts: &[Context], options: &BatchOptions) -> Vec<Vec<Strin
 /// parallel, handing each file to `sink`.
 ///
 /// Failures are per letter: the report says which and why.
-pub fn run(contexts: &[Context], templates: &Templates, options: &BatchOptions, sink: &dyn Sink) -> Report {
+pub fn run(
+    contexts: &[Context],
+    templates: &Templates,
+    options: &BatchOptions,
+    sink: &dyn Sink,
+) -> Report {
     let names = file_names(contexts, options);
     let work = || {
         contexts
@@ -227,7 +273,13 @@ pub fn run(contexts: &[Context], templates: &Templates, options: &BatchOptions, 
     Report { letters }
 }
 
-fn letter(context: &Context, templates: &Templates, options: &BatchOptions, names: &[String], sink: &dyn Sink) -> Entry {
+fn letter(
+    context: &Context,
+    templates: &Templates,
+    options: &BatchOptions,
+    names: &[String],
+    sink: &dyn Sink,
+) -> Entry {
     let recipient = &context.recipient;
     let mut address = recipient.address.clone();
     address.extend(recipient.country.clone());
@@ -251,7 +303,10 @@ fn letter(context: &Context, templates: &Templates, options: &BatchOptions, name
                 let backend: &dyn Backend = match format {
                     Format::Txt => &options.text,
                     Format::Pdf => &options.pdf,
-                    Format::Eml => &EmlOptions { text: options.text.clone(), pdf: options.pdf.clone() },
+                    Format::Eml => &EmlOptions {
+                        text: options.text.clone(),
+                        pdf: options.pdf.clone(),
+                    },
                 };
                 backend.render(&letter)
             })
@@ -259,9 +314,22 @@ fn letter(context: &Context, templates: &Templates, options: &BatchOptions, name
     });
     let stored = rendered.and_then(|outputs| {
         for ((format, name), bytes) in options.formats.iter().zip(names).zip(outputs) {
-            sink.write(&Artifact { recipient_id: &recipient.id, format: *format, file_name: name, bytes: &bytes })?;
-            let sha256 = Sha256::digest(&bytes).iter().map(|b| format!("{b:02x}")).collect();
-            entry.files.push(FileRecord { format: *format, file: name.clone(), bytes: bytes.len() as u64, sha256 });
+            sink.write(&Artifact {
+                recipient_id: &recipient.id,
+                format: *format,
+                file_name: name,
+                bytes: &bytes,
+            })?;
+            let sha256 = Sha256::digest(&bytes)
+                .iter()
+                .map(|b| format!("{b:02x}"))
+                .collect();
+            entry.files.push(FileRecord {
+                format: *format,
+                file: name.clone(),
+                bytes: bytes.len() as u64,
+                sha256,
+            });
         }
         Ok(())
     });
@@ -287,11 +355,11 @@ fn one_line(error: &Error) -> String {
 pub fn preflight(contexts: &[Context], options: &BatchOptions) -> Result<(), Error> {
     let needs_sender = options.formats.contains(&Format::Eml);
     match contexts.first() {
-        Some(context) if needs_sender && context.sender.email.is_none() => Err(crate::error::Diagnostic::new(
-            "mail drafts (eml) need the sender's e-mail address",
-        )
-        .hint("add email = \"…\" under [sender], or leave eml out of --format")
-        .into()),
+        Some(context) if needs_sender && context.sender.email.is_none() => Err(
+            crate::error::Diagnostic::new("mail drafts (eml) need the sender's e-mail address")
+                .hint("add email = \"…\" under [sender], or leave eml out of --format")
+                .into(),
+        ),
         _ => Ok(()),
     }
 }

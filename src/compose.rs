@@ -63,7 +63,12 @@ pub fn compose(context: &Context, templates: &Templates) -> Result<Letter, Error
             .map(|r| format!("{} {r}", labels.reference)),
         recipient: recipient_block(context),
         to: recipient.email.as_ref().map(|email| Mailbox {
-            name: [&recipient.name, &recipient.organisation].into_iter().flatten().next().cloned().unwrap_or_default(),
+            name: [&recipient.name, &recipient.organisation]
+                .into_iter()
+                .flatten()
+                .next()
+                .cloned()
+                .unwrap_or_default(),
             email: email.clone(),
         }),
         from: context.sender.email.as_ref().map(|email| Mailbox {

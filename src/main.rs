@@ -7,11 +7,11 @@ use std::io::{self, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use appeal::batch::{Artifact, BatchOptions, Discard, Sink};
-use appeal::render::{Backend, Paper, PdfOptions, TextOptions};
-use indicatif::ProgressBar;
+use appeal::batch::{Artifact, BatchOptions, Discard, Format, Sink};
+use appeal::render::{Backend, EmlOptions, Paper, PdfOptions, TextOptions};
 use appeal::{Appeal, Date, Diagnostic, Error, Letter, Registry, ResolveOptions, Templates};
 use clap::{Parser, Subcommand, ValueEnum};
+use indicatif::ProgressBar;
 
 /// The starter appeal `appeal init` writes.
 const STARTER: &str = include_str!("../examples/starter/appeal.toml");
@@ -38,8 +38,8 @@ enum Command {
         appeal: PathBuf,
         #[command(flatten)]
         select: Select,
-        /// Output format.
-        #[arg(long, short, value_enum, default_value_t = Format::Txt)]
+        /// Output format: txt, pdf or eml (a mail draft with the PDF attached).
+        #[arg(long, short, default_value = "txt")]
         format: Format,
         /// Where to write: a file, a directory (one file per letter), or - for
         /// standard output. Default: standard output for text, ID.pdf for PDF.
@@ -67,7 +67,7 @@ enum Command {
         output: PathBuf,
         /// Formats, comma-separated: txt, pdf, eml.
         #[arg(long, short, value_delimiter = ',', default_value = "pdf")]
-        format: Vec<appeal::batch::Format>,
+        format: Vec<Format>,
         /// Print what would be written and write nothing.
         #[arg(long)]
         dry_run: bool,
@@ -116,14 +116,6 @@ struct Select {
     /// Date of letters whose appeal gives none (YYYY-MM-DD); default today.
     #[arg(long, value_parser = parse_date)]
     date: Option<Date>,
-}
-
-#[derive(Clone, Copy, ValueEnum)]
-enum Format {
-    /// Plain text.
-    Txt,
-    /// Typeset PDF.
-    Pdf,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -180,14 +172,33 @@ fn run(cli: Cli) -> Result<(), Error> {
             let letters = letters(&cli, appeal, select)?;
             let backend: Box<dyn Backend> = match format {
                 Format::Txt => Box::new(TextOptions { width: *width }),
-                Format::Pdf => Box::new(PdfOptions { paper: paper.into() }),
+                Format::Pdf => Box::new(PdfOptions {
+                    paper: paper.into(),
+                }),
+                Format::Eml => Box::new(EmlOptions {
+                    text: TextOptions { width: *width },
+                    pdf: PdfOptions {
+                        paper: paper.into(),
+                    },
+                }),
             };
             write_letters(&letters, backend.as_ref(), output.as_deref(), *force)
         }
-        Command::Batch { appeal, select, output, format, dry_run, force, jobs, paper } => {
+        Command::Batch {
+            appeal,
+            select,
+            output,
+            format,
+            dry_run,
+            force,
+            jobs,
+            paper,
+        } => {
             let options = BatchOptions {
                 formats: format.clone(),
-                pdf: PdfOptions { paper: paper.into() },
+                pdf: PdfOptions {
+                    paper: paper.into(),
+                },
                 jobs: *jobs,
                 ..BatchOptions::default()
             };
@@ -279,9 +290,16 @@ fn load(path: &Path, select: &Select) -> Result<(Appeal, ResolveOptions), Error>
     let appeal = Appeal::open(path)?;
     let today = select.date.unwrap_or_else(|| {
         let today = jiff::Zoned::now().date();
-        Date::new(today.year(), today.month() as u8, today.day() as u8).expect("jiff gives real dates")
+        Date::new(today.year(), today.month() as u8, today.day() as u8)
+            .expect("jiff gives real dates")
     });
-    Ok((appeal, ResolveOptions { today, to: select.to.clone() }))
+    Ok((
+        appeal,
+        ResolveOptions {
+            today,
+            to: select.to.clone(),
+        },
+    ))
 }
 
 fn letters(cli: &Cli, path: &Path, select: &Select) -> Result<Vec<Letter>, Error> {
@@ -298,7 +316,11 @@ struct DirSink<'a> {
 
 impl Sink for DirSink<'_> {
     fn write(&self, artifact: &Artifact<'_>) -> Result<(), Error> {
-        write_file(&self.dir.join(artifact.file_name), artifact.bytes, self.force)
+        write_file(
+            &self.dir.join(artifact.file_name),
+            artifact.bytes,
+            self.force,
+        )
     }
 
     fn done(&self, _: &appeal::batch::Entry) {
@@ -326,9 +348,17 @@ fn batch(
         let report = appeal::batch::run(&contexts, &templates, options, &Discard::default());
         let mut out = String::new();
         for (entry, names) in report.letters.iter().zip(&names) {
-            let files: Vec<String> = names.iter().map(|name| dir.join(name).display().to_string()).collect();
+            let files: Vec<String> = names
+                .iter()
+                .map(|name| dir.join(name).display().to_string())
+                .collect();
             match &entry.error {
-                None => out.push_str(&format!("{} ({}): {}\n", entry.id, entry.language, files.join(", "))),
+                None => out.push_str(&format!(
+                    "{} ({}): {}\n",
+                    entry.id,
+                    entry.language,
+                    files.join(", ")
+                )),
                 Some(error) => out.push_str(&format!("{}: would fail: {error}\n", entry.id)),
             }
         }
@@ -339,12 +369,22 @@ fn batch(
         return finish(&report, started, true);
     }
     if !force {
-        let targets = names.iter().flatten().map(|name| dir.join(name)).chain(manifests.iter().cloned());
+        let targets = names
+            .iter()
+            .flatten()
+            .map(|name| dir.join(name))
+            .chain(manifests.iter().cloned());
         let existing: Vec<PathBuf> = targets.filter(|path| path.exists()).collect();
         if let Some(first) = existing.first() {
             let count = existing.len();
-            let what = if count == 1 { format!("{} exists", first.display()) } else { format!("{count} files exist, {} and others", first.display()) };
-            return Err(Diagnostic::new(what).hint("use --force to overwrite, or another -o").into());
+            let what = if count == 1 {
+                format!("{} exists", first.display())
+            } else {
+                format!("{count} files exist, {} and others", first.display())
+            };
+            return Err(Diagnostic::new(what)
+                .hint("use --force to overwrite, or another -o")
+                .into());
         }
     }
     std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
@@ -353,7 +393,11 @@ fn batch(
     } else {
         ProgressBar::hidden()
     };
-    let sink = DirSink { dir, force, progress };
+    let sink = DirSink {
+        dir,
+        force,
+        progress,
+    };
     let report = appeal::batch::run(&contexts, &templates, options, &sink);
     sink.progress.finish_and_clear();
     write_file(&manifests[0], &report.to_csv(), true)?;
@@ -362,10 +406,18 @@ fn batch(
 }
 
 /// Reports failed letters and the totals; an error if any letter failed.
-fn finish(report: &appeal::batch::Report, started: std::time::Instant, dry_run: bool) -> Result<(), Error> {
+fn finish(
+    report: &appeal::batch::Report,
+    started: std::time::Instant,
+    dry_run: bool,
+) -> Result<(), Error> {
     let failed: Vec<&appeal::batch::Entry> = report.failed().collect();
     for entry in &failed {
-        eprintln!("error: letter to {}: {}", entry.id, entry.error.as_deref().unwrap_or_default());
+        eprintln!(
+            "error: letter to {}: {}",
+            entry.id,
+            entry.error.as_deref().unwrap_or_default()
+        );
     }
     let (files, bytes) = report.totals();
     let drafted = report.letters.len() - failed.len();
@@ -379,7 +431,12 @@ fn finish(report: &appeal::batch::Report, started: std::time::Instant, dry_run: 
     if failed.is_empty() {
         Ok(())
     } else {
-        Err(Diagnostic::new(format!("{} of {} letters failed", failed.len(), report.letters.len())).into())
+        Err(Diagnostic::new(format!(
+            "{} of {} letters failed",
+            failed.len(),
+            report.letters.len()
+        ))
+        .into())
     }
 }
 

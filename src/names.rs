@@ -11,7 +11,10 @@ use std::collections::HashSet;
 /// );
 /// ```
 pub fn file_names<'a>(ids: impl IntoIterator<Item = &'a str>, extension: &str) -> Vec<String> {
-    file_stems(ids).into_iter().map(|stem| format!("{stem}.{extension}")).collect()
+    file_stems(ids)
+        .into_iter()
+        .map(|stem| format!("{stem}.{extension}"))
+        .collect()
 }
 
 /// File name stems for `ids`, in order: each id sanitised to ASCII letters,

@@ -2,6 +2,7 @@
 #![allow(clippy::disallowed_methods)] // tests set up and inspect files
 
 mod bad_inputs;
+mod batch;
 mod cli;
 mod golden;
 mod pdf;

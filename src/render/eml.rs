@@ -12,9 +12,9 @@ use mail_builder::MessageBuilder;
 use mail_builder::headers::content_type::ContentType;
 use mail_builder::mime::MimePart;
 
+use super::Backend;
 use super::pdf::{PdfOptions, pdf};
 use super::text::{TextOptions, text};
-use super::Backend;
 use crate::error::{Diagnostic, Error};
 use crate::lang::Date;
 use crate::letter::{Letter, Mailbox};
@@ -57,9 +57,11 @@ pub fn eml(letter: &Letter, options: &EmlOptions) -> Result<Vec<u8>, Error> {
         ("subject", &letter.subject),
     ] {
         if value.contains(['\r', '\n']) {
-            return Err(Diagnostic::new(format!("{what} of the letter to \"{id}\" contains a line break"))
-                .hint("a line break in a mail header would start a new header; remove it")
-                .into());
+            return Err(Diagnostic::new(format!(
+                "{what} of the letter to \"{id}\" contains a line break"
+            ))
+            .hint("a line break in a mail header would start a new header; remove it")
+            .into());
         }
     }
     let body = text(letter, &options.text);
@@ -69,12 +71,15 @@ pub fn eml(letter: &Letter, options: &EmlOptions) -> Result<Vec<u8>, Error> {
     let mut hasher = std::collections::hash_map::DefaultHasher::new();
     (&body, &attachment).hash(&mut hasher);
     let digest = hasher.finish();
-    let domain = from.email.rsplit_once('@').map_or("appeal.invalid", |(_, domain)| domain);
+    let domain = from
+        .email
+        .rsplit_once('@')
+        .map_or("appeal.invalid", |(_, domain)| domain);
     let boundary = format!("appeal-{digest:016x}");
     let mixed = MimePart::new(
         ContentType::new("multipart/mixed").attribute("boundary", boundary),
         vec![
-            MimePart::new("text/plain; charset=utf-8", body),
+            MimePart::new("text/plain", body),
             MimePart::new("application/pdf", attachment).attachment(file_name),
         ],
     );
@@ -84,7 +89,10 @@ pub fn eml(letter: &Letter, options: &EmlOptions) -> Result<Vec<u8>, Error> {
         .subject(letter.subject.as_str())
         .date(timestamp(letter.date))
         .message_id(format!("{digest:016x}.{id}@{domain}"))
-        .header("Content-Language", mail_builder::headers::raw::Raw::new(letter.language.code()))
+        .header(
+            "Content-Language",
+            mail_builder::headers::raw::Raw::new(letter.language.code()),
+        )
         .body(mixed)
         .write_to_vec()
         .map_err(|e| Error::io("<eml>", e))
