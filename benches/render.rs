@@ -2,6 +2,7 @@
 //!
 //! Targets (issue #3): PDF in under 2 ms in-process; text far below that.
 
+use appeal::batch::{BatchOptions, Discard, Format};
 use appeal::render::{PdfOptions, TextOptions, pdf, text};
 use appeal::{Appeal, Letter, Registry, ResolveOptions, Templates};
 use criterion::{Criterion, criterion_group, criterion_main};
@@ -36,6 +37,23 @@ fn render(c: &mut Criterion) {
             appeal::letters(&appeal, &registry, &templates, &ResolveOptions::default()).unwrap()
         })
     });
+    // A batch of 100 letters to the ILO letter's recipient, rendered but not stored.
+    let contexts: Vec<_> = std::iter::repeat_n(
+        appeal::resolve(&appeal, &registry, &templates, &ResolveOptions::default())
+            .unwrap()
+            .remove(0),
+        100,
+    )
+    .collect();
+    for format in [Format::Txt, Format::Pdf] {
+        let options = BatchOptions {
+            formats: vec![format],
+            ..BatchOptions::default()
+        };
+        c.bench_function(&format!("batch of 100: {format}"), |b| {
+            b.iter(|| appeal::batch::run(&contexts, &templates, &options, &Discard::default()))
+        });
+    }
     c.bench_function("ilo letter: text", |b| {
         b.iter(|| text(&letter, &TextOptions::default()))
     });

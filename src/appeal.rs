@@ -199,17 +199,19 @@ impl Registry {
         &'a self,
         tag: &str,
     ) -> impl Iterator<Item = &'a (Recipient, Source)> + use<'a> {
-        let tag = tag.to_owned();
-        self.entries
+        // The last entry with an id is the one in force.
+        let mut seen = std::collections::HashSet::new();
+        let mut in_force: Vec<&(Recipient, Source)> = self
+            .entries
             .iter()
-            .enumerate()
-            .filter_map(move |(i, entry)| {
-                let id = entry.0.id.get_ref();
-                let overridden = self.entries[i + 1..]
-                    .iter()
-                    .any(|(later, _)| later.id.get_ref() == id);
-                (!overridden && entry.0.tags.contains(&tag)).then_some(entry)
-            })
+            .rev()
+            .filter(|(recipient, _)| seen.insert(recipient.id.get_ref().as_str()))
+            .collect();
+        in_force.reverse();
+        let tag = tag.to_owned();
+        in_force
+            .into_iter()
+            .filter(move |(recipient, _)| recipient.tags.contains(&tag))
     }
 
     /// Every tag used, sorted, once each.

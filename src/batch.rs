@@ -13,7 +13,7 @@ use sha2::{Digest, Sha256};
 
 use crate::compose::compose;
 use crate::error::Error;
-use crate::render::{Backend, EmlOptions, PdfOptions, TextOptions};
+use crate::render::{Backend, EmlOptions, PdfOptions, Subset, TextOptions};
 use crate::resolve::Context;
 use crate::templates::Templates;
 
@@ -67,7 +67,8 @@ pub struct BatchOptions {
     pub formats: Vec<Format>,
     /// Text rendering.
     pub text: TextOptions,
-    /// PDF rendering (also for the attachment of mail drafts).
+    /// PDF rendering (also for the attachment of mail drafts); by default
+    /// with [`Subset::Shared`] fonts, made once for the whole batch.
     pub pdf: PdfOptions,
     /// Worker threads; 0 uses one per core.
     pub jobs: usize,
@@ -78,7 +79,10 @@ impl Default for BatchOptions {
         BatchOptions {
             formats: vec![Format::Pdf],
             text: TextOptions::default(),
-            pdf: PdfOptions::default(),
+            pdf: PdfOptions {
+                subset: Subset::Shared,
+                ..PdfOptions::default()
+            },
             jobs: 0,
         }
     }

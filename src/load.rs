@@ -210,14 +210,20 @@ fn deserialize<T: DeserializeOwned>(
             None => diagnostic,
         })
     };
-    let document = DeTable::parse(text).map_err(syntax_error)?;
     let deserializer = toml::Deserializer::parse(text).map_err(syntax_error)?;
     let mut unknown = Vec::new();
     let value = serde_ignored::deserialize(deserializer, |path| unknown.push(segments(&path)));
-    let mut diagnostics: Vec<Diagnostic> = unknown
-        .iter()
-        .map(|path| unknown_key(source, document.get_ref(), path, known_fields))
-        .collect();
+    // The keys' places are looked up in a second parse, only when needed.
+    let mut diagnostics: Vec<Diagnostic> = match unknown.is_empty() {
+        true => Vec::new(),
+        false => {
+            let document = DeTable::parse(text).map_err(syntax_error)?;
+            unknown
+                .iter()
+                .map(|path| unknown_key(source, document.get_ref(), path, known_fields))
+                .collect()
+        }
+    };
     match value {
         Ok(value) => Ok((value, diagnostics)),
         Err(error) => {

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use appeal::batch::{Artifact, BatchOptions, Discard, Format, Sink};
-use appeal::render::{Backend, EmlOptions, Paper, PdfOptions, TextOptions};
+use appeal::render::{Backend, EmlOptions, Paper, PdfOptions, Subset, TextOptions};
 use appeal::{Appeal, Date, Diagnostic, Error, Letter, Registry, ResolveOptions, Templates};
 use clap::{Parser, Subcommand, ValueEnum};
 use indicatif::ProgressBar;
@@ -174,11 +174,13 @@ fn run(cli: Cli) -> Result<(), Error> {
                 Format::Txt => Box::new(TextOptions { width: *width }),
                 Format::Pdf => Box::new(PdfOptions {
                     paper: paper.into(),
+                    ..PdfOptions::default()
                 }),
                 Format::Eml => Box::new(EmlOptions {
                     text: TextOptions { width: *width },
                     pdf: PdfOptions {
                         paper: paper.into(),
+                        ..PdfOptions::default()
                     },
                 }),
             };
@@ -198,6 +200,7 @@ fn run(cli: Cli) -> Result<(), Error> {
                 formats: format.clone(),
                 pdf: PdfOptions {
                     paper: paper.into(),
+                    subset: Subset::Shared,
                 },
                 jobs: *jobs,
                 ..BatchOptions::default()

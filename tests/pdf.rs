@@ -184,6 +184,7 @@ fn us_letter_paper() {
         &letter,
         &PdfOptions {
             paper: Paper::Letter,
+            ..PdfOptions::default()
         },
     )
     .unwrap();

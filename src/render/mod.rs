@@ -8,7 +8,7 @@ mod pdf;
 mod text;
 
 pub use eml::{EmlOptions, eml};
-pub use pdf::{FontMetrics, Paper, PdfOptions, Style, layout_dump, pdf};
+pub use pdf::{FontMetrics, Paper, PdfOptions, Style, Subset, layout_dump, pdf};
 pub use text::{TextOptions, text};
 
 use crate::error::Error;

@@ -1,6 +1,6 @@
 //! Plain-text backend: the whole letter, wrapped at a fixed width.
 
-use textwrap::{Options, WordSeparator, WordSplitter};
+use textwrap::{Options, WordSeparator, WordSplitter, WrapAlgorithm};
 
 use super::Backend;
 use crate::error::Error;
@@ -84,7 +84,10 @@ impl Writer {
                 .subsequent_indent(rest)
                 .break_words(false)
                 .word_separator(WordSeparator::AsciiSpace)
-                .word_splitter(WordSplitter::NoHyphenation);
+                .word_splitter(WordSplitter::NoHyphenation)
+                // First fit, as mail clients wrap: optimal fit was most of the
+                // time of a text-only batch.
+                .wrap_algorithm(WrapAlgorithm::FirstFit);
             self.out.push_str(&textwrap::fill(line, options));
             self.out.push('\n');
         }

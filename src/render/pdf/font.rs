@@ -4,6 +4,7 @@
 
 use std::cell::RefCell;
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::OnceLock;
 
 use ttf_parser::gpos::{PairAdjustment, PositioningSubtable};
@@ -100,10 +101,12 @@ pub struct Face {
     /// (glyph id, advance) of every character below `CACHED`.
     cache: Vec<(u16, u16)>,
     kern_lookups: Vec<u16>,
+    /// Which of the embedded faces this is.
+    index: u8,
 }
 
 impl Face {
-    fn load(name: &'static str, data: &'static [u8]) -> Face {
+    fn load(index: u8, name: &'static str, data: &'static [u8]) -> Face {
         let face = TtfFace::parse(data, 0).expect("embedded fonts parse");
         let cache = (0..CACHED as u32)
             .map(|c| char::from_u32(c).map_or((0, 0), |c| lookup(&face, c)))
@@ -130,6 +133,7 @@ impl Face {
             face,
             cache,
             kern_lookups,
+            index,
         }
     }
 
@@ -147,18 +151,12 @@ impl Face {
     }
 
     /// The pair kerning of two glyphs, in font units, from the GPOS `kern`
-    /// feature; remembered per thread, as letters repeat their pairs.
-    fn kerning(&self, left: u16, right: u16) -> i16 {
-        thread_local! {
-            static KERNING: RefCell<HashMap<(usize, u16, u16), i16>> = RefCell::new(HashMap::new());
-        }
-        let key = (self as *const Face as usize, left, right);
-        if let Some(kern) = KERNING.with_borrow(|cache| cache.get(&key).copied()) {
-            return kern;
-        }
-        let kern = self.lookup_kerning(left, right);
-        KERNING.with_borrow_mut(|cache| cache.insert(key, kern));
-        kern
+    /// feature; remembered in `memo`, as letters repeat their pairs.
+    fn kerning(&self, memo: &mut KernMemo, left: u16, right: u16) -> i16 {
+        let key = u64::from(self.index) << 32 | u64::from(left) << 16 | u64::from(right);
+        *memo
+            .entry(key)
+            .or_insert_with(|| self.lookup_kerning(left, right))
     }
 
     fn lookup_kerning(&self, left: u16, right: u16) -> i16 {
@@ -216,12 +214,43 @@ impl Face {
                 }
             })
             .collect();
-        for i in 1..glyphs.len() {
-            let kern = i32::from(self.kerning(glyphs[i - 1].id, glyphs[i].id));
-            glyphs[i - 1].kern = kern;
-            glyphs[i - 1].advance += kern;
+        if glyphs.len() > 1 {
+            KERNING.with_borrow_mut(|memo| {
+                for i in 1..glyphs.len() {
+                    let kern = i32::from(self.kerning(memo, glyphs[i - 1].id, glyphs[i].id));
+                    glyphs[i - 1].kern = kern;
+                    glyphs[i - 1].advance += kern;
+                }
+            });
         }
         glyphs
+    }
+}
+
+/// Kerning looked up so far, per thread: key (face, left, right) packed in a u64.
+type KernMemo = HashMap<u64, i16, BuildHasherDefault<PackedKey>>;
+
+thread_local! {
+    static KERNING: RefCell<KernMemo> = RefCell::default();
+}
+
+/// A hasher for keys that are already well-spread integers: one multiply.
+#[derive(Default)]
+struct PackedKey(u64);
+
+impl Hasher for PackedKey {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &byte in bytes {
+            self.0 = (self.0.rotate_left(8) ^ u64::from(byte)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        }
+    }
+
+    fn write_u64(&mut self, value: u64) {
+        self.0 = (value ^ (value >> 29)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
     }
 }
 
@@ -240,7 +269,7 @@ impl Fonts {
     pub fn embedded() -> &'static Fonts {
         static FONTS: OnceLock<Fonts> = OnceLock::new();
         FONTS.get_or_init(|| Fonts {
-            faces: FACES.map(|(name, data)| Face::load(name, data)),
+            faces: std::array::from_fn(|i| Face::load(i as u8, FACES[i].0, FACES[i].1)),
         })
     }
 

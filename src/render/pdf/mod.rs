@@ -22,6 +22,21 @@ use crate::letter::Letter;
 pub struct PdfOptions {
     /// Paper size.
     pub paper: Paper,
+    /// Which glyphs of each font to embed.
+    pub subset: Subset,
+}
+
+/// Which glyphs of a font a PDF embeds.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Subset {
+    /// Only the glyphs the letter shows: the smallest file.
+    #[default]
+    Exact,
+    /// The glyphs shown plus all of printable ASCII (and the Cyrillic
+    /// alphabets where Cyrillic is shown): letters that differ only in names
+    /// then share one subset, made once per process. Faster for batches,
+    /// larger files.
+    Shared,
 }
 
 impl Backend for PdfOptions {
@@ -38,7 +53,7 @@ impl Backend for PdfOptions {
 pub fn pdf(letter: &Letter, options: &PdfOptions) -> Result<Vec<u8>, Error> {
     let fonts = font::Fonts::embedded();
     let layout = layout::layout(letter, options.paper, fonts);
-    write::write(letter, &layout, fonts)
+    write::write(letter, &layout, fonts, options.subset)
 }
 
 /// The laid-out lines of a letter as text, positions rounded to points:

@@ -6,8 +6,9 @@
 //! document date comes from the letter, so equal input gives equal bytes.
 
 use std::cell::RefCell;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::hash::{Hash, Hasher};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use pdf_writer::types::{
     ActionType, AnnotationType, CidFontType, FontFlags, SystemInfo, UnicodeCmap,
@@ -15,6 +16,7 @@ use pdf_writer::types::{
 use pdf_writer::{Content, Filter, Finish, Name, Pdf, Rect, Ref, Str, TextStr};
 use subsetter::GlyphRemapper;
 
+use super::Subset;
 use super::dehint::dehint;
 use super::font::{Face, Fonts, Glyph, Style};
 use super::layout::{Item, Layout, TextLine};
@@ -24,12 +26,49 @@ use crate::letter::Letter;
 /// Colour of link text.
 const LINK: [f32; 3] = [0.05, 0.2, 0.55];
 
-/// Glyphs of one face used in a document.
+/// The characters of one face that a document shows.
 #[derive(Default)]
-struct Used {
-    remapper: GlyphRemapper,
-    /// New glyph id → the text it stands for, and its advance in font units.
-    glyphs: BTreeMap<u16, (String, i32)>,
+struct CharSet {
+    /// Characters below U+0540, one bit each.
+    low: [u64; 21],
+    high: BTreeSet<char>,
+}
+
+impl CharSet {
+    fn insert(&mut self, c: char) {
+        match self.low.get_mut(c as usize / 64) {
+            Some(word) => *word |= 1 << (c as usize % 64),
+            None => {
+                self.high.insert(c);
+            }
+        }
+    }
+
+    fn is_empty(&self) -> bool {
+        self.low.iter().all(|w| *w == 0) && self.high.is_empty()
+    }
+
+    /// The characters, in code point order.
+    fn chars(&self) -> Vec<char> {
+        let low = (0..self.low.len() * 64)
+            .filter(|i| self.low[i / 64] & (1 << (i % 64)) != 0)
+            .filter_map(|i| char::from_u32(i as u32));
+        low.chain(self.high.iter().copied()).collect()
+    }
+}
+
+/// A face as embedded for one set of characters: the same set always gives
+/// the same objects, so they are made once per process and shared.
+struct EmbeddedFont {
+    base_font: String,
+    /// Old glyph id → glyph id in the subset; `u16::MAX` where absent.
+    map: Vec<u16>,
+    /// Advance of each subset glyph, in thousandths of an em.
+    widths: Vec<f32>,
+    /// The subset font program, without hinting, compressed.
+    program: Vec<u8>,
+    /// The ToUnicode CMap, compressed.
+    to_unicode: Vec<u8>,
 }
 
 /// Allocates object ids in order.
@@ -43,8 +82,34 @@ impl Ids {
 }
 
 /// Writes the PDF of a laid-out letter.
-pub fn write(letter: &Letter, layout: &Layout, fonts: &Fonts) -> Result<Vec<u8>, Error> {
-    let mut used: [Used; 4] = Default::default();
+pub fn write(
+    letter: &Letter,
+    layout: &Layout,
+    fonts: &Fonts,
+    subset: Subset,
+) -> Result<Vec<u8>, Error> {
+    // Which characters each face shows, so that each can be embedded as a subset.
+    let mut chars: [CharSet; 4] = Default::default();
+    for item in layout.pages.iter().flatten() {
+        if let Item::Text(line) = item {
+            for piece in &line.line.pieces {
+                let set = &mut chars[piece.style as usize];
+                piece.text.chars().for_each(|c| set.insert(c));
+                set.insert(' ');
+                if piece.hyphen {
+                    set.insert('\u{AD}');
+                }
+            }
+        }
+    }
+    let mut embedded: Vec<Option<Arc<EmbeddedFont>>> = Vec::with_capacity(4);
+    for (style, set) in Style::ALL.into_iter().zip(&mut chars) {
+        embedded.push(match set.is_empty() {
+            true => None,
+            false => Some(embed(fonts.face(style), quantise(set, subset))?),
+        });
+    }
+
     let mut pdf = Pdf::new();
     let mut ids = Ids(0);
     let catalog = ids.next();
@@ -67,7 +132,7 @@ pub fn write(letter: &Letter, layout: &Layout, fonts: &Fonts) -> Result<Vec<u8>,
         for item in items {
             match item {
                 Item::Text(line) => {
-                    draw_line(&mut content, line, height, fonts, &mut used, &mut links)
+                    draw_line(&mut content, line, height, fonts, &embedded, &mut links)
                 }
                 Item::Rule([x, y, right]) => {
                     content.save_state();
@@ -117,7 +182,7 @@ pub fn write(letter: &Letter, layout: &Layout, fonts: &Fonts) -> Result<Vec<u8>,
         let mut resources = page_writer.resources();
         let mut font_dict = resources.fonts();
         for (i, font) in font_refs.iter().enumerate() {
-            if !used[i].glyphs.is_empty() {
+            if embedded[i].is_some() {
                 font_dict.pair(font_name(i), *font);
             }
         }
@@ -131,14 +196,8 @@ pub fn write(letter: &Letter, layout: &Layout, fonts: &Fonts) -> Result<Vec<u8>,
         .count(page_refs.len() as i32);
 
     for (i, style) in Style::ALL.into_iter().enumerate() {
-        if !used[i].glyphs.is_empty() {
-            embed_font(
-                &mut pdf,
-                &mut ids,
-                font_refs[i],
-                fonts.face(style),
-                &used[i],
-            )?;
+        if let Some(font) = &embedded[i] {
+            write_font(&mut pdf, &mut ids, font_refs[i], fonts.face(style), font);
         }
     }
     if let Some((image_ref, mask_ref, picture)) = &image {
@@ -197,7 +256,7 @@ fn draw_line(
     text: &TextLine,
     height: f32,
     fonts: &Fonts,
-    used: &mut [Used; 4],
+    embedded: &[Option<Arc<EmbeddedFont>>],
     links: &mut Vec<(Rect, String)>,
 ) {
     let size = text.size;
@@ -217,6 +276,10 @@ fn draw_line(
     for piece in &text.line.pieces {
         let face = fonts.face(piece.style);
         let index = piece.style as usize;
+        let map = &embedded[index]
+            .as_ref()
+            .expect("every style shown is embedded")
+            .map;
         if current != Some(piece.style) {
             content.set_font(font_name(index), size);
             current = Some(piece.style);
@@ -237,7 +300,7 @@ fn draw_line(
             // A real space glyph, for text extraction, stretched to the gap.
             let space = face.glyphs(" ")[0];
             let space_width = space.advance as f32 / face.units_per_em * size;
-            items.show(Str(&encode(&mut used[index], face, &[space])));
+            items.show(Str(&encode(map, &[space])));
             items.adjust(-(gap - space_width) * 1000.0 / size);
         } else if gap < -0.01 {
             items.adjust(-gap * 1000.0 / size);
@@ -245,7 +308,7 @@ fn draw_line(
         let mut start = 0;
         for (i, glyph) in glyphs.iter().enumerate() {
             if glyph.kern != 0 || i + 1 == glyphs.len() {
-                items.show(Str(&encode(&mut used[index], face, &glyphs[start..=i])));
+                items.show(Str(&encode(map, &glyphs[start..=i])));
                 if glyph.kern != 0 {
                     items.adjust(-(glyph.kern as f32) * 1000.0 / face.units_per_em);
                 }
@@ -273,41 +336,92 @@ fn draw_line(
     content.end_text();
 }
 
-/// The glyphs as 2-byte ids of the subset, recording what each stands for.
-fn encode(used: &mut Used, face: &Face, glyphs: &[Glyph]) -> Vec<u8> {
-    let mut bytes = Vec::with_capacity(glyphs.len() * 2);
-    for glyph in glyphs {
-        let id = used.remapper.remap(glyph.id);
-        used.glyphs.entry(id).or_insert_with(|| {
-            let advance = face
-                .ttf()
-                .glyph_hor_advance(ttf_parser::GlyphId(glyph.id))
-                .unwrap_or(0);
-            (glyph.char.to_string(), i32::from(advance))
-        });
-        bytes.extend_from_slice(&id.to_be_bytes());
-    }
-    bytes
+/// The glyphs as 2-byte ids of the subset.
+fn encode(map: &[u16], glyphs: &[Glyph]) -> Vec<u8> {
+    glyphs
+        .iter()
+        .flat_map(|glyph| map[usize::from(glyph.id)].to_be_bytes())
+        .collect()
 }
 
-/// Embeds a face as a Type 0 font over a subset CID font.
-fn embed_font(
-    pdf: &mut Pdf,
-    ids: &mut Ids,
-    font: Ref,
-    face: &Face,
-    used: &Used,
-) -> Result<(), Error> {
-    let (cid, descriptor, file, cmap) = (ids.next(), ids.next(), ids.next(), ids.next());
-    let subset = subsetter::subset(face.data, 0, &used.remapper).map_err(|e| {
+/// The characters to embed: exactly those shown, or (for batches) those
+/// plus every printable ASCII character, and the basic Cyrillic alphabets
+/// when any Cyrillic is shown, so that letters to different people share
+/// one subset.
+fn quantise(set: &mut CharSet, subset: Subset) -> Vec<char> {
+    if subset == Subset::Shared {
+        (' '..='~').for_each(|c| set.insert(c));
+        let cyrillic = set
+            .chars()
+            .iter()
+            .any(|c| ('\u{400}'..='\u{4FF}').contains(c));
+        if cyrillic {
+            ('А'..='я')
+                .chain("ЁёІіЎўЄєЇїҐґ«»–—„“”№".chars())
+                .for_each(|c| set.insert(c));
+        }
+    }
+    set.chars()
+}
+
+/// The embedded form of `face` for `chars`, made once per process.
+fn embed(face: &Face, chars: Vec<char>) -> Result<Arc<EmbeddedFont>, Error> {
+    type Cache = Mutex<HashMap<(&'static str, Vec<char>), Arc<EmbeddedFont>>>;
+    static CACHE: OnceLock<Cache> = OnceLock::new();
+    let cache = CACHE.get_or_init(Cache::default);
+    let key = (face.name, chars);
+    if let Some(font) = cache.lock().expect("cache lock").get(&key) {
+        return Ok(font.clone());
+    }
+    let font = Arc::new(make_font(face, &key.1)?);
+    let mut cache = cache.lock().expect("cache lock");
+    if cache.len() >= 256 {
+        cache.clear();
+    }
+    cache.insert(key, font.clone());
+    Ok(font)
+}
+
+fn make_font(face: &Face, chars: &[char]) -> Result<EmbeddedFont, Error> {
+    // Glyphs in id order; a glyph shared by several characters stands for the first.
+    let mut glyphs: BTreeMap<u16, char> = BTreeMap::new();
+    for &c in chars {
+        glyphs.entry(face.glyphs(&c.to_string())[0].id).or_insert(c);
+    }
+    let ids: Vec<u16> = glyphs.keys().copied().collect();
+    let remapper = GlyphRemapper::new_from_glyphs_sorted(&ids);
+    let subset = subsetter::subset(face.data, 0, &remapper).map_err(|e| {
         Error::from(Diagnostic::new(format!(
             "cannot subset font {}: {e}",
             face.name
         )))
     })?;
-    // A subset tag from the glyphs it holds: six capitals.
+    let mut map = vec![u16::MAX; usize::from(face.ttf().number_of_glyphs())];
+    let mut widths = vec![0.0; usize::from(remapper.num_gids())];
+    let scale = 1000.0 / face.units_per_em;
+    for old in remapper.remapped_gids() {
+        let new = remapper.get(old).expect("remapped");
+        map[usize::from(old)] = new;
+        let advance = face
+            .ttf()
+            .glyph_hor_advance(ttf_parser::GlyphId(old))
+            .unwrap_or(0);
+        widths[usize::from(new)] = f32::from(advance) * scale;
+    }
+    let info = SystemInfo {
+        registry: Str(b"Adobe"),
+        ordering: Str(b"UCS"),
+        supplement: 0,
+    };
+    let mut cmap = UnicodeCmap::new(Name(b"Custom"), info);
+    for (old, c) in &glyphs {
+        if *old != 0 {
+            cmap.pair(map[usize::from(*old)], *c);
+        }
+    }
+    // A subset tag from the characters it holds: six capitals.
     let mut hasher = std::collections::hash_map::DefaultHasher::new();
-    used.glyphs.keys().collect::<Vec<_>>().hash(&mut hasher);
+    chars.hash(&mut hasher);
     let mut tag = Hasher::finish(&hasher);
     let prefix: String = (0..6)
         .map(|_| {
@@ -316,18 +430,29 @@ fn embed_font(
             c
         })
         .collect();
-    let base = format!("{prefix}+{}", face.name);
-    let scale = 1000.0 / face.units_per_em;
+    Ok(EmbeddedFont {
+        base_font: format!("{prefix}+{}", face.name),
+        map,
+        widths,
+        program: compress(&dehint(&subset)),
+        to_unicode: compress(&cmap.finish()),
+    })
+}
 
+/// Writes an embedded face as a Type 0 font over a CID font.
+fn write_font(pdf: &mut Pdf, ids: &mut Ids, font: Ref, face: &Face, embedded: &EmbeddedFont) {
+    let (cid, descriptor, file, cmap) = (ids.next(), ids.next(), ids.next(), ids.next());
+    let base = Name(embedded.base_font.as_bytes());
+    let scale = 1000.0 / face.units_per_em;
     pdf.type0_font(font)
-        .base_font(Name(base.as_bytes()))
+        .base_font(base)
         .encoding_predefined(Name(b"Identity-H"))
         .descendant_font(cid)
         .to_unicode(cmap);
     let mut cid_font = pdf.cid_font(cid);
     cid_font
         .subtype(CidFontType::Type2)
-        .base_font(Name(base.as_bytes()))
+        .base_font(base)
         .system_info(SystemInfo {
             registry: Str(b"Adobe"),
             ordering: Str(b"Identity"),
@@ -336,11 +461,9 @@ fn embed_font(
         .font_descriptor(descriptor)
         .default_width(0.0)
         .cid_to_gid_map_predefined(Name(b"Identity"));
-    let mut widths = cid_font.widths();
-    for (id, (_, advance)) in &used.glyphs {
-        widths.consecutive(*id, [*advance as f32 * scale]);
-    }
-    widths.finish();
+    cid_font
+        .widths()
+        .consecutive(0, embedded.widths.iter().copied());
     cid_font.finish();
 
     let ttf = face.ttf();
@@ -351,7 +474,7 @@ fn embed_font(
         flags |= FontFlags::ITALIC;
     }
     pdf.font_descriptor(descriptor)
-        .name(Name(base.as_bytes()))
+        .name(base)
         .flags(flags)
         .bbox(Rect::new(
             f32::from(bbox.x_min) * scale,
@@ -365,23 +488,10 @@ fn embed_font(
         .cap_height(f32::from(ttf.capital_height().unwrap_or(ttf.ascender())) * scale)
         .stem_v(80.0)
         .font_file2(file);
-    pdf.stream(file, &compress(&dehint(&subset)))
+    pdf.stream(file, &embedded.program)
         .filter(Filter::FlateDecode);
-
-    let mut map = UnicodeCmap::new(
-        Name(b"Custom"),
-        SystemInfo {
-            registry: Str(b"Adobe"),
-            ordering: Str(b"UCS"),
-            supplement: 0,
-        },
-    );
-    for (id, (text, _)) in &used.glyphs {
-        map.pair_with_multiple(*id, text.chars());
-    }
-    pdf.stream(cmap, &compress(&map.finish()))
+    pdf.stream(cmap, &embedded.to_unicode)
         .filter(Filter::FlateDecode);
-    Ok(())
 }
 
 /// Deflates a stream (zlib format), reusing one compressor per thread: its
