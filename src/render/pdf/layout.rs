@@ -260,7 +260,8 @@ impl Pager<'_> {
             rows,
             space_before: PARAGRAPH + 4.0,
             breakable: false,
-            keep_with_next: false,
+            // Copies and enclosures never start a page of their own.
+            keep_with_next: !(letter.cc.is_empty() && letter.enclosures.is_empty()),
             signature: true,
         });
         // Copies and enclosures, small.
@@ -399,17 +400,23 @@ impl Pager<'_> {
             let height = |rows: &[TextLine]| rows.last().map_or(0.0, |r| r.y);
             let whole = height(&chunk.rows);
             // What must follow on the same page: the next chunk's first lines.
-            let follow = match (chunk.keep_with_next, chunks.get(i + 1)) {
-                (true, Some(next)) => {
-                    let lines = if next.breakable {
-                        next.rows.len().min(2)
-                    } else {
-                        next.rows.len()
-                    };
-                    next.space_before + LEADING + height(&next.rows[..lines])
+            // What must follow on the same page: along a chain of chunks kept
+            // with the next, each whole, up to the first lines of one that breaks.
+            let mut follow = 0.0;
+            let mut j = i;
+            while chunks[j].keep_with_next && j + 1 < chunks.len() {
+                let next = &chunks[j + 1];
+                let lines = if next.breakable {
+                    next.rows.len().min(2)
+                } else {
+                    next.rows.len()
+                };
+                follow += next.space_before + LEADING + height(&next.rows[..lines]);
+                if next.breakable {
+                    break;
                 }
-                _ => 0.0,
-            };
+                j += 1;
+            }
             if start + whole + follow <= bottom || at_top {
                 self.place(chunk, start);
                 continue;
@@ -674,6 +681,23 @@ mod tests {
             assert!(
                 has_body || layout.pages.len() == 1,
                 "{n} paragraphs: closing alone on the last page"
+            );
+        }
+    }
+
+    #[test]
+    fn copies_never_stand_alone_on_a_page() {
+        for n in 1..40 {
+            let mut letter = letter((0..n).map(|k| paragraph(k, 3)).collect());
+            letter.cc = vec!["Copy One".into(), "Copy Two".into()];
+            let layout = layout(&letter, Paper::A4, &Fixed);
+            let last = layout.pages.last().unwrap();
+            let has_closing = last
+                .iter()
+                .any(|item| matches!(item, Item::Text(t) if t.line.pieces[0].text == "Yours,"));
+            assert!(
+                has_closing,
+                "{n} paragraphs: copies without the closing on the last page"
             );
         }
     }
