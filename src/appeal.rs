@@ -4,6 +4,7 @@
 //! Values that later stages must point back to keep their byte span
 //! ([`Spanned`]) and the [`Source`] they came from.
 
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
@@ -11,6 +12,7 @@ use toml::Spanned;
 use toml::value::Datetime;
 
 use crate::error::{Diagnostic, Source};
+use crate::lang::Language;
 
 /// One appeal file: who writes, to whom, about what.
 #[derive(Debug, Clone, Deserialize)]
@@ -22,11 +24,11 @@ pub struct Appeal {
     /// Date of the letter; without it the caller's date (today) is used.
     pub date: Option<Spanned<Datetime>>,
     /// Place written before the date.
-    pub place: Option<String>,
+    pub place: Option<Spanned<Localized<String>>>,
     /// The sender's reference.
     pub reference: Option<String>,
     /// Subject line; without it the template's default subject.
-    pub subject: Option<String>,
+    pub subject: Option<Spanned<Localized<String>>>,
     /// Registry ids, inline recipient ids, or `tag:NAME`.
     #[serde(default)]
     pub recipients: Vec<Spanned<String>>,
@@ -34,13 +36,11 @@ pub struct Appeal {
     #[serde(default)]
     pub cc: Vec<Spanned<String>>,
     /// Documents sent with the letter.
-    #[serde(default)]
-    pub enclosures: Vec<String>,
+    pub enclosures: Option<Spanned<Localized<Vec<String>>>>,
     /// What the letter asks for.
-    #[serde(default)]
-    pub demands: Vec<String>,
+    pub demands: Option<Spanned<Localized<Vec<String>>>>,
     /// CommonMark body; may use template expressions.
-    pub body: Option<Spanned<String>>,
+    pub body: Option<Spanned<Localized<String>>>,
     /// The organisation that writes.
     pub sender: Sender,
     /// The person who signs.
@@ -64,6 +64,66 @@ pub struct Appeal {
     /// The signature image named by `signatory.signature`, read by [`Appeal::open`].
     #[serde(skip)]
     pub signature_image: Option<Arc<Vec<u8>>>,
+}
+
+/// A value given once for every letter, or once per language, for mailings
+/// in which each letter is in its recipient's language:
+/// `subject = "…"` or `subject = { en = "…", be = "…" }`.
+#[derive(Debug, Clone)]
+pub enum Localized<T> {
+    /// The same in every letter.
+    Same(T),
+    /// One per language code.
+    PerLanguage(BTreeMap<String, T>),
+}
+
+impl<T> Localized<T> {
+    /// The value for letters in `language`; `None` where the appeal has no
+    /// version in that language.
+    pub fn get(&self, language: Language) -> Option<&T> {
+        match self {
+            Localized::Same(value) => Some(value),
+            Localized::PerLanguage(values) => values.get(language.code()),
+        }
+    }
+}
+
+/// A table is a value per language; anything else is the value itself, so
+/// that a wrong type gets the value's own error ("expected a sequence").
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for Localized<T> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        use serde::de::value::{MapAccessDeserializer, SeqAccessDeserializer, StrDeserializer};
+
+        struct Visit<T>(std::marker::PhantomData<T>);
+
+        impl<'de, T: Deserialize<'de>> serde::de::Visitor<'de> for Visit<T> {
+            type Value = Localized<T>;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a value, or a table of values per language")
+            }
+
+            fn visit_str<E: serde::de::Error>(self, text: &str) -> Result<Self::Value, E> {
+                T::deserialize(StrDeserializer::<E>::new(text)).map(Localized::Same)
+            }
+
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                seq: A,
+            ) -> Result<Self::Value, A::Error> {
+                T::deserialize(SeqAccessDeserializer::new(seq)).map(Localized::Same)
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                map: A,
+            ) -> Result<Self::Value, A::Error> {
+                BTreeMap::deserialize(MapAccessDeserializer::new(map)).map(Localized::PerLanguage)
+            }
+        }
+
+        deserializer.deserialize_any(Visit(std::marker::PhantomData))
+    }
 }
 
 /// The organisation that writes the letter; its letterhead.
@@ -148,7 +208,7 @@ pub struct Incident {
     /// When it happened.
     pub date: Option<Datetime>,
     /// Where it happened.
-    pub place: Option<String>,
+    pub place: Option<Spanned<Localized<String>>>,
     /// What kind: raid, arrest, dismissal, sentence …
     pub kind: Option<String>,
     /// People affected.
@@ -156,10 +216,10 @@ pub struct Incident {
     pub people: Vec<String>,
     /// Organisation affected.
     pub organisation: Option<String>,
-    /// What happened, as the letter should say it.
-    pub summary: String,
+    /// What happened, as the letter should say it; per language if letters are.
+    pub summary: Spanned<Localized<String>>,
     /// What came of it.
-    pub outcome: Option<String>,
+    pub outcome: Option<Spanned<Localized<String>>>,
     /// Where it is reported.
     #[serde(default)]
     pub sources: Vec<String>,

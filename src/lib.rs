@@ -54,7 +54,7 @@ pub mod render;
 mod resolve;
 mod templates;
 
-pub use appeal::{Appeal, Incident, Officer, Recipient, Registry, Sender, Signatory};
+pub use appeal::{Appeal, Incident, Localized, Officer, Recipient, Registry, Sender, Signatory};
 pub use compose::compose;
 pub use error::{Diagnostic, Error, ErrorKind, Location, Source};
 pub use lang::{Date, Labels, Language};

@@ -1,14 +1,14 @@
 //! Resolving: an appeal and a registry into one [`Context`] per recipient,
 //! with ids and tags resolved, defaults filled and every problem reported.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use serde::Serialize;
 use toml::Spanned;
 use toml::value::Datetime;
 
-use crate::appeal::{Appeal, Incident, Recipient, Registry, Sender};
+use crate::appeal::{Appeal, Incident, Localized, Recipient, Registry, Sender};
 use crate::error::{Diagnostic, Error, Source};
 use crate::lang::{Date, Language};
 use crate::templates::{Templates, template_error};
@@ -179,7 +179,18 @@ pub fn resolve(
         .iter()
         .map(|incident| problems.incident(incident))
         .collect();
-    let body = appeal.body.as_ref().and_then(|body| problems.body(body));
+    problems.languages_of(appeal.place.as_ref(), "place");
+    problems.languages_of(appeal.subject.as_ref(), "subject");
+    problems.languages_of(appeal.enclosures.as_ref(), "enclosures");
+    problems.languages_of(appeal.demands.as_ref(), "demands");
+    problems.languages_of(appeal.body.as_ref(), "body");
+    for incident in &appeal.incidents {
+        problems.languages_of(Some(&incident.summary), "incident summary");
+        problems.languages_of(incident.outcome.as_ref(), "incident outcome");
+        problems.languages_of(incident.place.as_ref(), "incident place");
+    }
+    let body = appeal.body.as_ref().map(|body| problems.body(body));
+    let mut missing = HashSet::new();
 
     // Inline recipients override registry entries with the same id.
     let mut all = registry.clone();
@@ -215,6 +226,57 @@ pub fn resolve(
             } else {
                 languages[0]
             });
+        let id = recipient.id.get_ref();
+        let lang = letter_language;
+        let place = problems
+            .pick(appeal.place.as_ref(), "place", lang, id, &mut missing)
+            .cloned();
+        let subject = problems
+            .pick(appeal.subject.as_ref(), "subject", lang, id, &mut missing)
+            .cloned();
+        let enclosures = problems.pick(
+            appeal.enclosures.as_ref(),
+            "enclosures",
+            lang,
+            id,
+            &mut missing,
+        );
+        let enclosures = enclosures.cloned().unwrap_or_default();
+        let demands = problems.pick(appeal.demands.as_ref(), "demands", lang, id, &mut missing);
+        let demands = demands.cloned().unwrap_or_default();
+        problems.pick(appeal.body.as_ref(), "body", lang, id, &mut missing);
+        let mut cited = incidents.clone();
+        for (cited, incident) in cited.iter_mut().zip(&appeal.incidents) {
+            let summary = problems.pick(
+                Some(&incident.summary),
+                "incident summary",
+                lang,
+                id,
+                &mut missing,
+            );
+            cited.summary = summary.cloned().unwrap_or_default();
+            let outcome = problems.pick(
+                incident.outcome.as_ref(),
+                "incident outcome",
+                lang,
+                id,
+                &mut missing,
+            );
+            cited.outcome = outcome.cloned();
+            let place = problems.pick(
+                incident.place.as_ref(),
+                "incident place",
+                lang,
+                id,
+                &mut missing,
+            );
+            cited.place = place.cloned();
+        }
+        let body = body
+            .as_ref()
+            .and_then(|bodies| bodies.get(letter_language))
+            .cloned()
+            .flatten();
         let (Some(date), true) = (date, problems.diagnostics.is_empty()) else {
             continue;
         };
@@ -222,9 +284,9 @@ pub fn resolve(
             template: template_name.clone(),
             language: letter_language,
             date,
-            place: appeal.place.clone(),
+            place,
             reference: appeal.reference.clone(),
-            subject: appeal.subject.clone(),
+            subject,
             recipient: addressee(recipient, own.is_none_or(|own| own == letter_language)),
             sender: appeal.sender.clone(),
             signatory: Signer {
@@ -233,11 +295,11 @@ pub fn resolve(
                 image: appeal.signature_image.clone(),
             },
             cc: cc.clone(),
-            enclosures: appeal.enclosures.clone(),
-            demands: appeal.demands.clone(),
-            incidents: incidents.clone(),
+            enclosures,
+            demands,
+            incidents: cited,
             vars: serde_json::to_value(&appeal.vars).unwrap_or_default(),
-            body: body.clone(),
+            body,
         });
     }
     if problems.diagnostics.is_empty() {
@@ -401,18 +463,20 @@ impl Problems<'_> {
                     &format!("incident \"{id}\" date"),
                 )
             }),
-            place: incident.place.clone(),
+            place: None,
             kind: incident.kind.clone(),
             people: incident.people.clone(),
             organisation: incident.organisation.clone(),
-            summary: incident.summary.clone(),
-            outcome: incident.outcome.clone(),
+            summary: String::new(),
+            outcome: None,
             sources: incident.sources.clone(),
         }
     }
 
-    fn body(&mut self, body: &Spanned<String>) -> Option<Arc<AppealBody>> {
-        match handlebars::Template::compile(body.get_ref()) {
+    /// The body compiled, once per language it is given in; `None` where it
+    /// does not compile (and a diagnostic says why).
+    fn body(&mut self, body: &Spanned<Localized<String>>) -> Localized<Option<Arc<AppealBody>>> {
+        let mut compile = |text: &str| match handlebars::Template::compile(text) {
             Ok(template) => Some(Arc::new(AppealBody {
                 template,
                 source: self.source.clone(),
@@ -423,7 +487,59 @@ impl Problems<'_> {
                     .push(template_error(self.source, &body.span(), &error));
                 None
             }
+        };
+        match body.get_ref() {
+            Localized::Same(text) => Localized::Same(compile(text)),
+            Localized::PerLanguage(texts) => Localized::PerLanguage(
+                texts
+                    .iter()
+                    .map(|(code, text)| (code.clone(), compile(text)))
+                    .collect(),
+            ),
         }
+    }
+
+    /// Reports the keys of a per-language value that are not language codes.
+    fn languages_of<T>(&mut self, value: Option<&Spanned<Localized<T>>>, key: &str) {
+        let Some(value) = value else { return };
+        if let Localized::PerLanguage(values) = value.get_ref() {
+            for code in values
+                .keys()
+                .filter(|code| Language::from_code(code).is_none())
+            {
+                let diagnostic = Diagnostic::new(format!("unknown language \"{code}\" in {key}"))
+                    .suggest(code, Language::codes())
+                    .hint(format!(
+                        "{key} is given per language: {}",
+                        Language::codes().collect::<Vec<_>>().join(", ")
+                    ));
+                self.at(value, diagnostic);
+            }
+        }
+    }
+
+    /// The version of `value` for a letter in `language`; reports, once per
+    /// key and language, a per-language value that lacks it.
+    fn pick<'v, T>(
+        &mut self,
+        value: Option<&'v Spanned<Localized<T>>>,
+        key: &'static str,
+        language: Language,
+        recipient: &str,
+        missing: &mut HashSet<(&'static str, Language)>,
+    ) -> Option<&'v T> {
+        let value = value?;
+        let picked = value.get_ref().get(language);
+        if picked.is_none() && missing.insert((key, language)) {
+            let diagnostic = Diagnostic::new(format!(
+                "{key} has no \"{language}\" version, needed for the letter to \"{recipient}\""
+            ))
+            .hint(format!(
+                "add {language} = … to {key}, or set language = \"…\" for every letter"
+            ));
+            self.at(value, diagnostic);
+        }
+        picked
     }
 
     /// A cc entry: a registry id becomes its organisation (and person); other text is kept.
@@ -569,6 +685,52 @@ name = "S"
         assert_eq!(
             error.to_string().lines().next().unwrap(),
             "error: unknown recipient \"fnrp\" in --to[0]"
+        );
+    }
+
+    #[test]
+    fn per_language_values_follow_each_letter() {
+        let text = APPEAL.replace(
+            "cc = [",
+            "demands = { en = [\"free them\"], be = [\"вызваліць іх\"] }\nsubject = { en = \"S\", be = \"Т\" }\ncc = [",
+        );
+        let contexts = resolve_text(&text.replace("\"ilo-dg\", ", "")).unwrap();
+        let de = contexts
+            .iter()
+            .find(|c| c.recipient.id == "embassy-by-de")
+            .unwrap();
+        assert_eq!(
+            (de.demands.as_slice(), de.subject.as_deref()),
+            (["вызваліць іх".to_owned()].as_slice(), Some("Т"))
+        );
+        let us = contexts
+            .iter()
+            .find(|c| c.recipient.id == "embassy-by-us")
+            .unwrap();
+        assert_eq!(
+            (us.demands.as_slice(), us.subject.as_deref()),
+            (["free them".to_owned()].as_slice(), Some("S"))
+        );
+        // fnpr writes in Russian: the missing version is reported once.
+        let error = resolve_text(
+            &text
+                .replace("tag:embassy", "fnpr")
+                .replace("\"ilo-dg\", ", ""),
+        )
+        .unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "a.toml:5:11: error: demands has no \"ru\" version, needed for the letter to \"fnpr\"\n  \
+             hint: add ru = … to demands, or set language = \"…\" for every letter\n\
+             a.toml:6:11: error: subject has no \"ru\" version, needed for the letter to \"fnpr\"\n  \
+             hint: add ru = … to subject, or set language = \"…\" for every letter"
+        );
+        let error = resolve_text(&text.replace("be = [", "by = [")).unwrap_err();
+        assert!(
+            error
+                .to_string()
+                .starts_with("a.toml:5:11: error: unknown language \"by\" in demands"),
+            "{error}"
         );
     }
 }
