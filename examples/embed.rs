@@ -47,7 +47,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     // The date is an input: the library never reads the clock.
     let options = ResolveOptions {
-        today: Date::new(2026, 11, 23).expect("valid date"),
+        today: Date::new(2026, 11, 23),
         to: Vec::new(),
     };
     let letters = match appeal::letters(&appeal, &registry, &Templates::builtin(), &options) {

@@ -53,6 +53,14 @@ fn param<'a>(
         .ok_or_else(|| fail(format!("helper \"{helper}\" needs {what}")))
 }
 
+/// The first parameter, which must be a string.
+fn str_param<'a>(h: &'a Helper<'_>, helper: &str, what: &str) -> Result<&'a str, RenderError> {
+    let value = param(h, 0, helper, what)?;
+    value
+        .as_str()
+        .ok_or_else(|| fail(format!("helper \"{helper}\" needs {what}, got {value}")))
+}
+
 fn hash_str<'a>(h: &'a Helper<'_>, key: &str) -> Option<&'a str> {
     h.hash_get(key).and_then(|v| v.value().as_str())
 }
@@ -64,11 +72,9 @@ fn date(
     _: &mut RenderContext<'_, '_>,
     out: &mut dyn Output,
 ) -> HelperResult {
-    let value = param(h, 0, "date", "a date, e.g. {{date date}}")?;
-    let text = value
-        .as_str()
-        .ok_or_else(|| fail(format!("helper \"date\" needs a date, got {value}")))?;
-    let date: Date = text.parse().map_err(fail)?;
+    let date: Date = str_param(h, "date", "a date, e.g. {{date date}}")?
+        .parse()
+        .map_err(fail)?;
     out.write(&language(ctx).format_date(date))?;
     Ok(())
 }
@@ -123,10 +129,7 @@ fn cite(
     _: &mut RenderContext<'_, '_>,
     out: &mut dyn Output,
 ) -> HelperResult {
-    let id = param(h, 0, "cite", "an incident id, e.g. {{cite \"rep-raid\"}}")?;
-    let id = id
-        .as_str()
-        .ok_or_else(|| fail(format!("helper \"cite\" needs an incident id, got {id}")))?;
+    let id = str_param(h, "cite", "an incident id, e.g. {{cite \"rep-raid\"}}")?;
     let incidents = ctx
         .data()
         .get("incidents")

@@ -184,7 +184,13 @@ fn run(cli: Cli) -> Result<(), Error> {
                     },
                 }),
             };
-            write_letters(&letters, backend.as_ref(), output.as_deref(), *force)
+            write_letters(
+                &letters,
+                *format,
+                backend.as_ref(),
+                output.as_deref(),
+                *force,
+            )
         }
         Command::Batch {
             appeal,
@@ -299,7 +305,7 @@ fn load(path: &Path, select: &Select) -> Result<(Appeal, ResolveOptions), Error>
     Ok((
         appeal,
         ResolveOptions {
-            today,
+            today: Some(today),
             to: select.to.clone(),
         },
     ))
@@ -446,11 +452,13 @@ fn finish(
 /// Writes every letter where `output` says; checks every target before writing any.
 fn write_letters(
     letters: &[Letter],
+    format: Format,
     backend: &dyn Backend,
     output: Option<&Path>,
     force: bool,
 ) -> Result<(), Error> {
-    let binary = backend.extension() != "txt";
+    // Text goes to the terminal by default; PDFs and mail drafts to files.
+    let binary = format != Format::Txt;
     let to_stdout = match output {
         Some(path) => path == Path::new("-"),
         None => !binary,

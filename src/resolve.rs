@@ -14,25 +14,13 @@ use crate::lang::{Date, Language};
 use crate::templates::{Templates, template_error};
 
 /// How to resolve an appeal.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct ResolveOptions {
-    /// The date of letters whose appeal gives none (the CLI passes today).
-    pub today: Date,
+    /// The date of letters whose appeal gives none (the CLI passes today);
+    /// without either, resolving fails rather than guess.
+    pub today: Option<Date>,
     /// Recipients to write to instead of the appeal's `recipients`: ids or `tag:NAME`.
     pub to: Vec<String>,
-}
-
-impl Default for ResolveOptions {
-    fn default() -> Self {
-        ResolveOptions {
-            today: Date {
-                year: 1970,
-                month: 1,
-                day: 1,
-            },
-            to: Vec::new(),
-        }
-    }
 }
 
 /// Everything one letter's templates can use; serialised as their data.
@@ -172,7 +160,13 @@ pub fn resolve(
 
     let date = match &appeal.date {
         Some(date) => problems.date(date, "date"),
-        None => Some(options.today),
+        None if options.today.is_some() => options.today,
+        None => {
+            let diagnostic = Diagnostic::new("no date for the letters")
+                .hint("add date = 2021-03-01 to the appeal (or pass today's date in ResolveOptions::today)");
+            problems.diagnostics.push(diagnostic);
+            None
+        }
     };
     let incidents: Vec<Cited> = appeal
         .incidents
@@ -731,6 +725,16 @@ name = "S"
                 .to_string()
                 .starts_with("a.toml:5:11: error: unknown language \"by\" in demands"),
             "{error}"
+        );
+    }
+
+    #[test]
+    fn no_date_and_no_today_is_an_error_not_a_guess() {
+        let error = resolve_text(&APPEAL.replace("date = 2021-03-01\n", "")).unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "error: no date for the letters\n  \
+             hint: add date = 2021-03-01 to the appeal (or pass today's date in ResolveOptions::today)"
         );
     }
 }
