@@ -11,7 +11,7 @@ use appeal::batch::{Artifact, BatchOptions, Discard, Format, Sink};
 use appeal::render::{Backend, EmlOptions, Paper, PdfOptions, Subset, TextOptions};
 use appeal::{Appeal, Date, Diagnostic, Error, Letter, Registry, ResolveOptions, Templates};
 use clap::{Parser, Subcommand, ValueEnum};
-use indicatif::ProgressBar;
+use indicatif::{ProgressBar, ProgressStyle};
 
 // A batch allocates many small strings on two threads; mimalloc halves the
 // time the system allocator took there.
@@ -403,7 +403,10 @@ fn batch(
     }
     std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
     let progress = if io::stderr().is_terminal() {
-        ProgressBar::new(contexts.len() as u64)
+        let style =
+            ProgressStyle::with_template("{bar:40} {pos}/{len} letters, {elapsed} ({eta} left)")
+                .expect("valid progress template");
+        ProgressBar::new(contexts.len() as u64).with_style(style)
     } else {
         ProgressBar::hidden()
     };
