@@ -21,6 +21,9 @@ use crate::error::{Diagnostic, Error, Source};
 use crate::lang::Language;
 use crate::templates::Templates;
 
+/// The largest appeal file read: about 300 pages of letter.
+const MAX_APPEAL_BYTES: usize = 1024 * 1024;
+
 /// The registry built into the binary.
 const BUILTIN_REGISTRY: &str = include_str!("../recipients.toml");
 
@@ -44,6 +47,12 @@ impl Appeal {
     /// not: they are kept in the appeal and reported by [`resolve`](crate::resolve())
     /// with every other problem, so that one run shows them all.
     pub fn parse(source: Source) -> Result<Appeal, Error> {
+        if source.text().len() > MAX_APPEAL_BYTES {
+            let size = source.text().len() as f64 / (1024.0 * 1024.0);
+            return Err(Diagnostic::new(format!("{} is {size:.1} MiB; an appeal file is at most 1 MiB", source.name()))
+                .hint("a letter of hundreds of pages is likely a pasted file; many recipients belong in a --recipients file")
+                .into());
+        }
         let (mut appeal, mut problems): (Appeal, _) = deserialize(&source, appeal_fields)?;
         problems.extend(check_ids(
             &source,
@@ -213,23 +222,88 @@ fn deserialize<T: DeserializeOwned>(
     let deserializer = toml::Deserializer::parse(text).map_err(syntax_error)?;
     let mut unknown = Vec::new();
     let value = serde_ignored::deserialize(deserializer, |path| unknown.push(segments(&path)));
-    // The keys' places are looked up in a second parse, only when needed.
-    let mut diagnostics: Vec<Diagnostic> = match unknown.is_empty() {
-        true => Vec::new(),
-        false => {
-            let document = DeTable::parse(text).map_err(syntax_error)?;
-            unknown
-                .iter()
-                .map(|path| unknown_key(source, document.get_ref(), path, known_fields))
-                .collect()
+    // Places are looked up in a second parse, only when there is something to place.
+    let mut diagnostics = Vec::new();
+    if !unknown.is_empty() || may_hold_control_characters(text) {
+        let document = DeTable::parse(text).map_err(syntax_error)?;
+        for path in &unknown {
+            diagnostics.push(unknown_key(source, document.get_ref(), path, known_fields));
         }
-    };
+        control_characters(
+            source,
+            document.get_ref(),
+            &mut Vec::new(),
+            &mut diagnostics,
+        );
+    }
     match value {
         Ok(value) => Ok((value, diagnostics)),
         Err(error) => {
             diagnostics.extend(syntax_error(error).diagnostics().iter().cloned());
             Err(Error::invalid(diagnostics))
         }
+    }
+}
+
+/// True if `text` has an escape that makes a control character: TOML allows
+/// none raw in strings but tabs, and `\u0000`, `\b`, `\f`, `\e` or `\x01`
+/// make them. A cheap test, so that the full check runs only when needed.
+fn may_hold_control_characters(text: &str) -> bool {
+    text.contains("\\u00")
+        || text.contains("\\U000000")
+        || text.contains("\\x")
+        || text.contains("\\b")
+        || text.contains("\\f")
+        || text.contains("\\e")
+}
+
+/// Reports every string value holding a control character other than a line
+/// break or a tab: it would reach letters, PDFs and mail headers unseen.
+fn control_characters(
+    source: &Source,
+    table: &DeTable<'_>,
+    path: &mut Vec<String>,
+    out: &mut Vec<Diagnostic>,
+) {
+    for (key, value) in table {
+        path.push(key.get_ref().to_string());
+        control_characters_in(source, value, path, out);
+        path.pop();
+    }
+}
+
+fn control_characters_in(
+    source: &Source,
+    value: &Spanned<DeValue<'_>>,
+    path: &mut Vec<String>,
+    out: &mut Vec<Diagnostic>,
+) {
+    match value.get_ref() {
+        DeValue::String(text) => {
+            if let Some(c) = text
+                .chars()
+                .find(|c| c.is_control() && !matches!(c, '\n' | '\t' | '\r'))
+            {
+                out.push(
+                    Diagnostic::new(format!(
+                        "control character U+{:04X} in {}",
+                        c as u32,
+                        display_path(path)
+                    ))
+                    .at(source.locate(&value.span()))
+                    .hint("remove it: it would reach letters and mail headers unseen"),
+                );
+            }
+        }
+        DeValue::Array(items) => {
+            for (i, item) in items.iter().enumerate() {
+                path.push(i.to_string());
+                control_characters_in(source, item, path, out);
+                path.pop();
+            }
+        }
+        DeValue::Table(table) => control_characters(source, table, path, out),
+        _ => {}
     }
 }
 

@@ -37,3 +37,24 @@ fn each_bad_input_gives_its_exact_error_and_no_output() {
         insta::assert_snapshot!(report);
     });
 }
+
+#[test]
+fn a_five_megabyte_appeal_is_refused_before_parsing() {
+    let work = tempfile::tempdir().unwrap();
+    let paragraph = "The authorities detained union activists. ".repeat(120_000);
+    let text = format!(
+        "template = \"ilo-intervention\"\ndate = 2021-03-01\nrecipients = [\"ilo-dg\"]\nbody = \"\"\"\n{paragraph}\n\"\"\"\n\
+         [sender]\norganisation = \"U\"\n[signatory]\nname = \"S\"\n"
+    );
+    assert!(text.len() > 5_000_000);
+    std::fs::write(work.path().join("appeal.toml"), text).unwrap();
+    appeal_in(work.path())
+        .args(["render", "appeal.toml", "-o", "out/"])
+        .assert()
+        .code(2)
+        .stderr(
+            "error: appeal.toml is 4.8 MiB; an appeal file is at most 1 MiB\n  \
+             hint: a letter of hundreds of pages is likely a pasted file; many recipients belong in a --recipients file\n",
+        );
+    assert!(!work.path().join("out").exists());
+}
