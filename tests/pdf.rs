@@ -314,3 +314,26 @@ fn pdf_goes_to_a_file_named_for_the_recipient_by_default() {
         .code(2)
         .stderr("error: 4 letters cannot go to standard output as one file\n  hint: give a directory: -o letters/, or one recipient: --to ID\n");
 }
+
+#[test]
+fn text_the_font_cannot_show_still_extracts() {
+    let text = std::fs::read_to_string(root("examples/ilo-belarus-2021/appeal.toml"))
+        .unwrap()
+        .replace("place = \"Geneva\"", "place = \"Genève 日内瓦 🏳\"");
+    let appeal = Appeal::parse(Source::new("cjk.toml", text)).unwrap();
+    let letters = appeal::letters(
+        &appeal,
+        &Registry::builtin(),
+        &Templates::builtin(),
+        &ResolveOptions::default(),
+    )
+    .unwrap();
+    let extracted = extract(
+        &pdf(&letters[0], &PdfOptions::default()).unwrap(),
+        Some((1, 1)),
+    );
+    assert!(
+        extracted.contains("Genève 日内瓦 🏳, 01 March 2021"),
+        "{extracted}"
+    );
+}

@@ -293,18 +293,35 @@ fn draw_line(
         if piece.hyphen {
             glyphs.extend(face.glyphs("\u{AD}"));
         }
+        let gap = piece.x - pen;
+        if gap.abs() > 0.01 {
+            let mut shown = content.show_positioned();
+            let mut items = shown.items();
+            if gap > 0.0 {
+                // A real space glyph, for text extraction, stretched to the gap.
+                let space = face.glyphs(" ")[0];
+                let space_width = space.advance as f32 / face.units_per_em * size;
+                items.show(Str(&encode(map, &[space])));
+                items.adjust(-(gap - space_width) * 1000.0 / size);
+            } else {
+                items.adjust(-gap * 1000.0 / size);
+            }
+        }
+        // Characters the font has no glyph for show as boxes; their text
+        // still extracts, from an ActualText span.
+        let missing = glyphs.iter().any(|g| g.id == 0);
+        if missing {
+            let mut actual = piece.text.clone();
+            if piece.hyphen {
+                actual.push('\u{AD}');
+            }
+            content
+                .begin_marked_content_with_properties(Name(b"Span"))
+                .properties()
+                .actual_text(TextStr(&actual));
+        }
         let mut shown = content.show_positioned();
         let mut items = shown.items();
-        let gap = piece.x - pen;
-        if gap > 0.01 {
-            // A real space glyph, for text extraction, stretched to the gap.
-            let space = face.glyphs(" ")[0];
-            let space_width = space.advance as f32 / face.units_per_em * size;
-            items.show(Str(&encode(map, &[space])));
-            items.adjust(-(gap - space_width) * 1000.0 / size);
-        } else if gap < -0.01 {
-            items.adjust(-gap * 1000.0 / size);
-        }
         let mut start = 0;
         for (i, glyph) in glyphs.iter().enumerate() {
             if glyph.kern != 0 || i + 1 == glyphs.len() {
@@ -317,6 +334,9 @@ fn draw_line(
         }
         items.finish();
         shown.finish();
+        if missing {
+            content.end_marked_content();
+        }
         let advance: i32 = glyphs.iter().map(|g| g.advance).sum();
         pen = piece.x + advance as f32 / face.units_per_em * size;
         if let Some(uri) = &piece.link {
