@@ -21,10 +21,12 @@ pub fn compose(context: &Context, templates: &Templates) -> Result<Letter, Error
     };
     data["body"] = body.into();
     let render = |part| templates.render(&context.template, context.language, part, &data);
+    // Frame parts are one line of CommonMark each: read as plain text.
+    let frame = |part| Ok::<_, Error>(render(part)?.map(|text| markdown::plain(&text)));
     let labels = context.language.labels();
     let subject = match &context.subject {
-        Some(subject) => subject.clone(),
-        None => render(Part::Subject)?.ok_or_else(|| {
+        Some(subject) => one_line(subject),
+        None => frame(Part::Subject)?.ok_or_else(|| {
             Diagnostic::new(format!(
                 "no subject: template \"{}\" has no default subject",
                 context.template
@@ -32,15 +34,17 @@ pub fn compose(context: &Context, templates: &Templates) -> Result<Letter, Error
             .hint("add subject = \"…\" to the appeal")
         })?,
     };
-    let salutation = match render(Part::Salutation)? {
+    let salutation = match frame(Part::Salutation)? {
         Some(salutation) => salutation,
-        None => templates
-            .registry
-            .render_template("{{salutation recipient}}", &data)
-            .map_err(|error| render_diagnostic(&error, &data, "", None))?,
+        None => markdown::plain(
+            &templates
+                .registry
+                .render_template("{{salutation recipient}}", &data)
+                .map_err(|error| render_diagnostic(&error, &data, "", None))?,
+        ),
     };
     let recipient = &context.recipient;
-    let delivery = match render(Part::Delivery)? {
+    let delivery = match frame(Part::Delivery)? {
         Some(delivery) => Some(delivery),
         None => recipient
             .email
@@ -76,10 +80,10 @@ pub fn compose(context: &Context, templates: &Templates) -> Result<Letter, Error
             email: email.clone(),
         }),
         delivery: delivery.filter(|line| !line.trim().is_empty()),
-        subject: one_line(&subject),
-        salutation: one_line(&salutation),
+        subject,
+        salutation,
         body: markdown::parse(&render(Part::Body)?.unwrap_or_default()),
-        closing: one_line(&render(Part::Closing)?.unwrap_or_default()),
+        closing: frame(Part::Closing)?.unwrap_or_default(),
         signatory: Signature {
             name: context.signatory.name.clone(),
             title: context.signatory.title.clone(),
@@ -163,7 +167,7 @@ fn recipient_block(context: &Context) -> Vec<String> {
         .collect()
 }
 
-/// Folds a rendered frame field onto one line.
+/// Folds a field of the appeal onto one line.
 fn one_line(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }

@@ -17,16 +17,32 @@ use serde_json::Value;
 use crate::error::did_you_mean;
 use crate::lang::{Date, Language};
 
-/// A strict Handlebars registry with no HTML escaping and this crate's helpers.
+/// A strict Handlebars registry with this crate's helpers, escaping what it
+/// prints for CommonMark (not HTML): templates write CommonMark, and data
+/// must come out as written, `*`, `_`, `[`, `&amp;` and all.
+/// `{{{triple}}}` prints without escaping: for the appeal's own body.
 pub(crate) fn registry() -> Handlebars<'static> {
     let mut registry = Handlebars::new();
     registry.set_strict_mode(true);
-    registry.register_escape_fn(handlebars::no_escape);
+    registry.register_escape_fn(escape_markdown);
     registry.register_helper("date", Box::new(date));
     registry.register_helper("salutation", Box::new(salutation));
     registry.register_helper("join", Box::new(join));
     registry.register_helper("cite", Box::new(cite));
     registry
+}
+
+/// Backslash-escapes every ASCII punctuation character, which CommonMark
+/// then reads as itself.
+pub(crate) fn escape_markdown(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if c.is_ascii_punctuation() {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
 }
 
 /// The language of the letter being rendered: the context's `language`.
@@ -102,7 +118,7 @@ fn salutation(
             hash_str(h, "fallback"),
         ),
     };
-    out.write(&text)?;
+    out.write(&escape_markdown(&text))?;
     Ok(())
 }
 
@@ -115,7 +131,10 @@ fn join(
 ) -> HelperResult {
     let list = param(h, 0, "join", "a list, e.g. {{join demands}}")?;
     let items: Vec<String> = match list {
-        Value::Array(items) => items.iter().map(|item| item.render()).collect(),
+        Value::Array(items) => items
+            .iter()
+            .map(|item| escape_markdown(&item.render()))
+            .collect(),
         other => return Err(fail(format!("helper \"join\" needs a list, got {other}"))),
     };
     out.write(&language(ctx).join(&items, hash_str(h, "last")))?;
@@ -161,10 +180,10 @@ fn cite(
             .and_then(Value::as_str)
             .filter(|s| !s.is_empty())
     };
-    out.write(text("summary").unwrap_or_default())?;
+    out.write(&escape_markdown(text("summary").unwrap_or_default()))?;
     if let Some(outcome) = text("outcome") {
         out.write(" ")?;
-        out.write(outcome)?;
+        out.write(&escape_markdown(outcome))?;
     }
     Ok(())
 }
@@ -174,9 +193,11 @@ mod tests {
     use super::*;
     use serde_json::json;
 
+    /// The output as the letter shows it: read as CommonMark.
     fn render(template: &str, data: Value) -> Result<String, String> {
         registry()
             .render_template(template, &data)
+            .map(|markdown| crate::markdown::plain(&markdown))
             .map_err(|e| crate::templates::render_diagnostic(&e, &data, "", None).message)
     }
 
@@ -210,9 +231,12 @@ mod tests {
     }
 
     #[test]
-    fn joins_in_prose_without_escaping() {
-        let data = json!({"language": "ru", "xs": ["A & B", "C", "D"]});
-        assert_eq!(render("{{join xs}}", data).unwrap(), "A & B, C и D");
+    fn joins_in_prose_keeping_data_as_written() {
+        let data = json!({"language": "ru", "xs": ["A &amp; B", "*C*", "[D](x)"]});
+        assert_eq!(
+            render("{{join xs}}", data).unwrap(),
+            "A &amp; B, *C* и [D](x)"
+        );
     }
 
     #[test]
@@ -226,6 +250,21 @@ mod tests {
             render("{{cite \"rep-rade\"}}", data).unwrap_err(),
             "unknown incident \"rep-rade\" in cite; did you mean \"rep-raid\"?"
         );
+    }
+
+    #[test]
+    fn prints_data_as_written_but_template_markup_as_markup() {
+        let data = json!({"name": "O_Brien <b>&</b> # 1. *x*"});
+        assert_eq!(
+            render("**{{name}}**", data.clone()).unwrap(),
+            "O_Brien <b>&</b> # 1. *x*"
+        );
+        let blocks =
+            crate::markdown::parse(&registry().render_template("**{{name}}**", &data).unwrap());
+        let crate::letter::Block::Paragraph(runs) = &blocks[0] else {
+            panic!("{blocks:?}")
+        };
+        assert!(runs.iter().all(|run| run.bold), "{runs:?}");
     }
 
     #[test]

@@ -17,6 +17,27 @@ pub fn parse(markdown: &str) -> Vec<Block> {
     builder.finish()
 }
 
+/// CommonMark read as one line of plain text: the text of every block,
+/// separated by spaces, whitespace folded. For the frame of a letter.
+pub fn plain(markdown: &str) -> String {
+    let mut text = String::new();
+    collect_text(&parse(markdown), &mut text);
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+fn collect_text(blocks: &[Block], out: &mut String) {
+    for block in blocks {
+        match block {
+            Block::Paragraph(runs) | Block::Heading(runs) => {
+                runs.iter().for_each(|run| out.push_str(&run.text));
+            }
+            Block::Quote(blocks) => collect_text(blocks, out),
+            Block::List { items, .. } => items.iter().for_each(|item| collect_text(item, out)),
+        }
+        out.push(' ');
+    }
+}
+
 #[derive(Default)]
 struct Builder {
     /// Open containers, innermost last; the outermost is the document.
@@ -196,6 +217,15 @@ mod tests {
                 },
             ]
         );
+    }
+
+    #[test]
+    fn reads_frame_fields_as_plain_text() {
+        assert_eq!(
+            plain("Dear Mr. O\\_Brien \\& \\*all\\*,\n"),
+            "Dear Mr. O_Brien & *all*,"
+        );
+        assert_eq!(plain("By email: a@b.org"), "By email: a@b.org");
     }
 
     #[test]

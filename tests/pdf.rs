@@ -337,3 +337,44 @@ fn text_the_font_cannot_show_still_extracts() {
         "{extracted}"
     );
 }
+
+/// DESIGN: nothing is lost. Data that looks like CommonMark or HTML prints
+/// as written, in text and in PDF.
+#[test]
+fn data_with_markup_characters_comes_out_as_written() {
+    let odd = "O_Brien *union* [REP](x) <b>&amp;</b> #1 `code` \\back";
+    let source = format!(
+        "template = \"solidarity-appeal\"\nlanguage = \"en\"\ndate = 2021-03-01\nrecipients = [\"x\"]\n\
+         demands = [\"free {odd}\"]\n[sender]\norganisation = \"U\"\n[signatory]\nname = \"S\"\n\
+         [[recipient]]\nid = \"x\"\nhonorific = \"Ms.\"\nname = \"Ann {odd}\"\norganisation = \"{odd}\"\n\
+         [[incident]]\nid = \"i\"\nsummary = \"Raid on {odd}.\"\n"
+    );
+    let toml_text = source.replace('\\', "\\\\");
+    let appeal = Appeal::parse(Source::new("odd.toml", toml_text)).unwrap();
+    let letters = appeal::letters(
+        &appeal,
+        &Registry::builtin(),
+        &Templates::builtin(),
+        &ResolveOptions::default(),
+    )
+    .unwrap();
+    let plain = fold(&text(&letters[0], &TextOptions { width: 400 }));
+    let extracted = fold(&extract(
+        &pdf(&letters[0], &PdfOptions::default()).unwrap(),
+        None,
+    ));
+    for expected in [
+        format!("free {odd}"),
+        format!("Raid on {odd}."),
+        format!("Dear Ms. {}", odd.rsplit(' ').next().unwrap()),
+    ] {
+        assert!(
+            plain.contains(&expected),
+            "text lacks {expected:?}:\n{plain}"
+        );
+        assert!(
+            extracted.contains(&expected),
+            "PDF lacks {expected:?}:\n{extracted}"
+        );
+    }
+}
