@@ -231,7 +231,7 @@ impl Pager<'_> {
         );
         chunks.push(Chunk {
             rows: salutation,
-            space_before: 2.0 * LEADING - LEADING + PARAGRAPH,
+            space_before: LEADING + PARAGRAPH,
             breakable: false,
             keep_with_next: true,
             signature: false,
