@@ -112,6 +112,15 @@ impl Breaker<'_> {
                     // Wider than a whole line: split it wherever it must be.
                     let (head, tail) = self.split_anywhere(&pieces);
                     self.place(&mut line, head, 0.0);
+                    if tail.is_some() {
+                        // Mark the break, so that the word reads as one.
+                        let last = line
+                            .pieces
+                            .last_mut()
+                            .expect("at least one character is placed");
+                        last.hyphen = true;
+                        last.width += self.hyphen_width(&pieces);
+                    }
                     lines.push(std::mem::take(&mut line));
                     ends_paragraph.push(false);
                     pending = tail;
@@ -199,13 +208,15 @@ impl Breaker<'_> {
         })
     }
 
-    /// Splits a word wider than a line after as many characters as fit (at least one).
+    /// Splits a word wider than a line after as many characters as fit
+    /// with a hyphen (at least one).
     fn split_anywhere(&self, pieces: &[Piece]) -> (Vec<Piece>, Option<Vec<Piece>>) {
         let mut head = Vec::new();
         let mut used = 0.0;
+        let room = self.width - self.hyphen_width(pieces);
         for (i, piece) in pieces.iter().enumerate() {
             let width = self.metrics.width(piece.style, &piece.text) * self.size;
-            if used + width <= self.width {
+            if used + width <= room {
                 head.push(piece.clone());
                 used += width;
                 continue;
@@ -213,8 +224,8 @@ impl Breaker<'_> {
             let mut cut = 0;
             for (at, c) in piece.text.char_indices() {
                 let next = at + c.len_utf8();
-                let fits = used + self.metrics.width(piece.style, &piece.text[..next]) * self.size
-                    <= self.width;
+                let fits =
+                    used + self.metrics.width(piece.style, &piece.text[..next]) * self.size <= room;
                 if fits || (cut == 0 && head.is_empty()) {
                     cut = next;
                 } else {
@@ -251,6 +262,11 @@ impl Breaker<'_> {
             return;
         }
         let extra = (self.width - line.width()) / gaps as f32;
+        // A line that would need spaces wider than an em stays ragged: gaps
+        // that wide read as columns, to people and to text extraction.
+        if extra > self.size {
+            return;
+        }
         let mut shift = 0.0;
         for i in 0..line.pieces.len() {
             if i > 0 {
@@ -355,10 +371,18 @@ pub(crate) mod tests {
 
     #[test]
     fn fills_and_justifies_lines_but_the_last() {
-        // One character (and a space) is 1 pt wide; the line holds 12.
-        // "one two three" is 13: "one two" is stretched by 5, and so on.
-        let lines = breaker(12.0, None).lines(&[run("one two three four five")]);
-        assert_eq!(texts(&lines), ["one@0 two@9", "three@0 four@8", "five@0"]);
+        // One character (and a space) is 1 pt wide, an em 2 pt; the line
+        // holds 14. "one two six" is 11: its two gaps grow by 1.5 each.
+        let lines = breaker(14.0, None).lines(&[run("one two six ten")]);
+        assert_eq!(texts(&lines), ["one@0 two@5.5 six@11", "ten@0"]);
+    }
+
+    #[test]
+    fn leaves_lines_ragged_rather_than_gaping() {
+        // "a b" then a word that fills a line: stretching "a b" to 12 would
+        // need a 10 pt gap, more than an em (2 pt).
+        let lines = breaker(12.0, None).lines(&[run("a b cdefghijkl")]);
+        assert_eq!(texts(&lines), ["a@0 b@2", "cdefghijkl@0"]);
     }
 
     #[test]
@@ -380,7 +404,8 @@ pub(crate) mod tests {
     #[test]
     fn never_drops_a_word_wider_than_the_line() {
         let lines = breaker(5.0, None).lines(&[run("abcdefghijkl xy")]);
-        assert_eq!(texts(&lines), ["abcde@0", "fghij@0", "kl@0 xy@3"]);
+        // Each break is marked with a hyphen, and room is kept for it.
+        assert_eq!(texts(&lines), ["abcd-@0", "efgh-@0", "ijkl@0", "xy@0"]);
     }
 
     #[test]
