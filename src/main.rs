@@ -60,8 +60,10 @@ enum Command {
         #[arg(long, value_enum, default_value_t = PaperArg::A4)]
         paper: PaperArg,
     },
-    /// Prepare a mailing: one letter per recipient in each format, written in
-    /// parallel into a directory with a manifest (manifest.csv, manifest.json).
+    /// Prepare a mailing: every letter, in parallel, with a manifest.
+    ///
+    /// One file per recipient and format in DIR, named from the recipient id,
+    /// and manifest.csv and manifest.json listing them with sizes and SHA-256.
     Batch {
         /// The appeal file.
         appeal: PathBuf,
