@@ -3,8 +3,6 @@
 //! go into a PDF.
 
 use std::cell::RefCell;
-use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::OnceLock;
 
 use ttf_parser::gpos::{PairAdjustment, PositioningSubtable};
@@ -154,9 +152,11 @@ impl Face {
     /// feature; remembered in `memo`, as letters repeat their pairs.
     fn kerning(&self, memo: &mut KernMemo, left: u16, right: u16) -> i16 {
         let key = u64::from(self.index) << 32 | u64::from(left) << 16 | u64::from(right);
-        *memo
-            .entry(key)
-            .or_insert_with(|| self.lookup_kerning(left, right))
+        let slot = &mut memo.slots[KernMemo::slot(key)];
+        if slot.0 != key {
+            *slot = (key, self.lookup_kerning(left, right));
+        }
+        slot.1
     }
 
     fn lookup_kerning(&self, left: u16, right: u16) -> i16 {
@@ -200,6 +200,23 @@ impl Face {
         0
     }
 
+    /// The advance of `text` in font units, kerning included: what
+    /// [`Face::glyphs`] adds up to, without building the glyphs.
+    pub fn advance(&self, text: &str) -> i32 {
+        let mut chars = text.chars();
+        let Some(first) = chars.next() else { return 0 };
+        let (mut previous, advance) = self.glyph(first);
+        let mut total = i32::from(advance);
+        KERNING.with_borrow_mut(|memo| {
+            for c in chars {
+                let (id, advance) = self.glyph(c);
+                total += i32::from(advance) + i32::from(self.kerning(memo, previous, id));
+                previous = id;
+            }
+        });
+        total
+    }
+
     /// The glyphs of `text`, with advances and kerning.
     pub fn glyphs(&self, text: &str) -> Vec<Glyph> {
         let mut glyphs: Vec<Glyph> = text
@@ -227,31 +244,32 @@ impl Face {
     }
 }
 
-/// Kerning looked up so far, per thread: key (face, left, right) packed in a u64.
-type KernMemo = HashMap<u64, i16, BuildHasherDefault<PackedKey>>;
+/// Kerning looked up so far, per thread: a direct-mapped cache keyed by
+/// (face, left, right) packed in a u64. A letter uses a few hundred pairs;
+/// a collision only costs a lookup in the font.
+struct KernMemo {
+    slots: Box<[(u64, i16)]>,
+}
+
+impl KernMemo {
+    const SIZE: usize = 1 << 13;
+
+    fn slot(key: u64) -> usize {
+        ((key ^ (key >> 29)).wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 51) as usize & (Self::SIZE - 1)
+    }
+}
+
+impl Default for KernMemo {
+    fn default() -> Self {
+        // u64::MAX is no key: face indexes are below 4.
+        KernMemo {
+            slots: vec![(u64::MAX, 0); Self::SIZE].into_boxed_slice(),
+        }
+    }
+}
 
 thread_local! {
     static KERNING: RefCell<KernMemo> = RefCell::default();
-}
-
-/// A hasher for keys that are already well-spread integers: one multiply.
-#[derive(Default)]
-struct PackedKey(u64);
-
-impl Hasher for PackedKey {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-
-    fn write(&mut self, bytes: &[u8]) {
-        for &byte in bytes {
-            self.0 = (self.0.rotate_left(8) ^ u64::from(byte)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-        }
-    }
-
-    fn write_u64(&mut self, value: u64) {
-        self.0 = (value ^ (value >> 29)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-    }
 }
 
 fn lookup(face: &TtfFace<'_>, c: char) -> (u16, u16) {
@@ -282,8 +300,7 @@ impl Fonts {
 impl FontMetrics for Fonts {
     fn width(&self, style: Style, text: &str) -> f32 {
         let face = self.face(style);
-        let units: i32 = face.glyphs(text).iter().map(|g| g.advance).sum();
-        units as f32 / face.units_per_em
+        face.advance(text) as f32 / face.units_per_em
     }
 }
 
@@ -312,6 +329,17 @@ mod tests {
             fonts.width(Style::Regular, "AV")
                 < fonts.width(Style::Regular, "A") + fonts.width(Style::Regular, "V")
         );
+    }
+
+    #[test]
+    fn advance_is_the_sum_of_the_glyphs() {
+        let face = Fonts::embedded().face(Style::Italic);
+        for text in ["", "AV", "Тьма ўсё, Wolf-Yamatin."] {
+            assert_eq!(
+                face.advance(text),
+                face.glyphs(text).iter().map(|g| g.advance).sum::<i32>()
+            );
+        }
     }
 
     #[test]
