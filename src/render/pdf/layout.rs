@@ -206,7 +206,7 @@ impl Pager<'_> {
         }
         if let Some(delivery) = &letter.delivery {
             y += 2.0 * LEADING;
-            for line in self.plain(delivery, Style::Italic, BODY, self.text_width()) {
+            for line in self.plain(delivery, Style::Regular, BODY, self.text_width()) {
                 self.put(LEFT, y, BODY, line);
                 y += LEADING;
             }
@@ -496,7 +496,7 @@ impl Pager<'_> {
         for number in 2..=count {
             let page_of = letter.labels.page_of(number, count);
             let mut head = Vec::new();
-            let left = self.plain(&who, Style::Italic, 9.0, self.text_width() * 0.6);
+            let left = self.plain(&who, Style::Regular, 9.0, self.text_width() * 0.6);
             if let Some(line) = left.into_iter().next() {
                 head.push(Item::Text(TextLine {
                     x: LEFT,
@@ -507,7 +507,7 @@ impl Pager<'_> {
             }
             let text = format!("{} · {page_of}", letter.place_date);
             for line in self
-                .plain(&text, Style::Italic, 9.0, self.text_width() * 0.4)
+                .plain(&text, Style::Regular, 9.0, self.text_width() * 0.4)
                 .into_iter()
                 .take(1)
             {
