@@ -14,12 +14,16 @@ use crate::templates::{Part, Templates, locate_in_string, render_diagnostic};
 
 /// Composes the letter for one resolved context.
 pub fn compose(context: &Context, templates: &Templates) -> Result<Letter, Error> {
-    let mut data = serde_json::to_value(context).expect("contexts serialise to JSON");
+    // One template context for every part: wrapping data anew for each
+    // render would copy the whole of it each time.
+    let mut data = handlebars::Context::from(
+        serde_json::to_value(context).expect("contexts serialise to JSON"),
+    );
     let body = match &context.body {
         Some(body) => render_body(body, templates, &data)?,
         None => String::new(),
     };
-    data["body"] = body.into();
+    data.data_mut()["body"] = body.into();
     let render = |part| templates.render(&context.template, context.language, part, &data);
     // Frame parts are one line of CommonMark each: read as plain text.
     let frame = |part| Ok::<_, Error>(render(part)?.map(|text| markdown::plain(&text)));
@@ -39,8 +43,8 @@ pub fn compose(context: &Context, templates: &Templates) -> Result<Letter, Error
         None => markdown::plain(
             &templates
                 .registry
-                .render_template("{{salutation recipient}}", &data)
-                .map_err(|error| render_diagnostic(&error, &data, "", None))?,
+                .render_template_with_context("{{salutation recipient}}", &data)
+                .map_err(|error| render_diagnostic(&error, data.data(), "", None))?,
         ),
     };
     let recipient = &context.recipient;
@@ -98,13 +102,12 @@ pub fn compose(context: &Context, templates: &Templates) -> Result<Letter, Error
 fn render_body(
     body: &AppealBody,
     templates: &Templates,
-    data: &serde_json::Value,
+    context: &handlebars::Context,
 ) -> Result<String, Error> {
-    let context = handlebars::Context::wraps(data).expect("JSON values wrap");
     let mut render_context = handlebars::RenderContext::new(None);
     let mut out = StringOutput::new();
     body.template
-        .render(&templates.registry, &context, &mut render_context, &mut out)
+        .render(&templates.registry, context, &mut render_context, &mut out)
         .map_err(|error| {
             let location = match (error.line_no, error.column_no) {
                 (Some(line), Some(column)) => {
@@ -112,7 +115,7 @@ fn render_body(
                 }
                 _ => None,
             };
-            render_diagnostic(&error, data, "in body: ", location)
+            render_diagnostic(&error, context.data(), "in body: ", location)
         })?;
     Ok(out.into_string().expect("handlebars writes UTF-8"))
 }

@@ -203,16 +203,16 @@ impl Templates {
         name: &str,
         language: Language,
         part: Part,
-        data: &serde_json::Value,
+        data: &handlebars::Context,
     ) -> Result<Option<String>, Error> {
         let key = part_key(name, language, part);
         if !self.registry.has_template(&key) {
             return Ok(None);
         }
         self.registry
-            .render(&key, data)
+            .render_with_context(&key, data)
             .map(Some)
-            .map_err(|error| self.render_error(&error, data))
+            .map_err(|error| self.render_error(&error, data.data()))
     }
 
     /// A render error placed in the template file it comes from.
