@@ -4,9 +4,9 @@
 use std::process::Command;
 
 use appeal::render::{Paper, PdfOptions, TextOptions, layout_dump, pdf, text};
-use appeal::{Appeal, Letter, Registry, ResolveOptions, Source, Templates};
+use appeal::{Appeal, Letter, Registry, ResolveOptions, Templates};
 
-use crate::{appeal_in, fold, root};
+use crate::{appeal_in, fold, letters_of, root};
 
 fn letter(example: &str, to: &str) -> Letter {
     let appeal = Appeal::open(root(&format!("examples/{example}/appeal.toml"))).unwrap();
@@ -207,14 +207,7 @@ fn long_letter_paginates_with_running_heads() {
         "template = \"ilo-intervention\"\nlanguage = \"en\"\ndate = 2021-03-01\nplace = \"Geneva\"\nrecipients = [\"ilo-dg\"]\n\
          body = \"\"\"\n{body}\"\"\"\n[sender]\norganisation = \"IndustriALL Global Union\"\n[signatory]\nname = \"Valter Sanchez\"\n"
     );
-    let appeal = Appeal::parse(Source::new("long.toml", text)).unwrap();
-    let letters = appeal::letters(
-        &appeal,
-        &Registry::builtin(),
-        &Templates::builtin(),
-        &ResolveOptions::default(),
-    )
-    .unwrap();
+    let letters = letters_of("long.toml", text);
     let bytes = pdf(&letters[0], &PdfOptions::default()).unwrap();
     assert_eq!(
         lopdf::Document::load_mem(&bytes).unwrap().get_pages().len(),
@@ -314,14 +307,7 @@ fn text_the_font_cannot_show_still_extracts() {
     let text = std::fs::read_to_string(root("examples/ilo-belarus-2021/appeal.toml"))
         .unwrap()
         .replace("place = \"Geneva\"", "place = \"Genève 日内瓦 🏳\"");
-    let appeal = Appeal::parse(Source::new("cjk.toml", text)).unwrap();
-    let letters = appeal::letters(
-        &appeal,
-        &Registry::builtin(),
-        &Templates::builtin(),
-        &ResolveOptions::default(),
-    )
-    .unwrap();
+    let letters = letters_of("cjk.toml", text);
     let extracted = extract(
         &pdf(&letters[0], &PdfOptions::default()).unwrap(),
         Some((1, 1)),
@@ -344,14 +330,7 @@ fn data_with_markup_characters_comes_out_as_written() {
          [[incident]]\nid = \"i\"\nsummary = \"Raid on {odd}.\"\n"
     );
     let toml_text = source.replace('\\', "\\\\");
-    let appeal = Appeal::parse(Source::new("odd.toml", toml_text)).unwrap();
-    let letters = appeal::letters(
-        &appeal,
-        &Registry::builtin(),
-        &Templates::builtin(),
-        &ResolveOptions::default(),
-    )
-    .unwrap();
+    let letters = letters_of("odd.toml", toml_text);
     let plain = fold(&text(&letters[0], &TextOptions { width: 400 }));
     let extracted = fold(&extract(
         &pdf(&letters[0], &PdfOptions::default()).unwrap(),

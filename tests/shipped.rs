@@ -4,7 +4,7 @@
 use appeal::render::{TextOptions, text};
 use appeal::{Appeal, Date, Language, Registry, ResolveOptions, Source, Templates};
 
-use crate::{fold, root};
+use crate::{fold, letters_of, root};
 
 const APPEAL: &str = r#"
 date = 2023-06-16
@@ -73,14 +73,7 @@ fn every_template_renders_in_every_language_with_every_word() {
 #[test]
 fn letters_follow_the_recipients_language_when_the_appeal_sets_none() {
     let text_in = format!("template = \"embassy-petition\"\n{APPEAL}");
-    let appeal = Appeal::parse(Source::new("appeal.toml", text_in)).unwrap();
-    let letters = appeal::letters(
-        &appeal,
-        &Registry::builtin(),
-        &Templates::builtin(),
-        &ResolveOptions::default(),
-    )
-    .unwrap();
+    let letters = letters_of("appeal.toml", text_in);
     let languages: Vec<(&str, Language)> = letters
         .iter()
         .map(|l| (l.recipient_id.as_str(), l.language))
