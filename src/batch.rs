@@ -13,7 +13,7 @@ use sha2::{Digest, Sha256};
 
 use crate::compose::compose;
 use crate::error::Error;
-use crate::render::{Backend, EmlOptions, PdfOptions, Subset, TextOptions};
+use crate::render::{PdfOptions, Subset, TextOptions, draft, pdf, text};
 use crate::resolve::Context;
 use crate::templates::Templates;
 
@@ -299,22 +299,29 @@ fn letter(
     };
     // Render every format before storing any, so that a letter that fails
     // leaves no files behind.
+    // Text and PDF are rendered once each, also when a mail draft holds them.
     let rendered = compose(context, templates).and_then(|letter| {
-        options
-            .formats
-            .iter()
-            .map(|format| {
-                let backend: &dyn Backend = match format {
-                    Format::Txt => &options.text,
-                    Format::Pdf => &options.pdf,
-                    Format::Eml => &EmlOptions {
-                        text: options.text.clone(),
-                        pdf: options.pdf.clone(),
-                    },
-                };
-                backend.render(&letter)
-            })
-            .collect::<Result<Vec<_>, _>>()
+        let mut body: Option<String> = None;
+        let mut attachment: Option<Vec<u8>> = None;
+        let mut outputs = Vec::with_capacity(options.formats.len());
+        for format in &options.formats {
+            if matches!(format, Format::Txt | Format::Eml) && body.is_none() {
+                body = Some(text(&letter, &options.text));
+            }
+            if matches!(format, Format::Pdf | Format::Eml) && attachment.is_none() {
+                attachment = Some(pdf(&letter, &options.pdf)?);
+            }
+            let (body, attachment) = (
+                body.as_deref().unwrap_or_default(),
+                attachment.as_deref().unwrap_or_default(),
+            );
+            outputs.push(match format {
+                Format::Txt => body.as_bytes().to_vec(),
+                Format::Pdf => attachment.to_vec(),
+                Format::Eml => draft(&letter, body, attachment)?,
+            });
+        }
+        Ok(outputs)
     });
     let stored = rendered.and_then(|outputs| {
         for ((format, name), bytes) in options.formats.iter().zip(names).zip(outputs) {

@@ -41,31 +41,20 @@ impl Backend for EmlOptions {
 /// Renders a letter as a mail draft: To the recipient, From the sender,
 /// the letter as text, the PDF attached.
 pub fn eml(letter: &Letter, options: &EmlOptions) -> Result<Vec<u8>, Error> {
+    // Refuse before rendering anything.
+    mailboxes(letter)?;
+    draft(
+        letter,
+        &text(letter, &options.text),
+        &pdf(letter, &options.pdf)?,
+    )
+}
+
+/// The mail draft of a letter whose text and PDF are already rendered: a
+/// batch that writes them too renders each once.
+pub fn draft(letter: &Letter, body: &str, attachment: &[u8]) -> Result<Vec<u8>, Error> {
+    let (to, from) = mailboxes(letter)?;
     let id = &letter.recipient_id;
-    let to = letter.to.as_ref().ok_or_else(|| {
-        Diagnostic::new(format!("no e-mail address for recipient \"{id}\""))
-            .hint("add email = \"…\" to its registry entry or [[recipient]], or leave eml out of --format")
-    })?;
-    let from = letter.from.as_ref().ok_or_else(|| {
-        Diagnostic::new("no e-mail address for the sender").hint("add email = \"…\" under [sender]")
-    })?;
-    for (what, value) in [
-        ("recipient name", to.name.as_str()),
-        ("recipient email", &to.email),
-        ("sender name", &from.name),
-        ("sender email", &from.email),
-        ("subject", &letter.subject),
-    ] {
-        if value.contains(['\r', '\n']) {
-            return Err(Diagnostic::new(format!(
-                "{what} of the letter to \"{id}\" contains a line break"
-            ))
-            .hint("a line break in a mail header would start a new header; remove it")
-            .into());
-        }
-    }
-    let body = text(letter, &options.text);
-    let attachment = pdf(letter, &options.pdf)?;
     let file_name = crate::file_names([id.as_str()], "pdf").remove(0);
 
     let mut hasher = std::collections::hash_map::DefaultHasher::new();
@@ -96,6 +85,35 @@ pub fn eml(letter: &Letter, options: &EmlOptions) -> Result<Vec<u8>, Error> {
         .body(mixed)
         .write_to_vec()
         .map_err(|e| Error::io("<eml>", e))
+}
+
+/// The recipient's and the sender's mailboxes, refusing a draft without one
+/// and any header value with a line break.
+fn mailboxes(letter: &Letter) -> Result<(&Mailbox, &Mailbox), Error> {
+    let id = &letter.recipient_id;
+    let to = letter.to.as_ref().ok_or_else(|| {
+        Diagnostic::new(format!("no e-mail address for recipient \"{id}\""))
+            .hint("add email = \"…\" to its registry entry or [[recipient]], or leave eml out of --format")
+    })?;
+    let from = letter.from.as_ref().ok_or_else(|| {
+        Diagnostic::new("no e-mail address for the sender").hint("add email = \"…\" under [sender]")
+    })?;
+    for (what, value) in [
+        ("recipient name", to.name.as_str()),
+        ("recipient email", &to.email),
+        ("sender name", &from.name),
+        ("sender email", &from.email),
+        ("subject", &letter.subject),
+    ] {
+        if value.contains(['\r', '\n']) {
+            return Err(Diagnostic::new(format!(
+                "{what} of the letter to \"{id}\" contains a line break"
+            ))
+            .hint("a line break in a mail header would start a new header; remove it")
+            .into());
+        }
+    }
+    Ok((to, from))
 }
 
 fn address(mailbox: &Mailbox) -> (&str, &str) {

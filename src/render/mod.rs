@@ -7,7 +7,7 @@ mod eml;
 mod pdf;
 mod text;
 
-pub use eml::{EmlOptions, eml};
+pub use eml::{EmlOptions, draft, eml};
 pub use pdf::{FontMetrics, Paper, PdfOptions, Style, Subset, layout_dump, pdf};
 pub use text::{TextOptions, text};
 
