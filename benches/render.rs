@@ -58,7 +58,7 @@ fn render(c: &mut Criterion) {
         b.iter(|| text(&letter, &TextOptions::default()))
     });
     c.bench_function("ilo letter: pdf layout only", |b| {
-        b.iter(|| appeal::render::layout_dump(&letter, &PdfOptions::default()))
+        b.iter(|| appeal::render::layout_dump(&letter, &PdfOptions::default()).unwrap())
     });
     c.bench_function("ilo letter: pdf", |b| {
         b.iter(|| pdf(&letter, &PdfOptions::default()).unwrap())

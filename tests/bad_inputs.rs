@@ -1,6 +1,7 @@
 //! One folder per invalid input under tests/bad_inputs/: each is rendered by
-//! the CLI, must exit non-zero without writing anything, and its message is
-//! a snapshot (tests/snapshots/).
+//! the CLI (with the arguments in its `args` file, if any), must exit
+//! non-zero without writing anything, and its message is a snapshot
+//! (tests/snapshots/).
 
 use crate::appeal_in;
 
@@ -13,6 +14,8 @@ fn each_bad_input_gives_its_exact_error_and_no_output() {
             let entry = entry.unwrap().path();
             std::fs::copy(&entry, work.path().join(entry.file_name().unwrap())).unwrap();
         }
+        // Extra arguments, such as `-f pdf`, in the case's `args` file.
+        let args = std::fs::read_to_string(case.join("args")).unwrap_or_default();
         let output = appeal_in(work.path())
             .args([
                 "render",
@@ -22,6 +25,7 @@ fn each_bad_input_gives_its_exact_error_and_no_output() {
                 "-o",
                 "out/",
             ])
+            .args(args.split_whitespace())
             .output()
             .unwrap();
         assert!(

@@ -6,6 +6,7 @@ mod batch;
 mod cli;
 mod golden;
 mod pdf;
+mod properties;
 mod shipped;
 
 use std::path::{Path, PathBuf};

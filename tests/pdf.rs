@@ -24,23 +24,30 @@ fn letter(example: &str, to: &str) -> Letter {
     .remove(0)
 }
 
-/// The text pdftotext extracts, words hyphenated at line ends joined again.
-fn extract(pdf: &[u8], pages: Option<(usize, usize)>) -> String {
+/// The text pdftotext extracts with `options` (such as `-raw`, or `-f 2 -l 2`
+/// for page 2), words hyphenated at line ends joined again.
+pub fn extract(pdf: &[u8], options: &[&str]) -> String {
+    join_hyphenated(&pdftotext(pdf, options))
+}
+
+/// What pdftotext prints for `pdf` with `options`; pages end in a form feed.
+pub fn pdftotext(pdf: &[u8], options: &[&str]) -> String {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("letter.pdf");
     std::fs::write(&path, pdf).unwrap();
-    let mut command = Command::new("pdftotext");
-    if let Some((first, last)) = pages {
-        command.args(["-f", &first.to_string(), "-l", &last.to_string()]);
-    }
-    let output = command
+    let output = Command::new("pdftotext")
+        .args(options)
         .arg(&path)
         .arg("-")
         .output()
         .expect("pdftotext runs (poppler-utils)");
     assert!(output.status.success());
-    let text = String::from_utf8(output.stdout).unwrap();
-    // Breaking adds soft hyphens (U+00AD); a real hyphen at a line end stays.
+    String::from_utf8(output.stdout).unwrap()
+}
+
+/// Words broken at line ends joined again: breaking adds soft hyphens
+/// (U+00AD); a real hyphen at a line end stays.
+pub fn join_hyphenated(text: &str) -> String {
     text.replace("\u{AD}\n", "").replace("-\n", "-")
 }
 
@@ -49,7 +56,7 @@ fn extract(pdf: &[u8], pages: Option<(usize, usize)>) -> String {
 /// the two (the recipient block sits in the envelope window).
 fn assert_every_word_extracts(letter: &Letter) {
     let bytes = pdf(letter, &PdfOptions::default()).unwrap();
-    let extracted = fold(&extract(&bytes, None));
+    let extracted = fold(&extract(&bytes, &[]));
     let plain = text(letter, &TextOptions::default());
     let body_start = plain.find(&letter.salutation).unwrap();
     // Links show as `text <url>` in text and as a link annotation in PDF;
@@ -81,7 +88,7 @@ fn english_letter_extracts_every_word_and_every_sentence_of_the_source() {
     assert_every_word_extracts(&letter);
     let extracted = fold(&extract(
         &pdf(&letter, &PdfOptions::default()).unwrap(),
-        None,
+        &[],
     ));
     let source =
         std::fs::read_to_string(root("tests/fixtures/industriall-letter-to-ilo.txt")).unwrap();
@@ -213,10 +220,10 @@ fn long_letter_paginates_with_running_heads() {
         lopdf::Document::load_mem(&bytes).unwrap().get_pages().len(),
         3
     );
-    let first = extract(&bytes, Some((1, 1)));
+    let first = extract(&bytes, &["-f", "1", "-l", "1"]);
     assert!(!first.contains("Page 1 of 3"));
     for page in [2, 3] {
-        let head = extract(&bytes, Some((page, page)));
+        let head = extract(&bytes, &["-f", &page.to_string(), "-l", &page.to_string()]);
         let head = head.lines().take(3).collect::<Vec<_>>().join(" ");
         assert!(
             head.contains(&format!("Page {page} of 3")),
@@ -228,7 +235,7 @@ fn long_letter_paginates_with_running_heads() {
         );
     }
     // Every paragraph arrives whole, in order, across the page breaks.
-    let all = fold(&extract(&bytes, None));
+    let all = fold(&extract(&bytes, &[]));
     let mut rest = all.as_str();
     for i in 1..=24 {
         let expected = fold(&format!("Paragraph {i}. {}", paragraph.repeat(2)));
@@ -241,10 +248,13 @@ fn long_letter_paginates_with_running_heads() {
 
 #[test]
 fn laid_out_lines_of_the_example_letter() {
-    insta::assert_snapshot!(layout_dump(
-        &letter("ilo-belarus-2021", "ilo-dg"),
-        &PdfOptions::default()
-    ));
+    insta::assert_snapshot!(
+        layout_dump(
+            &letter("ilo-belarus-2021", "ilo-dg"),
+            &PdfOptions::default()
+        )
+        .unwrap()
+    );
 }
 
 #[test]
@@ -310,7 +320,7 @@ fn text_the_font_cannot_show_still_extracts() {
     let letters = letters_of("cjk.toml", text);
     let extracted = extract(
         &pdf(&letters[0], &PdfOptions::default()).unwrap(),
-        Some((1, 1)),
+        &["-f", "1", "-l", "1"],
     );
     assert!(
         extracted.contains("Genève 日内瓦 🏳, 01 March 2021"),
@@ -334,7 +344,7 @@ fn data_with_markup_characters_comes_out_as_written() {
     let plain = fold(&text(&letters[0], &TextOptions { width: 400 }));
     let extracted = fold(&extract(
         &pdf(&letters[0], &PdfOptions::default()).unwrap(),
-        None,
+        &[],
     ));
     for expected in [
         format!("free {odd}"),

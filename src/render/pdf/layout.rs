@@ -9,6 +9,7 @@
 
 use super::breaking::{Breaker, Line, Placed};
 use super::font::{FontMetrics, Style};
+use crate::error::{Diagnostic, Error};
 use crate::letter::{Block, Letter, Run};
 
 const MM: f32 = 72.0 / 25.4;
@@ -74,6 +75,8 @@ const RIGHT: f32 = 20.0 * MM;
 const TOP: f32 = 18.0 * MM;
 const BOTTOM: f32 = 22.0 * MM;
 const PARAGRAPH: f32 = 6.0;
+/// Space between two columns side by side.
+const GUTTER: f32 = 6.0 * MM;
 const INDENT: f32 = 6.0 * MM;
 
 /// The space between the closing and the signatory's name, for the
@@ -81,7 +84,10 @@ const INDENT: f32 = 6.0 * MM;
 const SIGNATURE_HEIGHT: f32 = 13.0 * MM;
 
 /// Lays a letter out on pages of `paper`.
-pub fn layout(letter: &Letter, paper: Paper, metrics: &dyn FontMetrics) -> Layout {
+///
+/// Fails only where the letterhead, recipient block and date alone need more
+/// than the first page: they cannot flow on, and nothing is cut off.
+pub fn layout(letter: &Letter, paper: Paper, metrics: &dyn FontMetrics) -> Result<Layout, Error> {
     let size = paper.size();
     let mut page = Pager {
         metrics,
@@ -92,14 +98,23 @@ pub fn layout(letter: &Letter, paper: Paper, metrics: &dyn FontMetrics) -> Layou
         y: 0.0,
     };
     page.first_page();
+    if page.y > size.1 - BOTTOM {
+        return Err(Error::invalid(vec![
+            Diagnostic::new(format!(
+                "the letter to {} does not fit: its letterhead, recipient block and date fill more than the first page",
+                letter.recipient_id
+            ))
+            .hint("shorten the sender's organisation and address, the recipient's address or the place"),
+        ]));
+    }
     let chunks = page.chunks();
     page.flow(chunks);
     page.pages.push(std::mem::take(&mut page.items));
     page.running_heads();
-    Layout {
+    Ok(Layout {
         size,
         pages: page.pages,
-    }
+    })
 }
 
 /// Lines that go on a page together unless they may break.
@@ -154,7 +169,7 @@ impl Pager<'_> {
         self.items.push(Item::Text(TextLine { x, y, size, line }));
     }
 
-    /// Letterhead, recipient block, place and date, delivery, subject, salutation.
+    /// Letterhead, recipient block, place and date, delivery line.
     fn first_page(&mut self) {
         let letter = self.letter;
         let head = &letter.letterhead;
@@ -194,16 +209,27 @@ impl Pager<'_> {
             }
         }
         y = y.max(100.0 * MM) + LEADING;
-        // Reference left, place and date right, on one line.
+        // Reference left, place and date right, side by side; each column
+        // as wide as it needs, both wrapped before they could meet.
+        let half = (self.text_width() - GUTTER) / 2.0;
+        let mut left = y;
         if let Some(reference) = &letter.reference {
-            for line in self.plain(reference, Style::Regular, BODY, self.text_width() / 2.0) {
-                self.put(LEFT, y, BODY, line);
+            for line in self.plain(reference, Style::Regular, BODY, half) {
+                self.put(LEFT, left, BODY, line);
+                left += LEADING;
             }
         }
-        for line in self.plain(&letter.place_date, Style::Regular, BODY, self.text_width()) {
+        let date_width = if letter.reference.is_some() {
+            half
+        } else {
+            self.text_width()
+        };
+        for line in self.plain(&letter.place_date, Style::Regular, BODY, date_width) {
             let x = right - line.width();
             self.put(x, y, BODY, line);
+            y += LEADING;
         }
+        y = y.max(left) - LEADING;
         if let Some(delivery) = &letter.delivery {
             y += 2.0 * LEADING;
             for line in self.plain(delivery, Style::Regular, BODY, self.text_width()) {
@@ -212,19 +238,21 @@ impl Pager<'_> {
             }
             y -= LEADING;
         }
-        y += 2.0 * LEADING;
-        for line in self.plain(&letter.subject, Style::Bold, BODY, self.text_width()) {
-            self.put(LEFT, y, BODY, line);
-            y += LEADING;
-        }
-        self.y = y - LEADING;
+        self.y = y;
     }
 
-    /// The body and what follows it, as chunks to flow over pages.
+    /// The subject, the body and what follows it, as chunks to flow over pages.
     fn chunks(&self) -> Vec<Chunk> {
         let letter = self.letter;
         let width = self.text_width();
-        let mut chunks = Vec::new();
+        let subject = self.rows(self.plain(&letter.subject, Style::Bold, BODY, width), LEFT);
+        let mut chunks = vec![Chunk {
+            rows: subject,
+            space_before: LEADING,
+            breakable: true,
+            keep_with_next: true,
+            signature: false,
+        }];
         let salutation = self.rows(
             self.plain(&letter.salutation, Style::Regular, BODY, width),
             LEFT,
@@ -451,8 +479,8 @@ impl Pager<'_> {
     }
 
     fn place(&mut self, chunk: &Chunk, start: f32) {
-        self.place_rows(&chunk.rows, start);
         if chunk.signature && self.letter.signatory.image.is_some() {
+            // Below the closing, on the page the closing starts.
             let closing = chunk.rows.first().map_or(0.0, |r| r.y);
             self.items.push(Item::Signature([
                 LEFT,
@@ -461,10 +489,18 @@ impl Pager<'_> {
                 SIGNATURE_HEIGHT - 2.0,
             ]));
         }
+        self.place_rows(&chunk.rows, start);
     }
 
-    fn place_rows(&mut self, rows: &[TextLine], start: f32) {
-        for row in rows {
+    /// Places rows from `start`; rows that would pass the foot of the page
+    /// (of a chunk taller than a page) go on the next.
+    fn place_rows(&mut self, rows: &[TextLine], mut start: f32) {
+        let bottom = self.size.1 - BOTTOM;
+        for (i, row) in rows.iter().enumerate() {
+            if i > 0 && start + row.y > bottom {
+                self.new_page();
+                start = self.y - row.y;
+            }
             self.items.push(Item::Text(TextLine {
                 y: start + row.y,
                 ..row.clone()
@@ -654,7 +690,7 @@ mod tests {
         for first in 1..=6 {
             let mut body = vec![paragraph(0, first)];
             body.extend((1..30).map(|k| paragraph(k, 2 + k % 5)));
-            let layout = layout(&letter(body), Paper::A4, &Fixed);
+            let layout = layout(&letter(body), Paper::A4, &Fixed).unwrap();
             assert!(layout.pages.len() >= 2);
             let pages = lines_per_page(&layout);
             for (number, page) in pages.iter().enumerate().skip(1) {
@@ -673,7 +709,7 @@ mod tests {
     fn closing_never_stands_alone_on_a_page() {
         for n in 1..40 {
             let body = (0..n).map(|k| paragraph(k, 3)).collect();
-            let layout = layout(&letter(body), Paper::A4, &Fixed);
+            let layout = layout(&letter(body), Paper::A4, &Fixed).unwrap();
             let last = layout.pages.last().unwrap();
             let has_body = last.iter().any(
                 |item| matches!(item, Item::Text(t) if t.line.pieces[0].text.starts_with('p')),
@@ -690,7 +726,7 @@ mod tests {
         for n in 1..40 {
             let mut letter = letter((0..n).map(|k| paragraph(k, 3)).collect());
             letter.cc = vec!["Copy One".into(), "Copy Two".into()];
-            let layout = layout(&letter, Paper::A4, &Fixed);
+            let layout = layout(&letter, Paper::A4, &Fixed).unwrap();
             let last = layout.pages.last().unwrap();
             let has_closing = last
                 .iter()
@@ -699,6 +735,90 @@ mod tests {
                 has_closing,
                 "{n} paragraphs: copies without the closing on the last page"
             );
+        }
+    }
+
+    mod properties {
+        use proptest::prelude::*;
+
+        use super::*;
+
+        /// Text of `words` words, each 1 to 12 characters or, now and then, 90.
+        fn text(words: std::ops::Range<usize>) -> impl Strategy<Value = String> {
+            let word = prop_oneof![9 => "[a-z]{1,12}", 1 => "[a-z]{90}"];
+            prop::collection::vec(word, words).prop_map(|w| w.join(" "))
+        }
+
+        fn lines(n: std::ops::Range<usize>) -> impl Strategy<Value = Vec<String>> {
+            prop::collection::vec(text(1..8), n)
+        }
+
+        prop_compose! {
+            fn letters()(
+                frame in (text(1..12), lines(0..4), lines(0..3), lines(1..6), text(1..6)),
+                reference in prop::option::of(text(1..8)),
+                subject in text(1..60),
+                paragraphs in prop::collection::vec(text(1..200), 0..12),
+                quote in prop::option::of(text(1..80)),
+                signatory in (text(1..6), prop::option::of(text(1..30)), any::<bool>()),
+                copies in (lines(0..5), lines(0..5)),
+            ) -> Letter {
+                let (organisation, address, officers, recipient, place_date) = frame;
+                let run = |text: String| vec![Run { text, ..Run::default() }];
+                let mut body: Vec<Block> = paragraphs.into_iter().map(|p| Block::Paragraph(run(p))).collect();
+                if let Some(quote) = quote {
+                    body.insert(body.len() / 2, Block::Quote(vec![Block::Paragraph(run(quote))]));
+                }
+                let mut letter = letter(body);
+                letter.letterhead.organisation = organisation;
+                letter.letterhead.address = address;
+                letter.letterhead.officers = officers;
+                letter.recipient = recipient;
+                letter.place_date = place_date;
+                letter.reference = reference;
+                letter.subject = subject;
+                letter.signatory = Signature {
+                    name: signatory.0,
+                    title: signatory.1,
+                    image: signatory.2.then(Vec::new),
+                };
+                (letter.cc, letter.enclosures) = copies;
+                letter
+            }
+        }
+
+        proptest! {
+            /// No two lines of text overlap, and all of them are on the paper,
+            /// inside the margins.
+            #[test]
+            fn lines_never_overlap_or_leave_the_page(letter in letters()) {
+                let layout = match layout(&letter, Paper::A4, &Fixed) {
+                    Ok(layout) => layout,
+                    Err(error) => {
+                        // Only a frame taller than a page is refused.
+                        prop_assert!(error.to_string().contains("fill more than the first page"));
+                        return Ok(());
+                    }
+                };
+                let (width, height) = layout.size;
+                for (number, page) in layout.pages.iter().enumerate() {
+                    let boxes: Vec<[f32; 4]> = page
+                        .iter()
+                        .filter_map(|item| match item {
+                            Item::Text(t) => Some([t.x + t.line.pieces.first().map_or(0.0, |p| p.x), t.y - 0.75 * t.size, t.x + t.line.width(), t.y + 0.25 * t.size]),
+                            _ => None,
+                        })
+                        .collect();
+                    for (i, a) in boxes.iter().enumerate() {
+                        prop_assert!(a[0] >= 15.0 * MM && a[2] <= width - RIGHT + 0.01, "page {}: {a:?} leaves the margins", number + 1);
+                        prop_assert!(a[1] >= TOP && a[3] <= height - BOTTOM + 0.25 * BODY, "page {}: {a:?} leaves the margins", number + 1);
+                        for b in &boxes[i + 1..] {
+                            let apart = a[2] <= b[0] + 0.01 || b[2] <= a[0] + 0.01 || a[3] <= b[1] + 0.01 || b[3] <= a[1] + 0.01;
+                            prop_assert!(apart, "page {}: {a:?} overlaps {b:?}", number + 1);
+                        }
+                    }
+                }
+            }
         }
     }
 }

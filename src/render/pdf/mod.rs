@@ -52,7 +52,7 @@ impl Backend for PdfOptions {
 /// Renders a letter as a PDF file.
 pub fn pdf(letter: &Letter, options: &PdfOptions) -> Result<Vec<u8>, Error> {
     let fonts = font::Fonts::embedded();
-    let layout = layout::layout(letter, options.paper, fonts);
+    let layout = layout::layout(letter, options.paper, fonts)?;
     write::write(letter, &layout, fonts, options.subset)
 }
 
@@ -60,10 +60,7 @@ pub fn pdf(letter: &Letter, options: &PdfOptions) -> Result<Vec<u8>, Error> {
 /// one line per row, `y x size words`, bold `*`, italic `_`, added hyphens `-`.
 ///
 /// Meant for snapshot tests of the layout.
-pub fn layout_dump(letter: &Letter, options: &PdfOptions) -> String {
-    layout::dump(&layout::layout(
-        letter,
-        options.paper,
-        font::Fonts::embedded(),
-    ))
+pub fn layout_dump(letter: &Letter, options: &PdfOptions) -> Result<String, Error> {
+    let layout = layout::layout(letter, options.paper, font::Fonts::embedded())?;
+    Ok(layout::dump(&layout))
 }

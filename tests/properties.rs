@@ -1,0 +1,299 @@
+//! Property tests: arbitrary text in every data field. Rendering never
+//! panics, and every word the appeal gives is printed: in the text output,
+//! and in the text extracted from the PDF.
+
+use proptest::prelude::*;
+use toml::{Table, Value};
+
+use appeal::render::{PdfOptions, TextOptions, pdf, text};
+use appeal::{Appeal, Registry, ResolveOptions, Source, Templates};
+
+use crate::fold;
+use crate::pdf::{join_hyphenated, pdftotext};
+
+/// One character of a word, a combining mark on some letters.
+fn character(punctuation: bool) -> BoxedStrategy<String> {
+    let letters = prop_oneof![
+        4 => proptest::char::range('a', 'z'),
+        1 => proptest::char::range('A', 'Z'),
+        1 => proptest::char::range('À', 'ž'),
+        4 => proptest::char::range('а', 'я'),
+        1 => proptest::char::range('Ѐ', 'Я'),
+        1 => prop::sample::select(vec!['і', 'ў', 'І', 'Ў', 'ё', 'ґ', 'ї']),
+        1 => proptest::char::range('0', '9'),
+        // Not in the font: drawn as boxes, extracted from ActualText.
+        1 => prop::sample::select(vec!['日', '内', '瓦', '😀', '✊', 'ß', 'ﬁ', '€', '№']),
+    ];
+    let mark = prop::option::weighted(0.1, proptest::char::range('\u{300}', '\u{36F}'));
+    let letter = (letters, mark)
+        .prop_map(|(c, mark)| c.to_string() + &mark.map(String::from).unwrap_or_default());
+    if punctuation {
+        prop_oneof![
+            8 => letter,
+            1 => prop::sample::select(r##"!"#$%&'()*+,-./:;<=>?@[\]^_`{|}~«»„“”–—…"##.chars().collect::<Vec<_>>()).prop_map(String::from),
+        ]
+        .boxed()
+    } else {
+        letter.boxed()
+    }
+}
+
+/// A word: mostly short, sometimes far wider than a line.
+fn word(punctuation: bool) -> impl Strategy<Value = String> {
+    let length = prop_oneof![9 => 1..12usize, 1 => 40..160usize];
+    length.prop_flat_map(move |n| {
+        prop::collection::vec(character(punctuation), n).prop_map(|cs| cs.concat())
+    })
+}
+
+/// A few words, separated by spaces.
+fn phrase(punctuation: bool) -> impl Strategy<Value = String> {
+    words(punctuation, 1)
+}
+
+/// At least `min` words, separated by spaces.
+fn words(punctuation: bool, min: usize) -> impl Strategy<Value = String> {
+    prop::collection::vec(word(punctuation), min..min + 5).prop_map(|words| words.join(" "))
+}
+
+/// The printed fields of an appeal, each arbitrary.
+#[derive(Debug, Clone)]
+struct Fields {
+    template: &'static str,
+    language: &'static str,
+    organisation: String,
+    address: Vec<String>,
+    officer: (String, String),
+    signatory: (String, String),
+    place: String,
+    reference: String,
+    subject: String,
+    recipient: (String, String, String, Vec<String>),
+    cc: String,
+    enclosure: String,
+    demands: Vec<String>,
+    incident: (String, String),
+    /// CommonMark: words without markup characters.
+    body: Option<String>,
+}
+
+fn fields() -> impl Strategy<Value = Fields> {
+    let p = || phrase(true);
+    (
+        prop::sample::select(vec![
+            "ilo-intervention",
+            "solidarity-appeal",
+            "embassy-petition",
+        ]),
+        prop::sample::select(vec!["en", "ru", "be"]),
+        (
+            p(),
+            prop::collection::vec(p(), 0..3),
+            (p(), p()),
+            (p(), p()),
+        ),
+        (p(), p(), p()),
+        (p(), p(), p(), prop::collection::vec(p(), 0..3)),
+        // A copy of one word is a registry id: free text has two or more.
+        (
+            words(true, 2),
+            p(),
+            prop::collection::vec(p(), 1..4),
+            (p(), p()),
+        ),
+        prop::option::of(prop::collection::vec(phrase(false), 1..4).prop_map(|p| p.join("\n\n"))),
+    )
+        .prop_map(
+            |(
+                template,
+                language,
+                (organisation, address, officer, signatory),
+                (place, reference, subject),
+                recipient,
+                (cc, enclosure, demands, incident),
+                body,
+            )| Fields {
+                template,
+                language,
+                organisation,
+                address,
+                officer,
+                signatory,
+                place,
+                reference,
+                subject,
+                recipient,
+                cc,
+                enclosure,
+                demands,
+                incident,
+                body,
+            },
+        )
+}
+
+impl Fields {
+    /// The appeal as TOML, written by the toml crate so that any text is quoted right.
+    fn toml(&self) -> String {
+        let strings =
+            |values: &[String]| Value::Array(values.iter().cloned().map(Value::String).collect());
+        let table = |pairs: Vec<(&str, Value)>| {
+            Value::Table(
+                pairs
+                    .into_iter()
+                    .map(|(k, v)| (k.to_owned(), v))
+                    .collect::<Table>(),
+            )
+        };
+        let s = |text: &str| Value::String(text.to_owned());
+        let (name, title, organisation, address) = &self.recipient;
+        let mut appeal = Table::new();
+        appeal.insert("template".into(), s(self.template));
+        appeal.insert("language".into(), s(self.language));
+        appeal.insert(
+            "date".into(),
+            "2021-03-01"
+                .parse::<toml::value::Datetime>()
+                .map(Value::Datetime)
+                .unwrap(),
+        );
+        appeal.insert("place".into(), s(&self.place));
+        appeal.insert("reference".into(), s(&self.reference));
+        appeal.insert("subject".into(), s(&self.subject));
+        appeal.insert("recipients".into(), strings(&["them".into()]));
+        appeal.insert("cc".into(), strings(std::slice::from_ref(&self.cc)));
+        appeal.insert(
+            "enclosures".into(),
+            strings(std::slice::from_ref(&self.enclosure)),
+        );
+        appeal.insert("demands".into(), strings(&self.demands));
+        if let Some(body) = &self.body {
+            appeal.insert("body".into(), s(&format!("{body}\n\n{{{{cite \"it\"}}}}")));
+        }
+        appeal.insert(
+            "sender".into(),
+            table(vec![
+                ("organisation", s(&self.organisation)),
+                ("address", strings(&self.address)),
+                (
+                    "officers",
+                    Value::Array(vec![table(vec![
+                        ("role", s(&self.officer.0)),
+                        ("name", s(&self.officer.1)),
+                    ])]),
+                ),
+            ]),
+        );
+        appeal.insert(
+            "signatory".into(),
+            table(vec![
+                ("name", s(&self.signatory.0)),
+                ("title", s(&self.signatory.1)),
+            ]),
+        );
+        appeal.insert(
+            "recipient".into(),
+            Value::Array(vec![table(vec![
+                ("id", s("them")),
+                ("name", s(name)),
+                ("title", s(title)),
+                ("organisation", s(organisation)),
+                ("address", strings(address)),
+            ])]),
+        );
+        appeal.insert(
+            "incident".into(),
+            Value::Array(vec![table(vec![
+                ("id", s("it")),
+                ("summary", s(&self.incident.0)),
+                ("outcome", s(&self.incident.1)),
+            ])]),
+        );
+        toml::to_string(&appeal).unwrap()
+    }
+
+    /// Every word the letter must print.
+    fn words(&self) -> Vec<&str> {
+        let (name, title, organisation, address) = &self.recipient;
+        let mut texts: Vec<&String> = vec![
+            &self.organisation,
+            &self.officer.0,
+            &self.officer.1,
+            &self.signatory.0,
+            &self.signatory.1,
+            &self.place,
+            &self.reference,
+            &self.subject,
+            name,
+            title,
+            organisation,
+            &self.cc,
+            &self.enclosure,
+            &self.incident.0,
+            &self.incident.1,
+        ];
+        texts.extend(&self.address);
+        texts.extend(address);
+        texts.extend(&self.demands);
+        texts.extend(&self.body);
+        texts.iter().flat_map(|t| t.split_whitespace()).collect()
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 96, ..ProptestConfig::default() })]
+
+    #[test]
+    fn every_word_is_printed_in_text_and_pdf(fields in fields()) {
+        let source = fields.toml();
+        let appeal = Appeal::parse(Source::new("appeal.toml", source.clone())).unwrap();
+        let letters = appeal::letters(&appeal, &Registry::builtin(), &Templates::builtin(), &ResolveOptions::default())
+            .unwrap_or_else(|error| panic!("{error}\n{source}"));
+        let letter = &letters[0];
+        let plain = fold(&text(letter, &TextOptions::default()));
+        // In content order, without the running heads (the first line of
+        // each page after the first), which may fall inside a broken word.
+        // pdftotext's default mode guesses columns and drops a hard hyphen
+        // ending a line; tests/pdf.rs checks reading order on real letters.
+        let raw = pdftotext(&pdf(letter, &PdfOptions::default()).unwrap(), &["-raw"]);
+        let pages: Vec<&str> = raw
+            .split('\u{C}')
+            .enumerate()
+            .map(|(i, page)| if i == 0 { page } else { page.split_once('\n').map_or("", |(_, rest)| rest) })
+            .collect();
+        let extracted = fold(&join_hyphenated(&pages.concat()));
+        for word in fields.words() {
+            prop_assert!(plain.contains(word), "{word:?} is not in the text:\n{plain}");
+            prop_assert!(extracted.contains(word), "{word:?} is not in the PDF's text:\n{extracted}\n{source}");
+        }
+    }
+
+    #[test]
+    fn any_text_in_any_field_renders_or_is_refused_without_panic(
+        value in "\\PC{0,300}",
+        field in prop::sample::select(vec!["subject", "place", "body", "demands", "organisation", "summary", "name"]),
+    ) {
+        let quoted = Value::String(value).to_string();
+        let (top, sender, signatory, incident) = match field {
+            "demands" => (format!("demands = [{quoted}]"), String::new(), String::new(), String::new()),
+            "organisation" => (String::new(), format!("organisation = {quoted}"), String::new(), String::new()),
+            "name" => (String::new(), String::new(), format!("name = {quoted}"), String::new()),
+            "summary" => (String::new(), String::new(), String::new(), format!("summary = {quoted}")),
+            field => (format!("{field} = {quoted}"), String::new(), String::new(), String::new()),
+        };
+        let source = format!(
+            "template = \"ilo-intervention\"\ndate = 2021-03-01\nrecipients = [\"ilo-dg\"]\n{top}\n\
+             [sender]\n{}\n[signatory]\n{}\n[[incident]]\nid = \"it\"\n{incident}\n",
+            if sender.is_empty() { "organisation = \"U\"" } else { sender.as_str() },
+            if signatory.is_empty() { "name = \"S\"" } else { signatory.as_str() },
+        );
+        let Ok(appeal) = Appeal::parse(Source::new("appeal.toml", source)) else { return Ok(()) };
+        let Ok(letters) = appeal::letters(&appeal, &Registry::builtin(), &Templates::builtin(), &ResolveOptions::default()) else {
+            return Ok(());
+        };
+        for letter in &letters {
+            text(letter, &TextOptions::default());
+            pdf(letter, &PdfOptions::default()).unwrap();
+        }
+    }
+}
