@@ -87,7 +87,7 @@ pub enum Block {
 }
 
 /// A piece of text with one style.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 pub struct Run {
     /// The text; `"\n"` alone is a hard line break.
     pub text: String,

@@ -5,11 +5,13 @@
 //! point that fills the line; a word wider than a whole line is split where
 //! it must, so no text is ever dropped.
 
+use std::cell::RefCell;
 use std::sync::OnceLock;
 
 use hyphenation::{Hyphenator, Load, Standard};
 
 use super::font::{FontMetrics, Style};
+use super::memo::{Memo, hash};
 use crate::lang::Language;
 use crate::letter::Run;
 
@@ -69,9 +71,47 @@ struct Piece {
 /// A word: the pieces between two spaces; `None` is a hard line break.
 type Word = Option<Vec<Piece>>;
 
+/// What decides how a paragraph breaks, but its runs.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+struct Setting {
+    /// Metrics are told apart by address: the embedded fonts are one static.
+    metrics: usize,
+    size: u32,
+    width: u32,
+    justify: bool,
+    language: Option<Language>,
+}
+
+/// A paragraph as broken: its setting and runs.
+type Paragraph = (Setting, Vec<Run>);
+
+thread_local! {
+    /// Paragraphs broken on this thread, by their runs and setting.
+    static BROKEN: RefCell<Memo<Paragraph, Vec<Line>>> = RefCell::new(Memo::new(512));
+}
+
 impl Breaker<'_> {
-    /// Breaks `runs` into lines.
+    /// Breaks `runs` into lines, or takes them from the lines of an equal
+    /// paragraph broken before on this thread.
     pub fn lines(&self, runs: &[Run]) -> Vec<Line> {
+        let setting = Setting {
+            metrics: std::ptr::from_ref(self.metrics).cast::<()>() as usize,
+            size: self.size.to_bits(),
+            width: self.width.to_bits(),
+            justify: self.justify,
+            language: self.language,
+        };
+        BROKEN.with_borrow_mut(|memo| {
+            memo.get_or_make(
+                hash(&(setting, runs)),
+                |(s, r)| *s == setting && r == runs,
+                || (setting, runs.to_vec()),
+                || self.break_lines(runs),
+            )
+        })
+    }
+
+    fn break_lines(&self, runs: &[Run]) -> Vec<Line> {
         let words = words(runs);
         let mut lines = Vec::new();
         let mut line = Line::default();

@@ -65,6 +65,9 @@ pub struct Layout {
     pub size: (f32, f32),
     /// What each page shows.
     pub pages: Vec<Vec<Item>>,
+    /// How many items at the start of each page are its running head: the
+    /// rest of a page may be the same in letters to different people.
+    pub heads: Vec<usize>,
 }
 
 const BODY: f32 = 11.0;
@@ -110,10 +113,11 @@ pub fn layout(letter: &Letter, paper: Paper, metrics: &dyn FontMetrics) -> Resul
     let chunks = page.chunks();
     page.flow(chunks);
     page.pages.push(std::mem::take(&mut page.items));
-    page.running_heads();
+    let heads = page.running_heads();
     Ok(Layout {
         size,
         pages: page.pages,
+        heads,
     })
 }
 
@@ -516,9 +520,11 @@ impl Pager<'_> {
         self.y = TOP + 14.0 + 2.0 * LEADING;
     }
 
-    /// "Recipient — date — Page 2 of 3" atop every page after the first.
-    fn running_heads(&mut self) {
+    /// "Recipient — date — Page 2 of 3" atop every page after the first;
+    /// how many items each page's head has.
+    fn running_heads(&mut self) -> Vec<usize> {
         let count = self.pages.len();
+        let mut heads = vec![0; count];
         let letter = self.letter;
         // The addressee: the first two lines of the recipient block.
         let who = letter
@@ -556,10 +562,12 @@ impl Pager<'_> {
                 }));
             }
             head.push(Item::Rule([LEFT, TOP + 14.0, right]));
+            heads[number - 1] = head.len();
             let page = &mut self.pages[number - 1];
             head.append(page);
             *page = head;
         }
+        heads
     }
 }
 

@@ -8,6 +8,7 @@ mod breaking;
 mod dehint;
 mod font;
 mod layout;
+mod memo;
 mod write;
 
 pub use font::{FontMetrics, Style};

@@ -13,6 +13,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 use pdf_writer::types::{
     ActionType, AnnotationType, CidFontType, FontFlags, SystemInfo, UnicodeCmap,
 };
+use pdf_writer::writers::PositionedItems;
 use pdf_writer::{Content, Filter, Finish, Name, Pdf, Rect, Ref, Str, TextStr};
 use subsetter::GlyphRemapper;
 
@@ -20,6 +21,7 @@ use super::Subset;
 use super::dehint::dehint;
 use super::font::{Face, Fonts, Glyph, Style};
 use super::layout::{Item, Layout, TextLine};
+use super::memo::{Memo, hash};
 use crate::error::{Diagnostic, Error};
 use crate::letter::Letter;
 
@@ -123,39 +125,34 @@ pub fn write(
 
     let (width, height) = layout.size;
     let mut page_refs = Vec::new();
-    for items in &layout.pages {
+    for (items, &head) in layout.pages.iter().zip(&layout.heads) {
         let page = ids.next();
-        let contents = ids.next();
         page_refs.push(page);
-        let mut content = Content::new();
+        // The running head apart from the rest, which may be the same in
+        // letters to different people, and is then deflated once.
         let mut links = Vec::new();
-        for item in items {
-            match item {
-                Item::Text(line) => {
-                    draw_line(&mut content, line, height, fonts, &embedded, &mut links)
-                }
-                Item::Rule([x, y, right]) => {
-                    content.save_state();
-                    content.set_stroke_gray(0.55).set_line_width(0.5);
-                    content
-                        .move_to(*x, height - y)
-                        .line_to(*right, height - y)
-                        .stroke();
-                    content.restore_state();
-                }
-                Item::Signature([x, y, w, h]) => {
-                    if let Some((_, _, picture)) = &image {
-                        // Fit the image in its box, keeping its proportions.
-                        let scale = (w / picture.width as f32).min(h / picture.height as f32);
-                        let (iw, ih) =
-                            (picture.width as f32 * scale, picture.height as f32 * scale);
-                        content.save_state();
-                        content.transform([iw, 0.0, 0.0, ih, *x, height - y - ih]);
-                        content.x_object(Name(b"Im0"));
-                        content.restore_state();
-                    }
-                }
+        let mut contents = Vec::new();
+        for part in [&items[..head], &items[head..]] {
+            if part.is_empty() {
+                continue;
             }
+            let mut content = Content::new();
+            for item in part {
+                let picture = image.as_ref().map(|(_, _, picture)| picture);
+                draw(
+                    &mut content,
+                    item,
+                    height,
+                    fonts,
+                    &embedded,
+                    picture,
+                    &mut links,
+                );
+            }
+            let id = ids.next();
+            pdf.stream(id, &compress_once(content.finish().as_slice()))
+                .filter(Filter::FlateDecode);
+            contents.push(id);
         }
         let annotations: Vec<Ref> = links.iter().map(|_| ids.next()).collect();
         for (id, (rect, uri)) in annotations.iter().zip(&links) {
@@ -169,13 +166,11 @@ pub fn write(
                 .action_type(ActionType::Uri)
                 .uri(Str(uri.as_bytes()));
         }
-        let stream = compress(&content.finish(), CONTENT);
-        pdf.stream(contents, &stream).filter(Filter::FlateDecode);
         let mut page_writer = pdf.page(page);
         page_writer
             .media_box(Rect::new(0.0, 0.0, width, height))
-            .parent(tree)
-            .contents(contents);
+            .parent(tree);
+        page_writer.contents_array(contents);
         if !annotations.is_empty() {
             page_writer.annotations(annotations);
         }
@@ -250,7 +245,43 @@ fn font_name(index: usize) -> Name<'static> {
     Name([b"F0".as_slice(), b"F1", b"F2", b"F3"][index])
 }
 
-/// Draws one line: runs of glyphs per style, spaces stretched with TJ offsets.
+/// Draws one item of a page.
+fn draw(
+    content: &mut Content,
+    item: &Item,
+    height: f32,
+    fonts: &Fonts,
+    embedded: &[Option<Arc<EmbeddedFont>>],
+    picture: Option<&Picture>,
+    links: &mut Vec<(Rect, String)>,
+) {
+    match item {
+        Item::Text(line) => draw_line(content, line, height, fonts, embedded, links),
+        Item::Rule([x, y, right]) => {
+            content.save_state();
+            content.set_stroke_gray(0.55).set_line_width(0.5);
+            content
+                .move_to(*x, height - y)
+                .line_to(*right, height - y)
+                .stroke();
+            content.restore_state();
+        }
+        Item::Signature([x, y, w, h]) => {
+            if let Some(picture) = picture {
+                // Fit the image in its box, keeping its proportions.
+                let scale = (w / picture.width as f32).min(h / picture.height as f32);
+                let (iw, ih) = (picture.width as f32 * scale, picture.height as f32 * scale);
+                content.save_state();
+                content.transform([iw, 0.0, 0.0, ih, *x, height - y - ih]);
+                content.x_object(Name(b"Im0"));
+                content.restore_state();
+            }
+        }
+    }
+}
+
+/// Draws one line. Each stretch of pieces in one style and colour is one TJ:
+/// glyph strings, with kerning and stretched spaces as adjustments.
 fn draw_line(
     content: &mut Content,
     text: &TextLine,
@@ -260,57 +291,70 @@ fn draw_line(
     links: &mut Vec<(Rect, String)>,
 ) {
     let size = text.size;
+    let pieces = &text.line.pieces;
+    let Some(first) = pieces.first() else { return };
     content.begin_text();
-    content.set_text_matrix([
-        1.0,
-        0.0,
-        0.0,
-        1.0,
-        text.x + text.line.pieces.first().map_or(0.0, |p| p.x),
-        height - text.y,
-    ]);
+    content.set_text_matrix([1.0, 0.0, 0.0, 1.0, text.x + first.x, height - text.y]);
+    let glyphs: Vec<Vec<Glyph>> = pieces
+        .iter()
+        .map(|piece| {
+            let face = fonts.face(piece.style);
+            let mut glyphs = face.glyphs(&piece.text);
+            if piece.hyphen {
+                glyphs.extend(face.glyphs("\u{AD}"));
+            }
+            glyphs
+        })
+        .collect();
+    let missing = |i: usize| glyphs[i].iter().any(|g| g.id == 0);
     let mut current: Option<Style> = None;
     let mut linked = false;
     let mut linked_before = false;
-    let mut pen = text.line.pieces.first().map_or(0.0, |p| p.x);
-    for piece in &text.line.pieces {
-        let face = fonts.face(piece.style);
-        let index = piece.style as usize;
+    let mut pen = first.x;
+    let mut string = Vec::new();
+    let mut start = 0;
+    while start < pieces.len() {
+        let (style, link) = (pieces[start].style, pieces[start].link.is_some());
+        // A piece the font cannot show goes alone: it carries its text.
+        let alone = missing(start);
+        let mut end = start + 1;
+        while !alone
+            && end < pieces.len()
+            && pieces[end].style == style
+            && pieces[end].link.is_some() == link
+            && !missing(end)
+        {
+            end += 1;
+        }
+        let index = style as usize;
+        let face = fonts.face(style);
         let map = &embedded[index]
             .as_ref()
             .expect("every style shown is embedded")
             .map;
-        if current != Some(piece.style) {
+        if current != Some(style) {
             content.set_font(font_name(index), size);
-            current = Some(piece.style);
+            current = Some(style);
         }
-        if piece.link.is_some() != linked {
-            linked = piece.link.is_some();
+        if link != linked {
+            linked = link;
             let [r, g, b] = if linked { LINK } else { [0.0; 3] };
             content.set_fill_rgb(r, g, b);
         }
-        let mut glyphs = face.glyphs(&piece.text);
-        if piece.hyphen {
-            glyphs.extend(face.glyphs("\u{AD}"));
-        }
-        let gap = piece.x - pen;
-        if gap.abs() > 0.01 {
+        // Characters the font has no glyph for show as boxes; their text
+        // still extracts, from an ActualText span (the space before it not
+        // in the span, or it would be lost).
+        if alone {
+            let piece = &pieces[start];
             let mut shown = content.show_positioned();
             let mut items = shown.items();
-            if gap > 0.0 {
-                // A real space glyph, for text extraction, stretched to the gap.
-                let space = face.glyphs(" ")[0];
-                let space_width = space.advance as f32 / face.units_per_em * size;
-                items.show(Str(&encode(map, &[space])));
-                items.adjust(-(gap - space_width) * 1000.0 / size);
-            } else {
-                items.adjust(-gap * 1000.0 / size);
+            space(&mut items, &mut string, face, map, size, piece.x - pen);
+            if !string.is_empty() {
+                items.show(Str(&string));
+                string.clear();
             }
-        }
-        // Characters the font has no glyph for show as boxes; their text
-        // still extracts, from an ActualText span.
-        let missing = glyphs.iter().any(|g| g.id == 0);
-        if missing {
+            items.finish();
+            shown.finish();
             let mut actual = piece.text.clone();
             if piece.hyphen {
                 actual.push('\u{AD}');
@@ -322,33 +366,44 @@ fn draw_line(
         }
         let mut shown = content.show_positioned();
         let mut items = shown.items();
-        let mut start = 0;
-        for (i, glyph) in glyphs.iter().enumerate() {
-            if glyph.kern != 0 || i + 1 == glyphs.len() {
-                items.show(Str(&encode(map, &glyphs[start..=i])));
-                if glyph.kern != 0 {
-                    items.adjust(-(glyph.kern as f32) * 1000.0 / face.units_per_em);
-                }
-                start = i + 1;
+        for i in start..end {
+            let piece = &pieces[i];
+            if !alone {
+                space(&mut items, &mut string, face, map, size, piece.x - pen);
             }
+            for glyph in &glyphs[i] {
+                string.extend(map[usize::from(glyph.id)].to_be_bytes());
+                if glyph.kern != 0 {
+                    adjust(
+                        &mut items,
+                        &mut string,
+                        -(glyph.kern as f32) * 1000.0 / face.units_per_em,
+                    );
+                }
+            }
+            let advance: i32 = glyphs[i].iter().map(|g| g.advance).sum();
+            pen = piece.x + advance as f32 / face.units_per_em * size;
+            if let Some(uri) = &piece.link {
+                let (x1, y1) = (text.x + piece.x, height - text.y - size * 0.25);
+                let rect = Rect::new(x1, y1, text.x + pen, y1 + size * 1.1);
+                // The words of one link on one line make one annotation.
+                match links.last_mut() {
+                    Some((last, last_uri)) if linked_before && last_uri == uri => last.x2 = rect.x2,
+                    _ => links.push((rect, uri.clone())),
+                }
+            }
+            linked_before = piece.link.is_some();
+        }
+        if !string.is_empty() {
+            items.show(Str(&string));
+            string.clear();
         }
         items.finish();
         shown.finish();
-        if missing {
+        if alone {
             content.end_marked_content();
         }
-        let advance: i32 = glyphs.iter().map(|g| g.advance).sum();
-        pen = piece.x + advance as f32 / face.units_per_em * size;
-        if let Some(uri) = &piece.link {
-            let (x1, y1) = (text.x + piece.x, height - text.y - size * 0.25);
-            let rect = Rect::new(x1, y1, text.x + pen, y1 + size * 1.1);
-            // The words of one link on one line make one annotation.
-            match links.last_mut() {
-                Some((last, last_uri)) if linked_before && last_uri == uri => last.x2 = rect.x2,
-                _ => links.push((rect, uri.clone())),
-            }
-        }
-        linked_before = piece.link.is_some();
+        start = end;
     }
     if linked {
         content.set_fill_rgb(0.0, 0.0, 0.0);
@@ -356,12 +411,37 @@ fn draw_line(
     content.end_text();
 }
 
-/// The glyphs as 2-byte ids of the subset.
-fn encode(map: &[u16], glyphs: &[Glyph]) -> Vec<u8> {
-    glyphs
-        .iter()
-        .flat_map(|glyph| map[usize::from(glyph.id)].to_be_bytes())
-        .collect()
+/// The gap before a word: a real space glyph, for text extraction,
+/// stretched (or shrunk) to the gap's width.
+fn space(
+    items: &mut PositionedItems,
+    string: &mut Vec<u8>,
+    face: &Face,
+    map: &[u16],
+    size: f32,
+    gap: f32,
+) {
+    if gap > 0.01 {
+        let space = face.glyphs(" ")[0];
+        let space_width = space.advance as f32 / face.units_per_em * size;
+        string.extend(map[usize::from(space.id)].to_be_bytes());
+        adjust(items, string, -(gap - space_width) * 1000.0 / size);
+    } else if gap < -0.01 {
+        adjust(items, string, -gap * 1000.0 / size);
+    }
+}
+
+/// Ends the glyph string so far and moves the pen back by `amount`
+/// thousandths of an em (rounded to hundredths: far below what shows).
+fn adjust(items: &mut PositionedItems, string: &mut Vec<u8>, amount: f32) {
+    let amount = (amount * 100.0).round() / 100.0;
+    if amount != 0.0 {
+        if !string.is_empty() {
+            items.show(Str(string));
+            string.clear();
+        }
+        items.adjust(amount);
+    }
 }
 
 /// The characters to embed: exactly those shown, or (for batches) those
@@ -518,6 +598,23 @@ fn write_font(pdf: &mut Pdf, ids: &mut Ids, font: Ref, face: &Face, embedded: &E
 const CONTENT: u8 = 1;
 /// Deflate level for fonts, which are made once per process and shared.
 const FONT: u8 = 9;
+
+/// Deflates page content at level [`CONTENT`], or takes the result for
+/// equal content deflated before on this thread: in a batch, the pages after
+/// the first are mostly the same in every letter.
+fn compress_once(content: &[u8]) -> Vec<u8> {
+    thread_local! {
+        static DEFLATED: RefCell<Memo<Vec<u8>, Vec<u8>>> = RefCell::new(Memo::new(64));
+    }
+    DEFLATED.with_borrow_mut(|memo| {
+        memo.get_or_make(
+            hash(&content),
+            |raw| raw == content,
+            || content.to_vec(),
+            || compress(content, CONTENT),
+        )
+    })
+}
 
 /// Deflates a stream (zlib format) at `level`, reusing one compressor per
 /// thread: its tables are large, and clearing them is cheaper than
