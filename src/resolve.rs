@@ -324,6 +324,7 @@ fn select<'a>(
     if selectors.is_empty() {
         problems.diagnostics.push(
             Diagnostic::new("no recipients")
+                .at(problems.source.locate(&(0..0)))
                 .hint("add recipients = [\"ilo-dg\"] (registry ids, or \"tag:embassy\"); `appeal recipients` lists them"),
         );
     }
