@@ -64,11 +64,15 @@ struct Fields {
     organisation: String,
     address: Vec<String>,
     officer: (String, String),
+    /// Phone and fax.
+    contacts: (String, String),
     signatory: (String, String),
     place: String,
     reference: String,
     subject: String,
     recipient: (String, String, String, Vec<String>),
+    /// The recipient's honorific and country.
+    honorific_country: (String, String),
     cc: String,
     enclosure: String,
     demands: Vec<String>,
@@ -94,6 +98,7 @@ fn fields() -> impl Strategy<Value = Fields> {
         ),
         (p(), p(), p()),
         (p(), p(), p(), prop::collection::vec(p(), 0..3)),
+        (p(), p(), p(), p()),
         // A copy of one word is a registry id: free text has two or more.
         (
             words(true, 2),
@@ -110,6 +115,7 @@ fn fields() -> impl Strategy<Value = Fields> {
                 (organisation, address, officer, signatory),
                 (place, reference, subject),
                 recipient,
+                (phone, fax, honorific, country),
                 (cc, enclosure, demands, incident),
                 body,
             )| Fields {
@@ -118,11 +124,13 @@ fn fields() -> impl Strategy<Value = Fields> {
                 organisation,
                 address,
                 officer,
+                contacts: (phone, fax),
                 signatory,
                 place,
                 reference,
                 subject,
                 recipient,
+                honorific_country: (honorific, country),
                 cc,
                 enclosure,
                 demands,
@@ -175,6 +183,8 @@ impl Fields {
             table(vec![
                 ("organisation", s(&self.organisation)),
                 ("address", strings(&self.address)),
+                ("phone", s(&self.contacts.0)),
+                ("fax", s(&self.contacts.1)),
                 (
                     "officers",
                     Value::Array(vec![table(vec![
@@ -195,6 +205,8 @@ impl Fields {
             "recipient".into(),
             Value::Array(vec![table(vec![
                 ("id", s("them")),
+                ("honorific", s(&self.honorific_country.0)),
+                ("country", s(&self.honorific_country.1)),
                 ("name", s(name)),
                 ("title", s(title)),
                 ("organisation", s(organisation)),
@@ -219,6 +231,10 @@ impl Fields {
             &self.organisation,
             &self.officer.0,
             &self.officer.1,
+            &self.contacts.0,
+            &self.contacts.1,
+            &self.honorific_country.0,
+            &self.honorific_country.1,
             &self.signatory.0,
             &self.signatory.1,
             &self.place,
