@@ -328,6 +328,12 @@ fn select<'a>(
                 .hint("add recipients = [\"ilo-dg\"] (registry ids, or \"tag:embassy\"); `appeal recipients` lists them"),
         );
     }
+    // The entry in force for each id: the last one.
+    let by_id: HashMap<&str, &(Recipient, Source)> = all
+        .entries
+        .iter()
+        .map(|entry| (entry.0.id.get_ref().as_str(), entry))
+        .collect();
     let mut seen = HashMap::new();
     let mut selected = Vec::new();
     for (i, selector) in selectors.iter().enumerate() {
@@ -346,8 +352,8 @@ fn select<'a>(
                 tagged
             }
             None => {
-                match all.get(text) {
-                    Some(entry) => vec![entry],
+                match by_id.get(text.as_str()) {
+                    Some(&entry) => vec![entry],
                     None => {
                         let diagnostic = Diagnostic::new(format!("unknown recipient \"{text}\" in {key}[{i}]"))
                         .suggest(text, all.ids())
