@@ -106,10 +106,12 @@ impl Writer {
                     };
                     let hanging = format!("{rest}{}", " ".repeat(marker.chars().count()));
                     for (j, block) in item.iter().enumerate() {
-                        let first = if j == 0 {
-                            format!("{rest}{marker}")
-                        } else {
-                            hanging.clone()
+                        // The first item starts on the line the caller began
+                        // (after an outer list's marker, say).
+                        let first = match (i, j) {
+                            (0, 0) => format!("{first}{marker}"),
+                            (_, 0) => format!("{rest}{marker}"),
+                            _ => hanging.clone(),
                         };
                         self.block(block, &first, &hanging);
                     }
@@ -220,6 +222,14 @@ mod tests {
                 24
             ),
             "See our site\n<http://u.org> and\nhttp://x.org.\n\n1. free all political\n   prisoners now\n2. stop\n\n> quoted words here\n\n"
+        );
+    }
+
+    #[test]
+    fn nested_lists_keep_every_marker() {
+        assert_eq!(
+            body_text("1. - a\n   - b\n2. c\n\n> - q\n", 24),
+            "1. - a\n   - b\n2. c\n\n> - q\n\n"
         );
     }
 }

@@ -81,6 +81,8 @@ const PARAGRAPH: f32 = 6.0;
 /// Space between two columns side by side.
 const GUTTER: f32 = 6.0 * MM;
 const INDENT: f32 = 6.0 * MM;
+/// Nested quotes and lists indent while their text stays at least this wide.
+const NARROWEST: f32 = 90.0 * MM;
 
 /// The space between the closing and the signatory's name, for the
 /// signature image or a pen.
@@ -383,36 +385,55 @@ impl Pager<'_> {
                 });
             }
             Block::Quote(blocks) => {
+                let indent = if width - 2.0 * INDENT >= NARROWEST {
+                    INDENT
+                } else {
+                    0.0
+                };
                 for inner in blocks {
-                    self.block(inner, x + INDENT, width - 2.0 * INDENT, chunks);
+                    self.block(inner, x + indent, width - 2.0 * indent, chunks);
                 }
             }
             Block::List { start, items } => {
+                // Deep in a nest, items stop indenting and markers go inline.
+                let indent = if width - INDENT >= NARROWEST {
+                    INDENT
+                } else {
+                    0.0
+                };
                 for (i, item) in items.iter().enumerate() {
                     let marker = match start {
                         Some(start) => format!("{}.", start + i as u64),
                         None => "•".to_owned(),
                     };
                     let first = chunks.len();
-                    for inner in item {
-                        self.block(inner, x + INDENT, width - INDENT, chunks);
+                    for (j, inner) in item.iter().enumerate() {
+                        if indent == 0.0 && j == 0 {
+                            self.block(&marked(inner, &marker), x, width, chunks);
+                        } else {
+                            self.block(inner, x + indent, width - indent, chunks);
+                        }
                     }
-                    if let Some(chunk) = chunks.get_mut(first) {
-                        if i > 0 {
-                            chunk.space_before = 3.0;
-                        }
-                        if let Some(row) = chunk.rows.first_mut() {
-                            let width = self.metrics.width(Style::Regular, &marker) * BODY;
-                            let marker = Placed {
-                                text: marker,
-                                style: Style::Regular,
-                                link: None,
-                                x: -INDENT + (INDENT - 2.0 * MM - width).max(0.0),
-                                width,
-                                hyphen: false,
-                            };
-                            row.line.pieces.insert(0, marker);
-                        }
+                    let Some(chunk) = chunks.get_mut(first) else {
+                        continue;
+                    };
+                    if i > 0 {
+                        chunk.space_before = 3.0;
+                    }
+                    if let Some(row) = chunk.rows.first_mut().filter(|_| indent > 0.0) {
+                        // Hanging, 2 mm before this level's text; the row
+                        // may start deeper, with inner markers of its own.
+                        let width = self.metrics.width(Style::Regular, &marker) * BODY;
+                        let at = x + (INDENT - 2.0 * MM - width).max(0.0);
+                        let marker = Placed {
+                            text: marker,
+                            style: Style::Regular,
+                            link: None,
+                            x: at - row.x,
+                            width,
+                            hyphen: false,
+                        };
+                        row.line.pieces.insert(0, marker);
                     }
                 }
             }
@@ -569,6 +590,48 @@ impl Pager<'_> {
         }
         heads
     }
+}
+
+/// `block` with `marker` before its first words, for a list too deeply
+/// nested to hang its markers.
+fn marked(block: &Block, marker: &str) -> Block {
+    let mark = |runs: &[Run]| {
+        let mut marked = vec![Run {
+            text: format!("{marker} "),
+            ..Run::default()
+        }];
+        marked.extend_from_slice(runs);
+        marked
+    };
+    match block {
+        Block::Paragraph(runs) => Block::Paragraph(mark(runs)),
+        Block::Heading(runs) => Block::Heading(mark(runs)),
+        Block::Quote(blocks) => Block::Quote(first_marked(blocks, marker)),
+        Block::List { start, items } => Block::List {
+            start: *start,
+            items: match items.split_first() {
+                Some((first, rest)) => std::iter::once(first_marked(first, marker))
+                    .chain(rest.iter().cloned())
+                    .collect(),
+                None => Vec::new(),
+            },
+        },
+    }
+}
+
+/// `blocks` with the first one [`marked`].
+fn first_marked(blocks: &[Block], marker: &str) -> Vec<Block> {
+    blocks
+        .iter()
+        .enumerate()
+        .map(|(i, block)| {
+            if i == 0 {
+                marked(block, marker)
+            } else {
+                block.clone()
+            }
+        })
+        .collect()
 }
 
 /// The laid-out text, one line per row with positions in whole points, for snapshots.
@@ -767,15 +830,23 @@ mod tests {
                 reference in prop::option::of(text(1..8)),
                 subject in text(1..60),
                 paragraphs in prop::collection::vec(text(1..200), 0..12),
-                quote in prop::option::of(text(1..80)),
+                // Quoted, in a list item, nested `depth` times.
+                nested in prop::option::of((text(1..80), 1..40usize, any::<bool>())),
                 signatory in (text(1..6), prop::option::of(text(1..30)), any::<bool>()),
                 copies in (lines(0..5), lines(0..5)),
             ) -> Letter {
                 let (organisation, address, officers, recipient, place_date) = frame;
                 let run = |text: String| vec![Run { text, ..Run::default() }];
                 let mut body: Vec<Block> = paragraphs.into_iter().map(|p| Block::Paragraph(run(p))).collect();
-                if let Some(quote) = quote {
-                    body.insert(body.len() / 2, Block::Quote(vec![Block::Paragraph(run(quote))]));
+                if let Some((text, depth, list)) = nested {
+                    let mut block = Block::Paragraph(run(text));
+                    for _ in 0..depth {
+                        block = match list {
+                            true => Block::List { start: Some(1), items: vec![vec![block]] },
+                            false => Block::Quote(vec![block]),
+                        };
+                    }
+                    body.insert(body.len() / 2, block);
                 }
                 let mut letter = letter(body);
                 letter.letterhead.organisation = organisation;
@@ -810,6 +881,13 @@ mod tests {
                 };
                 let (width, height) = layout.size;
                 for (number, page) in layout.pages.iter().enumerate() {
+                    for item in page {
+                        if let Item::Text(t) = item {
+                            for pair in t.line.pieces.windows(2) {
+                                prop_assert!(pair[0].x + pair[0].width <= pair[1].x + 0.01, "page {}: {:?} overlaps {:?}", number + 1, pair[0].text, pair[1].text);
+                            }
+                        }
+                    }
                     let boxes: Vec<[f32; 4]> = page
                         .iter()
                         .filter_map(|item| match item {
