@@ -56,6 +56,13 @@ fn words(punctuation: bool, min: usize) -> impl Strategy<Value = String> {
     prop::collection::vec(word(punctuation), min..min + 5).prop_map(|words| words.join(" "))
 }
 
+/// A paragraph of the body, at times in quotes and lists nested up to 30 deep.
+fn block() -> impl Strategy<Value = String> {
+    let opener = prop::sample::select(vec!["> ", "- ", "1. "]);
+    let nesting = prop_oneof![3 => Just(Vec::new()), 1 => prop::collection::vec(opener, 1..30)];
+    (nesting, phrase(false)).prop_map(|(openers, words)| openers.concat() + &words)
+}
+
 /// The printed fields of an appeal, each arbitrary.
 #[derive(Debug, Clone)]
 struct Fields {
@@ -106,7 +113,7 @@ fn fields() -> impl Strategy<Value = Fields> {
             prop::collection::vec(p(), 1..4),
             (p(), p()),
         ),
-        prop::option::of(prop::collection::vec(phrase(false), 1..4).prop_map(|p| p.join("\n\n"))),
+        prop::option::of(prop::collection::vec(block(), 1..4).prop_map(|p| p.join("\n\n"))),
     )
         .prop_map(
             |(
@@ -251,8 +258,13 @@ impl Fields {
         texts.extend(&self.address);
         texts.extend(address);
         texts.extend(&self.demands);
-        texts.extend(&self.body);
-        texts.iter().flat_map(|t| t.split_whitespace()).collect()
+        let markup = [">", "-", "1."];
+        let body = self.body.iter().flat_map(|b| b.split_whitespace());
+        texts
+            .iter()
+            .flat_map(|t| t.split_whitespace())
+            .chain(body.filter(move |w| !markup.contains(w)))
+            .collect()
     }
 }
 
