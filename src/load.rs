@@ -5,6 +5,7 @@
 #![allow(clippy::disallowed_methods)]
 
 use std::collections::HashMap;
+use std::io::Read;
 use std::ops::Range;
 use std::path::Path;
 use std::sync::Arc;
@@ -23,6 +24,13 @@ use crate::templates::Templates;
 
 /// The largest appeal file read: about 300 pages of letter.
 const MAX_APPEAL_BYTES: usize = 1024 * 1024;
+
+/// A signature image's largest file.
+const MAX_SIGNATURE_BYTES: u64 = 16 * 1024 * 1024;
+
+/// A signature image's largest side, in pixels: 50 mm at 2,000 dpi. Larger
+/// images would only cost memory (decoded, 4 bytes a pixel) and file size.
+const MAX_SIGNATURE_SIDE: u32 = 4000;
 
 /// The registry built into the binary.
 const BUILTIN_REGISTRY: &str = include_str!("../recipients.toml");
@@ -92,10 +100,29 @@ impl Appeal {
 /// Reads a PNG named in the data, relative to the file that names it.
 fn read_png(source: &Source, relative: &str) -> Result<Vec<u8>, String> {
     let base = Path::new(source.name()).parent().unwrap_or(Path::new(""));
-    let bytes = std::fs::read(base.join(relative)).map_err(|e| e.to_string().to_lowercase())?;
+    let mut bytes = Vec::new();
+    std::fs::File::open(base.join(relative))
+        .and_then(|file| file.take(MAX_SIGNATURE_BYTES + 1).read_to_end(&mut bytes))
+        .map_err(|e| e.to_string().to_lowercase())?;
+    if bytes.len() as u64 > MAX_SIGNATURE_BYTES {
+        return Err("larger than 16 MiB; a signature image is far smaller".into());
+    }
     if !bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
         return Err("not a PNG file".into());
     }
+    let decoder = png::Decoder::new(std::io::Cursor::new(&bytes));
+    let broken = |e: png::DecodingError| format!("broken PNG file: {e}");
+    let mut reader = decoder.read_info().map_err(broken)?;
+    let (width, height) = (reader.info().width, reader.info().height);
+    if width.max(height) > MAX_SIGNATURE_SIDE {
+        return Err(format!(
+            "{width} × {height} pixels; a signature is at most {MAX_SIGNATURE_SIDE} pixels a side"
+        ));
+    }
+    // Decoded once here, so that a broken image is reported at its place
+    // rather than when the first letter is typeset.
+    let mut pixels = vec![0; reader.output_buffer_size().unwrap_or(0)];
+    reader.next_frame(&mut pixels).map_err(broken)?;
     Ok(bytes)
 }
 

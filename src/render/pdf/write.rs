@@ -119,7 +119,7 @@ pub fn write(
     let info = ids.next();
     let font_refs: Vec<Ref> = Style::ALL.iter().map(|_| ids.next()).collect();
     let image = match &letter.signatory.image {
-        Some(png) => Some((ids.next(), ids.next(), decode_png(png)?)),
+        Some(png) => Some((ids.next(), ids.next(), picture(png)?)),
         None => None,
     };
 
@@ -138,7 +138,7 @@ pub fn write(
             }
             let mut content = Content::new();
             for item in part {
-                let picture = image.as_ref().map(|(_, _, picture)| picture);
+                let picture = image.as_ref().map(|(_, _, picture)| &**picture);
                 draw(
                     &mut content,
                     item,
@@ -196,8 +196,7 @@ pub fn write(
         }
     }
     if let Some((image_ref, mask_ref, picture)) = &image {
-        let rgb = compress(&picture.rgb, CONTENT);
-        let mut x_object = pdf.image_xobject(*image_ref, &rgb);
+        let mut x_object = pdf.image_xobject(*image_ref, &picture.rgb);
         x_object
             .width(picture.width as i32)
             .height(picture.height as i32);
@@ -205,8 +204,7 @@ pub fn write(
         x_object.color_space().device_rgb();
         x_object.bits_per_component(8).s_mask(*mask_ref);
         x_object.finish();
-        let alpha = compress(&picture.alpha, CONTENT);
-        let mut mask = pdf.image_xobject(*mask_ref, &alpha);
+        let mut mask = pdf.image_xobject(*mask_ref, &picture.alpha);
         mask.width(picture.width as i32)
             .height(picture.height as i32);
         mask.filter(Filter::FlateDecode);
@@ -534,8 +532,8 @@ fn make_font(face: &Face, chars: &[char]) -> Result<EmbeddedFont, Error> {
         base_font: format!("{prefix}+{}", face.name),
         map,
         widths,
-        program: compress(&dehint(&subset), FONT),
-        to_unicode: compress(&cmap.finish(), FONT),
+        program: compress(&dehint(&subset), SHARED),
+        to_unicode: compress(&cmap.finish(), SHARED),
     })
 }
 
@@ -594,10 +592,11 @@ fn write_font(pdf: &mut Pdf, ids: &mut Ids, font: Ref, face: &Face, embedded: &E
         .filter(Filter::FlateDecode);
 }
 
-/// Deflate level for what each letter has of its own: page contents, images.
+/// Deflate level for what each letter has of its own: page contents.
 const CONTENT: u8 = 1;
-/// Deflate level for fonts, which are made once per process and shared.
-const FONT: u8 = 9;
+/// Deflate level for what is made once and shared by letters: fonts (per
+/// process) and signature images (per thread).
+const SHARED: u8 = 9;
 
 /// Deflates page content at level [`CONTENT`], or takes the result for
 /// equal content deflated before on this thread: in a batch, the pages after
@@ -655,7 +654,7 @@ fn compress(mut input: &[u8], level: u8) -> Vec<u8> {
     })
 }
 
-/// A decoded signature image: 8-bit RGB and alpha planes.
+/// A signature image as embedded: 8-bit RGB and alpha planes, deflated.
 struct Picture {
     width: u32,
     height: u32,
@@ -663,10 +662,32 @@ struct Picture {
     alpha: Vec<u8>,
 }
 
-fn decode_png(data: &[u8]) -> Result<Picture, Error> {
-    let invalid = |e: &dyn std::fmt::Display| {
-        Error::from(Diagnostic::new(format!("cannot read signature image: {e}")))
-    };
+/// The picture of a PNG file, decoded and deflated once per thread: every
+/// letter of a batch carries the same signature.
+fn picture(png: &[u8]) -> Result<Arc<Picture>, Error> {
+    /// A picture, or why the file has none.
+    type Decoded = Result<Arc<Picture>, String>;
+    thread_local! {
+        static PICTURES: RefCell<Memo<Vec<u8>, Decoded>> = RefCell::new(Memo::new(4));
+    }
+    PICTURES
+        .with_borrow_mut(|memo| {
+            memo.get_or_make(
+                hash(&png),
+                |known| known == png,
+                || png.to_vec(),
+                || decode_png(png).map(Arc::new),
+            )
+        })
+        .map_err(|problem| {
+            Error::from(Diagnostic::new(format!(
+                "cannot read signature image: {problem}"
+            )))
+        })
+}
+
+fn decode_png(data: &[u8]) -> Result<Picture, String> {
+    let invalid = |e: &dyn std::fmt::Display| e.to_string();
     let mut decoder = png::Decoder::new(std::io::Cursor::new(data));
     decoder.set_transformations(png::Transformations::normalize_to_color8());
     let mut reader = decoder.read_info().map_err(|e| invalid(&e))?;
@@ -704,7 +725,7 @@ fn decode_png(data: &[u8]) -> Result<Picture, Error> {
     Ok(Picture {
         width,
         height,
-        rgb,
-        alpha,
+        rgb: compress(&rgb, SHARED),
+        alpha: compress(&alpha, SHARED),
     })
 }
