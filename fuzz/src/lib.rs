@@ -3,7 +3,7 @@
 //! regression test `tests/fuzz.rs` replays the inputs kept under
 //! `tests/fuzz/TARGET/` through these same functions.
 
-use appeal::render::{EmlOptions, PdfOptions, TextOptions, eml, pdf, text};
+use appeal::render::{EmlOptions, PdfOptions, TextOptions, eml, layout_dump, pdf, text};
 use appeal::{Appeal, Date, Language, Registry, ResolveOptions, Source, Templates};
 
 /// An appeal file, as the `appeal` target's input.
@@ -65,9 +65,27 @@ fn render(source: &str, templates: &Templates) {
     };
     for letter in &letters {
         text(letter, &TextOptions::default());
-        pdf(letter, &PdfOptions::default()).expect("a composed letter renders to PDF");
+        let Ok(pdf) = pdf(letter, &PdfOptions::default()) else {
+            // Only a frame taller than a page is refused.
+            continue;
+        };
+        assert!(pdf.starts_with(b"%PDF-"));
+        on_the_page(&layout_dump(letter, &PdfOptions::default()).expect("laid out"));
         if letter.to.is_some() {
             let _ = eml(letter, &EmlOptions::default());
         }
+    }
+}
+
+/// Every line of a laid-out A4 letter starts on the paper.
+fn on_the_page(dump: &str) {
+    for line in dump.lines().filter(|l| !l.starts_with("---")) {
+        let mut fields = line.split_whitespace();
+        let mut number = || fields.next().and_then(|f| f.parse::<f32>().ok());
+        let (y, x) = (number().expect("y"), number().expect("x"));
+        assert!(
+            (0.0..842.0).contains(&y) && (0.0..595.0).contains(&x),
+            "off the page: {line}"
+        );
     }
 }
