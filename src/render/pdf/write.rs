@@ -123,6 +123,7 @@ pub fn write(
         None => None,
     };
 
+    let picture = image.as_ref().map(|(_, _, picture)| &**picture);
     let (width, height) = layout.size;
     let mut page_refs = Vec::new();
     for (items, &head) in layout.pages.iter().zip(&layout.heads) {
@@ -138,7 +139,6 @@ pub fn write(
             }
             let mut content = Content::new();
             for item in part {
-                let picture = image.as_ref().map(|(_, _, picture)| &**picture);
                 draw(
                     &mut content,
                     item,
