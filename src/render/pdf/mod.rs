@@ -51,6 +51,12 @@ impl Backend for PdfOptions {
 }
 
 /// Renders a letter as a PDF file.
+///
+/// Letters rendered on one thread share work: fonts subset for the same
+/// characters, paragraphs broken into lines, page content deflated and
+/// signature images are remembered (within bounds) and reused, so that the
+/// letters of a batch cost little more than what differs between them. The
+/// bytes are the same either way.
 pub fn pdf(letter: &Letter, options: &PdfOptions) -> Result<Vec<u8>, Error> {
     let fonts = font::Fonts::embedded();
     let layout = layout::layout(letter, options.paper, fonts)?;
