@@ -141,7 +141,7 @@ impl Face {
     }
 
     /// Glyph id and advance of `c`; glyph 0 where the font has none.
-    fn glyph(&self, c: char) -> (u16, u16) {
+    pub fn glyph(&self, c: char) -> (u16, u16) {
         match self.cache.get(c as usize) {
             Some(&cached) => cached,
             None => lookup(&self.face, c),

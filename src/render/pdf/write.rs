@@ -420,9 +420,9 @@ fn space(
     gap: f32,
 ) {
     if gap > 0.01 {
-        let space = face.glyphs(" ")[0];
-        let space_width = space.advance as f32 / face.units_per_em * size;
-        string.extend(map[usize::from(space.id)].to_be_bytes());
+        let (id, advance) = face.glyph(' ');
+        let space_width = f32::from(advance) / face.units_per_em * size;
+        string.extend(map[usize::from(id)].to_be_bytes());
         adjust(items, string, -(gap - space_width) * 1000.0 / size);
     } else if gap < -0.01 {
         adjust(items, string, -gap * 1000.0 / size);
