@@ -1,51 +1,88 @@
-//! The data an officer writes: the appeal file and the recipient registry,
-//! as serde types exactly as the files spell them.
+//! The data an officer writes: the appeal and the recipient registry, as
+//! plain serde types with the keys of the TOML files.
 //!
-//! Values that later stages must point back to keep their byte span
-//! ([`Spanned`]) and the [`Source`] they came from.
+//! They deserialise from any serde format (TOML, JSON from a web form, YAML)
+//! and can be built in code; [`resolve`](crate::resolve()) checks them
+//! whatever built them. Where a value came from a file, the loader keeps its
+//! place beside the model (an [`Origin`]), not inside it.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
-use toml::Spanned;
-use toml::value::Datetime;
 
-use crate::error::{Diagnostic, Source};
-use crate::lang::Language;
+use crate::lang::{Date, Language};
+use crate::origin::Origin;
 
-/// One appeal file: who writes, to whom, about what.
-#[derive(Debug, Clone, Deserialize)]
+/// One appeal: who writes, to whom, about what.
+///
+/// From a file with [`Appeal::open`] or [`Appeal::parse`]; from JSON (or any
+/// serde format) with the same keys; or in code, from [`Appeal::new`] and its
+/// public fields:
+///
+/// ```
+/// use appeal::{Appeal, Date, Localized, Sender, Signatory};
+///
+/// let mut appeal = Appeal::new(
+///     "solidarity-appeal",
+///     Sender::new("Belarusian Independent Trade Union"),
+///     Signatory::new("Maksim Pozniakov"),
+/// );
+/// appeal.date = Date::new(2021, 4, 19);
+/// appeal.recipients = vec!["fnpr".into()];
+/// appeal.demands = Some(Localized::Same(vec!["speak up for the detained".into()]));
+/// let letters = appeal::Engine::builtin().letters(&appeal)?;
+/// assert_eq!(letters[0].recipient_id, "fnpr");
+///
+/// let from_json: Appeal = serde_json::from_str(r#"{
+///     "template": "solidarity-appeal", "date": "2021-04-19", "recipients": ["fnpr"],
+///     "demands": ["speak up for the detained"],
+///     "sender": { "organisation": "Belarusian Independent Trade Union" },
+///     "signatory": { "name": "Maksim Pozniakov" }
+/// }"#)?;
+/// assert_eq!(appeal::Engine::builtin().letters(&from_json)?, letters);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[non_exhaustive]
 pub struct Appeal {
     /// Built-in template name or one from a template directory.
-    pub template: Spanned<String>,
+    pub template: String,
     /// Language code; without it each letter is in its recipient's language.
-    pub language: Option<Spanned<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub language: Option<String>,
     /// Date of the letter; without it the caller's date (today) is used.
-    pub date: Option<Spanned<Datetime>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date: Option<Date>,
     /// Place written before the date.
-    pub place: Option<Spanned<Localized<String>>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub place: Option<Localized<String>>,
     /// The sender's reference.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reference: Option<String>,
     /// Subject line; without it the template's default subject.
-    pub subject: Option<Spanned<Localized<String>>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subject: Option<Localized<String>>,
     /// Registry ids, inline recipient ids, or `tag:NAME`.
     #[serde(default)]
-    pub recipients: Vec<Spanned<String>>,
+    pub recipients: Vec<String>,
     /// Carbon copies: registry ids or free text.
     #[serde(default)]
-    pub cc: Vec<Spanned<String>>,
+    pub cc: Vec<String>,
     /// Documents sent with the letter.
-    pub enclosures: Option<Spanned<Localized<Vec<String>>>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enclosures: Option<Localized<Vec<String>>>,
     /// What the letter asks for.
-    pub demands: Option<Spanned<Localized<Vec<String>>>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub demands: Option<Localized<Vec<String>>>,
     /// CommonMark body; may use template expressions.
-    pub body: Option<Spanned<Localized<String>>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub body: Option<Localized<String>>,
     /// The organisation that writes.
     pub sender: Sender,
     /// The person who signs.
     pub signatory: Signatory,
-    /// Recipients defined in this file, beside the registry.
+    /// Recipients defined in this appeal, beside the registry.
     #[serde(default, rename = "recipient")]
     pub inline_recipients: Vec<Recipient>,
     /// Incidents the letter cites.
@@ -53,23 +90,38 @@ pub struct Appeal {
     pub incidents: Vec<Incident>,
     /// Free-form values for templates.
     #[serde(default)]
-    pub vars: toml::Table,
-    /// The file this appeal was read from.
-    #[serde(skip, default = "Source::empty")]
-    pub source: Source,
-    /// Problems found while parsing that did not stop it (unknown keys,
-    /// duplicate ids); resolving reports them.
-    #[serde(skip)]
-    pub problems: Vec<Diagnostic>,
-    /// The signature image named by `signatory.signature`, read by [`Appeal::open`].
+    pub vars: serde_json::Map<String, serde_json::Value>,
+    /// The PNG named by `signatory.signature`: read by [`Appeal::open`], or
+    /// set in code.
     #[serde(skip)]
     pub signature_image: Option<Arc<Vec<u8>>>,
+    /// The file this appeal was read from, to place diagnostics.
+    #[serde(skip)]
+    pub(crate) origin: Option<Arc<Origin>>,
+}
+
+impl Appeal {
+    /// An appeal with `template`, `sender` and `signatory` and nothing else.
+    pub fn new(template: impl Into<String>, sender: Sender, signatory: Signatory) -> Appeal {
+        Appeal {
+            template: template.into(),
+            sender,
+            signatory,
+            ..Appeal::default()
+        }
+    }
+
+    /// The name of the file this appeal was read from, if it was.
+    pub fn file_name(&self) -> Option<&str> {
+        self.origin.as_ref().map(|origin| origin.source().name())
+    }
 }
 
 /// A value given once for every letter, or once per language, for mailings
 /// in which each letter is in its recipient's language:
 /// `subject = "…"` or `subject = { en = "…", be = "…" }`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(untagged)]
 pub enum Localized<T> {
     /// The same in every letter.
     Same(T),
@@ -85,6 +137,24 @@ impl<T> Localized<T> {
             Localized::Same(value) => Some(value),
             Localized::PerLanguage(values) => values.get(language.code()),
         }
+    }
+}
+
+impl<T: Default> Default for Localized<T> {
+    fn default() -> Self {
+        Localized::Same(T::default())
+    }
+}
+
+impl<T> From<T> for Localized<T> {
+    fn from(value: T) -> Self {
+        Localized::Same(value)
+    }
+}
+
+impl From<&str> for Localized<String> {
+    fn from(value: &str) -> Self {
+        Localized::Same(value.to_owned())
     }
 }
 
@@ -127,28 +197,44 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for Localized<T> {
 }
 
 /// The organisation that writes the letter; its letterhead.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[non_exhaustive]
 pub struct Sender {
     /// Name of the organisation.
     pub organisation: String,
     /// Web address.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub website: Option<String>,
     /// Postal address lines.
     #[serde(default)]
     pub address: Vec<String>,
     /// Telephone number.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
     /// Fax number.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fax: Option<String>,
     /// E-mail address.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// Officers named on the letterhead.
     #[serde(default)]
     pub officers: Vec<Officer>,
 }
 
+impl Sender {
+    /// A sender with only its name.
+    pub fn new(organisation: impl Into<String>) -> Sender {
+        Sender {
+            organisation: organisation.into(),
+            ..Sender::default()
+        }
+    }
+}
+
 /// An officer named on the letterhead.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[non_exhaustive]
 pub struct Officer {
     /// Office held, e.g. "General Secretary".
     pub role: String,
@@ -156,80 +242,165 @@ pub struct Officer {
     pub name: String,
 }
 
+impl Officer {
+    /// `name`, holding `role`.
+    pub fn new(role: impl Into<String>, name: impl Into<String>) -> Officer {
+        Officer {
+            role: role.into(),
+            name: name.into(),
+        }
+    }
+}
+
 /// The person who signs the letter.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[non_exhaustive]
 pub struct Signatory {
     /// Full name.
     pub name: String,
     /// Office, printed under the name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// PNG of the handwritten signature, relative to the appeal file.
-    pub signature: Option<Spanned<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signature: Option<String>,
+}
+
+impl Signatory {
+    /// A signatory with only a name.
+    pub fn new(name: impl Into<String>) -> Signatory {
+        Signatory {
+            name: name.into(),
+            ..Signatory::default()
+        }
+    }
 }
 
 /// A body a letter can go to: a registry entry or an inline `[[recipient]]`.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[non_exhaustive]
 pub struct Recipient {
     /// Stable id used in `recipients`, `cc` and file names.
-    pub id: Spanned<String>,
+    pub id: String,
     /// "Mr.", "Ms.", "H.E." …
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub honorific: Option<String>,
     /// The person addressed; left out where offices change hands.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The person's office.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// The body addressed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub organisation: Option<String>,
     /// Postal address lines.
     #[serde(default)]
     pub address: Vec<String>,
     /// Country, printed last in the address.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
     /// E-mail address.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// Language letters to this recipient are written in, where the template has it.
-    pub language: Option<Spanned<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub language: Option<String>,
     /// Salutation to use instead of the one made from honorific and name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub salutation: Option<String>,
     /// Tags for `tag:NAME` selection.
     #[serde(default)]
     pub tags: Vec<String>,
     /// Where the facts come from.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
     /// When the facts were last checked.
-    pub as_of: Option<Datetime>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub as_of: Option<Date>,
+}
+
+impl Recipient {
+    /// A recipient with only its id.
+    pub fn new(id: impl Into<String>) -> Recipient {
+        Recipient {
+            id: id.into(),
+            ..Recipient::default()
+        }
+    }
 }
 
 /// An incident of repression a letter cites.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[non_exhaustive]
 pub struct Incident {
     /// Id for `{{cite "ID"}}`.
-    pub id: Spanned<String>,
+    pub id: String,
     /// When it happened.
-    pub date: Option<Datetime>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date: Option<Date>,
     /// Where it happened.
-    pub place: Option<Spanned<Localized<String>>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub place: Option<Localized<String>>,
     /// What kind: raid, arrest, dismissal, sentence …
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<String>,
     /// People affected.
     #[serde(default)]
     pub people: Vec<String>,
     /// Organisation affected.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub organisation: Option<String>,
     /// What happened, as the letter should say it; per language if letters are.
-    pub summary: Spanned<Localized<String>>,
+    pub summary: Localized<String>,
     /// What came of it.
-    pub outcome: Option<Spanned<Localized<String>>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub outcome: Option<Localized<String>>,
     /// Where it is reported.
     #[serde(default)]
     pub sources: Vec<String>,
 }
 
-/// The recipient registry: `[[recipient]]` entries from one or more files.
+impl Incident {
+    /// An incident with its id and what happened.
+    pub fn new(id: impl Into<String>, summary: impl Into<Localized<String>>) -> Incident {
+        Incident {
+            id: id.into(),
+            summary: summary.into(),
+            ..Incident::default()
+        }
+    }
+}
+
+/// The recipient registry: `[[recipient]]` entries from one or more files,
+/// or built in code, with an index by id.
+///
+/// A later entry with an id overrides an earlier one; lookups by id do not
+/// depend on the registry's size.
+///
+/// ```
+/// use appeal::{Recipient, Registry};
+///
+/// let mut registry = Registry::builtin();
+/// let mut union = Recipient::new("metall-union");
+/// union.organisation = Some("Metalworkers' Union (example)".into());
+/// union.tags = vec!["campaign-2026".into()];
+/// registry.insert(union);
+/// assert_eq!(registry.tagged("campaign-2026").count(), 1);
+/// assert!(registry.get("ilo-dg").is_some());
+/// ```
 #[derive(Debug, Clone, Default)]
 pub struct Registry {
-    /// Every entry, with the file it came from.
-    pub entries: Vec<(Recipient, Source)>,
+    entries: Vec<Entry>,
+    /// The entry in force for each id: the last one.
+    index: HashMap<String, usize>,
+}
+
+/// A registry entry with the file (and `[[recipient]]` number) it came from.
+#[derive(Debug, Clone)]
+pub(crate) struct Entry {
+    pub recipient: Recipient,
+    pub origin: Option<(Arc<Origin>, usize)>,
 }
 
 #[derive(Deserialize)]
@@ -239,47 +410,89 @@ pub(crate) struct RegistryFile {
 }
 
 impl Registry {
-    /// The entry with `id`; a later file's entry overrides an earlier one.
-    pub fn get(&self, id: &str) -> Option<&(Recipient, Source)> {
-        self.entries
-            .iter()
-            .rev()
-            .find(|(recipient, _)| recipient.id.get_ref() == id)
+    /// A registry of `recipients`, later ones overriding earlier ones with the same id.
+    pub fn from_recipients(recipients: impl IntoIterator<Item = Recipient>) -> Registry {
+        let mut registry = Registry::default();
+        for recipient in recipients {
+            registry.insert(recipient);
+        }
+        registry
     }
 
-    /// The ids of every entry, in file order.
+    /// Adds `recipient`, overriding an entry with the same id.
+    pub fn insert(&mut self, recipient: Recipient) {
+        self.push(Entry {
+            recipient,
+            origin: None,
+        });
+    }
+
+    pub(crate) fn push(&mut self, entry: Entry) {
+        self.index
+            .insert(entry.recipient.id.clone(), self.entries.len());
+        self.entries.push(entry);
+    }
+
+    /// Adds the entries of `other`; where ids are equal, `other`'s entry wins.
+    pub fn extend(&mut self, other: Registry) {
+        for entry in other.entries {
+            self.push(entry);
+        }
+    }
+
+    /// The entry with `id`.
+    pub fn get(&self, id: &str) -> Option<&Recipient> {
+        self.entry(id).map(|entry| &entry.recipient)
+    }
+
+    pub(crate) fn entry(&self, id: &str) -> Option<&Entry> {
+        self.index.get(id).map(|&i| &self.entries[i])
+    }
+
+    /// The entries in force (not overridden), in the order they were added.
+    pub fn iter(&self) -> impl Iterator<Item = &Recipient> {
+        self.in_force().map(|entry| &entry.recipient)
+    }
+
+    pub(crate) fn in_force(&self) -> impl Iterator<Item = &Entry> {
+        self.entries
+            .iter()
+            .enumerate()
+            .filter(|(i, entry)| self.index.get(&entry.recipient.id) == Some(i))
+            .map(|(_, entry)| entry)
+    }
+
+    /// How many entries are in force.
+    pub fn len(&self) -> usize {
+        self.index.len()
+    }
+
+    /// True if there are no entries.
+    pub fn is_empty(&self) -> bool {
+        self.index.is_empty()
+    }
+
+    /// The ids of the entries in force.
     pub fn ids(&self) -> impl Iterator<Item = &str> {
-        self.entries
-            .iter()
-            .map(|(recipient, _)| recipient.id.get_ref().as_str())
+        self.iter().map(|recipient| recipient.id.as_str())
     }
 
-    /// The entries tagged `tag`, in file order, later files overriding earlier ones.
-    pub fn tagged<'a>(
-        &'a self,
-        tag: &str,
-    ) -> impl Iterator<Item = &'a (Recipient, Source)> + use<'a> {
-        // The last entry with an id is the one in force.
-        let mut seen = std::collections::HashSet::new();
-        let mut in_force: Vec<&(Recipient, Source)> = self
-            .entries
-            .iter()
-            .rev()
-            .filter(|(recipient, _)| seen.insert(recipient.id.get_ref().as_str()))
-            .collect();
-        in_force.reverse();
-        let tag = tag.to_owned();
-        in_force
-            .into_iter()
-            .filter(move |(recipient, _)| recipient.tags.contains(&tag))
+    /// The entries in force tagged `tag`, in the order they were added.
+    pub fn tagged<'a>(&'a self, tag: &'a str) -> impl Iterator<Item = &'a Recipient> {
+        self.iter()
+            .filter(move |recipient| recipient.tags.iter().any(|t| t == tag))
+    }
+
+    pub(crate) fn tagged_entries<'a>(&'a self, tag: &'a str) -> impl Iterator<Item = &'a Entry> {
+        self.in_force()
+            .filter(move |entry| entry.recipient.tags.iter().any(|t| t == tag))
     }
 
     /// Every tag used, sorted, once each.
     pub fn tags(&self) -> Vec<&str> {
         let mut tags: Vec<&str> = self
-            .entries
             .iter()
-            .flat_map(|(r, _)| r.tags.iter().map(String::as_str))
+            .flat_map(|r| r.tags.iter().map(String::as_str))
             .collect();
         tags.sort_unstable();
         tags.dedup();

@@ -12,7 +12,7 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use crate::compose::compose;
-use crate::error::Error;
+use crate::error::{Diagnostics, Error};
 use crate::render::{PdfOptions, Subset, TextOptions, draft, pdf, text};
 use crate::resolve::Context;
 use crate::templates::Templates;
@@ -141,7 +141,19 @@ pub struct Entry {
     /// The files written.
     pub files: Vec<FileRecord>,
     /// Why the letter failed, if it did.
-    pub error: Option<String>,
+    pub error: Option<Diagnostics>,
+}
+
+impl Entry {
+    /// Why the letter failed, on one line: messages and hints joined by "; ".
+    pub fn error_line(&self) -> Option<String> {
+        let diagnostics = self.error.as_ref()?;
+        let parts = diagnostics.iter().flat_map(|d| {
+            std::iter::once(d.message.clone())
+                .chain(d.hints.iter().map(|hint| format!("hint: {hint}")))
+        });
+        Some(parts.collect::<Vec<_>>().join("; "))
+    }
 }
 
 /// What a batch did.
@@ -199,7 +211,7 @@ impl Report {
                 entry.address.join(" / "),
                 entry.language.clone(),
             ];
-            let error = entry.error.clone().unwrap_or_default();
+            let error = entry.error_line().unwrap_or_default();
             if entry.files.is_empty() {
                 let row = fixed.iter().cloned().chain([
                     "".into(),
@@ -345,20 +357,9 @@ fn letter(
         Ok(())
     });
     if let Err(error) = stored {
-        entry.error = Some(one_line(&error));
+        entry.error = Some(error.into_diagnostics());
     }
     entry
-}
-
-/// An error on one line, for the manifest: messages and hints joined by "; ".
-fn one_line(error: &Error) -> String {
-    if error.diagnostics().is_empty() {
-        return error.to_string();
-    }
-    let parts = error.diagnostics().iter().flat_map(|d| {
-        std::iter::once(d.message.clone()).chain(d.hints.iter().map(|hint| format!("hint: {hint}")))
-    });
-    parts.collect::<Vec<_>>().join("; ")
 }
 
 /// Problems that would fail every letter of a batch, found before any is
@@ -366,11 +367,14 @@ fn one_line(error: &Error) -> String {
 pub fn preflight(contexts: &[Context], options: &BatchOptions) -> Result<(), Error> {
     let needs_sender = options.formats.contains(&Format::Eml);
     match contexts.first() {
-        Some(context) if needs_sender && context.sender.email.is_none() => Err(
-            crate::error::Diagnostic::new("mail drafts (eml) need the sender's e-mail address")
-                .hint("add email = \"…\" under [sender], or leave eml out of --format")
-                .into(),
-        ),
+        Some(context) if needs_sender && context.sender.email.is_none() => {
+            Err(crate::error::Diagnostic::new(
+                "no-email",
+                "mail drafts (eml) need the sender's e-mail address",
+            )
+            .hint("add email = \"…\" under [sender], or leave eml out of --format")
+            .into())
+        }
         _ => Ok(()),
     }
 }

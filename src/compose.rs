@@ -31,10 +31,13 @@ pub fn compose(context: &Context, templates: &Templates) -> Result<Letter, Error
     let subject = match &context.subject {
         Some(subject) => one_line(subject),
         None => frame(Part::Subject)?.ok_or_else(|| {
-            Diagnostic::new(format!(
-                "no subject: template \"{}\" has no default subject",
-                context.template
-            ))
+            Diagnostic::new(
+                "no-subject",
+                format!(
+                    "no subject: template \"{}\" has no default subject",
+                    context.template
+                ),
+            )
             .hint("add subject = \"…\" to the appeal")
         })?,
     };
@@ -109,13 +112,13 @@ fn render_body(
     body.template
         .render(&templates.registry, context, &mut render_context, &mut out)
         .map_err(|error| {
-            let location = match (error.line_no, error.column_no) {
-                (Some(line), Some(column)) => {
-                    Some(locate_in_string(&body.source, &body.span, line, column))
+            let location = match (&body.place, error.line_no, error.column_no) {
+                (Some((source, span)), Some(line), Some(column)) => {
+                    Some(locate_in_string(source, span, line, column))
                 }
                 _ => None,
             };
-            render_diagnostic(&error, context.data(), "in body: ", location)
+            render_diagnostic(&error, context.data(), "in body: ", location).path("body")
         })?;
     Ok(out.into_string().expect("handlebars writes UTF-8"))
 }

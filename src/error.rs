@@ -9,6 +9,8 @@ use std::ops::Range;
 use std::path::PathBuf;
 use std::sync::Arc;
 
+use serde::Serialize;
+
 /// The error type of every fallible function in this crate.
 ///
 /// It is opaque and cheap to move; ask it what it is with the `is_*`
@@ -21,7 +23,7 @@ pub struct Error(Box<ErrorKind>);
 #[non_exhaustive]
 pub enum ErrorKind {
     /// The input is invalid; every problem found is listed.
-    Invalid(Vec<Diagnostic>),
+    Invalid(Diagnostics),
     /// A file could not be read or written.
     Io {
         /// The file concerned.
@@ -33,13 +35,8 @@ pub enum ErrorKind {
 
 impl Error {
     /// Wraps the diagnostics of invalid input, sorting them by place in file order.
-    pub fn invalid(mut diagnostics: Vec<Diagnostic>) -> Self {
-        diagnostics.sort_by_key(|d| {
-            d.location
-                .as_ref()
-                .map(|l| (l.file.clone(), l.line, l.column))
-        });
-        Self(Box::new(ErrorKind::Invalid(diagnostics)))
+    pub fn invalid(diagnostics: Vec<Diagnostic>) -> Self {
+        Self::from(Diagnostics::new(diagnostics))
     }
 
     /// Wraps an I/O error on `path`.
@@ -72,26 +69,40 @@ impl Error {
             ErrorKind::Io { .. } => &[],
         }
     }
+
+    /// The error as diagnostics: those of invalid input, or one `io` error.
+    pub fn into_diagnostics(self) -> Diagnostics {
+        match *self.0 {
+            ErrorKind::Invalid(diagnostics) => diagnostics,
+            ErrorKind::Io { path, source } => Diagnostic::new(
+                "io",
+                format!(
+                    "{}: {}",
+                    path.display(),
+                    lowercase_first(&source.to_string())
+                ),
+            )
+            .into(),
+        }
+    }
 }
 
 impl From<Diagnostic> for Error {
     fn from(diagnostic: Diagnostic) -> Self {
-        Self::invalid(vec![diagnostic])
+        Self::from(Diagnostics::from(diagnostic))
+    }
+}
+
+impl From<Diagnostics> for Error {
+    fn from(diagnostics: Diagnostics) -> Self {
+        Self(Box::new(ErrorKind::Invalid(diagnostics)))
     }
 }
 
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match &*self.0 {
-            ErrorKind::Invalid(diagnostics) => {
-                for (i, diagnostic) in diagnostics.iter().enumerate() {
-                    if i > 0 {
-                        writeln!(f)?;
-                    }
-                    write!(f, "{diagnostic}")?;
-                }
-                Ok(())
-            }
+            ErrorKind::Invalid(diagnostics) => write!(f, "{diagnostics}"),
             ErrorKind::Io { path, source } => {
                 write!(
                     f,
@@ -113,30 +124,80 @@ impl std::error::Error for Error {
     }
 }
 
+/// How serious a [`Diagnostic`] is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+#[non_exhaustive]
+pub enum Severity {
+    /// The letters cannot be made.
+    Error,
+    /// The letters can be made, but likely not as meant.
+    Warning,
+    /// Worth knowing; nothing is wrong.
+    Note,
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Note => "note",
+        })
+    }
+}
+
 /// One problem found in the input.
-#[derive(Debug, Clone, PartialEq, Eq)]
+///
+/// Its [`code`](Diagnostic::code) is stable (`unknown-field`,
+/// `unknown-recipient`, …) for programs to act on; the message is for people.
+/// It serialises (e.g. to JSON) with every field.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct Diagnostic {
+    /// Stable, kebab-case name of the kind of problem.
+    pub code: &'static str,
+    /// How serious it is.
+    pub severity: Severity,
     /// The problem, in lower case, naming the key.
     pub message: String,
-    /// Where it is, when it is in a file.
-    pub location: Option<Location>,
     /// Suggestions that may fix it.
     pub hints: Vec<String>,
+    /// The key concerned, as `recipients[1]` or `incident[2].sources[0]`;
+    /// none for problems that are not about one value.
+    pub path: Option<String>,
+    /// Where it is, when the value came from a file.
+    pub location: Option<Location>,
 }
 
 impl Diagnostic {
-    /// A diagnostic with no location and no hints.
-    pub fn new(message: impl Into<String>) -> Self {
+    /// An error with `code`, no location and no hints.
+    pub fn new(code: &'static str, message: impl Into<String>) -> Self {
         Self {
+            code,
+            severity: Severity::Error,
             message: message.into(),
-            location: None,
             hints: Vec::new(),
+            path: None,
+            location: None,
         }
+    }
+
+    /// Sets how serious it is.
+    pub fn severity(mut self, severity: Severity) -> Self {
+        self.severity = severity;
+        self
     }
 
     /// Sets where the problem is.
     pub fn at(mut self, location: Location) -> Self {
         self.location = Some(location);
+        self
+    }
+
+    /// Sets the key path of the value concerned.
+    pub fn path(mut self, path: impl Into<String>) -> Self {
+        self.path = Some(path.into());
         self
     }
 
@@ -160,7 +221,7 @@ impl fmt::Display for Diagnostic {
         if let Some(location) = &self.location {
             write!(f, "{location}: ")?;
         }
-        write!(f, "error: {}", self.message)?;
+        write!(f, "{}: {}", self.severity, self.message)?;
         for hint in &self.hints {
             write!(f, "\n  hint: {hint}")?;
         }
@@ -168,8 +229,108 @@ impl fmt::Display for Diagnostic {
     }
 }
 
-/// A place in a named source: file, 1-based line and column.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// Every problem found in an input, in file order: what
+/// [`Engine::letters`](crate::Engine::letters) returns when the letters cannot
+/// be made.
+///
+/// It displays as one diagnostic per line (with hint lines), derefs to a
+/// slice and serialises as a list.
+///
+/// ```
+/// let appeal: appeal::Appeal = serde_json::from_str(r#"{
+///     "template": "ilo-intervension",
+///     "date": "2021-03-01",
+///     "recipients": ["ilo-gd"],
+///     "sender": { "organisation": "IndustriALL Global Union" },
+///     "signatory": { "name": "Valter Sanchez" }
+/// }"#)?;
+/// let diagnostics = appeal::Engine::builtin().letters(&appeal).unwrap_err();
+/// let codes: Vec<&str> = diagnostics.iter().map(|d| d.code).collect();
+/// assert_eq!(codes, ["unknown-template", "unknown-recipient"]);
+/// assert_eq!(diagnostics[1].path.as_deref(), Some("recipients[0]"));
+/// assert_eq!(diagnostics[1].hints, ["did you mean \"ilo-dg\"?", "`appeal recipients` lists the registry; [[recipient]] defines one inline"]);
+/// let json = serde_json::to_value(&diagnostics)?;
+/// assert_eq!(json[0]["code"], "unknown-template");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[serde(transparent)]
+pub struct Diagnostics(Vec<Diagnostic>);
+
+impl Diagnostics {
+    /// The diagnostics sorted by place (file, line, column), once each;
+    /// those without a place come first, in their order.
+    pub fn new(mut diagnostics: Vec<Diagnostic>) -> Self {
+        diagnostics.sort_by_key(|d| {
+            d.location
+                .as_ref()
+                .map(|l| (l.file.clone(), l.line, l.column))
+        });
+        diagnostics.dedup();
+        Self(diagnostics)
+    }
+
+    /// True if any of them is an error (not a warning or note).
+    pub fn has_errors(&self) -> bool {
+        self.0.iter().any(|d| d.severity == Severity::Error)
+    }
+
+    /// The diagnostics as a vector.
+    pub fn into_vec(self) -> Vec<Diagnostic> {
+        self.0
+    }
+}
+
+impl std::ops::Deref for Diagnostics {
+    type Target = [Diagnostic];
+
+    fn deref(&self) -> &[Diagnostic] {
+        &self.0
+    }
+}
+
+impl IntoIterator for Diagnostics {
+    type Item = Diagnostic;
+    type IntoIter = std::vec::IntoIter<Diagnostic>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.into_iter()
+    }
+}
+
+impl<'a> IntoIterator for &'a Diagnostics {
+    type Item = &'a Diagnostic;
+    type IntoIter = std::slice::Iter<'a, Diagnostic>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.iter()
+    }
+}
+
+impl From<Diagnostic> for Diagnostics {
+    fn from(diagnostic: Diagnostic) -> Self {
+        Self(vec![diagnostic])
+    }
+}
+
+impl fmt::Display for Diagnostics {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, diagnostic) in self.0.iter().enumerate() {
+            if i > 0 {
+                writeln!(f)?;
+            }
+            write!(f, "{diagnostic}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for Diagnostics {}
+
+/// A place in a named source: file, 1-based line and column, and the bytes
+/// of the value.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct Location {
     /// The file name as given by the caller.
     pub file: String,
@@ -177,6 +338,8 @@ pub struct Location {
     pub line: usize,
     /// Column in characters, counted from 1.
     pub column: usize,
+    /// The value's bytes in the file.
+    pub range: Range<usize>,
 }
 
 impl fmt::Display for Location {
@@ -216,15 +379,17 @@ impl Source {
         &self.text
     }
 
-    /// The location of the start of `span`.
+    /// The location of `span`: where it starts, and its bytes (clamped to the text).
     pub fn locate(&self, span: &Range<usize>) -> Location {
         let offset = span.start.min(self.text.len());
+        let end = span.end.clamp(offset, self.text.len());
         let before = &self.text[..floor_char_boundary(&self.text, offset)];
         let line_start = before.rfind('\n').map_or(0, |i| i + 1);
         Location {
             file: self.name.to_string(),
             line: before.matches('\n').count() + 1,
             column: before[line_start..].chars().count() + 1,
+            range: offset..end,
         }
     }
 }
@@ -279,13 +444,17 @@ mod tests {
 
     #[test]
     fn displays_diagnostic_with_location_and_hint() {
-        let diagnostic = Diagnostic::new("unknown recipient \"ilo-gd\" in recipients[0]")
-            .at(Location {
-                file: "appeal.toml".into(),
-                line: 14,
-                column: 13,
-            })
-            .suggest("ilo-gd", ["ilo-dg"]);
+        let diagnostic = Diagnostic::new(
+            "unknown-recipient",
+            "unknown recipient \"ilo-gd\" in recipients[0]",
+        )
+        .at(Location {
+            file: "appeal.toml".into(),
+            line: 14,
+            column: 13,
+            range: 200..208,
+        })
+        .suggest("ilo-gd", ["ilo-dg"]);
         assert_eq!(
             diagnostic.to_string(),
             "appeal.toml:14:13: error: unknown recipient \"ilo-gd\" in recipients[0]\n  hint: did you mean \"ilo-dg\"?"

@@ -237,19 +237,30 @@ fn is_feminine(honorific: &str) -> bool {
     ["ms", "mrs", "miss", "madam", "госпожа", "г-жа", "спадарыня"].contains(&honorific.as_str())
 }
 
-/// A calendar date, as letters carry it.
+/// A calendar date, as letters carry it: always a real day of the years 1
+/// to 9999.
+///
+/// ```
+/// use appeal::Date;
+///
+/// let date: Date = "2021-03-01".parse()?;
+/// assert_eq!((date.year(), date.month(), date.day()), (2021, 3, 1));
+/// assert_eq!(Date::new(2021, 2, 29), None);
+/// assert!("2021-13-01".parse::<Date>().is_err());
+/// // In serde formats, a string or a TOML date.
+/// let json: Date = serde_json::from_str("\"2021-03-01\"")?;
+/// assert_eq!(json, date);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Date {
-    /// Year, e.g. 2021.
-    pub year: i16,
-    /// Month, 1 to 12.
-    pub month: u8,
-    /// Day of the month, 1 to 31.
-    pub day: u8,
+    year: i16,
+    month: u8,
+    day: u8,
 }
 
 impl Date {
-    /// The date, if it exists in the Gregorian calendar.
+    /// The date, if it exists in the Gregorian calendar (years 1 to 9999).
     pub fn new(year: i16, month: u8, day: u8) -> Option<Date> {
         let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
         let days = match month {
@@ -259,9 +270,26 @@ impl Date {
             2 => 28,
             _ => return None,
         };
-        (1..=days)
-            .contains(&day)
-            .then_some(Date { year, month, day })
+        ((1..=9999).contains(&year) && (1..=days).contains(&day)).then_some(Date {
+            year,
+            month,
+            day,
+        })
+    }
+
+    /// The year, 1 to 9999.
+    pub fn year(self) -> i16 {
+        self.year
+    }
+
+    /// The month, 1 to 12.
+    pub fn month(self) -> u8 {
+        self.month
+    }
+
+    /// The day of the month, 1 to 31.
+    pub fn day(self) -> u8 {
+        self.day
     }
 }
 
@@ -276,11 +304,13 @@ impl std::str::FromStr for Date {
 
     /// Parses `YYYY-MM-DD`.
     fn from_str(s: &str) -> Result<Date, String> {
-        let invalid = || format!("invalid date \"{s}\", expected YYYY-MM-DD");
+        let invalid = || format!("invalid date \"{}\", expected YYYY-MM-DD", s.escape_debug());
         let mut parts = s.splitn(3, '-');
         let mut next = || parts.next().ok_or_else(invalid);
         let (year, month, day) = (next()?, next()?, next()?);
-        if year.len() != 4 || month.len() != 2 || day.len() != 2 {
+        let digits =
+            |part: &str, len| part.len() == len && part.bytes().all(|b| b.is_ascii_digit());
+        if !digits(year, 4) || !digits(month, 2) || !digits(day, 2) {
             return Err(invalid());
         }
         Date::new(
@@ -295,6 +325,40 @@ impl std::str::FromStr for Date {
 impl Serialize for Date {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.collect_str(self)
+    }
+}
+
+/// A `YYYY-MM-DD` string, or a TOML date (which reaches serde as a map with
+/// one private key).
+impl<'de> serde::Deserialize<'de> for Date {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visit;
+
+        impl<'de> serde::de::Visitor<'de> for Visit {
+            type Value = Date;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a date like 2021-03-01")
+            }
+
+            fn visit_str<E: serde::de::Error>(self, text: &str) -> Result<Date, E> {
+                text.parse().map_err(|_| {
+                    E::custom(format!(
+                        "expected a date like 2021-03-01, not \"{}\"",
+                        text.escape_debug()
+                    ))
+                })
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Date, A::Error> {
+                match map.next_entry::<String, String>()? {
+                    Some((_, text)) => self.visit_str(&text),
+                    None => Err(serde::de::Error::custom("expected a date like 2021-03-01")),
+                }
+            }
+        }
+
+        deserializer.deserialize_any(Visit)
     }
 }
 

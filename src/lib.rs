@@ -6,16 +6,17 @@
 //!
 //! | stage | in | out |
 //! |---|---|---|
-//! | load ([`Appeal::open`], [`Registry::builtin`]) | TOML files | [`Appeal`], [`Registry`] |
+//! | load ([`Appeal::open`], [`Registry::builtin`]) | TOML files (or any serde format, or code) | [`Appeal`], [`Registry`] |
 //! | [`resolve()`] | appeal, registry, [`Templates`] | one [`Context`] per recipient |
 //! | [`compose()`] | context, templates | [`Letter`] |
 //! | [`render`] | letter | bytes |
 //!
-//! Only loading reads files; the date of a letter is an input
-//! ([`ResolveOptions::today`]), never read from the clock.
+//! An [`Engine`] holds the templates and the registry and runs resolve and
+//! compose for each appeal. Only loading reads files; the date of a letter
+//! is an input ([`ResolveOptions::today`]), never read from the clock.
 //!
 //! ```
-//! use appeal::{Appeal, Registry, ResolveOptions, Source, Templates, render};
+//! use appeal::{Appeal, Engine, ResolveOptions, Source, render};
 //!
 //! let appeal = Appeal::parse(Source::new("appeal.toml", r#"
 //!     template = "ilo-intervention"
@@ -30,19 +31,20 @@
 //!     name = "Valter Sanchez"
 //!     title = "General Secretary"
 //! "#))?;
-//! let templates = Templates::builtin();
-//! let letters = appeal::letters(&appeal, &Registry::builtin(), &templates, &ResolveOptions::default())?;
+//! let letters = Engine::builtin().letters(&appeal)?;
 //! let text = render::text(&letters[0], &render::TextOptions::default());
 //! assert!(text.contains("Geneva, 01 March 2021"));
 //! assert!(text.contains("Dear Mr. Houngbo,"));
 //! let words = text.split_whitespace().collect::<Vec<_>>().join(" ");
 //! assert!(words.contains("to stop the interference in trade union affairs, and end repression."));
-//! # Ok::<(), appeal::Error>(())
+//! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
 mod appeal;
+#[cfg(feature = "batch")]
 pub mod batch;
 mod compose;
+mod engine;
 mod error;
 mod helpers;
 mod lang;
@@ -50,47 +52,18 @@ mod letter;
 mod load;
 mod markdown;
 mod names;
+mod origin;
 pub mod render;
 mod resolve;
 mod templates;
+mod validate;
 
 pub use appeal::{Appeal, Incident, Localized, Officer, Recipient, Registry, Sender, Signatory};
 pub use compose::compose;
-pub use error::{Diagnostic, Error, ErrorKind, Location, Source};
+pub use engine::Engine;
+pub use error::{Diagnostic, Diagnostics, Error, ErrorKind, Location, Severity, Source};
 pub use lang::{Date, Labels, Language};
 pub use letter::{Block, Letter, Letterhead, Mailbox, Run, Signature};
 pub use names::{file_names, file_stems};
 pub use resolve::{Addressee, Cited, Context, ResolveOptions, Signer, resolve};
 pub use templates::{TemplateInfo, Templates};
-
-/// Resolves an appeal and composes every letter it asks for.
-///
-/// Problems from every stage and every recipient are reported together,
-/// each once.
-pub fn letters(
-    appeal: &Appeal,
-    registry: &Registry,
-    templates: &Templates,
-    options: &ResolveOptions,
-) -> Result<Vec<Letter>, Error> {
-    let contexts = resolve(appeal, registry, templates, options)?;
-    let mut letters = Vec::with_capacity(contexts.len());
-    let mut diagnostics: Vec<Diagnostic> = Vec::new();
-    for context in &contexts {
-        match compose(context, templates) {
-            Ok(letter) => letters.push(letter),
-            Err(error) => {
-                for diagnostic in error.diagnostics() {
-                    if !diagnostics.contains(diagnostic) {
-                        diagnostics.push(diagnostic.clone());
-                    }
-                }
-            }
-        }
-    }
-    if diagnostics.is_empty() {
-        Ok(letters)
-    } else {
-        Err(Error::invalid(diagnostics))
-    }
-}

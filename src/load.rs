@@ -16,21 +16,16 @@ use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
 use crate::appeal::{
-    Appeal, Incident, Officer, Recipient, Registry, RegistryFile, Sender, Signatory,
+    Appeal, Entry, Incident, Officer, Recipient, Registry, RegistryFile, Sender, Signatory,
 };
 use crate::error::{Diagnostic, Error, Source};
 use crate::lang::Language;
+use crate::origin::Origin;
 use crate::templates::Templates;
+use crate::validate::{self, signature};
 
 /// The largest appeal file read: about 300 pages of letter.
 const MAX_APPEAL_BYTES: usize = 1024 * 1024;
-
-/// A signature image's largest file.
-const MAX_SIGNATURE_BYTES: u64 = 16 * 1024 * 1024;
-
-/// A signature image's largest side, in pixels: 50 mm at 2,000 dpi. Larger
-/// images would only cost memory (decoded, 4 bytes a pixel) and file size.
-const MAX_SIGNATURE_SIDE: u32 = 4000;
 
 /// The registry built into the binary.
 const BUILTIN_REGISTRY: &str = include_str!("../recipients.toml");
@@ -47,33 +42,22 @@ impl Appeal {
     ///     sender = { organisation = "IndustriALL Global Union" }
     ///     signatory = { name = "Valter Sanchez" }
     /// "#))?;
-    /// assert_eq!(appeal.template.get_ref(), "ilo-intervention");
+    /// assert_eq!(appeal.template, "ilo-intervention");
     /// # Ok::<(), appeal::Error>(())
     /// ```
     ///
-    /// Syntax and type errors stop parsing. Unknown keys and duplicate ids do
-    /// not: they are kept in the appeal and reported by [`resolve`](crate::resolve())
+    /// Syntax and type errors stop parsing. Unknown keys do not: they are
+    /// kept beside the appeal and reported by [`resolve`](crate::resolve())
     /// with every other problem, so that one run shows them all.
     pub fn parse(source: Source) -> Result<Appeal, Error> {
         if source.text().len() > MAX_APPEAL_BYTES {
             let size = source.text().len() as f64 / (1024.0 * 1024.0);
-            return Err(Diagnostic::new(format!("{} is {size:.1} MiB; an appeal file is at most 1 MiB", source.name()))
+            return Err(Diagnostic::new("too-large", format!("{} is {size:.1} MiB; an appeal file is at most 1 MiB", source.name()))
                 .hint("a letter of hundreds of pages is likely a pasted file; many recipients belong in a --recipients file")
                 .into());
         }
-        let (mut appeal, mut problems): (Appeal, _) = deserialize(&source, appeal_fields)?;
-        problems.extend(check_ids(
-            &source,
-            "recipient",
-            appeal.inline_recipients.iter().map(|r| &r.id),
-        ));
-        problems.extend(check_ids(
-            &source,
-            "incident",
-            appeal.incidents.iter().map(|i| &i.id),
-        ));
-        appeal.problems = problems;
-        appeal.source = source;
+        let (mut appeal, problems): (Appeal, _) = deserialize(&source, appeal_fields)?;
+        appeal.origin = Some(Arc::new(Origin::new(source, problems)));
         Ok(appeal)
     }
 
@@ -81,14 +65,17 @@ impl Appeal {
     ///
     /// The signature image it names is read too, relative to the file.
     pub fn open(path: impl AsRef<Path>) -> Result<Appeal, Error> {
-        let mut appeal = Appeal::parse(read_source(path.as_ref())?)?;
+        let source = read_source(path.as_ref())?;
+        let mut appeal = Appeal::parse(source.clone())?;
         if let Some(signature) = &appeal.signatory.signature {
-            let image = read_png(&appeal.source, signature.get_ref()).map_err(|problem| {
-                Diagnostic::new(format!(
-                    "cannot use signature image \"{}\": {problem}",
-                    signature.get_ref()
-                ))
-                .at(appeal.source.locate(&signature.span()))
+            let origin = appeal.origin.as_ref().expect("parsed from a file");
+            let image = read_png(&source, signature).map_err(|problem| {
+                Diagnostic::new(
+                    "bad-signature-image",
+                    format!("cannot use signature image \"{signature}\": {problem}"),
+                )
+                .path("signatory.signature")
+                .at(origin.locate("signatory.signature"))
                 .hint("signature is a PNG file, relative to the appeal file")
             })?;
             appeal.signature_image = Some(Arc::new(image));
@@ -102,27 +89,14 @@ fn read_png(source: &Source, relative: &str) -> Result<Vec<u8>, String> {
     let base = Path::new(source.name()).parent().unwrap_or(Path::new(""));
     let mut bytes = Vec::new();
     std::fs::File::open(base.join(relative))
-        .and_then(|file| file.take(MAX_SIGNATURE_BYTES + 1).read_to_end(&mut bytes))
+        .and_then(|file| {
+            file.take(signature::MAX_BYTES as u64 + 1)
+                .read_to_end(&mut bytes)
+        })
         .map_err(|e| e.to_string().to_lowercase())?;
-    if bytes.len() as u64 > MAX_SIGNATURE_BYTES {
-        return Err("larger than 16 MiB; a signature image is far smaller".into());
-    }
-    if !bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
-        return Err("not a PNG file".into());
-    }
-    let decoder = png::Decoder::new(std::io::Cursor::new(&bytes));
-    let broken = |e: png::DecodingError| format!("broken PNG file: {e}");
-    let mut reader = decoder.read_info().map_err(broken)?;
-    let (width, height) = (reader.info().width, reader.info().height);
-    if width.max(height) > MAX_SIGNATURE_SIDE {
-        return Err(format!(
-            "{width} × {height} pixels; a signature is at most {MAX_SIGNATURE_SIDE} pixels a side"
-        ));
-    }
-    // Decoded once here, so that a broken image is reported at its place
-    // rather than when the first letter is typeset.
-    let mut pixels = vec![0; reader.output_buffer_size().unwrap_or(0)];
-    reader.next_frame(&mut pixels).map_err(broken)?;
+    // Decoded whole once here, so that a broken image is reported at its
+    // place rather than when the first letter is typeset.
+    signature::check(&bytes, true)?;
     Ok(bytes)
 }
 
@@ -135,32 +109,43 @@ impl Registry {
 
     /// Parses a registry file's text; `source` names it in diagnostics.
     pub fn parse(source: Source) -> Result<Registry, Error> {
-        let (file, mut diagnostics): (RegistryFile, _) = deserialize(&source, registry_fields)?;
-        diagnostics.extend(check_ids(
-            &source,
-            "recipient",
-            file.recipient.iter().map(|r| &r.id),
-        ));
+        let (file, problems): (RegistryFile, _) = deserialize(&source, registry_fields)?;
+        let origin = Arc::new(Origin::new(source, Vec::new()));
+        let mut diagnostics = problems;
+        let mut seen: HashMap<&str, usize> = HashMap::new();
+        for (i, recipient) in file.recipient.iter().enumerate() {
+            let path = format!("recipient[{i}].id");
+            if let Some(problem) = validate::id(&recipient.id, "recipient") {
+                diagnostics.push(problem.path(&path).at(origin.locate(&path)));
+            } else if let Some(first) = seen.insert(&recipient.id, i) {
+                let first = origin.locate(&format!("recipient[{first}].id"));
+                diagnostics.push(
+                    Diagnostic::new(
+                        "duplicate-id",
+                        format!("duplicate recipient id \"{}\"", recipient.id),
+                    )
+                    .path(&path)
+                    .at(origin.locate(&path))
+                    .hint(format!("first defined at {first}")),
+                );
+            }
+        }
         if !diagnostics.is_empty() {
             return Err(Error::invalid(diagnostics));
         }
-        Ok(Registry {
-            entries: file
-                .recipient
-                .into_iter()
-                .map(|r| (r, source.clone()))
-                .collect(),
-        })
+        let mut registry = Registry::default();
+        for (i, recipient) in file.recipient.into_iter().enumerate() {
+            registry.push(Entry {
+                recipient,
+                origin: Some((origin.clone(), i)),
+            });
+        }
+        Ok(registry)
     }
 
     /// Reads and parses the registry file at `path`.
     pub fn open(path: impl AsRef<Path>) -> Result<Registry, Error> {
         Registry::parse(read_source(path.as_ref())?)
-    }
-
-    /// Adds the entries of `other`; where ids are equal, `other`'s entry wins.
-    pub fn extend(&mut self, other: Registry) {
-        self.entries.extend(other.entries);
     }
 }
 
@@ -201,10 +186,13 @@ impl Templates {
                 .into_owned();
             let Some(language) = Language::from_code(&code) else {
                 diagnostics.push(
-                    Diagnostic::new(format!(
-                        "template file {} is not named for a language",
-                        file.display()
-                    ))
+                    Diagnostic::new(
+                        "unknown-language",
+                        format!(
+                            "template file {} is not named for a language",
+                            file.display()
+                        ),
+                    )
                     .hint(format!(
                         "name it LANG.toml, LANG one of: {}",
                         Language::codes().collect::<Vec<_>>().join(", ")
@@ -240,7 +228,7 @@ fn deserialize<T: DeserializeOwned>(
 ) -> Result<(T, Vec<Diagnostic>), Error> {
     let text = source.text();
     let syntax_error = |error: toml::de::Error| {
-        let diagnostic = Diagnostic::new(error.message().trim_end());
+        let diagnostic = Diagnostic::new("syntax", error.message().trim_end());
         Error::from(match error.span() {
             Some(span) => diagnostic.at(source.locate(&span)),
             None => diagnostic,
@@ -251,17 +239,11 @@ fn deserialize<T: DeserializeOwned>(
     let value = serde_ignored::deserialize(deserializer, |path| unknown.push(segments(&path)));
     // Places are looked up in a second parse, only when there is something to place.
     let mut diagnostics = Vec::new();
-    if !unknown.is_empty() || may_hold_control_characters(text) {
+    if !unknown.is_empty() {
         let document = DeTable::parse(text).map_err(syntax_error)?;
         for path in &unknown {
             diagnostics.push(unknown_key(source, document.get_ref(), path, known_fields));
         }
-        control_characters(
-            source,
-            document.get_ref(),
-            &mut Vec::new(),
-            &mut diagnostics,
-        );
     }
     match value {
         Ok(value) => Ok((value, diagnostics)),
@@ -269,68 +251,6 @@ fn deserialize<T: DeserializeOwned>(
             diagnostics.extend(syntax_error(error).diagnostics().iter().cloned());
             Err(Error::invalid(diagnostics))
         }
-    }
-}
-
-/// True if `text` has an escape that makes a control character: TOML allows
-/// none raw in strings but tabs, and `\u0000`, `\b`, `\f`, `\e` or `\x01`
-/// make them. A cheap test, so that the full check runs only when needed.
-fn may_hold_control_characters(text: &str) -> bool {
-    text.contains("\\u00")
-        || text.contains("\\U000000")
-        || text.contains("\\x")
-        || text.contains("\\b")
-        || text.contains("\\f")
-        || text.contains("\\e")
-}
-
-/// Reports every string value holding a control character other than a line
-/// break or a tab: it would reach letters, PDFs and mail headers unseen.
-fn control_characters(
-    source: &Source,
-    table: &DeTable<'_>,
-    path: &mut Vec<String>,
-    out: &mut Vec<Diagnostic>,
-) {
-    for (key, value) in table {
-        path.push(key.get_ref().to_string());
-        control_characters_in(source, value, path, out);
-        path.pop();
-    }
-}
-
-fn control_characters_in(
-    source: &Source,
-    value: &Spanned<DeValue<'_>>,
-    path: &mut Vec<String>,
-    out: &mut Vec<Diagnostic>,
-) {
-    match value.get_ref() {
-        DeValue::String(text) => {
-            if let Some(c) = text
-                .chars()
-                .find(|c| c.is_control() && !matches!(c, '\n' | '\t' | '\r'))
-            {
-                out.push(
-                    Diagnostic::new(format!(
-                        "control character U+{:04X} in {}",
-                        c as u32,
-                        display_path(path)
-                    ))
-                    .at(source.locate(&value.span()))
-                    .hint("remove it: it would reach letters and mail headers unseen"),
-                );
-            }
-        }
-        DeValue::Array(items) => {
-            for (i, item) in items.iter().enumerate() {
-                path.push(i.to_string());
-                control_characters_in(source, item, path, out);
-                path.pop();
-            }
-        }
-        DeValue::Table(table) => control_characters(source, table, path, out),
-        _ => {}
     }
 }
 
@@ -387,10 +307,11 @@ fn unknown_key(
     } else {
         format!("[{}]", tables.join("."))
     };
-    let mut diagnostic = Diagnostic::new(format!(
-        "unknown field \"{}\" in {section}",
-        display_path(path)
-    ));
+    let mut diagnostic = Diagnostic::new(
+        "unknown-field",
+        format!("unknown field \"{}\" in {section}", display_path(path)),
+    )
+    .path(display_path(path));
     if let Some(span) = key_span(document, path) {
         diagnostic = diagnostic.at(source.locate(&span));
     }
@@ -435,48 +356,6 @@ fn value_key_span(value: &Spanned<DeValue<'_>>, path: &[String]) -> Option<Range
         }
         _ => None,
     }
-}
-
-/// One diagnostic per id that is malformed or defined twice in one file.
-///
-/// Ids name output files and are typed on command lines, so they are kept to
-/// ASCII letters, digits, `-`, `_` and `.`, starting with a letter or digit.
-fn check_ids<'a>(
-    source: &Source,
-    what: &str,
-    ids: impl Iterator<Item = &'a Spanned<String>>,
-) -> Vec<Diagnostic> {
-    let mut seen: HashMap<&str, Range<usize>> = HashMap::new();
-    let mut diagnostics = Vec::new();
-    for id in ids {
-        let text = id.get_ref();
-        let well_formed = text
-            .chars()
-            .next()
-            .is_some_and(|c| c.is_ascii_alphanumeric())
-            && text
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
-        if !well_formed {
-            diagnostics.push(
-                Diagnostic::new(format!("invalid {what} id \"{text}\""))
-                    .at(source.locate(&id.span()))
-                    .hint("ids hold ASCII letters, digits, '-', '_' and '.', and start with a letter or digit"),
-            );
-            continue;
-        }
-        match seen.get(id.get_ref().as_str()) {
-            Some(first) => diagnostics.push(
-                Diagnostic::new(format!("duplicate {what} id \"{}\"", id.get_ref()))
-                    .at(source.locate(&id.span()))
-                    .hint(format!("first defined at {}", source.locate(first))),
-            ),
-            None => {
-                seen.insert(id.get_ref(), id.span());
-            }
-        }
-    }
-    diagnostics
 }
 
 fn appeal_fields(tables: &[String]) -> Option<&'static [&'static str]> {
@@ -552,7 +431,7 @@ mod tests {
     /// The problems parsing finds, fatal or kept for resolve.
     fn parse_error(text: &str) -> String {
         match Appeal::parse(Source::new("a.toml", text)) {
-            Ok(appeal) => Error::invalid(appeal.problems).to_string(),
+            Ok(appeal) => Error::invalid(appeal.origin.unwrap().problems().to_vec()).to_string(),
             Err(error) => error.to_string(),
         }
     }
@@ -610,10 +489,15 @@ mod tests {
 
     #[test]
     fn names_both_places_of_a_duplicate_id() {
-        let text = format!("{MINIMAL}[[recipient]]\nid = \"x\"\n[[recipient]]\nid = \"x\"\n");
+        let text = "[[recipient]]\nid = \"x\"\n[[recipient]]\nid = \"x\"\n";
+        let error = Registry::parse(Source::new("r.toml", text)).unwrap_err();
         assert_eq!(
-            parse_error(&text),
-            "a.toml:9:6: error: duplicate recipient id \"x\"\n  hint: first defined at a.toml:7:6"
+            error.to_string(),
+            "r.toml:4:6: error: duplicate recipient id \"x\"\n  hint: first defined at r.toml:2:6"
+        );
+        assert_eq!(
+            error.diagnostics()[0].path.as_deref(),
+            Some("recipient[1].id")
         );
     }
 
@@ -621,6 +505,7 @@ mod tests {
     fn builtin_registry_loads() {
         let registry = Registry::builtin();
         assert!(registry.get("ilo-dg").is_some());
+        assert_eq!(registry.len(), registry.ids().count());
         assert!(registry.tagged("embassy").count() >= 11);
     }
 }

@@ -9,7 +9,10 @@ use std::process::ExitCode;
 
 use appeal::batch::{Artifact, BatchOptions, Discard, Format, Sink};
 use appeal::render::{Backend, EmlOptions, Paper, PdfOptions, Subset, TextOptions};
-use appeal::{Appeal, Date, Diagnostic, Error, Letter, Registry, ResolveOptions, Templates};
+use appeal::{
+    Appeal, Date, Diagnostic, Diagnostics, Engine, Error, Letter, Registry, ResolveOptions,
+    Templates,
+};
 use clap::{Parser, Subcommand, ValueEnum};
 use indicatif::{ProgressBar, ProgressStyle};
 
@@ -33,6 +36,18 @@ struct Cli {
     /// A registry file whose [[recipient]] entries add to or override the built-in ones.
     #[arg(long, global = true, value_name = "FILE")]
     recipients: Option<PathBuf>,
+    /// How to print problems: human (file:line:col: error: …) or json (one
+    /// array of diagnostics with code, severity, path and place).
+    #[arg(long, global = true, value_enum, default_value_t = MessageFormat::Human)]
+    message_format: MessageFormat,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum MessageFormat {
+    /// Lines for people.
+    Human,
+    /// JSON for programs.
+    Json,
 }
 
 #[derive(Subcommand)]
@@ -94,6 +109,9 @@ enum Command {
         appeal: PathBuf,
         #[command(flatten)]
         select: Select,
+        /// How to print the result: human, or json (same as --message-format json).
+        #[arg(long, value_enum)]
+        format: Option<MessageFormat>,
     },
     /// List the recipient registry.
     Recipients {
@@ -147,13 +165,28 @@ fn parse_date(text: &str) -> Result<Date, String> {
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let mut cli = Cli::parse();
+    if let Command::Check {
+        format: Some(format),
+        ..
+    } = cli.command
+    {
+        cli.message_format = format;
+    }
+    let json = cli.message_format == MessageFormat::Json;
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) if is_broken_pipe(&error) => ExitCode::SUCCESS,
         Err(error) => {
-            eprintln!("{error}");
-            ExitCode::from(if error.is_invalid() { 2 } else { 1 })
+            let code = if error.is_invalid() { 2 } else { 1 };
+            if json {
+                let diagnostics = error.into_diagnostics();
+                let json = serde_json::json!({ "ok": false, "diagnostics": diagnostics });
+                println!("{json:#}");
+            } else {
+                eprintln!("{error}");
+            }
+            ExitCode::from(code)
         }
     }
 }
@@ -220,9 +253,17 @@ fn run(cli: Cli) -> Result<(), Error> {
             };
             batch(&cli, appeal, select, output, &options, *dry_run, *force)
         }
-        Command::Check { appeal, select } => {
+        Command::Check { appeal, select, .. } => {
             let letters = letters(&cli, appeal, select)?;
             let ids: Vec<&str> = letters.iter().map(|l| l.recipient_id.as_str()).collect();
+            if cli.message_format == MessageFormat::Json {
+                let json = serde_json::json!({
+                    "ok": true,
+                    "letters": ids,
+                    "diagnostics": Diagnostics::default(),
+                });
+                return stdout(format!("{json:#}\n"));
+            }
             let noun = if ids.len() == 1 { "letter" } else { "letters" };
             stdout(format!(
                 "{}: ok, {} {noun}: {}\n",
@@ -234,18 +275,17 @@ fn run(cli: Cli) -> Result<(), Error> {
         Command::Recipients { tag } => {
             let registry = registry(&cli)?;
             let mut out = String::new();
-            for id in registry.ids().collect::<std::collections::BTreeSet<_>>() {
-                let (recipient, _) = registry.get(id).expect("listed id");
+            let mut recipients: Vec<&appeal::Recipient> = registry.iter().collect();
+            recipients.sort_unstable_by(|a, b| a.id.cmp(&b.id));
+            for recipient in recipients {
                 if tag
                     .as_ref()
                     .is_some_and(|tag| !recipient.tags.contains(tag))
                 {
                     continue;
                 }
-                let language = recipient
-                    .language
-                    .as_ref()
-                    .map_or("", |l| l.get_ref().as_str());
+                let id = &recipient.id;
+                let language = recipient.language.as_deref().unwrap_or_default();
                 let who = [
                     recipient.title.as_deref(),
                     recipient.organisation.as_deref(),
@@ -318,9 +358,13 @@ fn load(path: &Path, select: &Select) -> Result<(Appeal, ResolveOptions), Error>
     ))
 }
 
+fn engine(cli: &Cli) -> Result<Engine, Error> {
+    Ok(Engine::new(templates(cli)?, registry(cli)?))
+}
+
 fn letters(cli: &Cli, path: &Path, select: &Select) -> Result<Vec<Letter>, Error> {
     let (appeal, options) = load(path, select)?;
-    appeal::letters(&appeal, &registry(cli)?, &templates(cli)?, &options)
+    Ok(engine(cli)?.letters_with(&appeal, &options)?)
 }
 
 /// Writes a batch's files into a directory as the batch renders them.
@@ -355,20 +399,21 @@ fn batch(
 ) -> Result<(), Error> {
     let started = std::time::Instant::now();
     let (appeal, resolve_options) = load(path, select)?;
-    let templates = templates(cli)?;
-    let contexts = appeal::resolve(&appeal, &registry(cli)?, &templates, &resolve_options)?;
+    let engine = engine(cli)?;
+    let templates = engine.templates();
+    let contexts = engine.resolve(&appeal, &resolve_options)?;
     appeal::batch::preflight(&contexts, options)?;
     let names = appeal::batch::file_names(&contexts, options);
     let manifests = ["manifest.csv", "manifest.json"].map(|name| dir.join(name));
     if dry_run {
-        let report = appeal::batch::run(&contexts, &templates, options, &Discard::default());
+        let report = appeal::batch::run(&contexts, templates, options, &Discard::default());
         let mut out = String::new();
         for (entry, names) in report.letters.iter().zip(&names) {
             let files: Vec<String> = names
                 .iter()
                 .map(|name| dir.join(name).display().to_string())
                 .collect();
-            match &entry.error {
+            match entry.error_line() {
                 None => out.push_str(&format!(
                     "{} ({}): {}\n",
                     entry.id,
@@ -398,7 +443,7 @@ fn batch(
             } else {
                 format!("{count} files exist, {} and others", first.display())
             };
-            return Err(Diagnostic::new(what)
+            return Err(Diagnostic::new("exists", what)
                 .hint("use --force to overwrite, or another -o")
                 .into());
         }
@@ -417,7 +462,7 @@ fn batch(
         force,
         progress,
     };
-    let report = appeal::batch::run(&contexts, &templates, options, &sink);
+    let report = appeal::batch::run(&contexts, templates, options, &sink);
     sink.progress.finish_and_clear();
     write_file(&manifests[0], &report.to_csv(), true)?;
     write_file(&manifests[1], &report.to_json(), true)?;
@@ -435,7 +480,7 @@ fn finish(
         eprintln!(
             "error: letter to {}: {}",
             entry.id,
-            entry.error.as_deref().unwrap_or_default()
+            entry.error_line().unwrap_or_default()
         );
     }
     let (files, bytes) = report.totals();
@@ -450,11 +495,14 @@ fn finish(
     if failed.is_empty() {
         Ok(())
     } else {
-        Err(Diagnostic::new(format!(
-            "{} of {} letters failed",
-            failed.len(),
-            report.letters.len()
-        ))
+        Err(Diagnostic::new(
+            "letters-failed",
+            format!(
+                "{} of {} letters failed",
+                failed.len(),
+                report.letters.len()
+            ),
+        )
         .into())
     }
 }
@@ -475,10 +523,13 @@ fn write_letters(
     };
     if to_stdout {
         if binary && letters.len() > 1 {
-            return Err(Diagnostic::new(format!(
-                "{} letters cannot go to standard output as one file",
-                letters.len()
-            ))
+            return Err(Diagnostic::new(
+                "usage",
+                format!(
+                    "{} letters cannot go to standard output as one file",
+                    letters.len()
+                ),
+            )
             .hint("give a directory: -o letters/, or one recipient: --to ID")
             .into());
         }
@@ -499,20 +550,25 @@ fn write_letters(
         }
         Some(path) if letters.len() == 1 => vec![path.to_owned()],
         Some(path) => {
-            return Err(Diagnostic::new(format!(
-                "{} letters to write but -o names one file, {}",
-                letters.len(),
-                path.display()
-            ))
+            return Err(Diagnostic::new(
+                "usage",
+                format!(
+                    "{} letters to write but -o names one file, {}",
+                    letters.len(),
+                    path.display()
+                ),
+            )
             .hint("give a directory (-o letters/) or one recipient (--to ID)")
             .into());
         }
         None => names.into_iter().map(PathBuf::from).collect(),
     };
     if !force && let Some(existing) = targets.iter().find(|path| path.exists()) {
-        return Err(Diagnostic::new(format!("{} exists", existing.display()))
-            .hint("use --force to overwrite")
-            .into());
+        return Err(
+            Diagnostic::new("exists", format!("{} exists", existing.display()))
+                .hint("use --force to overwrite")
+                .into(),
+        );
     }
     for (letter, target) in letters.iter().zip(&targets) {
         write_file(target, &backend.render(letter)?, force)?;
@@ -543,7 +599,7 @@ fn write_file(path: &Path, bytes: &[u8], force: bool) -> Result<(), Error> {
     persisted.map_err(|e| {
         if e.error.kind() == io::ErrorKind::AlreadyExists {
             Error::from(
-                Diagnostic::new(format!("{} exists", path.display()))
+                Diagnostic::new("exists", format!("{} exists", path.display()))
                     .hint("use --force to overwrite"),
             )
         } else {

@@ -5,13 +5,13 @@ use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use serde::Serialize;
-use toml::Spanned;
-use toml::value::Datetime;
 
-use crate::appeal::{Appeal, Incident, Localized, Recipient, Registry, Sender};
+use crate::appeal::{Appeal, Entry, Localized, Recipient, Registry, Sender};
 use crate::error::{Diagnostic, Error, Source};
 use crate::lang::{Date, Language};
+use crate::origin::Origin;
 use crate::templates::{Templates, template_error};
+use crate::validate;
 
 /// How to resolve an appeal.
 #[derive(Debug, Clone, Default)]
@@ -59,12 +59,12 @@ pub struct Context {
     pub(crate) body: Option<Arc<AppealBody>>,
 }
 
-/// The compiled body template of an appeal.
+/// The compiled body template of an appeal, with the place of its text
+/// when it came from a file.
 #[derive(Debug)]
 pub(crate) struct AppealBody {
     pub template: handlebars::Template,
-    pub source: Source,
-    pub span: std::ops::Range<usize>,
+    pub place: Option<(Source, std::ops::Range<usize>)>,
 }
 
 /// A resolved recipient.
@@ -129,26 +129,34 @@ pub struct Cited {
 
 /// Resolves `appeal` against `registry` and `templates` into one context per recipient.
 ///
-/// Every problem found is reported in one [`Error`], in file order.
+/// Every rule the loader keeps is checked here again (ids, control
+/// characters, sizes, the signature image, languages), so that an appeal
+/// from JSON or built in code meets the same rules as a file. Every problem
+/// found is reported in one [`Error`], in file order.
 pub fn resolve(
     appeal: &Appeal,
     registry: &Registry,
     templates: &Templates,
     options: &ResolveOptions,
 ) -> Result<Vec<Context>, Error> {
+    let origin = appeal.origin.as_deref();
     let mut problems = Problems {
-        source: &appeal.source,
-        diagnostics: appeal.problems.clone(),
+        origin,
+        diagnostics: origin.map(|o| o.problems().to_vec()).unwrap_or_default(),
     };
+    problems.values(appeal);
 
-    let template_name = appeal.template.get_ref();
+    let template_name = &appeal.template;
     let template = templates.get(template_name);
     if template.is_none() {
         let names: Vec<&str> = templates.iter().map(|t| t.name.as_str()).collect();
-        let diagnostic = Diagnostic::new(format!("unknown template \"{template_name}\""))
-            .suggest(template_name, names.iter().copied())
-            .hint(format!("templates: {}", names.join(", ")));
-        problems.at(&appeal.template, diagnostic);
+        let diagnostic = Diagnostic::new(
+            "unknown-template",
+            format!("unknown template \"{template_name}\""),
+        )
+        .suggest(template_name, names.iter().copied())
+        .hint(format!("templates: {}", names.join(", ")));
+        problems.at("template", diagnostic);
     }
     let languages = template
         .map(|t| t.languages.as_slice())
@@ -156,63 +164,45 @@ pub fn resolve(
     let language = appeal
         .language
         .as_ref()
-        .and_then(|code| problems.language(code, languages, template_name));
+        .and_then(|code| problems.language(origin, "language", code, languages, template_name));
 
-    let date = match &appeal.date {
-        Some(date) => problems.date(date, "date"),
+    let date = match appeal.date {
+        Some(date) => Some(date),
         None if options.today.is_some() => options.today,
         None => {
-            let diagnostic = Diagnostic::new("no date for the letters")
+            let diagnostic = Diagnostic::new("no-date", "no date for the letters")
                 .hint("add date = 2021-03-01 to the appeal (or pass today's date in ResolveOptions::today)");
             problems.diagnostics.push(diagnostic);
             None
         }
     };
-    let incidents: Vec<Cited> = appeal
-        .incidents
-        .iter()
-        .map(|incident| problems.incident(incident))
-        .collect();
     problems.languages_of(appeal.place.as_ref(), "place");
     problems.languages_of(appeal.subject.as_ref(), "subject");
     problems.languages_of(appeal.enclosures.as_ref(), "enclosures");
     problems.languages_of(appeal.demands.as_ref(), "demands");
     problems.languages_of(appeal.body.as_ref(), "body");
-    for incident in &appeal.incidents {
-        problems.languages_of(Some(&incident.summary), "incident summary");
-        problems.languages_of(incident.outcome.as_ref(), "incident outcome");
-        problems.languages_of(incident.place.as_ref(), "incident place");
+    for (i, incident) in appeal.incidents.iter().enumerate() {
+        problems.languages_of(Some(&incident.summary), &format!("incident[{i}].summary"));
+        problems.languages_of(incident.outcome.as_ref(), &format!("incident[{i}].outcome"));
+        problems.languages_of(incident.place.as_ref(), &format!("incident[{i}].place"));
     }
     let body = appeal.body.as_ref().map(|body| problems.body(body));
     let mut missing = HashSet::new();
 
-    // Inline recipients override registry entries with the same id.
-    let mut all = registry.clone();
-    all.entries.extend(
-        appeal
-            .inline_recipients
-            .iter()
-            .map(|r| (r.clone(), appeal.source.clone())),
-    );
-    let selected = select(&all, appeal, options, &mut problems);
+    let recipients = Recipients::new(registry, appeal);
+    let selected = recipients.select(appeal, options, &mut problems);
     let cc: Vec<String> = appeal
         .cc
         .iter()
         .enumerate()
-        .filter_map(|(i, cc)| problems.cc(&all, cc, i))
+        .filter_map(|(i, cc)| problems.cc(&recipients, cc, i))
         .collect();
+    let vars = serde_json::Value::Object(appeal.vars.clone());
 
     let mut contexts = Vec::new();
-    for (recipient, source) in selected {
-        let mut local = Problems {
-            source,
-            diagnostics: Vec::new(),
-        };
-        let own = recipient
-            .language
-            .as_ref()
-            .and_then(|code| local.language(code, &Language::ALL, ""));
-        problems.diagnostics.append(&mut local.diagnostics);
+    for chosen in selected {
+        let recipient = chosen.recipient;
+        let own = problems.recipient(&chosen);
         let letter_language = language
             .or(own.filter(|l| languages.contains(l)))
             .unwrap_or(if languages.contains(&Language::En) {
@@ -220,51 +210,50 @@ pub fn resolve(
             } else {
                 languages[0]
             });
-        let id = recipient.id.get_ref();
+        let id = recipient.id.as_str();
         let lang = letter_language;
-        let place = problems
-            .pick(appeal.place.as_ref(), "place", lang, id, &mut missing)
-            .cloned();
-        let subject = problems
-            .pick(appeal.subject.as_ref(), "subject", lang, id, &mut missing)
-            .cloned();
-        let enclosures = problems.pick(
-            appeal.enclosures.as_ref(),
-            "enclosures",
-            lang,
-            id,
-            &mut missing,
-        );
-        let enclosures = enclosures.cloned().unwrap_or_default();
-        let demands = problems.pick(appeal.demands.as_ref(), "demands", lang, id, &mut missing);
-        let demands = demands.cloned().unwrap_or_default();
+        let mut pick = |value, key: &str| problems.pick(value, key, lang, id, &mut missing);
+        let place = pick(appeal.place.as_ref(), "place").cloned();
+        let subject = pick(appeal.subject.as_ref(), "subject").cloned();
+        let enclosures = problems
+            .pick(
+                appeal.enclosures.as_ref(),
+                "enclosures",
+                lang,
+                id,
+                &mut missing,
+            )
+            .cloned()
+            .unwrap_or_default();
+        let demands = problems
+            .pick(appeal.demands.as_ref(), "demands", lang, id, &mut missing)
+            .cloned()
+            .unwrap_or_default();
         problems.pick(appeal.body.as_ref(), "body", lang, id, &mut missing);
-        let mut cited = incidents.clone();
-        for (cited, incident) in cited.iter_mut().zip(&appeal.incidents) {
-            let summary = problems.pick(
-                Some(&incident.summary),
-                "incident summary",
-                lang,
-                id,
-                &mut missing,
-            );
-            cited.summary = summary.cloned().unwrap_or_default();
-            let outcome = problems.pick(
-                incident.outcome.as_ref(),
-                "incident outcome",
-                lang,
-                id,
-                &mut missing,
-            );
-            cited.outcome = outcome.cloned();
-            let place = problems.pick(
-                incident.place.as_ref(),
-                "incident place",
-                lang,
-                id,
-                &mut missing,
-            );
-            cited.place = place.cloned();
+        let mut cited = Vec::with_capacity(appeal.incidents.len());
+        for (i, incident) in appeal.incidents.iter().enumerate() {
+            let mut pick = |value, key: &str| {
+                problems
+                    .pick(
+                        value,
+                        &format!("incident[{i}].{key}"),
+                        lang,
+                        id,
+                        &mut missing,
+                    )
+                    .cloned()
+            };
+            cited.push(Cited {
+                id: incident.id.clone(),
+                date: incident.date,
+                place: pick(incident.place.as_ref(), "place"),
+                kind: incident.kind.clone(),
+                people: incident.people.clone(),
+                organisation: incident.organisation.clone(),
+                summary: pick(Some(&incident.summary), "summary").unwrap_or_default(),
+                outcome: pick(incident.outcome.as_ref(), "outcome"),
+                sources: incident.sources.clone(),
+            });
         }
         let body = body
             .as_ref()
@@ -292,7 +281,7 @@ pub fn resolve(
             enclosures,
             demands,
             incidents: cited,
-            vars: serde_json::to_value(&appeal.vars).unwrap_or_default(),
+            vars: vars.clone(),
             body,
         });
     }
@@ -303,79 +292,158 @@ pub fn resolve(
     }
 }
 
-/// The recipients an appeal (or `options.to`) selects, each once, in order.
-fn select<'a>(
-    all: &'a Registry,
-    appeal: &Appeal,
-    options: &ResolveOptions,
-    problems: &mut Problems<'_>,
-) -> Vec<&'a (Recipient, Source)> {
-    let from_options: Vec<Spanned<String>>;
-    let (selectors, key) = if options.to.is_empty() {
-        (&appeal.recipients, "recipients")
-    } else {
-        from_options = options
-            .to
+/// A recipient an appeal selects, with where it was defined.
+struct Chosen<'a> {
+    recipient: &'a Recipient,
+    origin: Option<&'a Origin>,
+    /// Its key path in that file: `recipient[3]`.
+    path: String,
+}
+
+/// The registry with the appeal's inline recipients over it, without copying either.
+struct Recipients<'a> {
+    registry: &'a Registry,
+    appeal: &'a Appeal,
+    /// Inline recipients by id: the last one of an id is in force.
+    inline: HashMap<&'a str, usize>,
+}
+
+impl<'a> Recipients<'a> {
+    fn new(registry: &'a Registry, appeal: &'a Appeal) -> Self {
+        let inline = appeal
+            .inline_recipients
             .iter()
-            .map(|to| Spanned::new(0..0, to.clone()))
+            .enumerate()
+            .map(|(i, r)| (r.id.as_str(), i))
             .collect();
-        (&from_options, "--to")
-    };
-    if selectors.is_empty() {
-        problems.diagnostics.push(
-            Diagnostic::new("no recipients")
-                .at(problems.source.locate(&(0..0)))
-                .hint("add recipients = [\"ilo-dg\"] (registry ids, or \"tag:embassy\"); `appeal recipients` lists them"),
-        );
-    }
-    // The entry in force for each id: the last one.
-    let by_id: HashMap<&str, &(Recipient, Source)> = all
-        .entries
-        .iter()
-        .map(|entry| (entry.0.id.get_ref().as_str(), entry))
-        .collect();
-    let mut seen = HashMap::new();
-    let mut selected = Vec::new();
-    for (i, selector) in selectors.iter().enumerate() {
-        let text = selector.get_ref();
-        let matches: Vec<&(Recipient, Source)> = match text.strip_prefix("tag:") {
-            Some(tag) => {
-                let tagged: Vec<_> = all.tagged(tag).collect();
-                if tagged.is_empty() {
-                    let tags = all.tags();
-                    let diagnostic =
-                        Diagnostic::new(format!("no recipient has tag \"{tag}\" in {key}[{i}]"))
-                            .suggest(tag, tags.iter().copied())
-                            .hint(format!("tags: {}", tags.join(", ")));
-                    problems.at_or_none(selector, key, diagnostic);
-                }
-                tagged
-            }
-            None => {
-                match by_id.get(text.as_str()) {
-                    Some(&entry) => vec![entry],
-                    None => {
-                        let diagnostic = Diagnostic::new(format!("unknown recipient \"{text}\" in {key}[{i}]"))
-                        .suggest(text, all.ids())
-                        .hint("`appeal recipients` lists the registry; [[recipient]] defines one inline");
-                        problems.at_or_none(selector, key, diagnostic);
-                        Vec::new()
-                    }
-                }
-            }
-        };
-        for entry in matches {
-            if seen.insert(entry.0.id.get_ref().as_str(), ()).is_none() {
-                selected.push(entry);
-            }
+        Recipients {
+            registry,
+            appeal,
+            inline,
         }
     }
-    selected
+
+    fn inline(&self, i: usize) -> Chosen<'a> {
+        Chosen {
+            recipient: &self.appeal.inline_recipients[i],
+            origin: self.appeal.origin.as_deref(),
+            path: format!("recipient[{i}]"),
+        }
+    }
+
+    fn entry(entry: &'a Entry) -> Chosen<'a> {
+        Chosen {
+            recipient: &entry.recipient,
+            origin: entry.origin.as_ref().map(|(origin, _)| &**origin),
+            path: match &entry.origin {
+                Some((_, i)) => format!("recipient[{i}]"),
+                None => format!("registry entry \"{}\"", entry.recipient.id.escape_debug()),
+            },
+        }
+    }
+
+    fn get(&self, id: &str) -> Option<Chosen<'a>> {
+        match self.inline.get(id) {
+            Some(&i) => Some(self.inline(i)),
+            None => self.registry.entry(id).map(Self::entry),
+        }
+    }
+
+    fn tagged(&self, tag: &'a str) -> impl Iterator<Item = Chosen<'a>> + '_ {
+        let from_registry = self
+            .registry
+            .tagged_entries(tag)
+            .filter(|entry| !self.inline.contains_key(entry.recipient.id.as_str()))
+            .map(Self::entry);
+        let inline = (0..self.appeal.inline_recipients.len())
+            .filter(move |&i| {
+                let recipient = &self.appeal.inline_recipients[i];
+                self.inline.get(recipient.id.as_str()) == Some(&i)
+                    && recipient.tags.iter().any(|t| t == tag)
+            })
+            .map(|i| self.inline(i));
+        from_registry.chain(inline)
+    }
+
+    fn ids(&self) -> impl Iterator<Item = &'a str> + '_ {
+        let inline = self.appeal.inline_recipients.iter().map(|r| r.id.as_str());
+        self.registry.ids().chain(inline)
+    }
+
+    fn tags(&self) -> Vec<&'a str> {
+        let inline = self.appeal.inline_recipients.iter().flat_map(|r| &r.tags);
+        let mut tags = self.registry.tags();
+        tags.extend(inline.map(String::as_str));
+        tags.sort_unstable();
+        tags.dedup();
+        tags
+    }
+
+    /// The recipients an appeal (or `options.to`) selects, each once, in order.
+    fn select(
+        &self,
+        appeal: &'a Appeal,
+        options: &'a ResolveOptions,
+        problems: &mut Problems<'_>,
+    ) -> Vec<Chosen<'a>> {
+        let (selectors, key) = if options.to.is_empty() {
+            (&appeal.recipients, "recipients")
+        } else {
+            (&options.to, "--to")
+        };
+        if selectors.is_empty() {
+            problems.at(
+                "recipients",
+                Diagnostic::new("no-recipients", "no recipients")
+                    .hint("add recipients = [\"ilo-dg\"] (registry ids, or \"tag:embassy\"); `appeal recipients` lists them"),
+            );
+        }
+        let mut seen = HashSet::new();
+        let mut selected = Vec::new();
+        for (i, selector) in selectors.iter().enumerate() {
+            let path = format!("{key}[{i}]");
+            let matches: Vec<Chosen<'a>> = match selector.strip_prefix("tag:") {
+                Some(tag) => {
+                    let tagged: Vec<_> = self.tagged(tag).collect();
+                    if tagged.is_empty() {
+                        let tags = self.tags();
+                        let diagnostic = Diagnostic::new(
+                            "unknown-tag",
+                            format!("no recipient has tag \"{tag}\" in {path}"),
+                        )
+                        .suggest(tag, tags.iter().copied())
+                        .hint(format!("tags: {}", tags.join(", ")));
+                        problems.at_or_none(&path, diagnostic);
+                    }
+                    tagged
+                }
+                None => match self.get(selector) {
+                    Some(chosen) => vec![chosen],
+                    None => {
+                        let diagnostic = Diagnostic::new(
+                            "unknown-recipient",
+                            format!("unknown recipient \"{selector}\" in {path}"),
+                        )
+                        .suggest(selector, self.ids())
+                        .hint("`appeal recipients` lists the registry; [[recipient]] defines one inline");
+                        problems.at_or_none(&path, diagnostic);
+                        Vec::new()
+                    }
+                },
+            };
+            for chosen in matches {
+                if seen.insert(chosen.recipient.id.as_str()) {
+                    selected.push(chosen);
+                }
+            }
+        }
+        selected
+    }
 }
 
 fn addressee(recipient: &Recipient, salutation_fits: bool) -> Addressee {
     Addressee {
-        id: recipient.id.get_ref().clone(),
+        id: recipient.id.clone(),
         honorific: recipient.honorific.clone(),
         name: recipient.name.clone(),
         title: recipient.title.clone(),
@@ -388,134 +456,197 @@ fn addressee(recipient: &Recipient, salutation_fits: bool) -> Addressee {
     }
 }
 
-/// Diagnostics collected while resolving one file.
+/// Diagnostics collected while resolving, placed by key path in the file
+/// the value came from (when it came from one).
 struct Problems<'s> {
-    source: &'s Source,
+    origin: Option<&'s Origin>,
     diagnostics: Vec<Diagnostic>,
 }
 
 impl Problems<'_> {
-    fn at<T>(&mut self, value: &Spanned<T>, diagnostic: Diagnostic) {
-        self.diagnostics
-            .push(diagnostic.at(self.source.locate(&value.span())));
+    /// Reports a problem with the appeal's value at `path`.
+    fn at(&mut self, path: &str, diagnostic: Diagnostic) {
+        let origin = self.origin;
+        self.in_file(origin, path, diagnostic);
+    }
+
+    /// Reports a problem with the value at `path` in `origin`'s file.
+    fn in_file(&mut self, origin: Option<&Origin>, path: &str, diagnostic: Diagnostic) {
+        let mut diagnostic = diagnostic.path(path);
+        if let Some(origin) = origin {
+            diagnostic = diagnostic.at(origin.locate(path));
+        }
+        self.diagnostics.push(diagnostic);
     }
 
     /// Places a diagnostic in the file, unless the value came from the command line.
-    fn at_or_none<T>(&mut self, value: &Spanned<T>, key: &str, diagnostic: Diagnostic) {
-        if key.starts_with("--") {
-            self.diagnostics.push(diagnostic);
+    fn at_or_none(&mut self, path: &str, diagnostic: Diagnostic) {
+        if path.starts_with("--") {
+            self.diagnostics.push(diagnostic.path(path));
         } else {
-            self.at(value, diagnostic);
+            self.at(path, diagnostic);
         }
+    }
+
+    /// The rules on values the loader keeps too: text without control
+    /// characters and within size, well-formed unique ids, a usable
+    /// signature image.
+    fn values(&mut self, appeal: &Appeal) {
+        let value = serde_json::to_value(appeal).unwrap_or_default();
+        let mut found = Vec::new();
+        let bytes = validate::strings(&value, &mut String::new(), &mut found);
+        for (path, diagnostic) in found {
+            self.at(&path, diagnostic);
+        }
+        if bytes > validate::MAX_TEXT_BYTES {
+            let size = bytes as f64 / (1024.0 * 1024.0);
+            self.diagnostics.push(
+                Diagnostic::new(
+                    "too-large",
+                    format!("the appeal holds {size:.1} MiB of text; an appeal holds at most 1 MiB"),
+                )
+                .hint("a letter of hundreds of pages is likely a pasted file; many recipients belong in a registry"),
+            );
+        }
+        let recipient_ids = appeal.inline_recipients.iter().map(|r| r.id.as_str());
+        self.ids(recipient_ids, "recipient");
+        self.ids(appeal.incidents.iter().map(|i| i.id.as_str()), "incident");
+        if let Some(image) = &appeal.signature_image
+            && let Err(problem) = validate::signature::check(image, false)
+        {
+            let diagnostic = Diagnostic::new(
+                "bad-signature-image",
+                format!("cannot use the signature image: {problem}"),
+            );
+            self.at("signatory.signature", diagnostic);
+        }
+    }
+
+    /// Reports ids of `[[what]]` entries that are malformed or given twice.
+    fn ids<'a>(&mut self, ids: impl Iterator<Item = &'a str>, what: &str) {
+        let mut seen: HashMap<&str, usize> = HashMap::new();
+        for (i, id) in ids.enumerate() {
+            let path = format!("{what}[{i}].id");
+            if let Some(diagnostic) = validate::id(id, what) {
+                self.at(&path, diagnostic);
+            } else if let Some(first) = seen.insert(id, i) {
+                let mut diagnostic =
+                    Diagnostic::new("duplicate-id", format!("duplicate {what} id \"{id}\""));
+                diagnostic = match self.origin {
+                    Some(origin) => diagnostic.hint(format!(
+                        "first defined at {}",
+                        origin.locate(&format!("{what}[{first}].id"))
+                    )),
+                    None => diagnostic.hint(format!("first defined as {what}[{first}]")),
+                };
+                self.at(&path, diagnostic);
+            }
+        }
+    }
+
+    /// Checks a selected recipient the way the appeal's own values are
+    /// checked; its language, if it has a known one.
+    fn recipient(&mut self, chosen: &Chosen<'_>) -> Option<Language> {
+        let recipient = chosen.recipient;
+        if chosen.origin.is_none()
+            && let Some(diagnostic) = validate::id(&recipient.id, "recipient")
+        {
+            self.diagnostics.push(diagnostic.path(&chosen.path));
+        }
+        let value = serde_json::to_value(recipient).unwrap_or_default();
+        let mut found = Vec::new();
+        validate::strings(&value, &mut chosen.path.clone(), &mut found);
+        for (path, diagnostic) in found {
+            self.in_file(chosen.origin, &path, diagnostic);
+        }
+        let path = format!("{}.language", chosen.path);
+        recipient
+            .language
+            .as_ref()
+            .and_then(|code| self.language(chosen.origin, &path, code, &Language::ALL, ""))
     }
 
     fn language(
         &mut self,
-        code: &Spanned<String>,
+        origin: Option<&Origin>,
+        path: &str,
+        code: &str,
         available: &[Language],
         template: &str,
     ) -> Option<Language> {
-        let Some(language) = Language::from_code(code.get_ref()) else {
-            let diagnostic = Diagnostic::new(format!("unknown language \"{}\"", code.get_ref()))
-                .suggest(code.get_ref(), Language::codes())
-                .hint(format!(
-                    "languages: {}",
-                    Language::codes().collect::<Vec<_>>().join(", ")
-                ));
-            self.at(code, diagnostic);
+        let Some(language) = Language::from_code(code) else {
+            let diagnostic = Diagnostic::new(
+                "unknown-language",
+                format!("unknown language \"{}\"", code.escape_debug()),
+            )
+            .suggest(code, Language::codes())
+            .hint(format!(
+                "languages: {}",
+                Language::codes().collect::<Vec<_>>().join(", ")
+            ));
+            self.in_file(origin, path, diagnostic);
             return None;
         };
         if !available.contains(&language) {
             let codes: Vec<&str> = available.iter().map(|l| l.code()).collect();
-            let diagnostic = Diagnostic::new(format!(
-                "template \"{template}\" has no \"{language}\" version"
-            ))
+            let diagnostic = Diagnostic::new(
+                "unknown-language",
+                format!("template \"{template}\" has no \"{language}\" version"),
+            )
             .hint(format!("it has: {}", codes.join(", ")));
-            self.at(code, diagnostic);
+            self.in_file(origin, path, diagnostic);
             return None;
         }
         Some(language)
     }
 
-    fn date(&mut self, value: &Spanned<Datetime>, key: &str) -> Option<Date> {
-        let datetime = value.get_ref();
-        let date = match (datetime.date, datetime.time) {
-            (Some(date), None) => i16::try_from(date.year)
-                .ok()
-                .and_then(|year| Date::new(year, date.month, date.day)),
-            _ => None,
-        };
-        if date.is_none() {
-            let diagnostic = Diagnostic::new(format!(
-                "{key} must be a date like 2021-03-01, not \"{datetime}\""
-            ));
-            self.at(value, diagnostic);
-        }
-        date
-    }
-
-    fn incident(&mut self, incident: &Incident) -> Cited {
-        let id = incident.id.get_ref();
-        Cited {
-            id: id.clone(),
-            date: incident.date.and_then(|date| {
-                self.date(
-                    &Spanned::new(incident.id.span(), date),
-                    &format!("incident \"{id}\" date"),
-                )
-            }),
-            place: None,
-            kind: incident.kind.clone(),
-            people: incident.people.clone(),
-            organisation: incident.organisation.clone(),
-            summary: String::new(),
-            outcome: None,
-            sources: incident.sources.clone(),
-        }
-    }
-
     /// The body compiled, once per language it is given in; `None` where it
     /// does not compile (and a diagnostic says why).
-    fn body(&mut self, body: &Spanned<Localized<String>>) -> Localized<Option<Arc<AppealBody>>> {
-        let mut compile = |text: &str| match handlebars::Template::compile(text) {
-            Ok(template) => Some(Arc::new(AppealBody {
-                template,
-                source: self.source.clone(),
-                span: body.span(),
-            })),
-            Err(error) => {
-                self.diagnostics
-                    .push(template_error(self.source, &body.span(), &error));
-                None
+    fn body(&mut self, body: &Localized<String>) -> Localized<Option<Arc<AppealBody>>> {
+        let mut compile = |text: &str, path: String| {
+            let place = self.origin.and_then(|origin| {
+                let span = origin.span(&path)?;
+                Some((origin.source().clone(), span))
+            });
+            match handlebars::Template::compile(text) {
+                Ok(template) => Some(Arc::new(AppealBody { template, place })),
+                Err(error) => {
+                    let at = place.as_ref().map(|(source, span)| (source, span));
+                    self.diagnostics.push(template_error(at, &error).path(path));
+                    None
+                }
             }
         };
-        match body.get_ref() {
-            Localized::Same(text) => Localized::Same(compile(text)),
+        match body {
+            Localized::Same(text) => Localized::Same(compile(text, "body".into())),
             Localized::PerLanguage(texts) => Localized::PerLanguage(
                 texts
                     .iter()
-                    .map(|(code, text)| (code.clone(), compile(text)))
+                    .map(|(code, text)| (code.clone(), compile(text, format!("body.{code}"))))
                     .collect(),
             ),
         }
     }
 
     /// Reports the keys of a per-language value that are not language codes.
-    fn languages_of<T>(&mut self, value: Option<&Spanned<Localized<T>>>, key: &str) {
-        let Some(value) = value else { return };
-        if let Localized::PerLanguage(values) = value.get_ref() {
-            for code in values
-                .keys()
-                .filter(|code| Language::from_code(code).is_none())
-            {
-                let diagnostic = Diagnostic::new(format!("unknown language \"{code}\" in {key}"))
-                    .suggest(code, Language::codes())
-                    .hint(format!(
-                        "{key} is given per language: {}",
-                        Language::codes().collect::<Vec<_>>().join(", ")
-                    ));
-                self.at(value, diagnostic);
-            }
+    fn languages_of<T>(&mut self, value: Option<&Localized<T>>, key: &str) {
+        let Some(Localized::PerLanguage(values)) = value else {
+            return;
+        };
+        for code in values
+            .keys()
+            .filter(|code| Language::from_code(code).is_none())
+        {
+            let diagnostic = Diagnostic::new(
+                "unknown-language",
+                format!("unknown language \"{}\" in {key}", code.escape_debug()),
+            )
+            .suggest(code, Language::codes())
+            .hint(format!(
+                "{key} is given per language: {}",
+                Language::codes().collect::<Vec<_>>().join(", ")
+            ));
+            self.at(&format!("{key}.{code}"), diagnostic);
         }
     }
 
@@ -523,30 +654,33 @@ impl Problems<'_> {
     /// key and language, a per-language value that lacks it.
     fn pick<'v, T>(
         &mut self,
-        value: Option<&'v Spanned<Localized<T>>>,
-        key: &'static str,
+        value: Option<&'v Localized<T>>,
+        key: &str,
         language: Language,
         recipient: &str,
-        missing: &mut HashSet<(&'static str, Language)>,
+        missing: &mut HashSet<(String, Language)>,
     ) -> Option<&'v T> {
         let value = value?;
-        let picked = value.get_ref().get(language);
-        if picked.is_none() && missing.insert((key, language)) {
-            let diagnostic = Diagnostic::new(format!(
-                "{key} has no \"{language}\" version, needed for the letter to \"{recipient}\""
-            ))
+        let picked = value.get(language);
+        if picked.is_none() && missing.insert((key.to_owned(), language)) {
+            let diagnostic = Diagnostic::new(
+                "missing-language",
+                format!(
+                    "{key} has no \"{language}\" version, needed for the letter to \"{recipient}\""
+                ),
+            )
             .hint(format!(
                 "add {language} = … to {key}, or set language = \"…\" for every letter"
             ));
-            self.at(value, diagnostic);
+            self.at(key, diagnostic);
         }
         picked
     }
 
     /// A cc entry: a registry id becomes its organisation (and person); other text is kept.
-    fn cc(&mut self, all: &Registry, cc: &Spanned<String>, index: usize) -> Option<String> {
-        let text = cc.get_ref();
-        if let Some((recipient, _)) = all.get(text) {
+    fn cc(&mut self, recipients: &Recipients<'_>, cc: &str, index: usize) -> Option<String> {
+        if let Some(chosen) = recipients.get(cc) {
+            let recipient = chosen.recipient;
             let person = [recipient.name.as_deref(), recipient.title.as_deref()]
                 .into_iter()
                 .flatten()
@@ -557,19 +691,21 @@ impl Problems<'_> {
                 (None, _) => person.join(", "),
             });
         }
-        let looks_like_id = !text.is_empty()
-            && text
+        let looks_like_id = !cc.is_empty()
+            && cc
                 .chars()
                 .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_');
         if looks_like_id {
-            let diagnostic =
-                Diagnostic::new(format!("unknown recipient \"{text}\" in cc[{index}]"))
-                    .suggest(text, all.ids())
-                    .hint("cc takes registry ids or free text such as \"ITUC PERC\"");
-            self.at(cc, diagnostic);
+            let diagnostic = Diagnostic::new(
+                "unknown-recipient",
+                format!("unknown recipient \"{cc}\" in cc[{index}]"),
+            )
+            .suggest(cc, recipients.ids())
+            .hint("cc takes registry ids or free text such as \"ITUC PERC\"");
+            self.at(&format!("cc[{index}]"), diagnostic);
             return None;
         }
-        Some(text.clone())
+        Some(cc.to_owned())
     }
 }
 
@@ -645,12 +781,22 @@ name = "S"
             .replace("\"ilo-dg\"", "\"ilo-gd\"")
             .replace("tag:embassy", "tag:embasy")
             .replace("\"fnpr\"", "\"fnrp\"")
-            .replace(
-                "date = 2021-03-01",
-                "date = 2021-03-01T10:00:00\nlanguage = \"by\"",
-            );
+            .replace("date = 2021-03-01", "date = 2021-03-01\nlanguage = \"by\"");
         let message = resolve_text(&text).unwrap_err().to_string();
         insta::assert_snapshot!(message);
+    }
+
+    #[test]
+    fn a_date_with_a_time_is_refused_at_its_place() {
+        let error = Appeal::parse(Source::new(
+            "a.toml",
+            APPEAL.replace("date = 2021-03-01", "date = 2021-03-01T10:00:00"),
+        ))
+        .unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "a.toml:3:8: error: expected a date like 2021-03-01, not \"2021-03-01T10:00:00\""
+        );
     }
 
     #[test]
@@ -730,9 +876,10 @@ name = "S"
         assert!(
             error
                 .to_string()
-                .starts_with("a.toml:5:11: error: unknown language \"by\" in demands"),
+                .contains("a.toml:5:38: error: unknown language \"by\" in demands"),
             "{error}"
         );
+        assert_eq!(error.diagnostics()[1].path.as_deref(), Some("demands.by"));
     }
 
     #[test]

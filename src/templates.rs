@@ -141,7 +141,7 @@ impl Templates {
     /// Adds (or replaces) the template `name` in `language`, parsed from `source`.
     pub fn add(&mut self, name: &str, language: Language, source: Source) -> Result<(), Error> {
         let file: TemplateFile = toml::from_str(source.text()).map_err(|error| {
-            let diagnostic = Diagnostic::new(error.message().trim_end());
+            let diagnostic = Diagnostic::new("syntax", error.message().trim_end());
             match error.span() {
                 Some(span) => diagnostic.at(source.locate(&span)),
                 None => diagnostic,
@@ -154,7 +154,7 @@ impl Templates {
                 Some(text) => {
                     let compiled = self.registry.register_template_string(&key, text.get_ref());
                     if let Err(error) = compiled {
-                        diagnostics.push(template_error(&source, &text.span(), &error));
+                        diagnostics.push(template_error(Some((&source, &text.span())), &error));
                     }
                     self.origins.insert(key, (source.clone(), text.span()));
                 }
@@ -245,7 +245,11 @@ pub(crate) fn render_diagnostic(
         Reason::Other(message) => message.clone(),
         reason => reason.to_string().to_lowercase(),
     };
-    let mut diagnostic = Diagnostic::new(format!("{prefix}{message}"));
+    let code = match error.reason() {
+        Reason::MissingVariable(_) => "undefined-variable",
+        _ => "template-render",
+    };
+    let mut diagnostic = Diagnostic::new(code, format!("{prefix}{message}"));
     diagnostic.location = location;
     if let Reason::MissingVariable(Some(path)) = error.reason() {
         let (parent, last) = path.rsplit_once('.').unwrap_or(("", path));
@@ -273,25 +277,31 @@ fn part_key(name: &str, language: Language, part: Part) -> String {
     format!("{name}/{language}/{}", part.key())
 }
 
-/// A template syntax error placed in the file.
+/// A template syntax error, placed in the file where the template's text
+/// (the string literal at `span`) came from one.
 pub(crate) fn template_error(
-    source: &Source,
-    span: &Range<usize>,
+    place: Option<(&Source, &Range<usize>)>,
     error: &handlebars::TemplateError,
 ) -> Diagnostic {
     use handlebars::TemplateErrorReason as Reason;
     let diagnostic = match error.reason() {
-        Reason::InvalidSyntax(_) => Diagnostic::new("invalid template syntax").hint(
+        Reason::InvalidSyntax(_) => Diagnostic::new("template-syntax", "invalid template syntax").hint(
             "close every {{#if}} and {{#each}} with {{/if}} and {{/each}}, and balance the braces",
         ),
-        reason => Diagnostic::new(format!(
-            "invalid template: {}",
-            reason.to_string().to_lowercase()
-        )),
+        reason => Diagnostic::new(
+            "template-syntax",
+            format!("invalid template: {}", reason.to_string().to_lowercase()),
+        ),
     };
-    match error.pos() {
-        Some((line, column)) => diagnostic.at(locate_in_string(source, span, line, column)),
-        None => diagnostic.at(source.locate(span)),
+    match (place, error.pos()) {
+        (Some((source, span)), Some((line, column))) => {
+            diagnostic.at(locate_in_string(source, span, line, column))
+        }
+        (Some((source, span)), None) => diagnostic.at(source.locate(span)),
+        (None, Some((line, column))) => {
+            diagnostic.hint(format!("at line {line}, column {column} of the text"))
+        }
+        (None, None) => diagnostic,
     }
 }
 
@@ -302,13 +312,18 @@ pub(crate) fn locate_in_string(
     line: usize,
     column: usize,
 ) -> Location {
-    let literal = &source.text()[span.clone()];
+    let literal = source.text().get(span.clone()).unwrap_or_default();
     let opening = ["\"\"\"", "'''", "\"", "'"]
         .into_iter()
         .find(|q| literal.starts_with(q))
         .unwrap_or("");
     let mut start = span.start + opening.len();
-    if opening.len() == 3 && source.text()[start..].starts_with('\n') {
+    if opening.len() == 3
+        && source
+            .text()
+            .get(start..)
+            .is_some_and(|t| t.starts_with('\n'))
+    {
         start += 1;
     }
     let mut location = source.locate(&(start..start));

@@ -27,14 +27,9 @@ pub fn appeal_in(dir: &Path) -> assert_cmd::Command {
 /// The letters of an appeal given as text, with the built-in registry and templates.
 pub fn letters_of(name: &str, text: String) -> Vec<appeal::Letter> {
     let appeal = appeal::Appeal::parse(appeal::Source::new(name, text)).unwrap();
-    let (registry, templates) = (appeal::Registry::builtin(), appeal::Templates::builtin());
-    appeal::letters(
-        &appeal,
-        &registry,
-        &templates,
-        &appeal::ResolveOptions::default(),
-    )
-    .unwrap_or_else(|error| panic!("{name}: {error}"))
+    appeal::Engine::builtin()
+        .letters(&appeal)
+        .unwrap_or_else(|error| panic!("{name}: {error}"))
 }
 
 /// Whitespace folded to single spaces.

@@ -4,7 +4,7 @@
 use std::process::Command;
 
 use appeal::render::{Paper, PdfOptions, TextOptions, layout_dump, pdf, text};
-use appeal::{Appeal, Letter, Registry, ResolveOptions, Templates};
+use appeal::{Appeal, Engine, Letter, ResolveOptions};
 
 use crate::{appeal_in, fold, letters_of, root};
 
@@ -14,35 +14,47 @@ fn letter(example: &str, to: &str) -> Letter {
         to: vec![to.into()],
         ..ResolveOptions::default()
     };
-    appeal::letters(
-        &appeal,
-        &Registry::builtin(),
-        &Templates::builtin(),
-        &options,
-    )
-    .unwrap()
-    .remove(0)
+    Engine::builtin()
+        .letters_with(&appeal, &options)
+        .unwrap()
+        .remove(0)
 }
 
 /// The text pdftotext extracts with `options` (such as `-raw`, or `-f 2 -l 2`
 /// for page 2), words hyphenated at line ends joined again.
-pub fn extract(pdf: &[u8], options: &[&str]) -> String {
-    join_hyphenated(&pdftotext(pdf, options))
+/// `None` where pdftotext is not installed (see [`pdftotext`]).
+pub fn extract(pdf: &[u8], options: &[&str]) -> Option<String> {
+    pdftotext(pdf, options).map(|text| join_hyphenated(&text))
 }
 
 /// What pdftotext prints for `pdf` with `options`; pages end in a form feed.
-pub fn pdftotext(pdf: &[u8], options: &[&str]) -> String {
+///
+/// `None` where pdftotext is not installed, so that `cargo test` passes on
+/// a machine with only the Rust toolchain (the structure checks with lopdf
+/// still run); CI (`CI` set) installs it and fails without it.
+pub fn pdftotext(pdf: &[u8], options: &[&str]) -> Option<String> {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("letter.pdf");
     std::fs::write(&path, pdf).unwrap();
-    let output = Command::new("pdftotext")
+    let output = match Command::new("pdftotext")
         .args(options)
         .arg(&path)
         .arg("-")
         .output()
-        .expect("pdftotext runs (poppler-utils)");
+    {
+        Ok(output) => output,
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
+            assert!(
+                std::env::var_os("CI").is_none(),
+                "pdftotext is missing: .ci/run installs poppler-utils"
+            );
+            eprintln!("note: pdftotext not installed; text extraction checks skipped");
+            return None;
+        }
+        Err(error) => panic!("pdftotext: {error}"),
+    };
     assert!(output.status.success());
-    String::from_utf8(output.stdout).unwrap()
+    Some(String::from_utf8(output.stdout).unwrap())
 }
 
 /// Words broken at line ends joined again: breaking adds soft hyphens
@@ -56,7 +68,10 @@ pub fn join_hyphenated(text: &str) -> String {
 /// the two (the recipient block sits in the envelope window).
 fn assert_every_word_extracts(letter: &Letter) {
     let bytes = pdf(letter, &PdfOptions::default()).unwrap();
-    let extracted = fold(&extract(&bytes, &[]));
+    let Some(extracted) = extract(&bytes, &[]) else {
+        return;
+    };
+    let extracted = fold(&extracted);
     let plain = text(letter, &TextOptions::default());
     let body_start = plain.find(&letter.salutation).unwrap();
     // Links show as `text <url>` in text and as a link annotation in PDF;
@@ -86,10 +101,10 @@ fn assert_every_word_extracts(letter: &Letter) {
 fn english_letter_extracts_every_word_and_every_sentence_of_the_source() {
     let letter = letter("ilo-belarus-2021", "ilo-dg");
     assert_every_word_extracts(&letter);
-    let extracted = fold(&extract(
-        &pdf(&letter, &PdfOptions::default()).unwrap(),
-        &[],
-    ));
+    let Some(extracted) = extract(&pdf(&letter, &PdfOptions::default()).unwrap(), &[]) else {
+        return;
+    };
+    let extracted = fold(&extracted);
     let source =
         std::fs::read_to_string(root("tests/fixtures/industriall-letter-to-ilo.txt")).unwrap();
     for line in source
@@ -220,10 +235,12 @@ fn long_letter_paginates_with_running_heads() {
         lopdf::Document::load_mem(&bytes).unwrap().get_pages().len(),
         3
     );
-    let first = extract(&bytes, &["-f", "1", "-l", "1"]);
+    let Some(first) = extract(&bytes, &["-f", "1", "-l", "1"]) else {
+        return;
+    };
     assert!(!first.contains("Page 1 of 3"));
     for page in [2, 3] {
-        let head = extract(&bytes, &["-f", &page.to_string(), "-l", &page.to_string()]);
+        let head = extract(&bytes, &["-f", &page.to_string(), "-l", &page.to_string()]).unwrap();
         let head = head.lines().take(3).collect::<Vec<_>>().join(" ");
         assert!(
             head.contains(&format!("Page {page} of 3")),
@@ -235,7 +252,7 @@ fn long_letter_paginates_with_running_heads() {
         );
     }
     // Every paragraph arrives whole, in order, across the page breaks.
-    let all = fold(&extract(&bytes, &[]));
+    let all = fold(&extract(&bytes, &[]).unwrap());
     let mut rest = all.as_str();
     for i in 1..=24 {
         let expected = fold(&format!("Paragraph {i}. {}", paragraph.repeat(2)));
@@ -318,10 +335,12 @@ fn text_the_font_cannot_show_still_extracts() {
         .unwrap()
         .replace("place = \"Geneva\"", "place = \"Genève 日内瓦 🏳\"");
     let letters = letters_of("cjk.toml", text);
-    let extracted = extract(
+    let Some(extracted) = extract(
         &pdf(&letters[0], &PdfOptions::default()).unwrap(),
         &["-f", "1", "-l", "1"],
-    );
+    ) else {
+        return;
+    };
     assert!(
         extracted.contains("Genève 日内瓦 🏳, 01 March 2021"),
         "{extracted}"
@@ -342,10 +361,8 @@ fn data_with_markup_characters_comes_out_as_written() {
     let toml_text = source.replace('\\', "\\\\");
     let letters = letters_of("odd.toml", toml_text);
     let plain = fold(&text(&letters[0], &TextOptions { width: 400 }));
-    let extracted = fold(&extract(
-        &pdf(&letters[0], &PdfOptions::default()).unwrap(),
-        &[],
-    ));
+    let extracted =
+        extract(&pdf(&letters[0], &PdfOptions::default()).unwrap(), &[]).map(|text| fold(&text));
     for expected in [
         format!("free {odd}"),
         format!("Raid on {odd}."),
@@ -355,9 +372,11 @@ fn data_with_markup_characters_comes_out_as_written() {
             plain.contains(&expected),
             "text lacks {expected:?}:\n{plain}"
         );
-        assert!(
-            extracted.contains(&expected),
-            "PDF lacks {expected:?}:\n{extracted}"
-        );
+        if let Some(extracted) = &extracted {
+            assert!(
+                extracted.contains(&expected),
+                "PDF lacks {expected:?}:\n{extracted}"
+            );
+        }
     }
 }

@@ -2,7 +2,7 @@
 //! template in every language, and every example appeal.
 
 use appeal::render::{TextOptions, text};
-use appeal::{Appeal, Date, Language, Registry, ResolveOptions, Source, Templates};
+use appeal::{Appeal, Date, Engine, Language, Registry, Source};
 
 use crate::{fold, letters_of, root};
 
@@ -29,8 +29,8 @@ outcome = "He was sentenced to 25 days of administrative arrest."
 
 #[test]
 fn every_template_renders_in_every_language_with_every_word() {
-    let templates = Templates::builtin();
-    let registry = Registry::builtin();
+    let engine = Engine::builtin();
+    let templates = engine.templates();
     for info in templates.iter() {
         for language in &info.languages {
             let text_in = format!(
@@ -38,9 +38,9 @@ fn every_template_renders_in_every_language_with_every_word() {
                 info.name
             );
             let appeal = Appeal::parse(Source::new("appeal.toml", text_in)).unwrap();
-            let letters =
-                appeal::letters(&appeal, &registry, &templates, &ResolveOptions::default())
-                    .unwrap_or_else(|e| panic!("{} {language}: {e}", info.name));
+            let letters = engine
+                .letters(&appeal)
+                .unwrap_or_else(|e| panic!("{} {language}: {e}", info.name));
             assert_eq!(letters.len(), 4);
             for letter in &letters {
                 assert_eq!(letter.language, *language);
@@ -94,14 +94,14 @@ fn letters_follow_the_recipients_language_when_the_appeal_sets_none() {
 #[test]
 fn registry_entries_are_sourced_and_dated() {
     let registry = Registry::builtin();
-    for (recipient, _) in &registry.entries {
-        let id = recipient.id.get_ref();
+    for recipient in registry.iter() {
+        let id = &recipient.id;
         assert!(
             recipient.source.is_some() && recipient.as_of.is_some(),
             "{id} has no source or as_of"
         );
         assert!(recipient.organisation.is_some(), "{id} has no organisation");
-        let language = recipient.language.as_ref().map(|l| l.get_ref().as_str());
+        let language = recipient.language.as_deref();
         assert!(
             language.and_then(Language::from_code).is_some(),
             "{id} has no known language"
@@ -120,7 +120,7 @@ fn registry_entries_are_sourced_and_dated() {
     }
     let countries: Vec<&str> = registry
         .tagged("embassy")
-        .map(|(r, _)| r.country.as_deref().unwrap())
+        .map(|r| r.country.as_deref().unwrap())
         .collect();
     assert_eq!(
         countries,
@@ -147,13 +147,9 @@ fn every_example_appeal_checks() {
         let path = entry.unwrap().path().join("appeal.toml");
         if path.exists() {
             let appeal = Appeal::open(&path).unwrap();
-            appeal::letters(
-                &appeal,
-                &Registry::builtin(),
-                &Templates::builtin(),
-                &ResolveOptions::default(),
-            )
-            .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+            Engine::builtin()
+                .letters(&appeal)
+                .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
             checked += 1;
         }
     }

@@ -4,7 +4,7 @@
 //! `tests/fuzz/TARGET/` through these same functions.
 
 use appeal::render::{EmlOptions, PdfOptions, TextOptions, eml, layout_dump, pdf, text};
-use appeal::{Appeal, Date, Language, Registry, ResolveOptions, Source, Templates};
+use appeal::{Appeal, Date, Engine, Language, Registry, ResolveOptions, Source, Templates};
 
 /// An appeal file, as the `appeal` target's input.
 pub fn appeal(data: &[u8]) {
@@ -49,6 +49,11 @@ fn with(key: &str, value: &str, template: &str) -> String {
     )
 }
 
+/// An engine with the built-in registry and `templates`.
+fn engine(templates: &Templates) -> Engine {
+    Engine::new(templates.clone(), Registry::builtin())
+}
+
 /// Resolves, composes and renders every letter; errors are formatted, as the CLI would.
 fn render(source: &str, templates: &Templates) {
     let appeal = match Appeal::parse(Source::new("appeal.toml", source)) {
@@ -59,7 +64,7 @@ fn render(source: &str, templates: &Templates) {
         today: Date::new(2026, 11, 23),
         to: Vec::new(),
     };
-    let letters = match appeal::letters(&appeal, &Registry::builtin(), templates, &options) {
+    let letters = match engine(templates).letters_with(&appeal, &options) {
         Ok(letters) => letters,
         Err(error) => return drop(error.to_string()),
     };

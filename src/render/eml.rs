@@ -92,11 +92,12 @@ pub fn draft(letter: &Letter, body: &str, attachment: &[u8]) -> Result<Vec<u8>, 
 fn mailboxes(letter: &Letter) -> Result<(&Mailbox, &Mailbox), Error> {
     let id = &letter.recipient_id;
     let to = letter.to.as_ref().ok_or_else(|| {
-        Diagnostic::new(format!("no e-mail address for recipient \"{id}\""))
+        Diagnostic::new("no-email", format!("no e-mail address for recipient \"{id}\""))
             .hint("add email = \"…\" to its registry entry or [[recipient]], or leave eml out of --format")
     })?;
     let from = letter.from.as_ref().ok_or_else(|| {
-        Diagnostic::new("no e-mail address for the sender").hint("add email = \"…\" under [sender]")
+        Diagnostic::new("no-email", "no e-mail address for the sender")
+            .hint("add email = \"…\" under [sender]")
     })?;
     for (what, value) in [
         ("recipient name", to.name.as_str()),
@@ -106,9 +107,10 @@ fn mailboxes(letter: &Letter) -> Result<(&Mailbox, &Mailbox), Error> {
         ("subject", &letter.subject),
     ] {
         if value.contains(['\r', '\n']) {
-            return Err(Diagnostic::new(format!(
-                "{what} of the letter to \"{id}\" contains a line break"
-            ))
+            return Err(Diagnostic::new(
+                "line-break-in-header",
+                format!("{what} of the letter to \"{id}\" contains a line break"),
+            )
             .hint("a line break in a mail header would start a new header; remove it")
             .into());
         }
@@ -122,8 +124,8 @@ fn address(mailbox: &Mailbox) -> (&str, &str) {
 
 /// Noon UTC of the letter's date, in seconds since 1970 (days from civil, H. Hinnant).
 fn timestamp(date: Date) -> i64 {
-    let (month, day) = (i64::from(date.month), i64::from(date.day));
-    let year = i64::from(date.year) - i64::from(month <= 2);
+    let (month, day) = (i64::from(date.month()), i64::from(date.day()));
+    let year = i64::from(date.year()) - i64::from(month <= 2);
     let era = year.div_euclid(400);
     let year_of_era = year - era * 400;
     let day_of_year = (153 * (month + if month > 2 { -3 } else { 9 }) + 2) / 5 + day - 1;

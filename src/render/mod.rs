@@ -3,11 +3,15 @@
 //! Backends return bytes and never write files; the caller decides where
 //! they go.
 
+#[cfg(feature = "eml")]
 mod eml;
+#[cfg(feature = "pdf")]
 mod pdf;
 mod text;
 
+#[cfg(feature = "eml")]
 pub use eml::{EmlOptions, draft, eml};
+#[cfg(feature = "pdf")]
 pub use pdf::{FontMetrics, Paper, PdfOptions, Style, Subset, layout_dump, pdf};
 pub use text::{TextOptions, text};
 

@@ -357,12 +357,24 @@ fn dictionary(language: Language) -> Option<&'static Standard> {
     static EN: OnceLock<Option<Standard>> = OnceLock::new();
     static RU: OnceLock<Option<Standard>> = OnceLock::new();
     static BE: OnceLock<Option<Standard>> = OnceLock::new();
-    let (cell, patterns) = match language {
-        Language::En => (&EN, hyphenation::Language::EnglishUS),
-        Language::Ru => (&RU, hyphenation::Language::Russian),
-        Language::Be => (&BE, hyphenation::Language::Belarusian),
+    let (cell, patterns, bytes): (_, _, &[u8]) = match language {
+        Language::En => (
+            &EN,
+            hyphenation::Language::EnglishUS,
+            include_bytes!("../../../assets/hyphenation/en-us.standard.bincode"),
+        ),
+        Language::Ru => (
+            &RU,
+            hyphenation::Language::Russian,
+            include_bytes!("../../../assets/hyphenation/ru.standard.bincode"),
+        ),
+        Language::Be => (
+            &BE,
+            hyphenation::Language::Belarusian,
+            include_bytes!("../../../assets/hyphenation/be.standard.bincode"),
+        ),
     };
-    cell.get_or_init(|| Standard::from_embedded(patterns).ok())
+    cell.get_or_init(|| Standard::from_reader(patterns, &mut &bytes[..]).ok())
         .as_ref()
 }
 

@@ -105,7 +105,7 @@ pub fn layout(letter: &Letter, paper: Paper, metrics: &dyn FontMetrics) -> Resul
     page.first_page();
     if page.y > size.1 - BOTTOM {
         return Err(Error::invalid(vec![
-            Diagnostic::new(format!(
+            Diagnostic::new("frame-too-tall", format!(
                 "the letter to {} does not fit: its letterhead, recipient block and date fill more than the first page",
                 letter.recipient_id
             ))

@@ -213,9 +213,9 @@ pub fn write(
     }
 
     let date = letter.date;
-    let pdf_date = pdf_writer::Date::new(date.year.clamp(0, 9999) as u16)
-        .month(date.month)
-        .day(date.day);
+    let pdf_date = pdf_writer::Date::new(date.year() as u16)
+        .month(date.month())
+        .day(date.day());
     pdf.document_info(info)
         .title(TextStr(letter.title()))
         .author(TextStr(letter.author()))
@@ -489,10 +489,10 @@ fn make_font(face: &Face, chars: &[char]) -> Result<EmbeddedFont, Error> {
     let ids: Vec<u16> = glyphs.keys().copied().collect();
     let remapper = GlyphRemapper::new_from_glyphs_sorted(&ids);
     let subset = subsetter::subset(face.data, 0, &remapper).map_err(|e| {
-        Error::from(Diagnostic::new(format!(
-            "cannot subset font {}: {e}",
-            face.name
-        )))
+        Error::from(Diagnostic::new(
+            "font",
+            format!("cannot subset font {}: {e}", face.name),
+        ))
     })?;
     let mut map = vec![u16::MAX; usize::from(face.ttf().number_of_glyphs())];
     let mut widths = vec![0.0; usize::from(remapper.num_gids())];
@@ -680,9 +680,10 @@ fn picture(png: &[u8]) -> Result<Arc<Picture>, Error> {
             )
         })
         .map_err(|problem| {
-            Error::from(Diagnostic::new(format!(
-                "cannot read signature image: {problem}"
-            )))
+            Error::from(Diagnostic::new(
+                "bad-signature-image",
+                format!("cannot read signature image: {problem}"),
+            ))
         })
 }
 

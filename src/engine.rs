@@ -1,0 +1,125 @@
+//! The [`Engine`]: what is shared between appeals (templates, the recipient
+//! registry), built once and used from any thread, one call per appeal.
+
+use crate::appeal::{Appeal, Registry};
+use crate::compose::compose;
+use crate::error::{Diagnostic, Diagnostics};
+use crate::letter::Letter;
+use crate::resolve::{Context, ResolveOptions, resolve};
+use crate::templates::Templates;
+
+/// Templates and a recipient registry, ready to turn appeals into letters.
+///
+/// Build it once (it indexes the registry) and share it: it is `Send + Sync`,
+/// and a call copies nothing of it.
+///
+/// ```
+/// use appeal::{Appeal, Engine, Source, render};
+///
+/// let engine = Engine::builtin();
+/// let appeal = Appeal::parse(Source::new("appeal.toml", r#"
+///     template = "ilo-intervention"
+///     date = 2021-03-01
+///     place = "Geneva"
+///     subject = "Stop repression against independent trade unions in Belarus"
+///     recipients = ["ilo-dg"]
+///     demands = ["stop the interference in trade union affairs", "end repression"]
+///     [sender]
+///     organisation = "IndustriALL Global Union"
+///     [signatory]
+///     name = "Valter Sanchez"
+///     title = "General Secretary"
+/// "#))?;
+/// let letters = engine.letters(&appeal)?;
+/// let text = render::text(&letters[0], &render::TextOptions::default());
+/// assert!(text.contains("Geneva, 01 March 2021"));
+/// assert!(text.contains("Dear Mr. Houngbo,"));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone)]
+pub struct Engine {
+    templates: Templates,
+    registry: Registry,
+}
+
+impl Engine {
+    /// The built-in templates and registry.
+    pub fn builtin() -> Engine {
+        Engine::new(Templates::builtin(), Registry::builtin())
+    }
+
+    /// An engine with these templates and this registry.
+    pub fn new(templates: Templates, registry: Registry) -> Engine {
+        Engine {
+            templates,
+            registry,
+        }
+    }
+
+    /// The templates.
+    pub fn templates(&self) -> &Templates {
+        &self.templates
+    }
+
+    /// The recipient registry.
+    pub fn registry(&self) -> &Registry {
+        &self.registry
+    }
+
+    /// Every letter `appeal` asks for, dated by the appeal.
+    ///
+    /// Problems from every stage and every recipient are reported together,
+    /// each once.
+    pub fn letters(&self, appeal: &Appeal) -> Result<Vec<Letter>, Diagnostics> {
+        self.letters_with(appeal, &ResolveOptions::default())
+    }
+
+    /// Every letter `appeal` asks for, with `options` (today's date for an
+    /// appeal without one; other recipients).
+    pub fn letters_with(
+        &self,
+        appeal: &Appeal,
+        options: &ResolveOptions,
+    ) -> Result<Vec<Letter>, Diagnostics> {
+        let contexts = self.resolve(appeal, options)?;
+        let mut letters = Vec::with_capacity(contexts.len());
+        let mut diagnostics: Vec<Diagnostic> = Vec::new();
+        for context in &contexts {
+            match self.compose(context) {
+                Ok(letter) => letters.push(letter),
+                Err(errors) => diagnostics.extend(errors),
+            }
+        }
+        if diagnostics.is_empty() {
+            Ok(letters)
+        } else {
+            Err(Diagnostics::new(diagnostics))
+        }
+    }
+
+    /// One [`Context`] per recipient: the stage before composing, for
+    /// batches and for callers that compose letters one by one.
+    pub fn resolve(
+        &self,
+        appeal: &Appeal,
+        options: &ResolveOptions,
+    ) -> Result<Vec<Context>, Diagnostics> {
+        resolve(appeal, &self.registry, &self.templates, options).map_err(|e| e.into_diagnostics())
+    }
+
+    /// The letter of one resolved context.
+    pub fn compose(&self, context: &Context) -> Result<Letter, Diagnostics> {
+        compose(context, &self.templates).map_err(|e| e.into_diagnostics())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn is_shared_between_threads() {
+        fn shared<T: Send + Sync>() {}
+        shared::<Engine>();
+    }
+}

@@ -1,0 +1,128 @@
+//! Where values came from: a file's text and the places of its values, kept
+//! beside the model by the loader so that diagnostics can point into the file.
+
+use std::collections::HashMap;
+use std::ops::Range;
+use std::sync::OnceLock;
+
+use toml::Spanned;
+use toml::de::{DeTable, DeValue};
+
+use crate::error::{Diagnostic, Location, Source};
+
+/// A file a value was read from, with what the loader found in it.
+#[derive(Debug)]
+pub(crate) struct Origin {
+    source: Source,
+    /// Problems that did not stop loading (unknown keys); resolve reports them.
+    problems: Vec<Diagnostic>,
+    /// Value spans by key path, found on first use: most files need none.
+    spans: OnceLock<HashMap<String, Range<usize>>>,
+}
+
+impl Origin {
+    /// The origin of values read from `source`.
+    pub fn new(source: Source, problems: Vec<Diagnostic>) -> Origin {
+        Origin {
+            source,
+            problems,
+            spans: OnceLock::new(),
+        }
+    }
+
+    /// The file.
+    pub fn source(&self) -> &Source {
+        &self.source
+    }
+
+    /// Problems found while loading.
+    pub fn problems(&self) -> &[Diagnostic] {
+        &self.problems
+    }
+
+    /// The span of the value at exactly `path`, if the file has one there.
+    pub fn span(&self, path: &str) -> Option<Range<usize>> {
+        self.spans().get(path).cloned()
+    }
+
+    fn spans(&self) -> &HashMap<String, Range<usize>> {
+        self.spans.get_or_init(|| spans_of(self.source.text()))
+    }
+
+    /// The place of the value at `path` (`recipients[1]`, `sender.email`), or
+    /// of the nearest value that holds it; the file's start if none does.
+    pub fn locate(&self, path: &str) -> Location {
+        let spans = self.spans();
+        let mut path = path;
+        loop {
+            if let Some(span) = spans.get(path) {
+                return self.source.locate(span);
+            }
+            match path.rfind(['.', '[']) {
+                Some(cut) => path = &path[..cut],
+                None => return self.source.locate(&(0..0)),
+            }
+        }
+    }
+}
+
+/// The span of every value in a TOML text, by key path.
+fn spans_of(text: &str) -> HashMap<String, Range<usize>> {
+    let mut spans = HashMap::new();
+    if let Ok(document) = DeTable::parse(text) {
+        walk_table(document.get_ref(), &mut String::new(), &mut spans);
+    }
+    spans
+}
+
+fn walk_table(table: &DeTable<'_>, path: &mut String, spans: &mut HashMap<String, Range<usize>>) {
+    for (key, value) in table {
+        let len = path.len();
+        if !path.is_empty() {
+            path.push('.');
+        }
+        path.push_str(key.get_ref());
+        walk_value(value, path, spans);
+        path.truncate(len);
+    }
+}
+
+fn walk_value(
+    value: &Spanned<DeValue<'_>>,
+    path: &mut String,
+    spans: &mut HashMap<String, Range<usize>>,
+) {
+    spans.insert(path.clone(), value.span());
+    match value.get_ref() {
+        DeValue::Table(table) => walk_table(table, path, spans),
+        DeValue::Array(items) => {
+            for (i, item) in items.iter().enumerate() {
+                let len = path.len();
+                path.push_str(&format!("[{i}]"));
+                walk_value(item, path, spans);
+                path.truncate(len);
+            }
+        }
+        _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn locates_values_by_path_or_their_container() {
+        let text = "template = \"x\"\nrecipients = [\"a\", \"b\"]\n[sender]\norganisation = \"U\"\n\
+                    [[recipient]]\nid = \"r\"\n";
+        let origin = Origin::new(Source::new("a.toml", text), Vec::new());
+        assert_eq!(origin.locate("recipients[1]").to_string(), "a.toml:2:20");
+        assert_eq!(
+            origin.locate("sender.organisation").to_string(),
+            "a.toml:4:16"
+        );
+        assert_eq!(origin.locate("sender.email").to_string(), "a.toml:3:1");
+        assert_eq!(origin.locate("recipient[0].id").to_string(), "a.toml:6:6");
+        assert_eq!(origin.locate("nothing").to_string(), "a.toml:1:1");
+    }
+}

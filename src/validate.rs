@@ -1,0 +1,152 @@
+//! Checks on values, whatever built them: the loader and resolve both use
+//! them, so that an appeal from JSON or code meets the same rules as a file.
+
+use serde_json::Value;
+
+use crate::error::Diagnostic;
+
+/// The most text an appeal holds, all strings together: about 300 pages of
+/// letter, as the loader's limit on file size.
+pub(crate) const MAX_TEXT_BYTES: usize = 1024 * 1024;
+
+/// A diagnostic if `id` is malformed. Ids name output files, mail headers'
+/// Message-IDs and are typed on command lines, so they are kept to ASCII
+/// letters, digits, `-`, `_` and `.`, starting with a letter or digit.
+pub(crate) fn id(id: &str, what: &str) -> Option<Diagnostic> {
+    let well_formed = id.len() <= 100
+        && id.chars().next().is_some_and(|c| c.is_ascii_alphanumeric())
+        && id
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
+    (!well_formed).then(|| {
+        Diagnostic::new("invalid-id", format!("invalid {what} id \"{}\"", id.escape_debug()))
+            .hint("ids hold up to 100 ASCII letters, digits, '-', '_' and '.', and start with a letter or digit")
+    })
+}
+
+/// Reports, by key path, every string in `value` that holds a control
+/// character other than a line break or a tab (it would reach letters, PDFs
+/// and mail headers unseen), and returns the bytes of text it holds.
+pub(crate) fn strings(
+    value: &Value,
+    path: &mut String,
+    out: &mut Vec<(String, Diagnostic)>,
+) -> usize {
+    match value {
+        Value::String(text) => {
+            if let Some(c) = text
+                .chars()
+                .find(|c| c.is_control() && !matches!(c, '\n' | '\t' | '\r'))
+            {
+                out.push((
+                    path.clone(),
+                    Diagnostic::new(
+                        "control-character",
+                        format!("control character U+{:04X} in {path}", c as u32),
+                    )
+                    .hint("remove it: it would reach letters and mail headers unseen"),
+                ));
+            }
+            text.len()
+        }
+        Value::Array(items) => {
+            let mut bytes = 0;
+            for (i, item) in items.iter().enumerate() {
+                let len = path.len();
+                path.push_str(&format!("[{i}]"));
+                bytes += strings(item, path, out);
+                path.truncate(len);
+            }
+            bytes
+        }
+        Value::Object(fields) => {
+            let mut bytes = 0;
+            for (key, item) in fields {
+                let len = path.len();
+                if !path.is_empty() {
+                    path.push('.');
+                }
+                path.push_str(key);
+                bytes += key.len() + strings(item, path, out);
+                path.truncate(len);
+            }
+            bytes
+        }
+        _ => 0,
+    }
+}
+
+/// Limits on signature images.
+pub(crate) mod signature {
+    /// A signature image's largest file.
+    pub const MAX_BYTES: usize = 16 * 1024 * 1024;
+
+    /// A signature image's largest side, in pixels: 50 mm at 2,000 dpi.
+    /// Larger images would only cost memory (decoded, 4 bytes a pixel) and
+    /// file size.
+    pub const MAX_SIDE: u32 = 4000;
+
+    /// Why `bytes` cannot be a signature, if they cannot: not a PNG, too
+    /// large, or (when `decode`) broken.
+    pub fn check(bytes: &[u8], decode: bool) -> Result<(), String> {
+        if bytes.len() > MAX_BYTES {
+            return Err("larger than 16 MiB; a signature image is far smaller".into());
+        }
+        if !bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
+            return Err("not a PNG file".into());
+        }
+        let decoder = png::Decoder::new(std::io::Cursor::new(bytes));
+        let broken = |e: png::DecodingError| format!("broken PNG file: {e}");
+        let mut reader = decoder.read_info().map_err(broken)?;
+        let (width, height) = (reader.info().width, reader.info().height);
+        if width.max(height) > MAX_SIDE {
+            return Err(format!(
+                "{width} × {height} pixels; a signature is at most {MAX_SIDE} pixels a side"
+            ));
+        }
+        if decode {
+            let mut pixels = vec![0; reader.output_buffer_size().unwrap_or(0)];
+            reader.next_frame(&mut pixels).map_err(broken)?;
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_are_short_ascii_words() {
+        assert!(id("ilo-dg", "recipient").is_none());
+        assert!(id("embassy.by_de-2", "recipient").is_none());
+        for bad in [
+            "",
+            "-x",
+            "a b",
+            "a\r\nBcc: x@y.org",
+            "пасольства",
+            &"a".repeat(101),
+        ] {
+            assert_eq!(
+                id(bad, "recipient").map(|d| d.code),
+                Some("invalid-id"),
+                "{bad}"
+            );
+        }
+    }
+
+    #[test]
+    fn finds_control_characters_by_path_and_counts_text() {
+        let value = serde_json::json!({"sender": {"address": ["ok", "bad\u{7}"]}, "x": "\t\n"});
+        let mut out = Vec::new();
+        let bytes = strings(&value, &mut String::new(), &mut out);
+        assert_eq!(bytes, "sender".len() + "address".len() + 2 + 4 + 1 + 2);
+        assert_eq!(out.len(), 1);
+        assert_eq!(out[0].0, "sender.address[1]");
+        assert_eq!(
+            out[0].1.message,
+            "control character U+0007 in sender.address[1]"
+        );
+    }
+}
