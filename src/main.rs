@@ -247,6 +247,7 @@ fn run(cli: Cli) -> Result<(), Error> {
                 pdf: PdfOptions {
                     paper: paper.into(),
                     subset: Subset::Shared,
+                    ..PdfOptions::default()
                 },
                 jobs: *jobs,
                 ..BatchOptions::default()

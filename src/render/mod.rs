@@ -12,7 +12,7 @@ mod text;
 #[cfg(feature = "eml")]
 pub use eml::{EmlOptions, draft, eml};
 #[cfg(feature = "pdf")]
-pub use pdf::{FontMetrics, Paper, PdfOptions, Style, Subset, layout_dump, pdf};
+pub use pdf::{FontMetrics, Paper, PdfCache, PdfOptions, Style, Subset, layout_dump, pdf};
 pub use text::{TextOptions, text};
 
 use crate::error::Error;

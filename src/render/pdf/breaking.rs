@@ -5,11 +5,11 @@
 //! point that fills the line; a word wider than a whole line is split where
 //! it must, so no text is ever dropped.
 
-use std::cell::RefCell;
-use std::sync::OnceLock;
+use std::sync::{Arc, Mutex, OnceLock};
 
 use hyphenation::{Hyphenator, Load, Standard};
 
+use super::cache::lock;
 use super::font::{FontMetrics, Style};
 use super::memo::{Memo, hash};
 use crate::lang::Language;
@@ -58,6 +58,8 @@ pub struct Breaker<'a> {
     pub justify: bool,
     /// Language for hyphenation; `None` turns it off.
     pub language: Option<Language>,
+    /// Paragraphs broken before, to take equal ones from; `None` breaks every one.
+    pub memo: Option<&'a Mutex<Memo<Paragraph, Arc<Vec<Line>>>>>,
 }
 
 /// A piece of a word: text in one style.
@@ -73,7 +75,7 @@ type Word = Option<Vec<Piece>>;
 
 /// What decides how a paragraph breaks, but its runs.
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
-struct Setting {
+pub(super) struct Setting {
     /// Metrics are told apart by address: the embedded fonts are one static.
     metrics: usize,
     size: u32,
@@ -83,17 +85,15 @@ struct Setting {
 }
 
 /// A paragraph as broken: its setting and runs.
-type Paragraph = (Setting, Vec<Run>);
-
-thread_local! {
-    /// Paragraphs broken on this thread, by their runs and setting.
-    static BROKEN: RefCell<Memo<Paragraph, Vec<Line>>> = RefCell::new(Memo::new(512));
-}
+pub(super) type Paragraph = (Setting, Vec<Run>);
 
 impl Breaker<'_> {
     /// Breaks `runs` into lines, or takes them from the lines of an equal
-    /// paragraph broken before on this thread.
+    /// paragraph broken before with the same memo.
     pub fn lines(&self, runs: &[Run]) -> Vec<Line> {
+        let Some(memo) = self.memo else {
+            return self.break_lines(runs);
+        };
         let setting = Setting {
             metrics: std::ptr::from_ref(self.metrics).cast::<()>() as usize,
             size: self.size.to_bits(),
@@ -101,14 +101,20 @@ impl Breaker<'_> {
             justify: self.justify,
             language: self.language,
         };
-        BROKEN.with_borrow_mut(|memo| {
-            memo.get_or_make(
-                hash(&(setting, runs)),
-                |(s, r)| *s == setting && r == runs,
-                || (setting, runs.to_vec()),
-                || self.break_lines(runs),
-            )
-        })
+        let hash = hash(&(setting, runs));
+        let found = lock(memo).get(hash, |(s, r)| *s == setting && r == runs);
+        if let Some(lines) = found {
+            return lines.to_vec();
+        }
+        let lines = self.break_lines(runs);
+        let bytes = weight(runs, &lines);
+        lock(memo).insert(
+            hash,
+            (setting, runs.to_vec()),
+            Arc::new(lines.clone()),
+            bytes,
+        );
+        lines
     }
 
     fn break_lines(&self, runs: &[Run]) -> Vec<Line> {
@@ -352,6 +358,21 @@ fn words(runs: &[Run]) -> Vec<Word> {
     words
 }
 
+/// About the bytes a broken paragraph holds in a memo: its runs and lines.
+fn weight(runs: &[Run], lines: &[Line]) -> usize {
+    let text =
+        |text: &str, link: &Option<String>| text.len() + link.as_ref().map_or(0, String::len);
+    let runs: usize = runs
+        .iter()
+        .map(|run| size_of::<Run>() + text(&run.text, &run.link))
+        .sum();
+    let pieces = lines.iter().flat_map(|line| &line.pieces);
+    let pieces: usize = pieces
+        .map(|piece| size_of::<Placed>() + text(&piece.text, &piece.link))
+        .sum();
+    runs + pieces + lines.len() * size_of::<Line>()
+}
+
 /// The hyphenation patterns of `language`, loaded once.
 fn dictionary(language: Language) -> Option<&'static Standard> {
     static EN: OnceLock<Option<Standard>> = OnceLock::new();
@@ -398,6 +419,7 @@ pub(crate) mod tests {
             width,
             justify: true,
             language,
+            memo: None,
         }
     }
 

@@ -7,8 +7,12 @@
 //! least two lines at the foot and at the head of a page (no widows or
 //! orphans); the closing and signature stay together with the end of the body.
 
-use super::breaking::{Breaker, Line, Placed};
+use std::sync::{Arc, Mutex};
+
+use super::breaking::{Breaker, Line, Paragraph, Placed};
+use super::cache::PdfCache;
 use super::font::{FontMetrics, Style};
+use super::memo::Memo;
 use crate::error::{Diagnostic, Error};
 use crate::letter::{Block, Letter, Run};
 
@@ -88,14 +92,21 @@ const NARROWEST: f32 = 90.0 * MM;
 /// signature image or a pen.
 const SIGNATURE_HEIGHT: f32 = 13.0 * MM;
 
-/// Lays a letter out on pages of `paper`.
+/// Lays a letter out on pages of `paper`, taking paragraphs broken before
+/// from `cache`.
 ///
 /// Fails only where the letterhead, recipient block and date alone need more
 /// than the first page: they cannot flow on, and nothing is cut off.
-pub fn layout(letter: &Letter, paper: Paper, metrics: &dyn FontMetrics) -> Result<Layout, Error> {
+pub fn layout(
+    letter: &Letter,
+    paper: Paper,
+    metrics: &dyn FontMetrics,
+    cache: Option<&PdfCache>,
+) -> Result<Layout, Error> {
     let size = paper.size();
     let mut page = Pager {
         metrics,
+        memo: cache.map(|cache| &cache.memos().paragraphs),
         size,
         letter,
         items: Vec::new(),
@@ -136,6 +147,7 @@ struct Chunk {
 
 struct Pager<'a> {
     metrics: &'a dyn FontMetrics,
+    memo: Option<&'a Mutex<Memo<Paragraph, Arc<Vec<Line>>>>>,
     size: (f32, f32),
     letter: &'a Letter,
     items: Vec<Item>,
@@ -153,6 +165,7 @@ impl Pager<'_> {
             width,
             justify,
             language,
+            memo: self.memo,
         }
     }
 
@@ -761,7 +774,7 @@ mod tests {
         for first in 1..=6 {
             let mut body = vec![paragraph(0, first)];
             body.extend((1..30).map(|k| paragraph(k, 2 + k % 5)));
-            let layout = layout(&letter(body), Paper::A4, &Fixed).unwrap();
+            let layout = layout(&letter(body), Paper::A4, &Fixed, None).unwrap();
             assert!(layout.pages.len() >= 2);
             let pages = lines_per_page(&layout);
             for (number, page) in pages.iter().enumerate().skip(1) {
@@ -780,7 +793,7 @@ mod tests {
     fn closing_never_stands_alone_on_a_page() {
         for n in 1..40 {
             let body = (0..n).map(|k| paragraph(k, 3)).collect();
-            let layout = layout(&letter(body), Paper::A4, &Fixed).unwrap();
+            let layout = layout(&letter(body), Paper::A4, &Fixed, None).unwrap();
             let last = layout.pages.last().unwrap();
             let has_body = last.iter().any(
                 |item| matches!(item, Item::Text(t) if t.line.pieces[0].text.starts_with('p')),
@@ -797,7 +810,7 @@ mod tests {
         for n in 1..40 {
             let mut letter = letter((0..n).map(|k| paragraph(k, 3)).collect());
             letter.cc = vec!["Copy One".into(), "Copy Two".into()];
-            let layout = layout(&letter, Paper::A4, &Fixed).unwrap();
+            let layout = layout(&letter, Paper::A4, &Fixed, None).unwrap();
             let last = layout.pages.last().unwrap();
             let has_closing = last
                 .iter()
@@ -871,7 +884,7 @@ mod tests {
             /// inside the margins.
             #[test]
             fn lines_never_overlap_or_leave_the_page(letter in letters()) {
-                let layout = match layout(&letter, Paper::A4, &Fixed) {
+                let layout = match layout(&letter, Paper::A4, &Fixed, None) {
                     Ok(layout) => layout,
                     Err(error) => {
                         // Only a frame taller than a page is refused.

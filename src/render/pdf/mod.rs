@@ -5,12 +5,14 @@
 //! over pages; [`write`] writes the PDF with subset fonts.
 
 mod breaking;
+mod cache;
 mod dehint;
 mod font;
 mod layout;
 mod memo;
 mod write;
 
+pub use cache::PdfCache;
 pub use font::{FontMetrics, Style};
 pub use layout::Paper;
 
@@ -25,6 +27,9 @@ pub struct PdfOptions {
     pub paper: Paper,
     /// Which glyphs of each font to embed.
     pub subset: Subset,
+    /// Work shared with other PDFs rendered with the same cache; by default
+    /// the process's shared one.
+    pub cache: PdfCache,
 }
 
 /// Which glyphs of a font a PDF embeds.
@@ -52,15 +57,28 @@ impl Backend for PdfOptions {
 
 /// Renders a letter as a PDF file.
 ///
-/// Letters rendered on one thread share work: fonts subset for the same
-/// characters, paragraphs broken into lines, page content deflated and
-/// signature images are remembered (within bounds) and reused, so that the
-/// letters of a batch cost little more than what differs between them. The
-/// bytes are the same either way.
+/// Letters rendered with one [`PdfCache`] share work: fonts subset for the
+/// same characters, paragraphs broken into lines, page content deflated and
+/// signature images are remembered (within its budget) and reused, so that
+/// the letters of a batch cost little more than what differs between them.
+/// The bytes are the same either way.
+///
+/// ```
+/// use appeal::render::{PdfOptions, pdf};
+///
+/// let appeal = appeal::Appeal::open(concat!(
+///     env!("CARGO_MANIFEST_DIR"),
+///     "/examples/ilo-belarus-2021/appeal.toml"
+/// ))?;
+/// let letters = appeal::Engine::builtin().letters(&appeal)?;
+/// let bytes = pdf(&letters[0], &PdfOptions::default())?;
+/// assert!(bytes.starts_with(b"%PDF-"));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub fn pdf(letter: &Letter, options: &PdfOptions) -> Result<Vec<u8>, Error> {
     let fonts = font::Fonts::embedded();
-    let layout = layout::layout(letter, options.paper, fonts)?;
-    write::write(letter, &layout, fonts, options.subset)
+    let layout = layout::layout(letter, options.paper, fonts, Some(&options.cache))?;
+    write::write(letter, &layout, fonts, options)
 }
 
 /// The laid-out lines of a letter as text, positions rounded to points:
@@ -68,6 +86,7 @@ pub fn pdf(letter: &Letter, options: &PdfOptions) -> Result<Vec<u8>, Error> {
 ///
 /// Meant for snapshot tests of the layout.
 pub fn layout_dump(letter: &Letter, options: &PdfOptions) -> Result<String, Error> {
-    let layout = layout::layout(letter, options.paper, font::Fonts::embedded())?;
+    let fonts = font::Fonts::embedded();
+    let layout = layout::layout(letter, options.paper, fonts, Some(&options.cache))?;
     Ok(layout::dump(&layout))
 }

@@ -6,9 +6,9 @@
 //! document date comes from the letter, so equal input gives equal bytes.
 
 use std::cell::RefCell;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 use std::hash::{Hash, Hasher};
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Arc, Mutex};
 
 use pdf_writer::types::{
     ActionType, AnnotationType, CidFontType, FontFlags, SystemInfo, UnicodeCmap,
@@ -17,13 +17,14 @@ use pdf_writer::writers::PositionedItems;
 use pdf_writer::{Content, Filter, Finish, Name, Pdf, Rect, Ref, Str, TextStr};
 use subsetter::GlyphRemapper;
 
-use super::Subset;
+use super::cache::lock;
 use super::dehint::dehint;
 use super::font::{Face, Fonts, Glyph, Style};
 use super::layout::{Item, Layout, TextLine};
 use super::memo::{Memo, hash};
 use crate::error::{Diagnostic, Error};
 use crate::letter::Letter;
+use crate::render::{PdfOptions, Subset};
 
 /// Colour of link text.
 const LINK: [f32; 3] = [0.05, 0.2, 0.55];
@@ -61,7 +62,7 @@ impl CharSet {
 
 /// A face as embedded for one set of characters: the same set always gives
 /// the same objects, so they are made once per process and shared.
-struct EmbeddedFont {
+pub(super) struct EmbeddedFont {
     base_font: String,
     /// Old glyph id → glyph id in the subset; `u16::MAX` where absent.
     map: Vec<u16>,
@@ -88,8 +89,9 @@ pub fn write(
     letter: &Letter,
     layout: &Layout,
     fonts: &Fonts,
-    subset: Subset,
+    options: &PdfOptions,
 ) -> Result<Vec<u8>, Error> {
+    let memos = options.cache.memos();
     // Which characters each face shows, so that each can be embedded as a subset.
     let mut chars: [CharSet; 4] = Default::default();
     for item in layout.pages.iter().flatten() {
@@ -108,7 +110,11 @@ pub fn write(
     for (style, set) in Style::ALL.into_iter().zip(&mut chars) {
         embedded.push(match set.is_empty() {
             true => None,
-            false => Some(embed(fonts.face(style), quantise(set, subset))?),
+            false => Some(embed(
+                &memos.fonts,
+                fonts.face(style),
+                quantise(set, options.subset),
+            )?),
         });
     }
 
@@ -119,7 +125,7 @@ pub fn write(
     let info = ids.next();
     let font_refs: Vec<Ref> = Style::ALL.iter().map(|_| ids.next()).collect();
     let image = match &letter.signatory.image {
-        Some(png) => Some((ids.next(), ids.next(), picture(png)?)),
+        Some(png) => Some((ids.next(), ids.next(), picture(&memos.pictures, png)?)),
         None => None,
     };
 
@@ -150,8 +156,11 @@ pub fn write(
                 );
             }
             let id = ids.next();
-            pdf.stream(id, &compress_once(content.finish().as_slice()))
-                .filter(Filter::FlateDecode);
+            pdf.stream(
+                id,
+                &compress_once(&memos.contents, content.finish().as_slice()),
+            )
+            .filter(Filter::FlateDecode);
             contents.push(id);
         }
         let annotations: Vec<Ref> = links.iter().map(|_| ids.next()).collect();
@@ -462,23 +471,26 @@ fn quantise(set: &mut CharSet, subset: Subset) -> Vec<char> {
     set.chars()
 }
 
-/// The embedded form of `face` for `chars`, made once per process.
-fn embed(face: &Face, chars: Vec<char>) -> Result<Arc<EmbeddedFont>, Error> {
-    type Cache = Mutex<HashMap<(&'static str, Vec<char>), Arc<EmbeddedFont>>>;
-    static CACHE: OnceLock<Cache> = OnceLock::new();
-    let cache = CACHE.get_or_init(Cache::default);
+/// The embedded form of `face` for `chars`, made once for a cache.
+fn embed(memo: &FontMemo, face: &Face, chars: Vec<char>) -> Result<Arc<EmbeddedFont>, Error> {
     let key = (face.name, chars);
-    if let Some(font) = cache.lock().expect("cache lock").get(&key) {
-        return Ok(font.clone());
+    let hash = hash(&key);
+    if let Some(font) = lock(memo).get(hash, |known| *known == key) {
+        return Ok(font);
     }
     let font = Arc::new(make_font(face, &key.1)?);
-    let mut cache = cache.lock().expect("cache lock");
-    if cache.len() >= 256 {
-        cache.clear();
-    }
-    cache.insert(key, font.clone());
+    let bytes = key.1.len() * size_of::<char>()
+        + font.base_font.len()
+        + font.map.len() * size_of::<u16>()
+        + font.widths.len() * size_of::<f32>()
+        + font.program.len()
+        + font.to_unicode.len();
+    lock(memo).insert(hash, key, font.clone(), bytes);
     Ok(font)
 }
+
+/// Embedded fonts by face and characters.
+type FontMemo = Mutex<Memo<(&'static str, Vec<char>), Arc<EmbeddedFont>>>;
 
 fn make_font(face: &Face, chars: &[char]) -> Result<EmbeddedFont, Error> {
     // Glyphs in id order; a glyph shared by several characters stands for the first.
@@ -599,20 +611,17 @@ const CONTENT: u8 = 1;
 const SHARED: u8 = 9;
 
 /// Deflates page content at level [`CONTENT`], or takes the result for
-/// equal content deflated before on this thread: in a batch, the pages after
-/// the first are mostly the same in every letter.
-fn compress_once(content: &[u8]) -> Vec<u8> {
-    thread_local! {
-        static DEFLATED: RefCell<Memo<Vec<u8>, Vec<u8>>> = RefCell::new(Memo::new(64));
+/// equal content deflated before with the same memo: in a batch, the pages
+/// after the first are mostly the same in every letter.
+fn compress_once(memo: &Mutex<Memo<Vec<u8>, Arc<Vec<u8>>>>, content: &[u8]) -> Arc<Vec<u8>> {
+    let hash = hash(&content);
+    if let Some(deflated) = lock(memo).get(hash, |raw| raw == content) {
+        return deflated;
     }
-    DEFLATED.with_borrow_mut(|memo| {
-        memo.get_or_make(
-            hash(&content),
-            |raw| raw == content,
-            || content.to_vec(),
-            || compress(content, CONTENT),
-        )
-    })
+    let deflated = Arc::new(compress(content, CONTENT));
+    let bytes = content.len() + deflated.len();
+    lock(memo).insert(hash, content.to_vec(), deflated.clone(), bytes);
+    deflated
 }
 
 /// Deflates a stream (zlib format) at `level`, reusing one compressor per
@@ -655,36 +664,39 @@ fn compress(mut input: &[u8], level: u8) -> Vec<u8> {
 }
 
 /// A signature image as embedded: 8-bit RGB and alpha planes, deflated.
-struct Picture {
+pub(super) struct Picture {
     width: u32,
     height: u32,
     rgb: Vec<u8>,
     alpha: Vec<u8>,
 }
 
-/// The picture of a PNG file, decoded and deflated once per thread: every
+/// A picture, or why the file has none.
+pub(super) type Decoded = Result<Arc<Picture>, String>;
+
+/// The picture of a PNG file, decoded and deflated once for a memo: every
 /// letter of a batch carries the same signature.
-fn picture(png: &[u8]) -> Result<Arc<Picture>, Error> {
-    /// A picture, or why the file has none.
-    type Decoded = Result<Arc<Picture>, String>;
-    thread_local! {
-        static PICTURES: RefCell<Memo<Vec<u8>, Decoded>> = RefCell::new(Memo::new(4));
-    }
-    PICTURES
-        .with_borrow_mut(|memo| {
-            memo.get_or_make(
-                hash(&png),
-                |known| known == png,
-                || png.to_vec(),
-                || decode_png(png).map(Arc::new),
-            )
-        })
-        .map_err(|problem| {
-            Error::from(Diagnostic::new(
-                "bad-signature-image",
-                format!("cannot read signature image: {problem}"),
-            ))
-        })
+fn picture(memo: &Mutex<Memo<Vec<u8>, Decoded>>, png: &[u8]) -> Result<Arc<Picture>, Error> {
+    let hash = hash(&png);
+    let found = lock(memo).get(hash, |known| known == png);
+    let decoded = match found {
+        Some(decoded) => decoded,
+        None => {
+            let decoded = decode_png(png).map(Arc::new);
+            let bytes = png.len()
+                + decoded
+                    .as_ref()
+                    .map_or(0, |picture| picture.rgb.len() + picture.alpha.len());
+            lock(memo).insert(hash, png.to_vec(), decoded.clone(), bytes);
+            decoded
+        }
+    };
+    decoded.map_err(|problem| {
+        Error::from(Diagnostic::new(
+            "bad-signature-image",
+            format!("cannot read signature image: {problem}"),
+        ))
+    })
 }
 
 fn decode_png(data: &[u8]) -> Result<Picture, String> {
