@@ -4,6 +4,7 @@
 mod bad_inputs;
 mod batch;
 mod cli;
+mod engine;
 mod fuzz;
 mod golden;
 mod pdf;

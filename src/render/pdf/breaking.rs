@@ -5,13 +5,13 @@
 //! point that fills the line; a word wider than a whole line is split where
 //! it must, so no text is ever dropped.
 
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Arc, OnceLock};
 
 use hyphenation::{Hyphenator, Load, Standard};
 
-use super::cache::lock;
+use super::cache::{ParagraphMemo, lock};
 use super::font::{FontMetrics, Style};
-use super::memo::{Memo, hash};
+use super::memo::hash;
 use crate::lang::Language;
 use crate::letter::Run;
 
@@ -59,7 +59,7 @@ pub struct Breaker<'a> {
     /// Language for hyphenation; `None` turns it off.
     pub language: Option<Language>,
     /// Paragraphs broken before, to take equal ones from; `None` breaks every one.
-    pub memo: Option<&'a Mutex<Memo<Paragraph, Arc<Vec<Line>>>>>,
+    pub memo: Option<&'a ParagraphMemo>,
 }
 
 /// A piece of a word: text in one style.
@@ -370,7 +370,7 @@ fn weight(runs: &[Run], lines: &[Line]) -> usize {
     let pieces: usize = pieces
         .map(|piece| size_of::<Placed>() + text(&piece.text, &piece.link))
         .sum();
-    runs + pieces + lines.len() * size_of::<Line>()
+    runs + pieces + size_of_val(lines)
 }
 
 /// The hyphenation patterns of `language`, loaded once.

@@ -39,13 +39,22 @@ use super::write::{Decoded, EmbeddedFont};
 #[derive(Clone)]
 pub struct PdfCache(Arc<Memos>);
 
+/// Broken paragraphs by setting and runs.
+pub(super) type ParagraphMemo = Mutex<Memo<Paragraph, Arc<Vec<Line>>>>;
+/// Deflated page content by content.
+pub(super) type ContentMemo = Mutex<Memo<Vec<u8>, Arc<Vec<u8>>>>;
+/// Embedded font subsets by face and characters.
+pub(super) type FontMemo = Mutex<Memo<(&'static str, Vec<char>), Arc<EmbeddedFont>>>;
+/// Decoded signature images by file.
+pub(super) type PictureMemo = Mutex<Memo<Vec<u8>, Decoded>>;
+
 /// One memo per kind of work, each with its share of the budget.
 pub(super) struct Memos {
     budget: usize,
-    pub paragraphs: Mutex<Memo<Paragraph, Arc<Vec<Line>>>>,
-    pub contents: Mutex<Memo<Vec<u8>, Arc<Vec<u8>>>>,
-    pub fonts: Mutex<Memo<(&'static str, Vec<char>), Arc<EmbeddedFont>>>,
-    pub pictures: Mutex<Memo<Vec<u8>, Decoded>>,
+    pub paragraphs: ParagraphMemo,
+    pub contents: ContentMemo,
+    pub fonts: FontMemo,
+    pub pictures: PictureMemo,
 }
 
 impl PdfCache {

@@ -7,12 +7,9 @@
 //! least two lines at the foot and at the head of a page (no widows or
 //! orphans); the closing and signature stay together with the end of the body.
 
-use std::sync::{Arc, Mutex};
-
-use super::breaking::{Breaker, Line, Paragraph, Placed};
-use super::cache::PdfCache;
+use super::breaking::{Breaker, Line, Placed};
+use super::cache::{ParagraphMemo, PdfCache};
 use super::font::{FontMetrics, Style};
-use super::memo::Memo;
 use crate::error::{Diagnostic, Error};
 use crate::letter::{Block, Letter, Run};
 
@@ -147,7 +144,7 @@ struct Chunk {
 
 struct Pager<'a> {
     metrics: &'a dyn FontMetrics,
-    memo: Option<&'a Mutex<Memo<Paragraph, Arc<Vec<Line>>>>>,
+    memo: Option<&'a ParagraphMemo>,
     size: (f32, f32),
     letter: &'a Letter,
     items: Vec<Item>,

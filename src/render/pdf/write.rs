@@ -8,7 +8,7 @@
 use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet};
 use std::hash::{Hash, Hasher};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use pdf_writer::types::{
     ActionType, AnnotationType, CidFontType, FontFlags, SystemInfo, UnicodeCmap,
@@ -17,11 +17,11 @@ use pdf_writer::writers::PositionedItems;
 use pdf_writer::{Content, Filter, Finish, Name, Pdf, Rect, Ref, Str, TextStr};
 use subsetter::GlyphRemapper;
 
-use super::cache::lock;
+use super::cache::{ContentMemo, FontMemo, PictureMemo, lock};
 use super::dehint::dehint;
 use super::font::{Face, Fonts, Glyph, Style};
 use super::layout::{Item, Layout, TextLine};
-use super::memo::{Memo, hash};
+use super::memo::hash;
 use crate::error::{Diagnostic, Error};
 use crate::letter::Letter;
 use crate::render::{PdfOptions, Subset};
@@ -489,9 +489,6 @@ fn embed(memo: &FontMemo, face: &Face, chars: Vec<char>) -> Result<Arc<EmbeddedF
     Ok(font)
 }
 
-/// Embedded fonts by face and characters.
-type FontMemo = Mutex<Memo<(&'static str, Vec<char>), Arc<EmbeddedFont>>>;
-
 fn make_font(face: &Face, chars: &[char]) -> Result<EmbeddedFont, Error> {
     // Glyphs in id order; a glyph shared by several characters stands for the first.
     let mut glyphs: BTreeMap<u16, char> = BTreeMap::new();
@@ -613,7 +610,7 @@ const SHARED: u8 = 9;
 /// Deflates page content at level [`CONTENT`], or takes the result for
 /// equal content deflated before with the same memo: in a batch, the pages
 /// after the first are mostly the same in every letter.
-fn compress_once(memo: &Mutex<Memo<Vec<u8>, Arc<Vec<u8>>>>, content: &[u8]) -> Arc<Vec<u8>> {
+fn compress_once(memo: &ContentMemo, content: &[u8]) -> Arc<Vec<u8>> {
     let hash = hash(&content);
     if let Some(deflated) = lock(memo).get(hash, |raw| raw == content) {
         return deflated;
@@ -676,7 +673,7 @@ pub(super) type Decoded = Result<Arc<Picture>, String>;
 
 /// The picture of a PNG file, decoded and deflated once for a memo: every
 /// letter of a batch carries the same signature.
-fn picture(memo: &Mutex<Memo<Vec<u8>, Decoded>>, png: &[u8]) -> Result<Arc<Picture>, Error> {
+fn picture(memo: &PictureMemo, png: &[u8]) -> Result<Arc<Picture>, Error> {
     let hash = hash(&png);
     let found = lock(memo).get(hash, |known| known == png);
     let decoded = match found {
