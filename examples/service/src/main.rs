@@ -6,8 +6,7 @@
 //! One [`Engine`] (templates, registry) and one [`PdfCache`] serve every
 //! request; rendering runs on tokio's blocking threads.
 //!
-//! Run: `cargo run -p appeal-service` (listens on 127.0.0.1:3000, or on
-//! `APPEAL_SERVICE_ADDR`), then
+//! Run: `cargo run -p appeal-service [ADDRESS]` (default 127.0.0.1:3000), then
 //! `curl -d @appeal.json -H 'content-type: application/json' localhost:3000/letter.pdf?to=ilo-dg -o letter.pdf`.
 
 use std::sync::Arc;
