@@ -82,7 +82,9 @@ fn problem(diagnostics: Diagnostics) -> Response {
 
 #[tokio::main]
 async fn main() -> std::io::Result<()> {
-    let address = std::env::var("APPEAL_SERVICE_ADDR").unwrap_or_else(|_| "127.0.0.1:3000".into());
+    let address = std::env::args()
+        .nth(1)
+        .unwrap_or_else(|| "127.0.0.1:3000".into());
     let listener = tokio::net::TcpListener::bind(&address).await?;
     eprintln!("appeal-service on http://{address}/letter.pdf");
     axum::serve(listener, router()).await
