@@ -399,6 +399,7 @@ fn batch(
     force: bool,
 ) -> Result<(), Error> {
     let started = std::time::Instant::now();
+    let json = cli.message_format == MessageFormat::Json;
     let (appeal, resolve_options) = load(path, select)?;
     let engine = engine(cli)?;
     let templates = engine.templates();
@@ -428,7 +429,7 @@ fn batch(
             out.push_str(&format!("{}\n", manifest.display()));
         }
         stdout(out)?;
-        return finish(&report, started, true);
+        return finish(&report, started, true, json);
     }
     if !force {
         let targets = names
@@ -467,7 +468,7 @@ fn batch(
     sink.progress.finish_and_clear();
     write_file(&manifests[0], &report.to_csv(), true)?;
     write_file(&manifests[1], &report.to_json(), true)?;
-    finish(&report, started, false)
+    finish(&report, started, false, json)
 }
 
 /// Reports failed letters and the totals; an error if any letter failed.
@@ -475,14 +476,25 @@ fn finish(
     report: &appeal::batch::Report,
     started: std::time::Instant,
     dry_run: bool,
+    json: bool,
 ) -> Result<(), Error> {
     let failed: Vec<&appeal::batch::Entry> = report.failed().collect();
+    // Each failed letter's problems: one line each for people, whole
+    // diagnostics (prefixed with the letter) for programs.
+    let mut diagnostics = Vec::new();
     for entry in &failed {
-        eprintln!(
-            "error: letter to {}: {}",
-            entry.id,
-            entry.error_line().unwrap_or_default()
-        );
+        if json {
+            for mut diagnostic in entry.error.clone().unwrap_or_default() {
+                diagnostic.message = format!("letter to {}: {}", entry.id, diagnostic.message);
+                diagnostics.push(diagnostic);
+            }
+        } else {
+            eprintln!(
+                "error: letter to {}: {}",
+                entry.id,
+                entry.error_line().unwrap_or_default()
+            );
+        }
     }
     let (files, bytes) = report.totals();
     let drafted = report.letters.len() - failed.len();
@@ -494,18 +506,17 @@ fn finish(
         failed.len()
     );
     if failed.is_empty() {
-        Ok(())
-    } else {
-        Err(Diagnostic::new(
-            "letters-failed",
-            format!(
-                "{} of {} letters failed",
-                failed.len(),
-                report.letters.len()
-            ),
-        )
-        .into())
+        return Ok(());
     }
+    diagnostics.push(Diagnostic::new(
+        "letters-failed",
+        format!(
+            "{} of {} letters failed",
+            failed.len(),
+            report.letters.len()
+        ),
+    ));
+    Err(Error::invalid(diagnostics))
 }
 
 /// Writes every letter where `output` says; checks every target before writing any.

@@ -190,6 +190,23 @@ fn a_bad_recipient_fails_alone_and_header_injection_is_refused() {
         "error: letter to exec-01: no e-mail address for recipient \"exec-01\"; hint: add email = \"…\" to its registry entry or [[recipient]], or leave eml out of --format\n\
          error: letter to exec-02: recipient name of the letter to \"exec-02\" contains a line break; hint: a line break in a mail header would start a new header; remove it\n",
     ));
+    // The same failures for programs: each letter's diagnostics whole.
+    let output = batch(dir.path(), &["--force", "--message-format", "json"]).code(2);
+    let json: serde_json::Value = serde_json::from_slice(&output.get_output().stdout).unwrap();
+    let codes: Vec<&str> = json["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        codes,
+        ["no-email", "line-break-in-header", "letters-failed"]
+    );
+    assert_eq!(
+        json["diagnostics"][0]["message"],
+        "letter to exec-01: no e-mail address for recipient \"exec-01\""
+    );
     let out = dir.path().join("out");
     let mut written: Vec<String> = std::fs::read_dir(&out)
         .unwrap()
