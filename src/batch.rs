@@ -112,6 +112,7 @@ pub trait Sink: Sync {
 
 /// A file in the manifest.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct FileRecord {
     /// Format.
     pub format: Format,
@@ -125,6 +126,7 @@ pub struct FileRecord {
 
 /// One recipient's line in the manifest.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct Entry {
     /// Recipient id.
     pub id: String,

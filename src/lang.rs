@@ -8,6 +8,7 @@ use serde::Serialize;
 /// A language a letter can be written in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]
+#[non_exhaustive]
 pub enum Language {
     /// English.
     En,
@@ -128,6 +129,7 @@ impl fmt::Display for Language {
 
 /// The fixed words of a letter frame in one language.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct Labels {
     /// Before the carbon-copy list.
     pub cc: &'static str,

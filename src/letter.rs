@@ -5,6 +5,7 @@ use crate::lang::{Date, Labels, Language};
 
 /// One letter to one recipient, ready to render.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Letter {
     /// Id of the recipient, for file names and manifests.
     pub recipient_id: String,
@@ -46,6 +47,7 @@ pub struct Letter {
 
 /// The sender's letterhead.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Letterhead {
     /// Organisation name.
     pub organisation: String,
@@ -59,6 +61,7 @@ pub struct Letterhead {
 
 /// The signatory block.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Signature {
     /// Full name.
     pub name: String,
@@ -70,6 +73,7 @@ pub struct Signature {
 
 /// A block of the letter body.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Block {
     /// A paragraph of styled runs.
     Paragraph(Vec<Run>),

@@ -25,6 +25,7 @@ pub struct ResolveOptions {
 
 /// Everything one letter's templates can use; serialised as their data.
 #[derive(Debug, Clone, Serialize)]
+#[non_exhaustive]
 pub struct Context {
     /// Template name.
     pub template: String,
@@ -69,6 +70,7 @@ pub(crate) struct AppealBody {
 
 /// A resolved recipient.
 #[derive(Debug, Clone, Serialize)]
+#[non_exhaustive]
 pub struct Addressee {
     /// Id, for file names.
     pub id: String,
@@ -94,6 +96,7 @@ pub struct Addressee {
 
 /// The signatory of a resolved letter.
 #[derive(Debug, Clone, Serialize)]
+#[non_exhaustive]
 pub struct Signer {
     /// Full name.
     pub name: String,
@@ -106,6 +109,7 @@ pub struct Signer {
 
 /// A resolved incident.
 #[derive(Debug, Clone, Serialize)]
+#[non_exhaustive]
 pub struct Cited {
     /// Id.
     pub id: String,

@@ -94,6 +94,7 @@ impl TemplateFile {
 
 /// What is known of one template.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct TemplateInfo {
     /// Its name, as an appeal's `template` gives it.
     pub name: String,

@@ -40,6 +40,20 @@ impl Backend for EmlOptions {
 
 /// Renders a letter as a mail draft: To the recipient, From the sender,
 /// the letter as text, the PDF attached.
+///
+/// ```
+/// use appeal::render::{EmlOptions, eml};
+///
+/// let appeal = appeal::Appeal::open(concat!(
+///     env!("CARGO_MANIFEST_DIR"),
+///     "/examples/ilo-belarus-2021/appeal.toml"
+/// ))?;
+/// let letters = appeal::Engine::builtin().letters(&appeal)?;
+/// let draft = String::from_utf8(eml(&letters[0], &EmlOptions::default())?)?;
+/// assert!(draft.contains("To: \"Guy Ryder\" <ryder@ilo.org>"));
+/// assert!(draft.contains("Content-Type: application/pdf"));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub fn eml(letter: &Letter, options: &EmlOptions) -> Result<Vec<u8>, Error> {
     // Refuse before rendering anything.
     mailboxes(letter)?;

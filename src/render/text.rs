@@ -28,6 +28,20 @@ impl Backend for TextOptions {
 }
 
 /// Renders a letter as plain text: frame, body, links as `text <url>`.
+///
+/// ```
+/// use appeal::render::{TextOptions, text};
+///
+/// let appeal = appeal::Appeal::open(concat!(
+///     env!("CARGO_MANIFEST_DIR"),
+///     "/examples/spm-fnpr-2021/appeal.toml"
+/// ))?;
+/// let letters = appeal::Engine::builtin().letters(&appeal)?;
+/// let out = text(&letters[0], &TextOptions { width: 60 });
+/// assert!(out.lines().all(|line| line.chars().count() <= 60 || !line.contains(' ')));
+/// assert!(out.contains("Уважаемый Михаил Викторович!"));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub fn text(letter: &Letter, options: &TextOptions) -> String {
     let mut out = Writer {
         out: String::new(),

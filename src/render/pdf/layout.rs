@@ -17,6 +17,7 @@ const MM: f32 = 72.0 / 25.4;
 
 /// Paper sizes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
 pub enum Paper {
     /// ISO A4, 210 × 297 mm.
     #[default]

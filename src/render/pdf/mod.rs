@@ -34,6 +34,7 @@ pub struct PdfOptions {
 
 /// Which glyphs of a font a PDF embeds.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Subset {
     /// Only the glyphs the letter shows: the smallest file.
     #[default]
