@@ -12,13 +12,15 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use crate::compose::compose;
-use crate::error::{Diagnostics, Error};
+use crate::error::{Diagnostic, Diagnostics, Error};
 use crate::render::{PdfOptions, Subset, TextOptions, draft, pdf, text};
 use crate::resolve::Context;
 use crate::templates::Templates;
 
 /// An output format of a batch.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, serde::Deserialize,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Format {
     /// Plain text.
@@ -106,12 +108,26 @@ pub trait Sink: Sync {
     /// Stores one file. It may be called from several threads at once.
     fn write(&self, artifact: &Artifact<'_>) -> Result<(), Error>;
 
-    /// Called once a letter is done, stored or failed (for progress).
+    /// Called once a letter is done, stored or failed (for progress, and for
+    /// a journal that lets an interrupted batch resume).
     fn done(&self, _entry: &Entry) {}
+
+    /// The files of a letter stored whole by an earlier, interrupted run of
+    /// the same batch: the letter is not rendered again.
+    fn stored(&self, _recipient_id: &str) -> Option<Vec<FileRecord>> {
+        None
+    }
+
+    /// True once storing cannot go on (a full disk, a read-only or
+    /// forbidden directory): the letters not yet rendered are skipped, each
+    /// reported as not written.
+    fn stopped(&self) -> bool {
+        false
+    }
 }
 
 /// A file in the manifest.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct FileRecord {
     /// Format.
@@ -122,6 +138,13 @@ pub struct FileRecord {
     pub bytes: u64,
     /// SHA-256 of the content, hex.
     pub sha256: String,
+}
+
+impl FileRecord {
+    /// True if `bytes` are the file this record describes (size and SHA-256).
+    pub fn describes(&self, bytes: &[u8]) -> bool {
+        bytes.len() as u64 == self.bytes && hex(&Sha256::digest(bytes)) == self.sha256
+    }
 }
 
 /// One recipient's line in the manifest.
@@ -212,8 +235,9 @@ impl Report {
                 entry.email.clone().unwrap_or_default(),
                 entry.address.join(" / "),
                 entry.language.clone(),
-            ];
-            let error = entry.error_line().unwrap_or_default();
+            ]
+            .map(|cell| inert(&cell));
+            let error = inert(&entry.error_line().unwrap_or_default());
             if entry.files.is_empty() {
                 let row = fixed.iter().cloned().chain([
                     "".into(),
@@ -240,6 +264,17 @@ impl Report {
             }
         }
         writer.into_inner().expect("writing to memory")
+    }
+}
+
+/// A CSV cell that a spreadsheet shows as text: one starting with `=`, `+`,
+/// `-`, `@`, a tab or a carriage return would be read as a formula
+/// (`=HYPERLINK(…)` in a name), so it gets a leading `'`, as OWASP advises.
+fn inert(cell: &str) -> String {
+    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{cell}")
+    } else {
+        cell.to_owned()
     }
 }
 
@@ -275,7 +310,22 @@ pub fn run(
             .par_iter()
             .zip(names.par_iter())
             .map(|(context, names)| {
-                let entry = letter(context, templates, options, names, sink);
+                let mut entry = entry(context);
+                if let Some(files) = sink.stored(&entry.id) {
+                    entry.files = files;
+                    return entry;
+                }
+                if sink.stopped() {
+                    entry.error = Some(
+                        Diagnostic::new(
+                            "not-written",
+                            "not written: the batch stopped when storing a file failed",
+                        )
+                        .into(),
+                    );
+                    return entry;
+                }
+                letter(&mut entry, context, templates, options, names, sink);
                 sink.done(&entry);
                 entry
             })
@@ -291,17 +341,12 @@ pub fn run(
     Report { letters }
 }
 
-fn letter(
-    context: &Context,
-    templates: &Templates,
-    options: &BatchOptions,
-    names: &[String],
-    sink: &dyn Sink,
-) -> Entry {
+/// The manifest line of a context, before its letter is made.
+fn entry(context: &Context) -> Entry {
     let recipient = &context.recipient;
     let mut address = recipient.address.clone();
     address.extend(recipient.country.clone());
-    let mut entry = Entry {
+    Entry {
         id: recipient.id.clone(),
         name: recipient.name.clone(),
         organisation: recipient.organisation.clone(),
@@ -310,7 +355,19 @@ fn letter(
         language: context.language.code().to_owned(),
         files: Vec::new(),
         error: None,
-    };
+    }
+}
+
+/// Makes and stores one letter's files, recording them (or why not) in `entry`.
+fn letter(
+    entry: &mut Entry,
+    context: &Context,
+    templates: &Templates,
+    options: &BatchOptions,
+    names: &[String],
+    sink: &dyn Sink,
+) {
+    let recipient = &context.recipient;
     // Render every format before storing any, so that a letter that fails
     // leaves no files behind.
     // Text and PDF are rendered once each, also when a mail draft holds them.
@@ -345,10 +402,7 @@ fn letter(
                 file_name: name,
                 bytes: &bytes,
             })?;
-            let sha256 = Sha256::digest(&bytes)
-                .iter()
-                .map(|b| format!("{b:02x}"))
-                .collect();
+            let sha256 = hex(&Sha256::digest(&bytes));
             entry.files.push(FileRecord {
                 format: *format,
                 file: name.clone(),
@@ -361,7 +415,52 @@ fn letter(
     if let Err(error) = stored {
         entry.error = Some(error.into_diagnostics());
     }
-    entry
+}
+
+/// A fingerprint of everything a batch's files are made from: the resolved
+/// letters (with the appeal's body and signature), the templates, the
+/// options and this version of the crate. An interrupted batch resumes only
+/// when it is unchanged.
+pub fn fingerprint(contexts: &[Context], templates: &Templates, options: &BatchOptions) -> String {
+    let mut hasher = Sha256::new();
+    let mut field = |bytes: &[u8]| {
+        hasher.update((bytes.len() as u64).to_le_bytes());
+        hasher.update(bytes);
+    };
+    field(env!("CARGO_PKG_VERSION").as_bytes());
+    let settings = (
+        &options.formats,
+        &options.text,
+        options.pdf.paper,
+        options.pdf.subset,
+    );
+    field(format!("{settings:?}").as_bytes());
+    for (key, text) in templates.texts() {
+        field(key.as_bytes());
+        field(text.as_bytes());
+    }
+    for context in contexts {
+        field(&serde_json::to_vec(context).expect("contexts serialise"));
+        field(
+            context
+                .body
+                .as_ref()
+                .map_or(&[][..], |body| body.text.as_bytes()),
+        );
+        field(
+            context
+                .signatory
+                .image
+                .as_deref()
+                .map_or(&[][..], Vec::as_slice),
+        );
+    }
+    hex(&hasher.finalize())
+}
+
+/// Bytes as lower-case hex.
+pub(crate) fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// Problems that would fail every letter of a batch, found before any is
@@ -369,14 +468,12 @@ fn letter(
 pub fn preflight(contexts: &[Context], options: &BatchOptions) -> Result<(), Error> {
     let needs_sender = options.formats.contains(&Format::Eml);
     match contexts.first() {
-        Some(context) if needs_sender && context.sender.email.is_none() => {
-            Err(crate::error::Diagnostic::new(
-                "no-email",
-                "mail drafts (eml) need the sender's e-mail address",
-            )
-            .hint("add email = \"…\" under [sender], or leave eml out of --format")
-            .into())
-        }
+        Some(context) if needs_sender && context.sender.email.is_none() => Err(Diagnostic::new(
+            "no-email",
+            "mail drafts (eml) need the sender's e-mail address",
+        )
+        .hint("add email = \"…\" under [sender], or leave eml out of --format")
+        .into()),
         _ => Ok(()),
     }
 }
@@ -392,5 +489,144 @@ impl Sink for Discard {
     fn write(&self, _: &Artifact<'_>) -> Result<(), Error> {
         self.files.fetch_add(1, Ordering::Relaxed);
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::atomic::AtomicBool;
+
+    use super::*;
+    use crate::{Appeal, Engine, ResolveOptions, Source};
+
+    fn contexts(n: usize) -> (Engine, Vec<Context>) {
+        let recipients: String = (0..n)
+            .map(|i| format!("[[recipient]]\nid = \"r{i:03}\"\norganisation = \"Union {i}\"\ntags = [\"all\"]\n"))
+            .collect();
+        let text = format!(
+            "template = \"solidarity-appeal\"\nlanguage = \"en\"\ndate = 2021-04-19\nrecipients = [\"tag:all\"]\n\
+             demands = [\"speak up\"]\n[sender]\norganisation = \"U\"\n[signatory]\nname = \"S\"\n{recipients}"
+        );
+        let appeal = Appeal::parse(Source::new("a.toml", text)).unwrap();
+        let engine = Engine::builtin();
+        let contexts = engine.resolve(&appeal, &ResolveOptions::default()).unwrap();
+        (engine, contexts)
+    }
+
+    /// A disk that fills after `room` files.
+    struct FullDisk {
+        room: AtomicUsize,
+        full: AtomicBool,
+        written: AtomicUsize,
+    }
+
+    impl Sink for FullDisk {
+        fn write(&self, _: &Artifact<'_>) -> Result<(), Error> {
+            if self.room.fetch_sub(1, Ordering::SeqCst) == 0 {
+                self.full.store(true, Ordering::SeqCst);
+                let full = std::io::Error::from(std::io::ErrorKind::StorageFull);
+                return Err(Error::io("out/x.txt", full));
+            }
+            self.written.fetch_add(1, Ordering::SeqCst);
+            Ok(())
+        }
+
+        fn stopped(&self) -> bool {
+            self.full.load(Ordering::SeqCst)
+        }
+    }
+
+    #[test]
+    fn a_full_disk_stops_the_batch_and_every_letter_is_accounted_for() {
+        let (engine, contexts) = contexts(20);
+        let options = BatchOptions {
+            formats: vec![Format::Txt],
+            jobs: 1,
+            ..BatchOptions::default()
+        };
+        let sink = FullDisk {
+            room: AtomicUsize::new(5),
+            full: AtomicBool::new(false),
+            written: AtomicUsize::new(0),
+        };
+        let report = run(&contexts, engine.templates(), &options, &sink);
+        assert_eq!(report.letters.len(), 20);
+        let written: Vec<&Entry> = report
+            .letters
+            .iter()
+            .filter(|e| e.error.is_none())
+            .collect();
+        assert_eq!(written.len(), 5);
+        assert_eq!(sink.written.load(Ordering::SeqCst), 5);
+        let codes: Vec<&str> = report
+            .failed()
+            .map(|e| e.error.as_ref().unwrap()[0].code)
+            .collect();
+        // The write that failed, then every letter after it skipped unrendered.
+        assert_eq!(codes[0], "io");
+        assert!(
+            codes[1..].iter().all(|code| *code == "not-written"),
+            "{codes:?}"
+        );
+        assert_eq!(codes.len(), 15);
+    }
+
+    #[test]
+    fn letters_stored_before_are_not_made_again() {
+        struct Resumed(AtomicUsize);
+        impl Sink for Resumed {
+            fn write(&self, _: &Artifact<'_>) -> Result<(), Error> {
+                self.0.fetch_add(1, Ordering::SeqCst);
+                Ok(())
+            }
+            fn stored(&self, id: &str) -> Option<Vec<FileRecord>> {
+                (id < "r002").then(|| {
+                    vec![FileRecord {
+                        format: Format::Txt,
+                        file: format!("{id}.txt"),
+                        bytes: 1,
+                        sha256: "00".into(),
+                    }]
+                })
+            }
+        }
+        let (engine, contexts) = contexts(4);
+        let options = BatchOptions {
+            formats: vec![Format::Txt],
+            ..BatchOptions::default()
+        };
+        let sink = Resumed(AtomicUsize::new(0));
+        let report = run(&contexts, engine.templates(), &options, &sink);
+        assert_eq!(sink.0.load(Ordering::SeqCst), 2);
+        assert_eq!(report.letters[0].files[0].sha256, "00");
+        assert_eq!(report.letters[3].files[0].file, "r003.txt");
+    }
+
+    #[test]
+    fn formula_cells_are_made_inert() {
+        assert_eq!(inert("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
+        for risky in ["+1", "-1", "@x", "\tx", "\rx"] {
+            assert!(inert(risky).starts_with('\''), "{risky:?}");
+        }
+        assert_eq!(inert("Anna"), "Anna");
+    }
+
+    #[test]
+    fn the_fingerprint_follows_every_input() {
+        let (engine, contexts) = contexts(2);
+        let options = BatchOptions::default();
+        let base = fingerprint(&contexts, engine.templates(), &options);
+        assert_eq!(base, fingerprint(&contexts, engine.templates(), &options));
+        let mut other = contexts.clone();
+        other[1].demands = vec!["speak louder".into()];
+        assert_ne!(base, fingerprint(&other, engine.templates(), &options));
+        let pdf_and_text = BatchOptions {
+            formats: vec![Format::Pdf, Format::Txt],
+            ..BatchOptions::default()
+        };
+        assert_ne!(
+            base,
+            fingerprint(&contexts, engine.templates(), &pdf_and_text)
+        );
     }
 }

@@ -115,6 +115,10 @@ impl Registry {
         let mut seen: HashMap<&str, usize> = HashMap::new();
         for (i, recipient) in file.recipient.iter().enumerate() {
             let path = format!("recipient[{i}].id");
+            if let Some(problem) = recipient.email.as_deref().and_then(validate::email) {
+                let path = format!("recipient[{i}].email");
+                diagnostics.push(problem.path(&path).at(origin.locate(&path)));
+            }
             if let Some(problem) = validate::id(&recipient.id, "recipient") {
                 diagnostics.push(problem.path(&path).at(origin.locate(&path)));
             } else if let Some(first) = seen.insert(&recipient.id, i) {

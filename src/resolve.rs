@@ -65,6 +65,8 @@ pub struct Context {
 #[derive(Debug)]
 pub(crate) struct AppealBody {
     pub template: handlebars::Template,
+    /// Its text, for fingerprints of a batch's inputs.
+    pub text: String,
     pub place: Option<(Source, std::ops::Range<usize>)>,
 }
 
@@ -512,6 +514,9 @@ impl Problems<'_> {
                 .hint("a letter of hundreds of pages is likely a pasted file; many recipients belong in a registry"),
             );
         }
+        if let Some(diagnostic) = appeal.sender.email.as_deref().and_then(validate::email) {
+            self.at("sender.email", diagnostic);
+        }
         let recipient_ids = appeal.inline_recipients.iter().map(|r| r.id.as_str());
         self.ids(recipient_ids, "recipient");
         self.ids(appeal.incidents.iter().map(|i| i.id.as_str()), "incident");
@@ -563,6 +568,9 @@ impl Problems<'_> {
         for (path, diagnostic) in found {
             self.in_file(chosen.origin, &path, diagnostic);
         }
+        if let Some(diagnostic) = recipient.email.as_deref().and_then(validate::email) {
+            self.in_file(chosen.origin, &format!("{}.email", chosen.path), diagnostic);
+        }
         let path = format!("{}.language", chosen.path);
         recipient
             .language
@@ -613,7 +621,11 @@ impl Problems<'_> {
                 Some((origin.source().clone(), span))
             });
             match handlebars::Template::compile(text) {
-                Ok(template) => Some(Arc::new(AppealBody { template, place })),
+                Ok(template) => Some(Arc::new(AppealBody {
+                    template,
+                    text: text.to_owned(),
+                    place,
+                })),
                 Err(error) => {
                     let at = place.as_ref().map(|(source, span)| (source, span));
                     self.diagnostics.push(template_error(at, &error).path(path));

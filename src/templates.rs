@@ -188,6 +188,14 @@ impl Templates {
         Ok(())
     }
 
+    /// The text of every template part, by key, for fingerprints of a batch's inputs.
+    pub(crate) fn texts(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.origins.iter().map(|(key, (source, span))| {
+            let text = source.text().get(span.clone()).unwrap_or_default();
+            (key.as_str(), text)
+        })
+    }
+
     /// The template called `name`.
     pub fn get(&self, name: &str) -> Option<&TemplateInfo> {
         self.info.get(name)

@@ -24,6 +24,43 @@ pub(crate) fn id(id: &str, what: &str) -> Option<Diagnostic> {
     })
 }
 
+/// A diagnostic if `email` is not one address (an RFC 5322 addr-spec,
+/// `local@domain`, dot-atoms in ASCII). Mail headers are built from it, with
+/// the display name encoded apart, so anything else (two addresses, a
+/// display name, angle brackets, spaces) would give a malformed or a
+/// different header.
+pub(crate) fn email(email: &str) -> Option<Diagnostic> {
+    let atext = |c: char| c.is_ascii_alphanumeric() || "!#$%&'*+/=?^_`{|}~-".contains(c);
+    let dot_atom = |text: &str| {
+        text.split('.')
+            .all(|atom| !atom.is_empty() && atom.chars().all(atext))
+    };
+    let label = |label: &str| {
+        !label.is_empty()
+            && label.len() <= 63
+            && !label.starts_with('-')
+            && !label.ends_with('-')
+            && label.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+    };
+    let valid = match email.rsplit_once('@') {
+        Some((local, domain)) => {
+            email.len() <= 254
+                && local.len() <= 64
+                && dot_atom(local)
+                && domain.contains('.')
+                && domain.split('.').all(label)
+        }
+        None => false,
+    };
+    (!valid).then(|| {
+        Diagnostic::new(
+            "invalid-email",
+            format!("invalid e-mail address \"{}\"", email.escape_debug()),
+        )
+        .hint("one address such as \"office@example.org\": no name, no <>, no second address")
+    })
+}
+
 /// Reports, by key path, every string in `value` that holds a control
 /// character other than a line break or a tab (it would reach letters, PDFs
 /// and mail headers unseen), and returns the bytes of text it holds.
@@ -133,6 +170,31 @@ mod tests {
                 Some("invalid-id"),
                 "{bad}"
             );
+        }
+    }
+
+    #[test]
+    fn emails_are_one_plain_address() {
+        for good in [
+            "office@ilo.org",
+            "a.b+c@mail.example.co.uk",
+            "x_y@sub-domain.org",
+        ] {
+            assert!(email(good).is_none(), "{good}");
+        }
+        for bad in [
+            "a@b.org, c@d.org",
+            "<script>@x.org",
+            "not an email@@",
+            "Guy Ryder <ryder@ilo.org>",
+            "ryder@ilo",
+            "ryder@ilo..org",
+            ".a@ilo.org",
+            "a@-ilo.org",
+            "a@ilo.org\r\nBcc: x@y.org",
+            "",
+        ] {
+            assert_eq!(email(bad).map(|d| d.code), Some("invalid-email"), "{bad}");
         }
     }
 

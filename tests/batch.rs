@@ -9,7 +9,7 @@ use sha2::{Digest, Sha256};
 
 use crate::appeal_in;
 
-const APPEAL: &str = r#"template = "solidarity-appeal"
+pub const APPEAL: &str = r#"template = "solidarity-appeal"
 language = "en"
 date = 2026-11-23
 place = "Minsk"
@@ -24,7 +24,7 @@ title = "Chairman"
 "#;
 
 /// A registry of `n` executive members, every third with a Cyrillic name.
-fn registry(n: usize) -> String {
+pub fn registry(n: usize) -> String {
     (1..=n)
         .map(|i| {
             let name = if i % 3 == 0 { format!("Иван Петров-{i}") } else { format!("Member Number{i}") };
@@ -37,7 +37,7 @@ fn registry(n: usize) -> String {
         .collect()
 }
 
-fn workdir(recipients: &str) -> tempfile::TempDir {
+pub fn workdir(recipients: &str) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("appeal.toml"), APPEAL).unwrap();
     std::fs::write(dir.path().join("exec.toml"), recipients).unwrap();
@@ -59,7 +59,7 @@ fn batch(dir: &Path, extra: &[&str]) -> assert_cmd::assert::Assert {
     appeal_in(dir).args(args).assert()
 }
 
-fn hex(bytes: &[u8]) -> String {
+pub fn hex(bytes: &[u8]) -> String {
     Sha256::digest(bytes)
         .iter()
         .map(|b| format!("{b:02x}"))

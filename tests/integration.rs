@@ -5,6 +5,7 @@ mod bad_inputs;
 mod batch;
 mod cli;
 mod engine;
+mod faults;
 mod fuzz;
 mod golden;
 mod pdf;

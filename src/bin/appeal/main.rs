@@ -7,7 +7,10 @@ use std::io::{self, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use appeal::batch::{Artifact, BatchOptions, Discard, Format, Sink};
+mod files;
+mod mailing;
+
+use appeal::batch::{BatchOptions, Discard, Format};
 use appeal::render::{Backend, EmlOptions, Paper, PdfOptions, Subset, TextOptions};
 use appeal::{
     Appeal, Date, Diagnostic, Diagnostics, Engine, Error, Letter, Registry, ResolveOptions,
@@ -16,13 +19,16 @@ use appeal::{
 use clap::{Parser, Subcommand, ValueEnum};
 use indicatif::{ProgressBar, ProgressStyle};
 
+use files::write_file;
+use mailing::{Mode, Outcome};
+
 // A batch allocates many small strings on two threads; mimalloc halves the
 // time the system allocator took there.
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 /// The starter appeal `appeal init` writes.
-const STARTER: &str = include_str!("../examples/starter/appeal.toml");
+const STARTER: &str = include_str!("../../../examples/starter/appeal.toml");
 
 /// Draft formal trade-union appeal letters from one TOML file.
 #[derive(Parser)]
@@ -93,9 +99,13 @@ enum Command {
         /// Print what would be written and write nothing.
         #[arg(long)]
         dry_run: bool,
-        /// Overwrite existing files.
-        #[arg(long)]
+        /// Overwrite existing files, and start over a batch that was interrupted.
+        #[arg(long, conflicts_with = "resume")]
         force: bool,
+        /// Finish a batch that was interrupted (killed, disk full) with the
+        /// same appeal and inputs: only the letters missing are made.
+        #[arg(long)]
+        resume: bool,
         /// Worker threads; default one per core.
         #[arg(long, short, default_value_t = 0, value_name = "N")]
         jobs: usize,
@@ -239,6 +249,7 @@ fn run(cli: Cli) -> Result<(), Error> {
             format,
             dry_run,
             force,
+            resume,
             jobs,
             paper,
         } => {
@@ -252,7 +263,12 @@ fn run(cli: Cli) -> Result<(), Error> {
                 jobs: *jobs,
                 ..BatchOptions::default()
             };
-            batch(&cli, appeal, select, output, &options, *dry_run, *force)
+            let mode = Mode {
+                force: *force,
+                resume: *resume,
+                sync: true,
+            };
+            batch(&cli, appeal, select, output, &options, *dry_run, mode)
         }
         Command::Check { appeal, select, .. } => {
             let letters = letters(&cli, appeal, select)?;
@@ -316,7 +332,7 @@ fn run(cli: Cli) -> Result<(), Error> {
             stdout(out)
         }
         Command::Init { path, force } => {
-            write_file(path, STARTER.as_bytes(), *force)?;
+            write_file(path, STARTER.as_bytes(), *force, true)?;
             eprintln!(
                 "wrote {}; edit it, then run: appeal check {}",
                 path.display(),
@@ -368,27 +384,6 @@ fn letters(cli: &Cli, path: &Path, select: &Select) -> Result<Vec<Letter>, Error
     Ok(engine(cli)?.letters_with(&appeal, &options)?)
 }
 
-/// Writes a batch's files into a directory as the batch renders them.
-struct DirSink<'a> {
-    dir: &'a Path,
-    force: bool,
-    progress: ProgressBar,
-}
-
-impl Sink for DirSink<'_> {
-    fn write(&self, artifact: &Artifact<'_>) -> Result<(), Error> {
-        write_file(
-            &self.dir.join(artifact.file_name),
-            artifact.bytes,
-            self.force,
-        )
-    }
-
-    fn done(&self, _: &appeal::batch::Entry) {
-        self.progress.inc(1);
-    }
-}
-
 fn batch(
     cli: &Cli,
     path: &Path,
@@ -396,7 +391,7 @@ fn batch(
     dir: &Path,
     options: &BatchOptions,
     dry_run: bool,
-    force: bool,
+    mode: Mode,
 ) -> Result<(), Error> {
     let started = std::time::Instant::now();
     let json = cli.message_format == MessageFormat::Json;
@@ -406,7 +401,7 @@ fn batch(
     let contexts = engine.resolve(&appeal, &resolve_options)?;
     appeal::batch::preflight(&contexts, options)?;
     let names = appeal::batch::file_names(&contexts, options);
-    let manifests = ["manifest.csv", "manifest.json"].map(|name| dir.join(name));
+    let manifests = mailing::MANIFESTS.map(|name| dir.join(name));
     if dry_run {
         let report = appeal::batch::run(&contexts, templates, options, &Discard::default());
         let mut out = String::new();
@@ -431,26 +426,6 @@ fn batch(
         stdout(out)?;
         return finish(&report, started, true, json);
     }
-    if !force {
-        let targets = names
-            .iter()
-            .flatten()
-            .map(|name| dir.join(name))
-            .chain(manifests.iter().cloned());
-        let existing: Vec<PathBuf> = targets.filter(|path| path.exists()).collect();
-        if let Some(first) = existing.first() {
-            let count = existing.len();
-            let what = if count == 1 {
-                format!("{} exists", first.display())
-            } else {
-                format!("{count} files exist, {} and others", first.display())
-            };
-            return Err(Diagnostic::new("exists", what)
-                .hint("use --force to overwrite, or another -o")
-                .into());
-        }
-    }
-    std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
     let progress = if io::stderr().is_terminal() {
         let style =
             ProgressStyle::with_template("{bar:40} {pos}/{len} letters, {elapsed} ({eta} left)")
@@ -459,16 +434,26 @@ fn batch(
     } else {
         ProgressBar::hidden()
     };
-    let sink = DirSink {
-        dir,
-        force,
-        progress,
-    };
-    let report = appeal::batch::run(&contexts, templates, options, &sink);
-    sink.progress.finish_and_clear();
-    write_file(&manifests[0], &report.to_csv(), true)?;
-    write_file(&manifests[1], &report.to_json(), true)?;
-    finish(&report, started, false, json)
+    match mailing::run(dir, &contexts, templates, options, mode, progress)? {
+        Outcome::Finished(report) => finish(&report, started, false, json),
+        Outcome::Stopped { fault, report } => {
+            let unwritten: Vec<&str> = report
+                .failed()
+                .filter(|entry| entry.files.is_empty())
+                .map(|entry| entry.id.as_str())
+                .collect();
+            eprintln!("{fault}");
+            eprintln!("not written: {}", unwritten.join(", "));
+            Err(Error::io(
+                dir,
+                io::Error::other(format!(
+                    "the batch stopped: {} of {} letters not written; fix the fault, then run the same command with --resume",
+                    unwritten.len(),
+                    report.letters.len()
+                )),
+            ))
+        }
+    }
 }
 
 /// Reports failed letters and the totals; an error if any letter failed.
@@ -583,41 +568,10 @@ fn write_letters(
         );
     }
     for (letter, target) in letters.iter().zip(&targets) {
-        write_file(target, &backend.render(letter)?, force)?;
+        write_file(target, &backend.render(letter)?, force, true)?;
         eprintln!("wrote {}", target.display());
     }
     Ok(())
-}
-
-/// Writes a whole file atomically: a temporary file beside it, then a rename.
-fn write_file(path: &Path, bytes: &[u8], force: bool) -> Result<(), Error> {
-    let io_error = |e: io::Error| Error::io(path, e);
-    let dir = match path.parent() {
-        Some(dir) if !dir.as_os_str().is_empty() => dir,
-        _ => Path::new("."),
-    };
-    std::fs::create_dir_all(dir).map_err(io_error)?;
-    // Readable by others as a file made by any other program (umask applies), not 0600.
-    let mut builder = tempfile::Builder::new();
-    #[cfg(unix)]
-    builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666));
-    let mut file = builder.tempfile_in(dir).map_err(io_error)?;
-    file.write_all(bytes).map_err(io_error)?;
-    let persisted = if force {
-        file.persist(path).map(drop)
-    } else {
-        file.persist_noclobber(path).map(drop)
-    };
-    persisted.map_err(|e| {
-        if e.error.kind() == io::ErrorKind::AlreadyExists {
-            Error::from(
-                Diagnostic::new("exists", format!("{} exists", path.display()))
-                    .hint("use --force to overwrite"),
-            )
-        } else {
-            io_error(e.error)
-        }
-    })
 }
 
 fn stdout(bytes: impl AsRef<[u8]>) -> Result<(), Error> {

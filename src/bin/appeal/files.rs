@@ -1,0 +1,79 @@
+//! Writing files whole: a temporary file beside the target, flushed to the
+//! disk, then renamed; a crash or a full disk leaves the old file or none,
+//! never half of one.
+
+use std::io::{self, Write};
+use std::path::Path;
+
+use appeal::{Diagnostic, Error};
+
+/// What the temporary files of this program start with, so that a later run
+/// can remove those a killed one left, and only those.
+pub const TEMP_PREFIX: &str = ".appeal-tmp-";
+
+/// Writes `bytes` to `path` atomically; an existing file is an error unless
+/// `force`. With `sync`, the data reaches the disk before the rename, so the
+/// name never points at a file a power cut emptied.
+pub fn write_file(path: &Path, bytes: &[u8], force: bool, sync: bool) -> Result<(), Error> {
+    let io_error = |e: io::Error| Error::io(path, e);
+    let dir = parent(path);
+    std::fs::create_dir_all(dir).map_err(io_error)?;
+    // Readable by others as a file made by any other program (umask applies), not 0600.
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(TEMP_PREFIX);
+    #[cfg(unix)]
+    builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666));
+    // On any error below, dropping `file` removes the temporary file.
+    let mut file = builder.tempfile_in(dir).map_err(io_error)?;
+    file.write_all(bytes).map_err(io_error)?;
+    if sync {
+        file.as_file().sync_data().map_err(io_error)?;
+    }
+    let persisted = if force {
+        file.persist(path).map(drop)
+    } else {
+        file.persist_noclobber(path).map(drop)
+    };
+    persisted.map_err(|e| {
+        if e.error.kind() == io::ErrorKind::AlreadyExists {
+            Error::from(
+                Diagnostic::new("exists", format!("{} exists", path.display()))
+                    .hint("use --force to overwrite"),
+            )
+        } else {
+            io_error(e.error)
+        }
+    })
+}
+
+/// Flushes a directory's entries (names made, renamed, removed) to the disk.
+pub fn sync_dir(dir: &Path) -> Result<(), Error> {
+    std::fs::File::open(dir)
+        .and_then(|dir| dir.sync_all())
+        .map_err(|e| Error::io(dir, e))
+}
+
+/// Removes the temporary files a killed run of this program left in `dir`.
+pub fn remove_stale_temps(dir: &Path) -> Result<usize, Error> {
+    let mut removed = 0;
+    for entry in std::fs::read_dir(dir).map_err(|e| Error::io(dir, e))? {
+        let path = entry.map_err(|e| Error::io(dir, e))?.path();
+        let ours = path
+            .file_name()
+            .and_then(|name| name.to_str())
+            .is_some_and(|name| name.starts_with(TEMP_PREFIX));
+        if ours && path.is_file() {
+            std::fs::remove_file(&path).map_err(|e| Error::io(&path, e))?;
+            removed += 1;
+        }
+    }
+    Ok(removed)
+}
+
+/// The directory a file is in; `.` for a bare name.
+fn parent(path: &Path) -> &Path {
+    match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir,
+        _ => Path::new("."),
+    }
+}
