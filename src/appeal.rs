@@ -427,6 +427,12 @@ impl Registry {
         });
     }
 
+    /// Makes room for `additional` entries at once, not by doubling.
+    pub(crate) fn reserve(&mut self, additional: usize) {
+        self.entries.reserve_exact(additional);
+        self.index.reserve(additional);
+    }
+
     pub(crate) fn push(&mut self, entry: Entry) {
         self.index
             .insert(entry.recipient.id.clone(), self.entries.len());
@@ -435,6 +441,7 @@ impl Registry {
 
     /// Adds the entries of `other`; where ids are equal, `other`'s entry wins.
     pub fn extend(&mut self, other: Registry) {
+        self.reserve(other.entries.len());
         for entry in other.entries {
             self.push(entry);
         }

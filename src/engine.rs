@@ -97,6 +97,31 @@ impl Engine {
         }
     }
 
+    /// Checks that every letter of `appeal` can be made, without keeping
+    /// them (memory stays flat however many there are): the recipients'
+    /// ids, or every problem.
+    pub fn check(
+        &self,
+        appeal: &Appeal,
+        options: &ResolveOptions,
+    ) -> Result<Vec<String>, Diagnostics> {
+        let contexts = self.resolve(appeal, options)?;
+        // On every core where the crate has rayon (feature `batch`).
+        #[cfg(feature = "batch")]
+        use rayon::iter::{IntoParallelRefIterator, ParallelIterator};
+        #[cfg(feature = "batch")]
+        let each = contexts.par_iter();
+        #[cfg(not(feature = "batch"))]
+        let each = contexts.iter();
+        let failed: Vec<Diagnostics> = each.filter_map(|c| self.compose(c).err()).collect();
+        let diagnostics: Vec<Diagnostic> = failed.into_iter().flatten().collect();
+        if diagnostics.is_empty() {
+            Ok(contexts.into_iter().map(|c| c.recipient.id).collect())
+        } else {
+            Err(Diagnostics::new(diagnostics))
+        }
+    }
+
     /// One [`Context`] per recipient: the stage before composing, for
     /// batches and for callers that compose letters one by one.
     pub fn resolve(

@@ -205,7 +205,7 @@ pub fn resolve(
         .collect();
     let vars = serde_json::Value::Object(appeal.vars.clone());
 
-    let mut contexts = Vec::new();
+    let mut contexts = Vec::with_capacity(selected.len());
     for chosen in selected {
         let recipient = chosen.recipient;
         let own = problems.recipient(&chosen);

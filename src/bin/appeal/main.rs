@@ -271,8 +271,8 @@ fn run(cli: Cli) -> Result<(), Error> {
             batch(&cli, appeal, select, output, &options, *dry_run, mode)
         }
         Command::Check { appeal, select, .. } => {
-            let letters = letters(&cli, appeal, select)?;
-            let ids: Vec<&str> = letters.iter().map(|l| l.recipient_id.as_str()).collect();
+            let (loaded, options) = load(appeal, select)?;
+            let ids = engine(&cli)?.check(&loaded, &options)?;
             if cli.message_format == MessageFormat::Json {
                 let json = serde_json::json!({
                     "ok": true,
