@@ -15,6 +15,25 @@ pub const TEMP_PREFIX: &str = ".appeal-tmp-";
 /// `force`. With `sync`, the data reaches the disk before the rename, so the
 /// name never points at a file a power cut emptied.
 pub fn write_file(path: &Path, bytes: &[u8], force: bool, sync: bool) -> Result<(), Error> {
+    persist(path, written(path, bytes, sync)?, force)
+}
+
+/// Writes several files, each whole: all are written beside their targets
+/// first, and named only when every one of them could be, so that a full
+/// disk leaves none of them rather than some.
+pub fn write_files(files: &[(&Path, &[u8])], sync: bool) -> Result<(), Error> {
+    let mut temps = Vec::with_capacity(files.len());
+    for (path, bytes) in files {
+        temps.push(written(path, bytes, sync)?);
+    }
+    for ((path, _), temp) in files.iter().zip(temps) {
+        persist(path, temp, true)?;
+    }
+    Ok(())
+}
+
+/// `bytes` in a temporary file beside `path`; dropped on an error, it is removed.
+fn written(path: &Path, bytes: &[u8], sync: bool) -> Result<tempfile::NamedTempFile, Error> {
     let io_error = |e: io::Error| Error::io(path, e);
     let dir = parent(path);
     std::fs::create_dir_all(dir).map_err(io_error)?;
@@ -23,12 +42,17 @@ pub fn write_file(path: &Path, bytes: &[u8], force: bool, sync: bool) -> Result<
     builder.prefix(TEMP_PREFIX);
     #[cfg(unix)]
     builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666));
-    // On any error below, dropping `file` removes the temporary file.
     let mut file = builder.tempfile_in(dir).map_err(io_error)?;
     file.write_all(bytes).map_err(io_error)?;
     if sync {
         file.as_file().sync_data().map_err(io_error)?;
     }
+    Ok(file)
+}
+
+/// Names a written temporary file `path`.
+fn persist(path: &Path, file: tempfile::NamedTempFile, force: bool) -> Result<(), Error> {
+    let io_error = |e: io::Error| Error::io(path, e);
     let persisted = if force {
         file.persist(path).map(drop)
     } else {

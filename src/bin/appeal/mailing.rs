@@ -20,7 +20,7 @@ use appeal::{Context, Diagnostic, Error, Templates};
 use indicatif::ProgressBar;
 use serde::{Deserialize, Serialize};
 
-use crate::files::{remove_stale_temps, sync_dir, write_file};
+use crate::files::{remove_stale_temps, sync_dir, write_file, write_files};
 
 /// The journal of the batch under way in a directory.
 const JOURNAL: &str = ".appeal-batch.journal";
@@ -278,8 +278,8 @@ fn finish(dir: &Path, report: &Report, mode: Mode) -> Result<(), Error> {
         sync_dir(dir)?;
     }
     let [csv, json] = MANIFESTS.map(|name| dir.join(name));
-    write_file(&csv, &report.to_csv(), true, mode.sync)?;
-    write_file(&json, &report.to_json(), true, mode.sync)?;
+    let (csv_bytes, json_bytes) = (report.to_csv(), report.to_json());
+    write_files(&[(&csv, &csv_bytes), (&json, &json_bytes)], mode.sync)?;
     let journal = dir.join(JOURNAL);
     std::fs::remove_file(&journal).map_err(|e| Error::io(&journal, e))?;
     if mode.sync {
