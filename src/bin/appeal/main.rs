@@ -437,11 +437,7 @@ fn batch(
     match mailing::run(dir, &contexts, templates, options, mode, progress)? {
         Outcome::Finished(report) => finish(&report, started, false, json),
         Outcome::Stopped { fault, report } => {
-            let unwritten: Vec<&str> = report
-                .failed()
-                .filter(|entry| entry.files.is_empty())
-                .map(|entry| entry.id.as_str())
-                .collect();
+            let unwritten: Vec<&str> = report.failed().map(|entry| entry.id.as_str()).collect();
             eprintln!("{fault}");
             eprintln!("not written: {}", unwritten.join(", "));
             Err(Error::io(
