@@ -7,12 +7,12 @@
 //! cost per letter of a mailing.
 
 use appeal::batch::{BatchOptions, Discard, Format};
-use appeal::render::{PdfOptions, TextOptions, pdf, text};
+use appeal::render::{PdfCache, PdfOptions, TextOptions, pdf, text};
 use appeal::{
     Appeal, Date, Engine, Letter, Localized, Recipient, Registry, ResolveOptions, Sender,
-    Signatory, Templates,
+    Signatory, Source, Templates,
 };
-use criterion::{Criterion, criterion_group, criterion_main};
+use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
 
 fn ilo_letter() -> Letter {
     let path = concat!(
@@ -97,10 +97,53 @@ fn render(c: &mut Criterion) {
     });
 }
 
+/// One word as long as an appeal file allows (1,000,000 bytes, with the
+/// rest of the file within its 1 MiB) as the whole body: issue #15, where
+/// breaking it took time quadratic in its length. Target: well under a
+/// second.
+fn long_word(c: &mut Criterion) {
+    let toml = format!(
+        r#"
+        template = "ilo-intervention"
+        date = 2021-03-01
+        place = "Geneva"
+        subject = "One very long word"
+        recipients = ["ilo-dg"]
+        body = "{}"
+        [sender]
+        organisation = "IndustriALL Global Union"
+        [signatory]
+        name = "Valter Sanchez"
+        "#,
+        "a".repeat(1_000_000)
+    );
+    let appeal = Appeal::parse(Source::new("appeal.toml", toml)).expect("appeal parses");
+    let letter = Engine::builtin()
+        .letters(&appeal)
+        .expect("appeal resolves")
+        .remove(0);
+    let mut group = c.benchmark_group("long word");
+    group.sample_size(10);
+    // A cache of its own each time: the paragraph would otherwise be
+    // remembered, and its breaking measured once.
+    let fresh = || PdfOptions {
+        cache: PdfCache::new(PdfCache::SHARED_BUDGET),
+        ..PdfOptions::default()
+    };
+    group.bench_function("pdf: one 1 MiB word", |b| {
+        b.iter_batched(
+            fresh,
+            |options| pdf(&letter, &options).unwrap(),
+            BatchSize::PerIteration,
+        )
+    });
+    group.finish();
+}
+
 // criterion's macros define undocumented items.
 #[allow(missing_docs)]
 mod group {
     use super::*;
-    criterion_group!(benches, render);
+    criterion_group!(benches, render, long_word);
 }
 criterion_main!(group::benches);

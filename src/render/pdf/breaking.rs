@@ -3,7 +3,8 @@
 //!
 //! Greedy first fit: a word that does not fit is hyphenated at the last
 //! point that fills the line; a word wider than a whole line is split where
-//! it must, so no text is ever dropped.
+//! it must, so no text is ever dropped. Breaking costs about the length of
+//! the paragraph, however long its words (#15).
 
 use std::sync::{Arc, OnceLock};
 
@@ -62,16 +63,32 @@ pub struct Breaker<'a> {
     pub memo: Option<&'a ParagraphMemo>,
 }
 
-/// A piece of a word: text in one style.
-#[derive(Debug, Clone)]
-struct Piece {
-    text: String,
+/// A piece of a word: text in one style, borrowed from the runs.
+#[derive(Debug, Clone, Copy)]
+struct Piece<'t> {
+    text: &'t str,
     style: Style,
-    link: Option<String>,
+    link: Option<&'t str>,
 }
 
 /// A word: the pieces between two spaces; `None` is a hard line break.
-type Word = Option<Vec<Piece>>;
+type Word<'t> = Option<Vec<Piece<'t>>>;
+
+/// Where a word is cut: before byte `at` of its piece number `piece`.
+#[derive(Debug, Clone, Copy)]
+struct Cut {
+    piece: usize,
+    at: usize,
+}
+
+/// Words with more characters than this are not hyphenated: TeX patterns
+/// find nothing useful in such a "word", and would cost its whole length
+/// again on every line it fills.
+const LONGEST_HYPHENATED: usize = 100;
+
+/// Texts of up to this many bytes are measured whole before anything else:
+/// nearly every word is this short, and most fit where they are tried.
+const SHORT: usize = 256;
 
 /// What decides how a paragraph breaks, but its runs.
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
@@ -118,59 +135,55 @@ impl Breaker<'_> {
     }
 
     fn break_lines(&self, runs: &[Run]) -> Vec<Line> {
-        let words = words(runs);
         let mut lines = Vec::new();
         let mut line = Line::default();
         let mut ends_paragraph = Vec::new();
-        for word in words {
+        for word in &mut words(runs) {
             let Some(pieces) = word else {
                 lines.push(std::mem::take(&mut line));
                 ends_paragraph.push(true);
                 continue;
             };
-            let mut pending = Some(pieces);
-            while let Some(pieces) = pending.take() {
+            // What is left of the word: cutting a head off moves it on in
+            // place, so that a word many lines long is never copied whole.
+            let mut rest: &mut [Piece] = pieces;
+            while !rest.is_empty() {
                 let space = if line.pieces.is_empty() {
                     0.0
                 } else {
-                    self.space(pieces[0].style)
+                    self.space(rest[0].style)
                 };
                 let start = line.width() + space;
-                let width = self.word_width(&pieces);
-                if start + width <= self.width + 0.01 {
-                    self.place(&mut line, pieces, start);
-                    continue;
+                if self.fits(rest, start) {
+                    self.place(&mut line, rest, start);
+                    break;
                 }
                 // Does not fit: hyphenate to fill this line, or wrap.
-                if let Some((head, tail)) = self.hyphenate(&pieces, self.width - start) {
-                    self.place(&mut line, head, start);
-                    line.pieces.last_mut().expect("just placed").hyphen = true;
-                    line.pieces.last_mut().expect("just placed").width +=
-                        self.hyphen_width(&pieces);
-                    lines.push(std::mem::take(&mut line));
-                    ends_paragraph.push(false);
-                    pending = Some(tail);
-                } else if !line.pieces.is_empty() {
-                    lines.push(std::mem::take(&mut line));
-                    ends_paragraph.push(false);
-                    pending = Some(pieces);
-                } else {
-                    // Wider than a whole line: split it wherever it must be.
-                    let (head, tail) = self.split_anywhere(&pieces);
-                    self.place(&mut line, head, 0.0);
-                    if tail.is_some() {
-                        // Mark the break, so that the word reads as one.
-                        let last = line
-                            .pieces
-                            .last_mut()
-                            .expect("at least one character is placed");
-                        last.hyphen = true;
-                        last.width += self.hyphen_width(&pieces);
+                let hyphen = self.hyphen_width(rest);
+                let cut = match self.hyphenate(rest, self.width - start) {
+                    Some(at) => Cut { piece: 0, at },
+                    None if !line.pieces.is_empty() => {
+                        lines.push(std::mem::take(&mut line));
+                        ends_paragraph.push(false);
+                        continue;
                     }
-                    lines.push(std::mem::take(&mut line));
-                    ends_paragraph.push(false);
-                    pending = tail;
+                    // Wider than a whole line: split it wherever it must be.
+                    None => self.split_anywhere(rest),
+                };
+                let head;
+                (head, rest) = cut_at(rest, cut);
+                self.place(&mut line, &head, start);
+                if !rest.is_empty() {
+                    // Mark the break, so that the word reads as one.
+                    let last = line
+                        .pieces
+                        .last_mut()
+                        .expect("at least one character is placed");
+                    last.hyphen = true;
+                    last.width += hyphen;
                 }
+                lines.push(std::mem::take(&mut line));
+                ends_paragraph.push(false);
             }
         }
         if !line.pieces.is_empty() || lines.is_empty() {
@@ -197,20 +210,36 @@ impl Breaker<'_> {
             * self.size
     }
 
-    fn word_width(&self, pieces: &[Piece]) -> f32 {
-        pieces
-            .iter()
-            .map(|p| self.metrics.width(p.style, &p.text) * self.size)
-            .sum()
+    /// Whether a word fits on the line from `start`.
+    fn fits(&self, pieces: &[Piece], start: f32) -> bool {
+        self.head(pieces, |width| start + width <= self.width + 0.01)
+            .is_none()
     }
 
-    fn place(&self, line: &mut Line, pieces: Vec<Piece>, mut x: f32) {
+    /// Where the longest head of a word whose width `fits` ends, or `None`
+    /// where the whole word fits. Pieces are measured one by one and a long
+    /// one head by head, so that a word many lines wide costs about what a
+    /// line holds, not its length.
+    fn head(&self, pieces: &[Piece], fits: impl Fn(f32) -> bool) -> Option<Cut> {
+        let mut used = 0.0;
+        for (i, piece) in pieces.iter().enumerate() {
+            let width = |text: &str| used + self.metrics.width(piece.style, text) * self.size;
+            let (at, width) = longest_head(piece.text, width, &fits);
+            if at < piece.text.len() {
+                return Some(Cut { piece: i, at });
+            }
+            used = width;
+        }
+        None
+    }
+
+    fn place(&self, line: &mut Line, pieces: &[Piece], mut x: f32) {
         for piece in pieces {
-            let width = self.metrics.width(piece.style, &piece.text) * self.size;
+            let width = self.metrics.width(piece.style, piece.text) * self.size;
             line.pieces.push(Placed {
-                text: piece.text,
+                text: piece.text.to_owned(),
                 style: piece.style,
-                link: piece.link,
+                link: piece.link.map(str::to_owned),
                 x,
                 width,
                 hyphen: false,
@@ -219,12 +248,15 @@ impl Breaker<'_> {
         }
     }
 
-    /// Splits a one-piece word at the last hyphenation point whose head,
-    /// with a hyphen, fits in `room`.
-    fn hyphenate(&self, pieces: &[Piece], room: f32) -> Option<(Vec<Piece>, Vec<Piece>)> {
+    /// Where to hyphenate a one-piece word: at the last hyphenation point
+    /// whose head, with a hyphen, fits in `room`; a byte offset.
+    fn hyphenate(&self, pieces: &[Piece], room: f32) -> Option<usize> {
         let [piece] = pieces else { return None };
+        let text = piece.text;
+        if text.chars().nth(LONGEST_HYPHENATED).is_some() {
+            return None;
+        }
         let dictionary = dictionary(self.language?)?;
-        let text = piece.text.as_str();
         // Hyphenate the letters only, not the punctuation around them.
         let start = text.find(char::is_alphabetic)?;
         let end = text
@@ -240,61 +272,28 @@ impl Breaker<'_> {
         if core.to_lowercase().len() != core.len() {
             return None;
         }
-        breaks.iter().rev().map(|b| start + b).find_map(|at| {
-            let head = &text[..at];
-            let fits = self.metrics.width(piece.style, head) * self.size + hyphen <= room;
-            fits.then(|| {
-                let part = |text: &str| Piece {
-                    text: text.to_owned(),
-                    style: piece.style,
-                    link: piece.link.clone(),
-                };
-                (vec![part(head)], vec![part(&text[at..])])
-            })
-        })
+        breaks
+            .iter()
+            .rev()
+            .map(|b| start + b)
+            .find(|&at| self.metrics.width(piece.style, &text[..at]) * self.size + hyphen <= room)
     }
 
-    /// Splits a word wider than a line after as many characters as fit
-    /// with a hyphen (at least one).
-    fn split_anywhere(&self, pieces: &[Piece]) -> (Vec<Piece>, Option<Vec<Piece>>) {
-        let mut head = Vec::new();
-        let mut used = 0.0;
+    /// Where to split a word wider than a line: after as many characters as
+    /// fit with a hyphen (at least one).
+    fn split_anywhere(&self, pieces: &[Piece]) -> Cut {
         let room = self.width - self.hyphen_width(pieces);
-        for (i, piece) in pieces.iter().enumerate() {
-            let width = self.metrics.width(piece.style, &piece.text) * self.size;
-            if used + width <= room {
-                head.push(piece.clone());
-                used += width;
-                continue;
-            }
-            let mut cut = 0;
-            for (at, c) in piece.text.char_indices() {
-                let next = at + c.len_utf8();
-                let fits =
-                    used + self.metrics.width(piece.style, &piece.text[..next]) * self.size <= room;
-                if fits || (cut == 0 && head.is_empty()) {
-                    cut = next;
-                } else {
-                    break;
-                }
-            }
-            let mut tail = Vec::new();
-            if cut > 0 {
-                head.push(Piece {
-                    text: piece.text[..cut].to_owned(),
-                    ..piece.clone()
-                });
-            }
-            if cut < piece.text.len() {
-                tail.push(Piece {
-                    text: piece.text[cut..].to_owned(),
-                    ..piece.clone()
-                });
-            }
-            tail.extend(pieces[i + 1..].iter().cloned());
-            return (head, Some(tail));
+        match self.head(pieces, |width| width <= room) {
+            Some(Cut { piece: 0, at: 0 }) => Cut {
+                piece: 0,
+                at: pieces[0].text.chars().next().map_or(0, char::len_utf8),
+            },
+            Some(cut) => cut,
+            None => Cut {
+                piece: pieces.len(),
+                at: 0,
+            },
         }
-        (head, None)
     }
 
     /// Spreads the room left on a line over its spaces.
@@ -326,8 +325,79 @@ impl Breaker<'_> {
     }
 }
 
+/// The head of a word before `cut`, and what is left of the word after it.
+fn cut_at<'w, 't>(pieces: &'w mut [Piece<'t>], cut: Cut) -> (Vec<Piece<'t>>, &'w mut [Piece<'t>]) {
+    let Some(&piece) = pieces.get(cut.piece) else {
+        return (pieces.to_vec(), &mut []);
+    };
+    let (before, after) = piece.text.split_at(cut.at);
+    let mut head = pieces[..cut.piece].to_vec();
+    if !before.is_empty() {
+        head.push(Piece {
+            text: before,
+            ..piece
+        });
+    }
+    let rest = &mut pieces[cut.piece..];
+    rest[0].text = after;
+    let done = usize::from(after.is_empty());
+    (head, &mut rest[done..])
+}
+
+/// The longest head of `text` whose `width` `fits`: its length in bytes
+/// and its width. Heads of 1, 3, 7, 15… characters are measured until one
+/// does not fit, then the characters between are bisected, so that the
+/// cost follows the head, not the text. Widths grow with every character
+/// (no kerning takes back a whole advance), so this finds the head that
+/// trying one character after another would; whatever the widths, the head
+/// found fits.
+fn longest_head(
+    text: &str,
+    width: impl Fn(&str) -> f32,
+    fits: impl Fn(f32) -> bool,
+) -> (usize, f32) {
+    if text.len() <= SHORT {
+        let whole = width(text);
+        if fits(whole) {
+            return (text.len(), whole);
+        }
+    }
+    let mut found = (0, width(""));
+    let mut ends = text.char_indices().map(|(i, c)| i + c.len_utf8());
+    let mut step = 1;
+    let beyond = loop {
+        let end = ends.nth(step - 1).unwrap_or(text.len());
+        let measured = width(&text[..end]);
+        if !fits(measured) {
+            break end;
+        }
+        found = (end, measured);
+        if end == text.len() {
+            return found;
+        }
+        step *= 2;
+    };
+    let between: Vec<usize> = text[found.0..beyond]
+        .char_indices()
+        .skip(1)
+        .map(|(i, _)| found.0 + i)
+        .collect();
+    let (mut low, mut high) = (0, between.len());
+    while low < high {
+        let middle = (low + high) / 2;
+        let measured = width(&text[..between[middle]]);
+        if fits(measured) {
+            found = (between[middle], measured);
+            low = middle + 1;
+        } else {
+            high = middle;
+        }
+    }
+    found
+}
+
 /// Splits runs into words of styled pieces at spaces; `None` marks a hard break.
-fn words(runs: &[Run]) -> Vec<Word> {
+fn words(runs: &[Run]) -> Vec<Word<'_>> {
     let mut words: Vec<Word> = Vec::new();
     let mut current: Vec<Piece> = Vec::new();
     for run in runs {
@@ -345,9 +415,9 @@ fn words(runs: &[Run]) -> Vec<Word> {
             }
             if !part.is_empty() {
                 current.push(Piece {
-                    text: part.to_owned(),
+                    text: part,
                     style,
-                    link: run.link.clone(),
+                    link: run.link.as_deref(),
                 });
             }
         }
@@ -402,6 +472,7 @@ fn dictionary(language: Language) -> Option<&'static Standard> {
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
+    use crate::render::pdf::font::Fonts;
 
     /// Every character half an em wide: lines are easy to reason about.
     pub(crate) struct Fixed;
@@ -502,5 +573,118 @@ pub(crate) mod tests {
         let lines = breaker(40.0, None).lines(&runs);
         assert_eq!(texts(&lines), ["a@0 bold@2 ,@6 b@8", "c@0"]);
         assert_eq!(lines[0].pieces[1].style, Style::Bold);
+    }
+
+    /// A breaker with the embedded fonts at body size on an A4 text width.
+    fn typeset(language: Option<Language>) -> Breaker<'static> {
+        Breaker {
+            metrics: Fonts::embedded(),
+            size: 11.0,
+            width: 468.0,
+            justify: true,
+            language,
+            memo: None,
+        }
+    }
+
+    /// The text of `lines` back: a space between lines and at gaps, none
+    /// where breaking added a hyphen or pieces of one word touch.
+    fn reassemble(lines: &[Line]) -> String {
+        let mut text = String::new();
+        let mut joined = true;
+        for line in lines {
+            for (i, piece) in line.pieces.iter().enumerate() {
+                if let Some(previous) = i.checked_sub(1).map(|i| &line.pieces[i]) {
+                    joined = piece.x <= previous.x + previous.width + 0.001;
+                }
+                if !joined {
+                    text.push(' ');
+                }
+                text.push_str(&piece.text);
+                joined = piece.hyphen;
+            }
+        }
+        text
+    }
+
+    /// Every line holds something and fits `breaker`'s width.
+    fn assert_fits(breaker: &Breaker, lines: &[Line]) {
+        for (i, line) in lines.iter().enumerate() {
+            assert!(line.width() <= breaker.width + 0.01, "line {i} is too wide");
+            assert!(!line.pieces.is_empty(), "line {i} is empty");
+        }
+    }
+
+    // See: #15
+    #[test]
+    fn splits_a_200000_character_word_into_lines_that_fit() {
+        let word = "a".repeat(200_000);
+        let breaker = typeset(Some(Language::En));
+        let lines = breaker.lines(&[run(&word)]);
+        assert_fits(&breaker, &lines);
+        assert!(reassemble(&lines) == word, "text lost or reordered");
+        assert!(lines.len() > 1_000, "{} lines", lines.len());
+        // Each line but the last holds as much as fits: one more character
+        // and the hyphen would not.
+        let fonts = Fonts::embedded();
+        let width = |text: &str| fonts.width(Style::Regular, text) * 11.0;
+        for line in &lines[..lines.len() - 1] {
+            let more = format!("{}a", line.pieces[0].text);
+            assert!(width(&more) > 468.0 - width("\u{AD}"));
+        }
+    }
+
+    // See: #15
+    #[test]
+    fn splits_a_long_word_between_short_ones() {
+        let word = "ab".repeat(3_000);
+        let text = format!("we demand {word} now and here");
+        for breaker in [typeset(Some(Language::En)), breaker(30.0, None)] {
+            let lines = breaker.lines(&[run(&text)]);
+            assert_fits(&breaker, &lines);
+            assert!(reassemble(&lines) == text, "text lost or reordered");
+            // The words before it keep a line of their own.
+            assert_eq!(lines[0].pieces.len(), 2);
+        }
+    }
+
+    // See: #15
+    #[test]
+    fn splits_a_long_cyrillic_word_between_characters() {
+        let word = "прекратитьрепрессии".repeat(5_000);
+        let breaker = typeset(Some(Language::Ru));
+        let lines = breaker.lines(&[run(&word)]);
+        assert_fits(&breaker, &lines);
+        assert!(reassemble(&lines) == word, "text lost or reordered");
+    }
+
+    // See: #15
+    #[test]
+    fn splits_a_long_word_of_many_styles_keeping_each() {
+        let piece = |text: &str, bold: bool| Run {
+            text: text.repeat(2_000),
+            bold,
+            ..Run::default()
+        };
+        let runs = [piece("x", false), piece("y", true), piece("z", false)];
+        let breaker = breaker(45.0, None);
+        let lines = breaker.lines(&runs);
+        assert_fits(&breaker, &lines);
+        let word: String = runs.iter().map(|run| run.text.as_str()).collect();
+        assert!(reassemble(&lines) == word, "text lost or reordered");
+        for piece in lines.iter().flat_map(|line| &line.pieces) {
+            let bold = piece.text.starts_with('y');
+            assert_eq!(piece.style == Style::Bold, bold, "{:?}", piece.text);
+        }
+    }
+
+    #[test]
+    fn leaves_words_of_over_a_hundred_characters_unhyphenated() {
+        // Hyphenated, the line would end after "registra" or "registration";
+        // split, it holds as much as fits: 49 characters and the hyphen.
+        let word = "registration".repeat(9);
+        let lines = breaker(50.0, Some(Language::En)).lines(&[run(&word)]);
+        assert_eq!(lines[0].pieces[0].text, word[..49]);
+        assert!(reassemble(&lines) == word, "text lost or reordered");
     }
 }
