@@ -98,6 +98,9 @@ pub fn compose(context: &Context, templates: &Templates) -> Result<Letter, Error
         },
         cc: context.cc.clone(),
         enclosures: context.enclosures.clone(),
+        notes: Vec::new(),
+        annex: None,
+        redacted: false,
         labels,
     })
 }

@@ -41,6 +41,13 @@ pub struct Letter {
     pub cc: Vec<String>,
     /// Enclosures.
     pub enclosures: Vec<String>,
+    /// Numbered notes: the sources of the incidents the letter cites, each
+    /// referred to by a [`Run::note`] in the body.
+    pub notes: Vec<Note>,
+    /// A chronology of the incidents, after the signature on a page of its own.
+    pub annex: Option<Annex>,
+    /// True where the names of protected people are given as initials.
+    pub redacted: bool,
     /// The frame's fixed words in the letter's language.
     pub labels: &'static Labels,
 }
@@ -101,6 +108,9 @@ pub struct Run {
     pub italic: bool,
     /// Target of a link.
     pub link: Option<String>,
+    /// A reference to note number `n`: the text is the number, printed
+    /// raised and small (in plain text, as `[n]`).
+    pub note: Option<usize>,
 }
 
 impl Run {
@@ -120,6 +130,28 @@ impl Letter {
     pub fn author(&self) -> &str {
         &self.letterhead.organisation
     }
+}
+
+/// A numbered note at the foot of the page that refers to it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Note {
+    /// Its number, from 1, in the order of first reference.
+    pub number: usize,
+    /// Its text; a source's address is a link run whose text is the address.
+    pub runs: Vec<Run>,
+}
+
+/// A table of the incidents an appeal cites: one row each, in date order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Annex {
+    /// Its heading: "Annex: chronology of the cases".
+    pub title: String,
+    /// The column heads: date, place, people, what happened, outcome, sources.
+    pub columns: Vec<String>,
+    /// One row of cells per incident, as many as the columns.
+    pub rows: Vec<Vec<String>>,
 }
 
 /// A display name and an e-mail address.

@@ -63,7 +63,7 @@ pub use compose::compose;
 pub use engine::Engine;
 pub use error::{Diagnostic, Diagnostics, Error, ErrorKind, Location, Severity, Source};
 pub use lang::{Date, Labels, Language};
-pub use letter::{Block, Letter, Letterhead, Mailbox, Run, Signature};
+pub use letter::{Annex, Block, Letter, Letterhead, Mailbox, Note, Run, Signature};
 pub use names::{file_names, file_stems};
 pub use resolve::{Addressee, Cited, Context, ResolveOptions, Signer, resolve};
 pub use templates::{TemplateInfo, Templates};

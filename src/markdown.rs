@@ -128,6 +128,7 @@ impl Builder {
                 bold,
                 italic,
                 link,
+                note: None,
             }),
         }
     }

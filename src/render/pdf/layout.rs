@@ -177,7 +177,7 @@ impl Pager<'_> {
             text: text.to_owned(),
             bold: matches!(style, Style::Bold),
             italic: matches!(style, Style::Italic),
-            link: None,
+            ..Run::default()
         };
         self.breaker(size, width, false).lines(&[run])
     }
@@ -729,6 +729,9 @@ mod tests {
             },
             cc: vec![],
             enclosures: vec![],
+            notes: vec![],
+            annex: None,
+            redacted: false,
             labels: Language::En.labels(),
         }
     }
