@@ -85,9 +85,15 @@ pub struct Appeal {
     /// Recipients defined in this appeal, beside the registry.
     #[serde(default, rename = "recipient")]
     pub inline_recipients: Vec<Recipient>,
-    /// Incidents the letter cites.
+    /// Incidents to cite from the incident databases: ids or `tag:NAME`.
+    #[serde(default)]
+    pub incidents: Vec<String>,
+    /// Incidents defined in this appeal; always cited.
     #[serde(default, rename = "incident")]
-    pub incidents: Vec<Incident>,
+    pub inline_incidents: Vec<Incident>,
+    /// Add a chronology of the incidents after the signature, on a page of its own.
+    #[serde(default)]
+    pub annex: bool,
     /// Free-form values for templates.
     #[serde(default)]
     pub vars: serde_json::Map<String, serde_json::Value>,
@@ -347,7 +353,7 @@ pub struct Incident {
     pub kind: Option<String>,
     /// People affected.
     #[serde(default)]
-    pub people: Vec<String>,
+    pub people: Vec<Person>,
     /// Organisation affected.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub organisation: Option<String>,
@@ -356,10 +362,114 @@ pub struct Incident {
     /// What came of it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub outcome: Option<Localized<String>>,
-    /// Where it is reported.
+    /// Where it is reported: printed as numbered notes.
     #[serde(default)]
-    pub sources: Vec<String>,
+    pub sources: Vec<Reference>,
+    /// Tags for `tag:NAME` selection.
+    #[serde(default)]
+    pub tags: Vec<String>,
 }
+
+/// A person an incident concerns: `"Name"`, or `{ name, role, protect }`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+pub struct Person {
+    /// Full name, as the letters print it.
+    pub name: String,
+    /// Union function: "chairman of the SPM primary organisation at MAZ".
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub role: Option<String>,
+    /// Named in full only in letters to recipients not tagged `authority`;
+    /// to those, by initials.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub protect: bool,
+}
+
+impl Person {
+    /// A person known by name only.
+    pub fn new(name: impl Into<String>) -> Person {
+        Person {
+            name: name.into(),
+            ..Person::default()
+        }
+    }
+}
+
+/// Where an incident is reported: `"https://…"`, or `{ url, title, publisher, date }`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+pub struct Reference {
+    /// The address of the report (http or https).
+    pub url: String,
+    /// Its title.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    /// Who published it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub publisher: Option<String>,
+    /// When.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date: Option<Date>,
+}
+
+impl Reference {
+    /// A report known by its address only.
+    pub fn new(url: impl Into<String>) -> Reference {
+        Reference {
+            url: url.into(),
+            ..Reference::default()
+        }
+    }
+}
+
+/// A string is the value's main field; a table, the whole value (with the
+/// table's own errors: an unknown key, a bad date).
+macro_rules! string_or_table {
+    ($type:ident, $field:ident, $expecting:literal, $full:ident { $($rest:ident: $ty:ty),* }) => {
+        impl<'de> Deserialize<'de> for $type {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                #[derive(Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct $full {
+                    $field: String,
+                    $(#[serde(default)] $rest: $ty,)*
+                }
+
+                struct Visit;
+
+                impl<'de> serde::de::Visitor<'de> for Visit {
+                    type Value = $type;
+
+                    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                        f.write_str($expecting)
+                    }
+
+                    fn visit_str<E: serde::de::Error>(self, text: &str) -> Result<$type, E> {
+                        Ok($type { $field: text.to_owned(), ..$type::default() })
+                    }
+
+                    fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<$type, A::Error> {
+                        let full = $full::deserialize(serde::de::value::MapAccessDeserializer::new(map))?;
+                        let $full { $field, $($rest),* } = full;
+                        Ok($type { $field, $($rest),* })
+                    }
+                }
+
+                deserializer.deserialize_any(Visit)
+            }
+        }
+    };
+}
+
+string_or_table!(Person, name, "a name, or a table with name, role and protect", FullPerson {
+    role: Option<String>,
+    protect: bool
+});
+string_or_table!(Reference, url, "a URL, or a table with url, title, publisher and date", FullReference {
+    title: Option<String>,
+    publisher: Option<String>,
+    date: Option<Date>
+});
 
 impl Incident {
     /// An incident with its id and what happened.

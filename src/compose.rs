@@ -187,6 +187,7 @@ mod tests {
     use crate::appeal::{Appeal, Registry};
     use crate::error::Source;
     use crate::letter::Block;
+    use crate::incidents::Incidents;
     use crate::resolve::{ResolveOptions, resolve};
 
     fn letters(text: &str) -> Result<Vec<Letter>, Error> {
@@ -195,6 +196,7 @@ mod tests {
         let contexts = resolve(
             &appeal,
             &Registry::builtin(),
+            &Incidents::default(),
             &templates,
             &ResolveOptions::default(),
         )?;

@@ -4,11 +4,13 @@
 use crate::appeal::{Appeal, Registry};
 use crate::compose::compose;
 use crate::error::{Diagnostic, Diagnostics};
+use crate::incidents::Incidents;
 use crate::letter::Letter;
 use crate::resolve::{Context, ResolveOptions, resolve};
 use crate::templates::Templates;
 
-/// Templates and a recipient registry, ready to turn appeals into letters.
+/// Templates, a recipient registry and incident databases, ready to turn
+/// appeals into letters.
 ///
 /// Build it once (it indexes the registry) and share it: it is `Send + Sync`,
 /// and a call copies nothing of it.
@@ -40,6 +42,7 @@ use crate::templates::Templates;
 pub struct Engine {
     templates: Templates,
     registry: Registry,
+    incidents: Incidents,
 }
 
 impl Engine {
@@ -53,7 +56,20 @@ impl Engine {
         Engine {
             templates,
             registry,
+            incidents: Incidents::default(),
         }
+    }
+
+    /// The engine with `incidents` as its incident databases, which appeals
+    /// cite from by id or tag (`incidents = ["id", "tag:NAME"]`).
+    pub fn with_incidents(mut self, incidents: Incidents) -> Engine {
+        self.incidents = incidents;
+        self
+    }
+
+    /// The incident databases.
+    pub fn incidents(&self) -> &Incidents {
+        &self.incidents
     }
 
     /// The templates.
@@ -129,7 +145,8 @@ impl Engine {
         appeal: &Appeal,
         options: &ResolveOptions,
     ) -> Result<Vec<Context>, Diagnostics> {
-        resolve(appeal, &self.registry, &self.templates, options).map_err(|e| e.into_diagnostics())
+        resolve(appeal, &self.registry, &self.incidents, &self.templates, options)
+            .map_err(|e| e.into_diagnostics())
     }
 
     /// The letter of one resolved context.

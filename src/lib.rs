@@ -47,6 +47,7 @@ mod compose;
 mod engine;
 mod error;
 mod helpers;
+mod incidents;
 mod lang;
 mod letter;
 mod load;
@@ -58,7 +59,10 @@ mod resolve;
 mod templates;
 mod validate;
 
-pub use appeal::{Appeal, Incident, Localized, Officer, Recipient, Registry, Sender, Signatory};
+pub use appeal::{
+    Appeal, Incident, Localized, Officer, Person, Recipient, Reference, Registry, Sender, Signatory,
+};
+pub use incidents::Incidents;
 pub use compose::compose;
 pub use engine::Engine;
 pub use error::{Diagnostic, Diagnostics, Error, ErrorKind, Location, Severity, Source};

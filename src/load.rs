@@ -16,9 +16,11 @@ use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
 use crate::appeal::{
-    Appeal, Entry, Incident, Officer, Recipient, Registry, RegistryFile, Sender, Signatory,
+    Appeal, Entry, Incident, Localized, Officer, Person, Recipient, Reference, Registry,
+    RegistryFile, Sender, Signatory,
 };
-use crate::error::{Diagnostic, Error, Source};
+use crate::incidents::Incidents;
+use crate::error::{Diagnostic, Error, Location, Source};
 use crate::lang::Language;
 use crate::origin::Origin;
 use crate::templates::Templates;
@@ -152,6 +154,248 @@ impl Registry {
     pub fn open(path: impl AsRef<Path>) -> Result<Registry, Error> {
         Registry::parse(read_source(path.as_ref())?)
     }
+}
+
+#[derive(Deserialize)]
+struct IncidentFile {
+    #[serde(default)]
+    incident: Vec<Incident>,
+}
+
+/// The columns of an incident CSV file, in the order written.
+const INCIDENT_COLUMNS: [&str; 10] = [
+    "id",
+    "date",
+    "place",
+    "kind",
+    "people",
+    "organisation",
+    "summary",
+    "outcome",
+    "sources",
+    "tags",
+];
+
+impl Incidents {
+    /// Reads an incident database: a TOML file of `[[incident]]` entries, or
+    /// a CSV file (by its `.csv` extension) with the columns `id, date,
+    /// place, kind, people, organisation, summary, outcome, sources, tags`.
+    ///
+    /// In CSV, list cells (`people`, `sources`, `tags`) are separated by
+    /// `;`, and a person or source's fields by `|`: `Name|role|protect`,
+    /// `url|title|publisher|date`.
+    pub fn open(path: impl AsRef<Path>) -> Result<Incidents, Error> {
+        let path = path.as_ref();
+        let source = read_source(path)?;
+        match path.extension().is_some_and(|ext| ext.eq_ignore_ascii_case("csv")) {
+            true => Incidents::parse_csv(source),
+            false => Incidents::parse(source),
+        }
+    }
+
+    /// Parses a TOML incident database's text; `source` names it in diagnostics.
+    pub fn parse(source: Source) -> Result<Incidents, Error> {
+        let (file, mut diagnostics): (IncidentFile, _) = deserialize(&source, incident_fields)?;
+        let origin = Origin::new(source, Vec::new());
+        let mut incidents = Incidents::default();
+        for (i, incident) in file.incident.into_iter().enumerate() {
+            let path = format!("incident[{i}]");
+            let problems = incident_problems(&incident, &path);
+            if problems.is_empty() {
+                let id = origin.locate(&format!("{path}.id"));
+                if let Err(error) = incidents.push(incident, Some(id)) {
+                    diagnostics.extend(error.diagnostics().iter().cloned());
+                }
+            }
+            for (path, problem) in problems {
+                diagnostics.push(problem.path(&path).at(origin.locate(&path)));
+            }
+        }
+        match diagnostics.is_empty() {
+            true => Ok(incidents),
+            false => Err(Error::invalid(diagnostics)),
+        }
+    }
+
+    /// Parses a CSV incident database's text (see [`Incidents::open`]).
+    pub fn parse_csv(source: Source) -> Result<Incidents, Error> {
+        let at = |line: u64, column: usize| Location {
+            file: source.name().to_owned(),
+            line: line as usize,
+            column,
+            range: 0..0,
+        };
+        let mut reader = csv::ReaderBuilder::new()
+            .flexible(false)
+            .from_reader(source.text().as_bytes());
+        let header: Vec<String> = match reader.headers() {
+            Ok(header) => header.iter().map(|h| h.trim().to_owned()).collect(),
+            Err(error) => return Err(csv_error(&source, &error).into()),
+        };
+        let mut diagnostics = Vec::new();
+        for (column, name) in header.iter().enumerate() {
+            if !INCIDENT_COLUMNS.contains(&name.as_str()) {
+                diagnostics.push(
+                    Diagnostic::new("unknown-field", format!("unknown column \"{name}\""))
+                        .at(at(1, column + 1))
+                        .suggest(name, INCIDENT_COLUMNS)
+                        .hint(format!("columns: {}", INCIDENT_COLUMNS.join(", "))),
+                );
+            }
+        }
+        for required in ["id", "summary"] {
+            if !header.iter().any(|h| h == required) {
+                diagnostics.push(
+                    Diagnostic::new("missing-field", format!("no \"{required}\" column"))
+                        .at(at(1, 1))
+                        .hint(format!("columns: {}", INCIDENT_COLUMNS.join(", "))),
+                );
+            }
+        }
+        if !diagnostics.is_empty() {
+            return Err(Error::invalid(diagnostics));
+        }
+        let mut incidents = Incidents::default();
+        for record in reader.records() {
+            let record = match record {
+                Ok(record) => record,
+                Err(error) => {
+                    diagnostics.push(csv_error(&source, &error));
+                    continue;
+                }
+            };
+            let line = record.position().map_or(0, |p| p.line());
+            let mut incident = Incident::default();
+            let mut problems = Vec::new();
+            for (column, (name, cell)) in header.iter().zip(record.iter()).enumerate() {
+                if let Err(problem) = set_incident_field(&mut incident, name, cell.trim()) {
+                    problems.push(problem.at(at(line, column + 1)));
+                }
+            }
+            let column_of = |path: &str| {
+                let name = path.split(['.', '[']).next().unwrap_or_default();
+                header.iter().position(|h| h == name).map_or(1, |i| i + 1)
+            };
+            for (path, problem) in incident_problems(&incident, "") {
+                problems.push(problem.at(at(line, column_of(&path))));
+            }
+            if problems.is_empty() {
+                if let Err(error) = incidents.push(incident, Some(at(line, column_of("id")))) {
+                    diagnostics.extend(error.diagnostics().iter().cloned());
+                }
+            }
+            diagnostics.extend(problems);
+        }
+        match diagnostics.is_empty() {
+            true => Ok(incidents),
+            false => Err(Error::invalid(diagnostics)),
+        }
+    }
+}
+
+/// A CSV reader's error placed at its row.
+fn csv_error(source: &Source, error: &csv::Error) -> Diagnostic {
+    let line = error.position().map_or(1, |p| p.line() as usize);
+    let message = match error.kind() {
+        csv::ErrorKind::UnequalLengths {
+            expected_len, len, ..
+        } => format!("row has {len} cells; the header has {expected_len}"),
+        csv::ErrorKind::Utf8 { .. } => "row is not UTF-8 text".to_owned(),
+        _ => error.to_string().to_lowercase(),
+    };
+    Diagnostic::new("syntax", message)
+        .at(Location {
+            file: source.name().to_owned(),
+            line,
+            column: 1,
+            range: 0..0,
+        })
+        .hint("quote cells that hold commas: \"Minsk, Belarus\"")
+}
+
+/// Sets one CSV cell's field of `incident`.
+fn set_incident_field(incident: &mut Incident, column: &str, cell: &str) -> Result<(), Diagnostic> {
+    let text = || (!cell.is_empty()).then(|| cell.to_owned());
+    let list = || cell.split(';').map(str::trim).filter(|s| !s.is_empty());
+    let parts = |item: &str| item.split('|').map(str::trim).map(str::to_owned).collect::<Vec<_>>();
+    match column {
+        "id" => incident.id = cell.to_owned(),
+        "date" if !cell.is_empty() => {
+            incident.date = Some(cell.parse().map_err(|_| {
+                Diagnostic::new(
+                    "syntax",
+                    format!("invalid date \"{}\" in column \"date\"", cell.escape_debug()),
+                )
+                .hint("dates are written 2021-03-01")
+            })?);
+        }
+        "place" => incident.place = text().map(Localized::Same),
+        "kind" => incident.kind = text(),
+        "organisation" => incident.organisation = text(),
+        "summary" => incident.summary = Localized::Same(cell.to_owned()),
+        "outcome" => incident.outcome = text().map(Localized::Same),
+        "tags" => incident.tags = list().map(str::to_owned).collect(),
+        "people" => {
+            for item in list() {
+                let fields = parts(item);
+                let mut person = Person::new(fields[0].clone());
+                person.role = fields.get(1).filter(|r| !r.is_empty()).cloned();
+                person.protect = match fields.get(2).map(String::as_str) {
+                    None | Some("") => false,
+                    Some("protect") => true,
+                    Some(other) => {
+                        return Err(Diagnostic::new(
+                            "syntax",
+                            format!("\"{other}\" in column \"people\" is not \"protect\""),
+                        )
+                        .hint("a person is Name, Name|role or Name|role|protect"));
+                    }
+                };
+                incident.people.push(person);
+            }
+        }
+        "sources" => {
+            for item in list() {
+                let fields = parts(item);
+                let mut reference = Reference::new(fields[0].clone());
+                reference.title = fields.get(1).filter(|t| !t.is_empty()).cloned();
+                reference.publisher = fields.get(2).filter(|p| !p.is_empty()).cloned();
+                if let Some(date) = fields.get(3).filter(|d| !d.is_empty()) {
+                    reference.date = Some(date.parse().map_err(|_| {
+                        Diagnostic::new(
+                            "syntax",
+                            format!("invalid date \"{}\" in column \"sources\"", date.escape_debug()),
+                        )
+                        .hint("a source is url|title|publisher|date, dates written 2021-03-01")
+                    })?);
+                }
+                incident.sources.push(reference);
+            }
+        }
+        _ => {}
+    }
+    Ok(())
+}
+
+/// Problems with one incident of a database, by key path under `path`: its
+/// id, its sources, control characters.
+pub(crate) fn incident_problems(incident: &Incident, path: &str) -> Vec<(String, Diagnostic)> {
+    let join = |key: &str| match path.is_empty() {
+        true => key.to_owned(),
+        false => format!("{path}.{key}"),
+    };
+    let mut problems = Vec::new();
+    if let Some(problem) = validate::id(&incident.id, "incident") {
+        problems.push((join("id"), problem));
+    }
+    for (i, source) in incident.sources.iter().enumerate() {
+        if let Some(problem) = validate::url(&source.url) {
+            problems.push((join(&format!("sources[{i}]")), problem));
+        }
+    }
+    let value = serde_json::to_value(incident).unwrap_or_default();
+    validate::strings(&value, &mut path.to_owned(), &mut problems);
+    problems
 }
 
 /// Registry files larger than this are read an entry at a time.
@@ -422,6 +666,14 @@ fn appeal_fields(tables: &[String]) -> Option<&'static [&'static str]> {
     })
 }
 
+fn incident_fields(tables: &[String]) -> Option<&'static [&'static str]> {
+    match tables {
+        [] => Some(fields_of::<IncidentFile>()),
+        [table] if table == "incident" => Some(fields_of::<Incident>()),
+        _ => None,
+    }
+}
+
 fn registry_fields(tables: &[String]) -> Option<&'static [&'static str]> {
     match tables {
         [] => Some(fields_of::<RegistryFile>()),
@@ -517,7 +769,7 @@ mod tests {
              hint: valid fields: name, title, signature\n\
              a.toml:11:1: error: unknown field \"incident[0].plase\" in [incident]\n  \
              hint: did you mean \"place\"?\n  \
-             hint: valid fields: id, date, place, kind, people, organisation, summary, outcome, sources"
+             hint: valid fields: id, date, place, kind, people, organisation, summary, outcome, sources, tags"
         );
     }
 

@@ -6,12 +6,19 @@ use std::sync::Arc;
 
 use serde::Serialize;
 
-use crate::appeal::{Appeal, Entry, Localized, Recipient, Registry, Sender};
+use crate::appeal::{
+    Appeal, Entry, Incident, Localized, Person, Recipient, Reference, Registry, Sender,
+};
+use crate::incidents::Incidents;
 use crate::error::{Diagnostic, Error, Source};
 use crate::lang::{Date, Language};
 use crate::origin::Origin;
 use crate::templates::{Templates, template_error};
 use crate::validate;
+
+/// The tag of recipients that letters name protected people to by initials
+/// only: governments, their embassies, courts.
+pub const AUTHORITY: &str = "authority";
 
 /// How to resolve an appeal.
 #[derive(Debug, Clone, Default)]
@@ -51,8 +58,13 @@ pub struct Context {
     pub enclosures: Vec<String>,
     /// Demands.
     pub demands: Vec<String>,
-    /// Incidents, in file order.
+    /// The incidents the appeal selects (its own and those it names from
+    /// the databases), by date, then id.
     pub incidents: Vec<Cited>,
+    /// Letters to this recipient give protected people by initials.
+    pub redact: bool,
+    /// Add a chronology of the incidents.
+    pub annex: bool,
     /// Free-form values from `[vars]`.
     pub vars: serde_json::Value,
     /// The appeal's own body, compiled; rendered into `body` by compose.
@@ -122,15 +134,17 @@ pub struct Cited {
     /// Kind.
     pub kind: Option<String>,
     /// People affected.
-    pub people: Vec<String>,
+    pub people: Vec<Person>,
     /// Organisation affected.
     pub organisation: Option<String>,
     /// What happened.
     pub summary: String,
     /// What came of it.
     pub outcome: Option<String>,
-    /// Reports.
-    pub sources: Vec<String>,
+    /// Reports, printed as numbered notes.
+    pub sources: Vec<Reference>,
+    /// Tags.
+    pub tags: Vec<String>,
 }
 
 /// Resolves `appeal` against `registry` and `templates` into one context per recipient.
@@ -142,6 +156,7 @@ pub struct Cited {
 pub fn resolve(
     appeal: &Appeal,
     registry: &Registry,
+    incidents: &Incidents,
     templates: &Templates,
     options: &ResolveOptions,
 ) -> Result<Vec<Context>, Error> {
@@ -187,11 +202,15 @@ pub fn resolve(
     problems.languages_of(appeal.enclosures.as_ref(), "enclosures");
     problems.languages_of(appeal.demands.as_ref(), "demands");
     problems.languages_of(appeal.body.as_ref(), "body");
-    for (i, incident) in appeal.incidents.iter().enumerate() {
-        problems.languages_of(Some(&incident.summary), &format!("incident[{i}].summary"));
-        problems.languages_of(incident.outcome.as_ref(), &format!("incident[{i}].outcome"));
-        problems.languages_of(incident.place.as_ref(), &format!("incident[{i}].place"));
+    let selected_incidents = problems.incidents(appeal, incidents);
+    for (incident, path) in &selected_incidents {
+        problems.languages_of(Some(&incident.summary), &format!("{path}.summary"));
+        problems.languages_of(incident.outcome.as_ref(), &format!("{path}.outcome"));
+        problems.languages_of(incident.place.as_ref(), &format!("{path}.place"));
     }
+    let protected = selected_incidents
+        .iter()
+        .any(|(incident, _)| incident.people.iter().any(|p| p.protect));
     let body = appeal.body.as_ref().map(|body| problems.body(body));
     let mut missing = HashSet::new();
 
@@ -236,17 +255,11 @@ pub fn resolve(
             .cloned()
             .unwrap_or_default();
         problems.pick(appeal.body.as_ref(), "body", lang, id, &mut missing);
-        let mut cited = Vec::with_capacity(appeal.incidents.len());
-        for (i, incident) in appeal.incidents.iter().enumerate() {
+        let mut cited = Vec::with_capacity(selected_incidents.len());
+        for (incident, path) in &selected_incidents {
             let mut pick = |value, key: &str| {
                 problems
-                    .pick(
-                        value,
-                        &format!("incident[{i}].{key}"),
-                        lang,
-                        id,
-                        &mut missing,
-                    )
+                    .pick(value, &format!("{path}.{key}"), lang, id, &mut missing)
                     .cloned()
             };
             cited.push(Cited {
@@ -259,6 +272,7 @@ pub fn resolve(
                 summary: pick(Some(&incident.summary), "summary").unwrap_or_default(),
                 outcome: pick(incident.outcome.as_ref(), "outcome"),
                 sources: incident.sources.clone(),
+                tags: incident.tags.clone(),
             });
         }
         let body = body
@@ -287,6 +301,8 @@ pub fn resolve(
             enclosures,
             demands,
             incidents: cited,
+            redact: protected && recipient.tags.iter().any(|t| t == AUTHORITY),
+            annex: appeal.annex,
             vars: vars.clone(),
             body,
         });
@@ -519,7 +535,14 @@ impl Problems<'_> {
         }
         let recipient_ids = appeal.inline_recipients.iter().map(|r| r.id.as_str());
         self.ids(recipient_ids, "recipient");
-        self.ids(appeal.incidents.iter().map(|i| i.id.as_str()), "incident");
+        self.ids(appeal.inline_incidents.iter().map(|i| i.id.as_str()), "incident");
+        for (i, incident) in appeal.inline_incidents.iter().enumerate() {
+            for (j, source) in incident.sources.iter().enumerate() {
+                if let Some(diagnostic) = validate::url(&source.url) {
+                    self.at(&format!("incident[{i}].sources[{j}]"), diagnostic);
+                }
+            }
+        }
         if let Some(image) = &appeal.signature_image
             && let Err(problem) = validate::signature::check(image, false)
         {
@@ -529,6 +552,67 @@ impl Problems<'_> {
             );
             self.at("signatory.signature", diagnostic);
         }
+    }
+
+    /// The incidents `appeal` selects, with the key path of each in
+    /// diagnostics: its own, then those it names from `databases` (by id
+    /// or `tag:NAME`), each once, by date (undated last), then id.
+    fn incidents<'a>(
+        &mut self,
+        appeal: &'a Appeal,
+        databases: &'a Incidents,
+    ) -> Vec<(&'a Incident, String)> {
+        let mut selected: Vec<(&Incident, String)> = appeal
+            .inline_incidents
+            .iter()
+            .enumerate()
+            .map(|(i, incident)| (incident, format!("incident[{i}]")))
+            .collect();
+        let mut seen: HashSet<&str> = selected.iter().map(|(i, _)| i.id.as_str()).collect();
+        for (i, selector) in appeal.incidents.iter().enumerate() {
+            let path = format!("incidents[{i}]");
+            let matches: Vec<&Incident> = match selector.strip_prefix("tag:") {
+                Some(tag) => {
+                    let tagged: Vec<&Incident> = databases.tagged(tag).collect();
+                    if tagged.is_empty() {
+                        let tags = databases.tags();
+                        let diagnostic = Diagnostic::new(
+                            "unknown-tag",
+                            format!("no incident has tag \"{tag}\" in {path}"),
+                        )
+                        .suggest(tag, tags.iter().copied())
+                        .hint(match tags.is_empty() {
+                            true => "no incident database is loaded: --incidents FILE".to_owned(),
+                            false => format!("tags: {}", tags.join(", ")),
+                        });
+                        self.at(&path, diagnostic);
+                    }
+                    tagged
+                }
+                None => match databases.get(selector) {
+                    Some(incident) => vec![incident],
+                    None => {
+                        let diagnostic = Diagnostic::new(
+                            "unknown-incident",
+                            format!("unknown incident \"{selector}\" in {path}"),
+                        )
+                        .suggest(selector, databases.iter().map(|i| i.id.as_str()))
+                        .hint("`appeal incidents` lists the databases (--incidents FILE); [[incident]] defines one inline");
+                        self.at(&path, diagnostic);
+                        Vec::new()
+                    }
+                },
+            };
+            for incident in matches {
+                if seen.insert(&incident.id) {
+                    selected.push((incident, format!("incident \"{}\"", incident.id)));
+                }
+            }
+        }
+        selected.sort_by(|(a, _), (b, _)| {
+            (a.date.is_none(), a.date, &a.id).cmp(&(b.date.is_none(), b.date, &b.id))
+        });
+        selected
     }
 
     /// Reports ids of `[[what]]` entries that are malformed or given twice.
@@ -745,6 +829,7 @@ name = "S"
         resolve(
             &appeal,
             &Registry::builtin(),
+            &Incidents::default(),
             &Templates::builtin(),
             &ResolveOptions::default(),
         )
@@ -825,6 +910,7 @@ name = "S"
         let contexts = resolve(
             &appeal,
             &Registry::builtin(),
+            &Incidents::default(),
             &Templates::builtin(),
             &options,
         )
@@ -841,6 +927,7 @@ name = "S"
         let error = resolve(
             &appeal,
             &Registry::builtin(),
+            &Incidents::default(),
             &Templates::builtin(),
             &options,
         )

@@ -61,6 +61,23 @@ pub(crate) fn email(email: &str) -> Option<Diagnostic> {
     })
 }
 
+/// A diagnostic if `url` is not an http or https address with a host: a
+/// source a reader cannot follow is no evidence.
+pub(crate) fn url(url: &str) -> Option<Diagnostic> {
+    let rest = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"));
+    let host = rest.map(|rest| rest.split(['/', '?', '#']).next().unwrap_or_default());
+    let valid = host.is_some_and(|host| {
+        host.contains('.') && !host.starts_with('.') && !host.ends_with('.')
+            && host.chars().all(|c| c.is_alphanumeric() || ".-:[]".contains(c))
+    }) && !url.chars().any(char::is_whitespace);
+    (!valid).then(|| {
+        Diagnostic::new("invalid-url", format!("source \"{}\" is not a URL", url.escape_debug()))
+            .hint("give the address of the report: \"https://…\"")
+    })
+}
+
 /// Reports, by key path, every string in `value` that holds a control
 /// character other than a line break or a tab (it would reach letters, PDFs
 /// and mail headers unseen), and returns the bytes of text it holds.
@@ -170,6 +187,16 @@ mod tests {
                 Some("invalid-id"),
                 "{bad}"
             );
+        }
+    }
+
+    #[test]
+    fn sources_are_web_addresses() {
+        for good in ["https://salidarnast.info/", "http://www.industrial-all-union.org/x?y=1#z", "https://пример.бел/а"] {
+            assert!(url(good).is_none(), "{good}");
+        }
+        for bad in ["salidarnast.info", "Belsat, 2 May", "https://", "https://x", "ftp://x.org", "https://a b.org", "javascript:alert(1)"] {
+            assert_eq!(url(bad).map(|d| d.code), Some("invalid-url"), "{bad}");
         }
     }
 

@@ -1,0 +1,108 @@
+//! Incident databases: `[[incident]]` entries from TOML or CSV files (see
+//! the loader), or built in code, indexed by id, selected by id or tag.
+
+use std::collections::HashMap;
+
+use crate::appeal::Incident;
+use crate::error::{Diagnostic, Error, Location};
+
+/// Incidents an appeal can cite by id or `tag:NAME`.
+///
+/// Ids are unique across everything added: adding an id twice is an error
+/// that names both places.
+///
+/// ```
+/// use appeal::{Incident, Incidents};
+///
+/// let mut incidents = Incidents::default();
+/// let mut arrest = Incident::new("maz-zhernak", "The chairman of the SPM union at MAZ was arrested.");
+/// arrest.tags = vec!["spm".into()];
+/// incidents.insert(arrest)?;
+/// assert_eq!(incidents.tagged("spm").count(), 1);
+/// assert!(incidents.insert(Incident::new("maz-zhernak", "again")).is_err());
+/// # Ok::<(), appeal::Error>(())
+/// ```
+#[derive(Debug, Clone, Default)]
+pub struct Incidents {
+    entries: Vec<(Incident, Option<Location>)>,
+    index: HashMap<String, usize>,
+}
+
+impl Incidents {
+    /// Adds `incident`; its id must be new.
+    pub fn insert(&mut self, incident: Incident) -> Result<(), Error> {
+        self.push(incident, None)
+    }
+
+    /// Adds `incident`, defined at `place`; its id must be new.
+    pub(crate) fn push(&mut self, incident: Incident, place: Option<Location>) -> Result<(), Error> {
+        if let Some(&first) = self.index.get(&incident.id) {
+            let mut diagnostic = Diagnostic::new(
+                "duplicate-id",
+                format!("duplicate incident id \"{}\"", incident.id),
+            );
+            if let Some(place) = place {
+                diagnostic = diagnostic.at(place);
+            }
+            diagnostic = match &self.entries[first].1 {
+                Some(first) => diagnostic.hint(format!("first defined at {first}")),
+                None => diagnostic.hint("first defined in code"),
+            };
+            return Err(diagnostic.into());
+        }
+        self.index.insert(incident.id.clone(), self.entries.len());
+        self.entries.push((incident, place));
+        Ok(())
+    }
+
+    /// Adds every incident of `other`; every problem (duplicate ids) is reported.
+    pub fn extend(&mut self, other: Incidents) -> Result<(), Error> {
+        let mut diagnostics = Vec::new();
+        for (incident, place) in other.entries {
+            if let Err(error) = self.push(incident, place) {
+                diagnostics.extend(error.diagnostics().iter().cloned());
+            }
+        }
+        match diagnostics.is_empty() {
+            true => Ok(()),
+            false => Err(Error::invalid(diagnostics)),
+        }
+    }
+
+    /// The incident with `id`.
+    pub fn get(&self, id: &str) -> Option<&Incident> {
+        self.index.get(id).map(|&i| &self.entries[i].0)
+    }
+
+    /// Every incident, in the order added.
+    pub fn iter(&self) -> impl Iterator<Item = &Incident> {
+        self.entries.iter().map(|(incident, _)| incident)
+    }
+
+    /// The incidents tagged `tag`, in the order added.
+    pub fn tagged<'a>(&'a self, tag: &'a str) -> impl Iterator<Item = &'a Incident> {
+        self.iter()
+            .filter(move |incident| incident.tags.iter().any(|t| t == tag))
+    }
+
+    /// Every tag used, sorted, once each.
+    pub fn tags(&self) -> Vec<&str> {
+        let mut tags: Vec<&str> = self
+            .iter()
+            .flat_map(|i| i.tags.iter().map(String::as_str))
+            .collect();
+        tags.sort_unstable();
+        tags.dedup();
+        tags
+    }
+
+    /// How many incidents there are.
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// True if there are none.
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+}
