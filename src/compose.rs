@@ -186,8 +186,8 @@ mod tests {
     use super::*;
     use crate::appeal::{Appeal, Registry};
     use crate::error::Source;
-    use crate::letter::Block;
     use crate::incidents::Incidents;
+    use crate::letter::Block;
     use crate::resolve::{ResolveOptions, resolve};
 
     fn letters(text: &str) -> Result<Vec<Letter>, Error> {

@@ -145,8 +145,14 @@ impl Engine {
         appeal: &Appeal,
         options: &ResolveOptions,
     ) -> Result<Vec<Context>, Diagnostics> {
-        resolve(appeal, &self.registry, &self.incidents, &self.templates, options)
-            .map_err(|e| e.into_diagnostics())
+        resolve(
+            appeal,
+            &self.registry,
+            &self.incidents,
+            &self.templates,
+            options,
+        )
+        .map_err(|e| e.into_diagnostics())
     }
 
     /// The letter of one resolved context.

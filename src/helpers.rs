@@ -185,6 +185,7 @@ fn cite(
         out.write(" ")?;
         out.write(&escape_markdown(outcome))?;
     }
+    out.write(&crate::evidence::citation(id))?;
     Ok(())
 }
 

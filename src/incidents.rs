@@ -35,7 +35,11 @@ impl Incidents {
     }
 
     /// Adds `incident`, defined at `place`; its id must be new.
-    pub(crate) fn push(&mut self, incident: Incident, place: Option<Location>) -> Result<(), Error> {
+    pub(crate) fn push(
+        &mut self,
+        incident: Incident,
+        place: Option<Location>,
+    ) -> Result<(), Error> {
         if let Some(&first) = self.index.get(&incident.id) {
             let mut diagnostic = Diagnostic::new(
                 "duplicate-id",

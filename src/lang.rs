@@ -147,6 +147,16 @@ pub struct Labels {
     pub page: &'static str,
     /// Salutation when nothing is known of the addressee.
     pub neutral_salutation: &'static str,
+    /// Before the one incident the body does not cite.
+    pub further_case: &'static str,
+    /// Before the incidents the body does not cite.
+    pub further_cases: &'static str,
+    /// Heading of the list of sources in plain text.
+    pub sources: &'static str,
+    /// Title of the chronology after the signature.
+    pub annex: &'static str,
+    /// Its columns: date, place, people, what happened, outcome, sources.
+    pub annex_columns: [&'static str; 6],
 }
 
 impl Labels {
@@ -167,6 +177,18 @@ static EN_LABELS: Labels = Labels {
     reference: "Ref.:",
     page: "Page {page} of {pages}",
     neutral_salutation: "Dear Sir or Madam,",
+    further_case: "A further case:",
+    further_cases: "Further cases:",
+    sources: "Sources",
+    annex: "Annex: chronology of the cases",
+    annex_columns: [
+        "Date",
+        "Place",
+        "People",
+        "What happened",
+        "Outcome",
+        "Sources",
+    ],
 };
 
 static RU_LABELS: Labels = Labels {
@@ -178,6 +200,18 @@ static RU_LABELS: Labels = Labels {
     reference: "Исх.:",
     page: "Страница {page} из {pages}",
     neutral_salutation: "Уважаемые господа!",
+    further_case: "Ещё один случай:",
+    further_cases: "Другие случаи:",
+    sources: "Источники",
+    annex: "Приложение: хронология случаев",
+    annex_columns: [
+        "Дата",
+        "Место",
+        "Лица",
+        "Что произошло",
+        "Последствия",
+        "Источники",
+    ],
 };
 
 static BE_LABELS: Labels = Labels {
@@ -189,6 +223,11 @@ static BE_LABELS: Labels = Labels {
     reference: "Зыходны №:",
     page: "Старонка {page} з {pages}",
     neutral_salutation: "Паважаныя спадары!",
+    further_case: "Яшчэ адзін выпадак:",
+    further_cases: "Іншыя выпадкі:",
+    sources: "Крыніцы",
+    annex: "Дадатак: храналогія выпадкаў",
+    annex_columns: ["Дата", "Месца", "Асобы", "Што адбылося", "Вынік", "Крыніцы"],
 };
 
 const EN_MONTHS: [&str; 12] = [

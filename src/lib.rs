@@ -46,6 +46,7 @@ pub mod batch;
 mod compose;
 mod engine;
 mod error;
+mod evidence;
 mod helpers;
 mod incidents;
 mod lang;
@@ -62,10 +63,10 @@ mod validate;
 pub use appeal::{
     Appeal, Incident, Localized, Officer, Person, Recipient, Reference, Registry, Sender, Signatory,
 };
-pub use incidents::Incidents;
 pub use compose::compose;
 pub use engine::Engine;
 pub use error::{Diagnostic, Diagnostics, Error, ErrorKind, Location, Severity, Source};
+pub use incidents::Incidents;
 pub use lang::{Date, Labels, Language};
 pub use letter::{Annex, Block, Letter, Letterhead, Mailbox, Note, Run, Signature};
 pub use names::{file_names, file_stems};

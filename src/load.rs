@@ -19,8 +19,8 @@ use crate::appeal::{
     Appeal, Entry, Incident, Localized, Officer, Person, Recipient, Reference, Registry,
     RegistryFile, Sender, Signatory,
 };
-use crate::incidents::Incidents;
 use crate::error::{Diagnostic, Error, Location, Source};
+use crate::incidents::Incidents;
 use crate::lang::Language;
 use crate::origin::Origin;
 use crate::templates::Templates;
@@ -187,7 +187,10 @@ impl Incidents {
     pub fn open(path: impl AsRef<Path>) -> Result<Incidents, Error> {
         let path = path.as_ref();
         let source = read_source(path)?;
-        match path.extension().is_some_and(|ext| ext.eq_ignore_ascii_case("csv")) {
+        match path
+            .extension()
+            .is_some_and(|ext| ext.eq_ignore_ascii_case("csv"))
+        {
             true => Incidents::parse_csv(source),
             false => Incidents::parse(source),
         }
@@ -317,14 +320,22 @@ fn csv_error(source: &Source, error: &csv::Error) -> Diagnostic {
 fn set_incident_field(incident: &mut Incident, column: &str, cell: &str) -> Result<(), Diagnostic> {
     let text = || (!cell.is_empty()).then(|| cell.to_owned());
     let list = || cell.split(';').map(str::trim).filter(|s| !s.is_empty());
-    let parts = |item: &str| item.split('|').map(str::trim).map(str::to_owned).collect::<Vec<_>>();
+    let parts = |item: &str| {
+        item.split('|')
+            .map(str::trim)
+            .map(str::to_owned)
+            .collect::<Vec<_>>()
+    };
     match column {
         "id" => incident.id = cell.to_owned(),
         "date" if !cell.is_empty() => {
             incident.date = Some(cell.parse().map_err(|_| {
                 Diagnostic::new(
                     "syntax",
-                    format!("invalid date \"{}\" in column \"date\"", cell.escape_debug()),
+                    format!(
+                        "invalid date \"{}\" in column \"date\"",
+                        cell.escape_debug()
+                    ),
                 )
                 .hint("dates are written 2021-03-01")
             })?);
@@ -364,7 +375,10 @@ fn set_incident_field(incident: &mut Incident, column: &str, cell: &str) -> Resu
                     reference.date = Some(date.parse().map_err(|_| {
                         Diagnostic::new(
                             "syntax",
-                            format!("invalid date \"{}\" in column \"sources\"", date.escape_debug()),
+                            format!(
+                                "invalid date \"{}\" in column \"sources\"",
+                                date.escape_debug()
+                            ),
                         )
                         .hint("a source is url|title|publisher|date, dates written 2021-03-01")
                     })?);

@@ -9,8 +9,8 @@ use serde::Serialize;
 use crate::appeal::{
     Appeal, Entry, Incident, Localized, Person, Recipient, Reference, Registry, Sender,
 };
-use crate::incidents::Incidents;
 use crate::error::{Diagnostic, Error, Source};
+use crate::incidents::Incidents;
 use crate::lang::{Date, Language};
 use crate::origin::Origin;
 use crate::templates::{Templates, template_error};
@@ -535,7 +535,10 @@ impl Problems<'_> {
         }
         let recipient_ids = appeal.inline_recipients.iter().map(|r| r.id.as_str());
         self.ids(recipient_ids, "recipient");
-        self.ids(appeal.inline_incidents.iter().map(|i| i.id.as_str()), "incident");
+        self.ids(
+            appeal.inline_incidents.iter().map(|i| i.id.as_str()),
+            "incident",
+        );
         for (i, incident) in appeal.inline_incidents.iter().enumerate() {
             for (j, source) in incident.sources.iter().enumerate() {
                 if let Some(diagnostic) = validate::url(&source.url) {

@@ -69,12 +69,19 @@ pub(crate) fn url(url: &str) -> Option<Diagnostic> {
         .or_else(|| url.strip_prefix("http://"));
     let host = rest.map(|rest| rest.split(['/', '?', '#']).next().unwrap_or_default());
     let valid = host.is_some_and(|host| {
-        host.contains('.') && !host.starts_with('.') && !host.ends_with('.')
-            && host.chars().all(|c| c.is_alphanumeric() || ".-:[]".contains(c))
+        host.contains('.')
+            && !host.starts_with('.')
+            && !host.ends_with('.')
+            && host
+                .chars()
+                .all(|c| c.is_alphanumeric() || ".-:[]".contains(c))
     }) && !url.chars().any(char::is_whitespace);
     (!valid).then(|| {
-        Diagnostic::new("invalid-url", format!("source \"{}\" is not a URL", url.escape_debug()))
-            .hint("give the address of the report: \"https://…\"")
+        Diagnostic::new(
+            "invalid-url",
+            format!("source \"{}\" is not a URL", url.escape_debug()),
+        )
+        .hint("give the address of the report: \"https://…\"")
     })
 }
 
@@ -88,10 +95,10 @@ pub(crate) fn strings(
 ) -> usize {
     match value {
         Value::String(text) => {
-            if let Some(c) = text
-                .chars()
-                .find(|c| c.is_control() && !matches!(c, '\n' | '\t' | '\r'))
-            {
+            if let Some(c) = text.chars().find(|&c| {
+                (c.is_control() && !matches!(c, '\n' | '\t' | '\r'))
+                    || crate::evidence::is_reserved(c)
+            }) {
                 out.push((
                     path.clone(),
                     Diagnostic::new(
@@ -192,10 +199,22 @@ mod tests {
 
     #[test]
     fn sources_are_web_addresses() {
-        for good in ["https://salidarnast.info/", "http://www.industrial-all-union.org/x?y=1#z", "https://пример.бел/а"] {
+        for good in [
+            "https://salidarnast.info/",
+            "http://www.industrial-all-union.org/x?y=1#z",
+            "https://пример.бел/а",
+        ] {
             assert!(url(good).is_none(), "{good}");
         }
-        for bad in ["salidarnast.info", "Belsat, 2 May", "https://", "https://x", "ftp://x.org", "https://a b.org", "javascript:alert(1)"] {
+        for bad in [
+            "salidarnast.info",
+            "Belsat, 2 May",
+            "https://",
+            "https://x",
+            "ftp://x.org",
+            "https://a b.org",
+            "javascript:alert(1)",
+        ] {
             assert_eq!(url(bad).map(|d| d.code), Some("invalid-url"), "{bad}");
         }
     }
