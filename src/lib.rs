@@ -49,6 +49,7 @@ mod error;
 mod helpers;
 mod lang;
 mod letter;
+mod limits;
 mod load;
 mod markdown;
 mod names;

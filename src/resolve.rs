@@ -10,7 +10,7 @@ use crate::appeal::{Appeal, Entry, Localized, Recipient, Registry, Sender};
 use crate::error::{Diagnostic, Error, Source};
 use crate::lang::{Date, Language};
 use crate::origin::Origin;
-use crate::templates::{Templates, template_error};
+use crate::templates::{Templates, compile};
 use crate::validate;
 
 /// How to resolve an appeal.
@@ -190,7 +190,10 @@ pub fn resolve(
         problems.languages_of(incident.outcome.as_ref(), &format!("incident[{i}].outcome"));
         problems.languages_of(incident.place.as_ref(), &format!("incident[{i}].place"));
     }
-    let body = appeal.body.as_ref().map(|body| problems.body(body));
+    let body = appeal
+        .body
+        .as_ref()
+        .map(|body| problems.body(body, templates));
     let mut missing = HashSet::new();
 
     let recipients = Recipients::new(registry, appeal);
@@ -606,17 +609,33 @@ impl Problems<'_> {
 
     /// The body compiled, once per language it is given in; `None` where it
     /// does not compile (and a diagnostic says why).
-    fn body(&mut self, body: &Localized<String>) -> Localized<Option<Arc<AppealBody>>> {
+    fn body(
+        &mut self,
+        body: &Localized<String>,
+        templates: &Templates,
+    ) -> Localized<Option<Arc<AppealBody>>> {
         let mut compile = |text: &str, path: String| {
             let place = self.origin.and_then(|origin| {
                 let span = origin.span(&path)?;
                 Some((origin.source().clone(), span))
             });
-            match handlebars::Template::compile(text) {
+            let at = place.as_ref().map(|(source, span)| (source, span));
+            let checked = compile(text, &path, None, at).and_then(|template| {
+                match templates.check_partials(&template) {
+                    Ok(()) => Ok(template),
+                    Err(problem) => {
+                        let diagnostic = problem.diagnostic(&path);
+                        Err(Box::new(match at {
+                            Some((source, span)) => diagnostic.at(source.locate(span)),
+                            None => diagnostic,
+                        }))
+                    }
+                }
+            });
+            match checked {
                 Ok(template) => Some(Arc::new(AppealBody { template, place })),
-                Err(error) => {
-                    let at = place.as_ref().map(|(source, span)| (source, span));
-                    self.diagnostics.push(template_error(at, &error).path(path));
+                Err(diagnostic) => {
+                    self.diagnostics.push(diagnostic.path(path));
                     None
                 }
             }
