@@ -3,11 +3,10 @@
 //! The appeal's body is rendered first and handed to the template as `body`;
 //! the template's body is then rendered and parsed as CommonMark.
 
-use handlebars::{Renderable, StringOutput};
-
 use crate::error::{Diagnostic, Error};
 use crate::lang::Labels;
 use crate::letter::{Letter, Letterhead, Mailbox, Signature};
+use crate::limits::{self, Failure};
 use crate::markdown;
 use crate::resolve::{AppealBody, Context};
 use crate::templates::{Part, Templates, locate_in_string, render_diagnostic};
@@ -25,8 +24,17 @@ pub fn compose(context: &Context, templates: &Templates) -> Result<Letter, Error
     };
     data.data_mut()["body"] = body.into();
     let render = |part| templates.render(&context.template, context.language, part, &data);
+    let too_deep = |part, deep: markdown::TooDeep| {
+        let problem = |place: &str| deep.diagnostic(place);
+        Error::from(templates.part_problem(&context.template, context.language, part, problem))
+    };
     // Frame parts are one line of CommonMark each: read as plain text.
-    let frame = |part| Ok::<_, Error>(render(part)?.map(|text| markdown::plain(&text)));
+    let frame = |part| match render(part)? {
+        Some(text) => markdown::plain(&text)
+            .map(Some)
+            .map_err(|deep| too_deep(part, deep)),
+        None => Ok(None),
+    };
     let labels = context.language.labels();
     let subject = match &context.subject {
         Some(subject) => one_line(subject),
@@ -48,7 +56,8 @@ pub fn compose(context: &Context, templates: &Templates) -> Result<Letter, Error
                 .registry
                 .render_template_with_context("{{salutation recipient}}", &data)
                 .map_err(|error| render_diagnostic(&error, data.data(), "", None))?,
-        ),
+        )
+        .map_err(|deep| deep.diagnostic("salutation"))?,
     };
     let recipient = &context.recipient;
     let delivery = match frame(Part::Delivery)? {
@@ -89,7 +98,8 @@ pub fn compose(context: &Context, templates: &Templates) -> Result<Letter, Error
         delivery: delivery.filter(|line| !line.trim().is_empty()),
         subject,
         salutation,
-        body: markdown::parse(&render(Part::Body)?.unwrap_or_default()),
+        body: markdown::parse(&render(Part::Body)?.unwrap_or_default())
+            .map_err(|deep| too_deep(Part::Body, deep))?,
         closing: frame(Part::Closing)?.unwrap_or_default(),
         signatory: Signature {
             name: context.signatory.name.clone(),
@@ -105,25 +115,36 @@ pub fn compose(context: &Context, templates: &Templates) -> Result<Letter, Error
     })
 }
 
+/// The appeal's body rendered; checked for depth on its own, so that a
+/// body nested too deep is reported in the appeal, not in the template.
 fn render_body(
     body: &AppealBody,
     templates: &Templates,
     context: &handlebars::Context,
 ) -> Result<String, Error> {
-    let mut render_context = handlebars::RenderContext::new(None);
-    let mut out = StringOutput::new();
-    body.template
-        .render(&templates.registry, context, &mut render_context, &mut out)
-        .map_err(|error| {
+    let at_body = |diagnostic: Diagnostic| {
+        let diagnostic = diagnostic.path("body");
+        match &body.place {
+            Some((source, span)) => diagnostic.at(source.locate(span)),
+            None => diagnostic,
+        }
+    };
+    let text = match limits::render(&templates.registry, &body.template, context) {
+        Ok(text) => text,
+        Err(Failure::TooLarge) => return Err(at_body(limits::too_large("the body")).into()),
+        Err(Failure::Render(error)) => {
             let location = match (&body.place, error.line_no, error.column_no) {
                 (Some((source, span)), Some(line), Some(column)) => {
                     Some(locate_in_string(source, span, line, column))
                 }
                 _ => None,
             };
-            render_diagnostic(&error, context.data(), "in body: ", location).path("body")
-        })?;
-    Ok(out.into_string().expect("handlebars writes UTF-8"))
+            let diagnostic = render_diagnostic(&error, context.data(), "in body: ", location);
+            return Err(diagnostic.path("body").into());
+        }
+    };
+    markdown::check(&text).map_err(|deep| at_body(deep.diagnostic("body")))?;
+    Ok(text)
 }
 
 fn letterhead(context: &Context, labels: &Labels) -> Letterhead {

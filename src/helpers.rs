@@ -198,7 +198,7 @@ mod tests {
     fn render(template: &str, data: Value) -> Result<String, String> {
         registry()
             .render_template(template, &data)
-            .map(|markdown| crate::markdown::plain(&markdown))
+            .map(|markdown| crate::markdown::plain(&markdown).unwrap())
             .map_err(|e| crate::templates::render_diagnostic(&e, &data, "", None).message)
     }
 
@@ -261,7 +261,8 @@ mod tests {
             "O_Brien <b>&</b> # 1. *x*"
         );
         let blocks =
-            crate::markdown::parse(&registry().render_template("**{{name}}**", &data).unwrap());
+            crate::markdown::parse(&registry().render_template("**{{name}}**", &data).unwrap())
+                .unwrap();
         let crate::letter::Block::Paragraph(runs) = &blocks[0] else {
             panic!("{blocks:?}")
         };

@@ -51,6 +51,7 @@ mod helpers;
 mod incidents;
 mod lang;
 mod letter;
+mod limits;
 mod load;
 mod markdown;
 mod names;

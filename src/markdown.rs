@@ -2,27 +2,76 @@
 
 use pulldown_cmark::{Event, Parser, Tag, TagEnd};
 
+use crate::error::Diagnostic;
 use crate::letter::{Block, Run};
+use crate::limits::{MAX_DEPTH, too_deep};
 
 /// Parses CommonMark into body blocks.
 ///
 /// Paragraphs, headings, bold, italic, links, bulleted and numbered lists
 /// and block quotes are kept; images become their alt text, code its text,
-/// raw HTML its source, so that no word of the input is lost.
-pub fn parse(markdown: &str) -> Vec<Block> {
+/// raw HTML its source, so that no word of the input is lost. Quotes and
+/// lists nested past [`MAX_DEPTH`] are refused: every backend walks them
+/// recursively.
+pub fn parse(markdown: &str) -> Result<Vec<Block>, TooDeep> {
     let mut builder = Builder::default();
     for event in Parser::new(markdown) {
+        builder.depth.track(&event)?;
         builder.event(event);
     }
-    builder.finish()
+    Ok(builder.finish())
+}
+
+/// Checks that quotes and lists nest no deeper than [`MAX_DEPTH`], without
+/// building blocks.
+pub fn check(markdown: &str) -> Result<(), TooDeep> {
+    let mut depth = Depth::default();
+    Parser::new(markdown).try_for_each(|event| depth.track(&event))
 }
 
 /// CommonMark read as one line of plain text: the text of every block,
 /// separated by spaces, whitespace folded. For the frame of a letter.
-pub fn plain(markdown: &str) -> String {
+pub fn plain(markdown: &str) -> Result<String, TooDeep> {
     let mut text = String::new();
-    collect_text(&parse(markdown), &mut text);
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
+    collect_text(&parse(markdown)?, &mut text);
+    Ok(text.split_whitespace().collect::<Vec<_>>().join(" "))
+}
+
+/// Quotes or lists nested past [`MAX_DEPTH`].
+#[derive(Debug, PartialEq, Eq)]
+pub struct TooDeep {
+    /// `quotes` or `lists`: what went a level too deep.
+    what: &'static str,
+}
+
+impl TooDeep {
+    /// The problem as a diagnostic about `place` (`body`, …).
+    pub fn diagnostic(&self, place: &str) -> Diagnostic {
+        too_deep(self.what, place)
+    }
+}
+
+/// How deep quotes and lists are open while reading CommonMark.
+#[derive(Default)]
+struct Depth(usize);
+
+impl Depth {
+    fn track(&mut self, event: &Event<'_>) -> Result<(), TooDeep> {
+        let what = match event {
+            Event::Start(Tag::BlockQuote(_)) => "quotes",
+            Event::Start(Tag::List(_)) => "lists",
+            Event::End(TagEnd::BlockQuote(_) | TagEnd::List(_)) => {
+                self.0 -= 1;
+                return Ok(());
+            }
+            _ => return Ok(()),
+        };
+        self.0 += 1;
+        if self.0 > MAX_DEPTH {
+            return Err(TooDeep { what });
+        }
+        Ok(())
+    }
 }
 
 fn collect_text(blocks: &[Block], out: &mut String) {
@@ -40,6 +89,7 @@ fn collect_text(blocks: &[Block], out: &mut String) {
 
 #[derive(Default)]
 struct Builder {
+    depth: Depth,
     /// Open containers, innermost last; the outermost is the document.
     stack: Vec<Container>,
     done: Vec<Block>,
@@ -168,7 +218,8 @@ mod tests {
 
     #[test]
     fn keeps_styles_and_links() {
-        let blocks = parse("Dear **all**, see [IndustriALL](http://x.org) & *more*.\nNext line");
+        let blocks =
+            parse("Dear **all**, see [IndustriALL](http://x.org) & *more*.\nNext line").unwrap();
         assert_eq!(
             blocks,
             vec![Block::Paragraph(vec![
@@ -197,7 +248,8 @@ mod tests {
 
     #[test]
     fn builds_lists_and_quotes() {
-        let blocks = parse("1. free prisoners\n2. stop repression\n\n> quoted\n\n- a\n\n  b\n");
+        let blocks =
+            parse("1. free prisoners\n2. stop repression\n\n> quoted\n\n- a\n\n  b\n").unwrap();
         assert_eq!(
             blocks,
             vec![
@@ -223,17 +275,37 @@ mod tests {
     #[test]
     fn reads_frame_fields_as_plain_text() {
         assert_eq!(
-            plain("Dear Mr. O\\_Brien \\& \\*all\\*,\n"),
+            plain("Dear Mr. O\\_Brien \\& \\*all\\*,\n").unwrap(),
             "Dear Mr. O_Brien & *all*,"
         );
-        assert_eq!(plain("By email: a@b.org"), "By email: a@b.org");
+        assert_eq!(plain("By email: a@b.org").unwrap(), "By email: a@b.org");
     }
 
     #[test]
     fn keeps_text_of_html_and_code() {
         assert_eq!(
-            parse("a <b>c</b> `d`"),
+            parse("a <b>c</b> `d`").unwrap(),
             vec![Block::Paragraph(vec![run("a <b>c</b> d")])]
         );
+    }
+
+    #[test]
+    fn refuses_quotes_and_lists_nested_past_the_limit() {
+        // See: #15
+        let quotes = |n: usize| format!("{} deep", ">".repeat(n));
+        assert!(parse(&quotes(MAX_DEPTH)).is_ok());
+        assert_eq!(
+            parse(&quotes(MAX_DEPTH + 1)),
+            Err(TooDeep { what: "quotes" })
+        );
+        assert_eq!(check(&quotes(20_000)), Err(TooDeep { what: "quotes" }));
+        let lists = |n: usize| format!("{}deep", "- ".repeat(n));
+        assert!(check(&lists(MAX_DEPTH)).is_ok());
+        assert_eq!(parse(&lists(MAX_DEPTH + 1)), Err(TooDeep { what: "lists" }));
+        // Levels closed again do not add up.
+        let siblings = vec![quotes(MAX_DEPTH); 3].join("\n\nbreak\n\n");
+        assert!(parse(&siblings).is_ok());
+        let mixed = format!("{}{}", "> - ".repeat(MAX_DEPTH / 2), "> deep");
+        assert_eq!(plain(&mixed), Err(TooDeep { what: "quotes" }));
     }
 }

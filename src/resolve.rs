@@ -13,7 +13,7 @@ use crate::error::{Diagnostic, Error, Source};
 use crate::incidents::Incidents;
 use crate::lang::{Date, Language};
 use crate::origin::Origin;
-use crate::templates::{Templates, template_error};
+use crate::templates::{Templates, compile};
 use crate::validate;
 
 /// The tag of recipients that letters name protected people to by initials
@@ -211,7 +211,10 @@ pub fn resolve(
     let protected = selected_incidents
         .iter()
         .any(|(incident, _)| incident.people.iter().any(|p| p.protect));
-    let body = appeal.body.as_ref().map(|body| problems.body(body));
+    let body = appeal
+        .body
+        .as_ref()
+        .map(|body| problems.body(body, templates));
     let mut missing = HashSet::new();
 
     let recipients = Recipients::new(registry, appeal);
@@ -701,21 +704,37 @@ impl Problems<'_> {
 
     /// The body compiled, once per language it is given in; `None` where it
     /// does not compile (and a diagnostic says why).
-    fn body(&mut self, body: &Localized<String>) -> Localized<Option<Arc<AppealBody>>> {
+    fn body(
+        &mut self,
+        body: &Localized<String>,
+        templates: &Templates,
+    ) -> Localized<Option<Arc<AppealBody>>> {
         let mut compile = |text: &str, path: String| {
             let place = self.origin.and_then(|origin| {
                 let span = origin.span(&path)?;
                 Some((origin.source().clone(), span))
             });
-            match handlebars::Template::compile(text) {
+            let at = place.as_ref().map(|(source, span)| (source, span));
+            let checked = compile(text, &path, None, at).and_then(|template| {
+                match templates.check_partials(&template) {
+                    Ok(()) => Ok(template),
+                    Err(problem) => {
+                        let diagnostic = problem.diagnostic(&path);
+                        Err(Box::new(match at {
+                            Some((source, span)) => diagnostic.at(source.locate(span)),
+                            None => diagnostic,
+                        }))
+                    }
+                }
+            });
+            match checked {
                 Ok(template) => Some(Arc::new(AppealBody {
                     template,
                     text: text.to_owned(),
                     place,
                 })),
-                Err(error) => {
-                    let at = place.as_ref().map(|(source, span)| (source, span));
-                    self.diagnostics.push(template_error(at, &error).path(path));
+                Err(diagnostic) => {
+                    self.diagnostics.push(diagnostic.path(path));
                     None
                 }
             }

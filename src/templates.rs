@@ -9,12 +9,14 @@ use std::collections::BTreeMap;
 use std::ops::Range;
 
 use handlebars::Handlebars;
+use handlebars::template::Template;
 use serde::Deserialize;
 use toml::Spanned;
 
 use crate::error::{Diagnostic, Error, Location, Source};
 use crate::helpers;
 use crate::lang::Language;
+use crate::limits::{self, Failure, PartialProblem, Partials};
 
 macro_rules! builtin {
     ($name:literal, $lang:literal) => {
@@ -149,24 +151,38 @@ impl Templates {
             }
         })?;
         let mut diagnostics = Vec::new();
+        let mut parts = Vec::new();
         for part in Part::ALL {
             let key = part_key(name, language, part);
-            match file.part(part) {
-                Some(text) => {
-                    let compiled = self.registry.register_template_string(&key, text.get_ref());
-                    if let Err(error) = compiled {
-                        diagnostics.push(template_error(Some((&source, &text.span())), &error));
-                    }
-                    self.origins.insert(key, (source.clone(), text.span()));
+            let Some(text) = file.part(part) else {
+                parts.push((key, None));
+                continue;
+            };
+            let place = Some((&source, &text.span()));
+            match compile(text.get_ref(), part.key(), Some(&key), place) {
+                Ok(template) => parts.push((key, Some((template, text.span())))),
+                Err(diagnostic) => diagnostics.push(*diagnostic),
+            }
+        }
+        if diagnostics.is_empty() {
+            diagnostics.extend(self.partial_problem(&parts, &source));
+        }
+        // A file goes in whole or not at all: a registry that has passed
+        // every check never holds a recursive partial.
+        if !diagnostics.is_empty() {
+            return Err(Error::invalid(diagnostics));
+        }
+        for (key, compiled) in parts {
+            match compiled {
+                Some((template, span)) => {
+                    self.registry.register_template(&key, template);
+                    self.origins.insert(key, (source.clone(), span));
                 }
                 None => {
                     self.registry.unregister_template(&key);
                     self.origins.remove(&key);
                 }
             }
-        }
-        if !diagnostics.is_empty() {
-            return Err(Error::invalid(diagnostics));
         }
         let info = self
             .info
@@ -215,15 +231,86 @@ impl Templates {
         data: &handlebars::Context,
     ) -> Result<Option<String>, Error> {
         let key = part_key(name, language, part);
-        if !self.registry.has_template(&key) {
+        let Some(template) = self.registry.get_template(&key) else {
             return Ok(None);
+        };
+        match limits::render(&self.registry, template, data) {
+            Ok(text) => Ok(Some(text)),
+            Err(Failure::TooLarge) => {
+                let problem = |place: &str| limits::too_large(&format!("the {place}"));
+                Err(self.part_problem(name, language, part, problem).into())
+            }
+            Err(Failure::Render(error)) => Err(self.render_error(&error, data.data())),
         }
-        self.registry
-            .render_with_context(&key, data)
-            .map(Some)
-            .map_err(|error| self.render_error(&error, data.data()))
     }
 
+    /// A problem with one part of a template, placed at its text;
+    /// `problem` makes it from the part's name (`closing of template "x"`).
+    pub(crate) fn part_problem(
+        &self,
+        name: &str,
+        language: Language,
+        part: Part,
+        problem: impl FnOnce(&str) -> Diagnostic,
+    ) -> Diagnostic {
+        let diagnostic = problem(&format!("{} of template \"{name}\"", part.key()));
+        match self.origins.get(&part_key(name, language, part)) {
+            Some((source, span)) => diagnostic.at(source.locate(span)),
+            None => diagnostic,
+        }
+    }
+
+    /// Checks the partials an appeal's body includes, with those of every
+    /// template it may reach.
+    pub(crate) fn check_partials(&self, body: &Template) -> Result<(), PartialProblem> {
+        self.partials(&[("", body)])?.check("")
+    }
+
+    /// The partials of the registry with `new` templates in place of those
+    /// of the same name.
+    fn partials<'t>(
+        &'t self,
+        new: &[(&'t str, &'t Template)],
+    ) -> Result<Partials<'t>, PartialProblem> {
+        let mut partials = Partials::default();
+        for &(name, template) in new {
+            partials.add(name, template)?;
+        }
+        for (name, template) in self.registry.get_templates() {
+            if !new.iter().any(|&(new, _)| new == name) {
+                partials.add(name, template)?;
+            }
+        }
+        Ok(partials)
+    }
+
+    /// The first problem with the partials of a template file's `parts`,
+    /// placed at the part it was found from.
+    fn partial_problem(&self, parts: &[FilePart], source: &Source) -> Option<Diagnostic> {
+        let new: Vec<(&str, &Template)> = parts
+            .iter()
+            .filter_map(|(key, part)| Some((key.as_str(), &part.as_ref()?.0)))
+            .collect();
+        let place = |key: &str| {
+            let found = parts.iter().find(|(part, _)| part == key);
+            let span = found.and_then(|(_, part)| Some(part.as_ref()?.1.clone()));
+            let key = key.rsplit('/').next().unwrap_or(key);
+            (key.to_owned(), span.unwrap_or(0..0))
+        };
+        let (root, problem) = match self.partials(&new) {
+            Ok(mut partials) => {
+                let roots = new.iter().map(|&(key, _)| key);
+                let mut others = self.registry.get_templates().keys().map(String::as_str);
+                let roots: Vec<&str> = roots.chain(&mut others).collect();
+                roots
+                    .into_iter()
+                    .find_map(|root| partials.check(root).err().map(|p| (root, p)))?
+            }
+            Err(problem) => (new.first().map_or("", |&(key, _)| key), problem),
+        };
+        let (key, span) = place(root);
+        Some(problem.diagnostic(&key).at(source.locate(&span)))
+    }
     /// A render error placed in the template file it comes from.
     fn render_error(&self, error: &handlebars::RenderError, data: &serde_json::Value) -> Error {
         let origin = error
@@ -282,8 +369,33 @@ pub(crate) fn render_diagnostic(
     diagnostic
 }
 
+/// A part of a template file: its key, and its compiled text with the span
+/// of that text, when the file has the part.
+type FilePart = (String, Option<(Template, Range<usize>)>);
+
 fn part_key(name: &str, language: Language, part: Part) -> String {
     format!("{name}/{language}/{}", part.key())
+}
+
+/// Compiles the text of a template, called `name` if registered, after
+/// checking how deep it nests (handlebars' parser would overflow the stack
+/// first); errors name `key` and are placed in the file where the text (the
+/// string literal at `place`) came from one.
+pub(crate) fn compile(
+    text: &str,
+    key: &str,
+    name: Option<&str>,
+    place: Option<(&Source, &Range<usize>)>,
+) -> Result<Template, Box<Diagnostic>> {
+    if let Err(deep) = limits::template_nesting(text) {
+        let diagnostic = limits::too_deep(&deep.what, key);
+        return Err(placed(diagnostic, place, Some((deep.line, deep.column))).into());
+    }
+    let compiled = match name {
+        Some(name) => Template::compile_with_name(text, name.to_owned()),
+        None => Template::compile(text),
+    };
+    compiled.map_err(|error| template_error(place, &error).into())
 }
 
 /// A template syntax error, placed in the file where the template's text
@@ -302,7 +414,17 @@ pub(crate) fn template_error(
             format!("invalid template: {}", reason.to_string().to_lowercase()),
         ),
     };
-    match (place, error.pos()) {
+    placed(diagnostic, place, error.pos())
+}
+
+/// `diagnostic` placed at `position` (line, column) of the text of a
+/// template, in the file where the text came from one.
+fn placed(
+    diagnostic: Diagnostic,
+    place: Option<(&Source, &Range<usize>)>,
+    position: Option<(usize, usize)>,
+) -> Diagnostic {
+    match (place, position) {
         (Some((source, span)), Some((line, column))) => {
             diagnostic.at(locate_in_string(source, span, line, column))
         }

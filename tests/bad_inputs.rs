@@ -3,6 +3,8 @@
 //! non-zero without writing anything, and its message is a snapshot
 //! (tests/snapshots/).
 
+use std::path::Path;
+
 use crate::appeal_in;
 
 #[test]
@@ -10,10 +12,7 @@ fn each_bad_input_gives_its_exact_error_and_no_output() {
     insta::glob!("bad_inputs/*/appeal.toml", |path| {
         let case = path.parent().unwrap();
         let work = tempfile::tempdir().unwrap();
-        for entry in std::fs::read_dir(case).unwrap() {
-            let entry = entry.unwrap().path();
-            std::fs::copy(&entry, work.path().join(entry.file_name().unwrap())).unwrap();
-        }
+        copy_dir(case, work.path());
         // Extra arguments, such as `-f pdf`, in the case's `args` file.
         let args = std::fs::read_to_string(case.join("args")).unwrap_or_default();
         let output = appeal_in(work.path())
@@ -40,6 +39,20 @@ fn each_bad_input_gives_its_exact_error_and_no_output() {
         );
         insta::assert_snapshot!(report);
     });
+}
+
+/// Copies a case's files and folders (a `tpl/` of templates, say).
+fn copy_dir(from: &Path, to: &Path) {
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap().path();
+        let target = to.join(entry.file_name().unwrap());
+        if entry.is_dir() {
+            std::fs::create_dir(&target).unwrap();
+            copy_dir(&entry, &target);
+        } else {
+            std::fs::copy(&entry, target).unwrap();
+        }
+    }
 }
 
 #[test]

@@ -207,7 +207,7 @@ mod tests {
             out: String::new(),
             width,
         };
-        for block in markdown::parse(markdown) {
+        for block in markdown::parse(markdown).unwrap() {
             out.block(&block, "", "");
         }
         out.out
