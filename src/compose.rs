@@ -3,25 +3,61 @@
 //! The appeal's body is rendered first and handed to the template as `body`;
 //! the template's body is then rendered and parsed as CommonMark.
 
-use crate::error::{Diagnostic, Error};
+use crate::appeal::Person;
+use crate::error::{Diagnostic, Error, Severity};
+use crate::evidence::{self, Numbering};
 use crate::lang::Labels;
 use crate::letter::{Letter, Letterhead, Mailbox, Signature};
 use crate::limits::{self, Failure};
 use crate::markdown;
-use crate::resolve::{AppealBody, Context};
+use crate::redact;
+use crate::resolve::{AppealBody, Cited, Context};
 use crate::templates::{Part, Templates, locate_in_string, render_diagnostic};
 
 /// Composes the letter for one resolved context.
+///
+/// Every incident of the context is in the letter: where the body cites it,
+/// or after the body, under "Further cases:"; the sources of each are its
+/// numbered notes. In letters to authorities, protected people are named by
+/// initials.
 pub fn compose(context: &Context, templates: &Templates) -> Result<Letter, Error> {
+    compose_checked(context, templates).map(|(letter, _)| letter)
+}
+
+/// [`compose`], with what a check should say of the letter: incidents the
+/// body does not cite (notes), protected names redaction could not catch
+/// (warnings).
+pub(crate) fn compose_checked(
+    context: &Context,
+    templates: &Templates,
+) -> Result<(Letter, Vec<Diagnostic>), Error> {
+    let mut said = Vec::new();
     // One template context for every part: wrapping data anew for each
     // render would copy the whole of it each time.
     let mut data = handlebars::Context::from(
         serde_json::to_value(context).expect("contexts serialise to JSON"),
     );
-    let body = match &context.body {
+    let mut body = match &context.body {
         Some(body) => render_body(body, templates, &data)?,
         None => String::new(),
     };
+    if context.body.is_some() {
+        let uncited = uncited(context, &body);
+        for incident in &uncited {
+            said.push(
+                Diagnostic::new(
+                    "uncited-incident",
+                    format!("incident \"{}\" is not cited in the body", incident.id),
+                )
+                .severity(Severity::Note)
+                .path("body")
+                .hint("the letters list it after the body, under \"Further cases:\"; {{cite \"ID\"}} places it in the text"),
+            );
+        }
+        if !uncited.is_empty() {
+            body.push_str(&evidence::further_cases(&uncited, context.language));
+        }
+    }
     data.data_mut()["body"] = body.into();
     let render = |part| templates.render(&context.template, context.language, part, &data);
     let too_deep = |part, deep: markdown::TooDeep| {
@@ -67,8 +103,15 @@ pub fn compose(context: &Context, templates: &Templates) -> Result<Letter, Error
             .as_ref()
             .map(|email| format!("{} {email}", labels.by_email)),
     };
+    // Every incident is in the letter: those a template leaves out follow its body.
+    let mut text = render(Part::Body)?.unwrap_or_default();
+    let left_out = uncited(context, &text);
+    if !left_out.is_empty() {
+        text.push_str(&evidence::further_cases(&left_out, context.language));
+    }
+    let mut numbering = Numbering::default();
     let date = context.language.format_date(context.date);
-    Ok(Letter {
+    let mut letter = Letter {
         recipient_id: recipient.id.clone(),
         language: context.language,
         letterhead: letterhead(context, labels),
@@ -98,7 +141,7 @@ pub fn compose(context: &Context, templates: &Templates) -> Result<Letter, Error
         delivery: delivery.filter(|line| !line.trim().is_empty()),
         subject,
         salutation,
-        body: markdown::parse(&render(Part::Body)?.unwrap_or_default())
+        body: markdown::parse(&numbering.refer(&text, &context.incidents, context.language))
             .map_err(|deep| too_deep(Part::Body, deep))?,
         closing: frame(Part::Closing)?.unwrap_or_default(),
         signatory: Signature {
@@ -108,11 +151,46 @@ pub fn compose(context: &Context, templates: &Templates) -> Result<Letter, Error
         },
         cc: context.cc.clone(),
         enclosures: context.enclosures.clone(),
-        notes: Vec::new(),
-        annex: None,
+        annex: (context.annex && !context.incidents.is_empty())
+            .then(|| numbering.annex(&context.incidents, context.language)),
+        notes: numbering.notes,
         redacted: false,
         labels,
-    })
+    };
+    if context.redact {
+        let protected: Vec<&Person> = context
+            .incidents
+            .iter()
+            .flat_map(|incident| &incident.people)
+            .filter(|person| person.protect)
+            .collect();
+        redact::redact(&mut letter, &protected);
+        letter.redacted = true;
+        for (person, word) in redact::leftovers(&letter, &protected) {
+            said.push(
+                Diagnostic::new(
+                    "protected-name",
+                    format!(
+                        "the letter to \"{}\" may still name {} (protected) as \"{word}\"",
+                        letter.recipient_id,
+                        redact::initials(&person.name)
+                    ),
+                )
+                .severity(Severity::Warning)
+                .hint("letters to authorities name protected people by initials; write the name as in the incident's people, or rephrase"),
+            );
+        }
+    }
+    Ok((letter, said))
+}
+
+/// The incidents of `context` that `text` does not cite.
+fn uncited<'c>(context: &'c Context, text: &str) -> Vec<&'c Cited> {
+    let cited = evidence::cited(text);
+    let incidents = context.incidents.iter();
+    incidents
+        .filter(|i| !cited.contains(&i.id.as_str()))
+        .collect()
 }
 
 /// The appeal's body rendered; checked for depth on its own, so that a

@@ -245,7 +245,7 @@ mod tests {
         let data = json!({"incidents": [{"id": "rep-raid", "summary": "Raided.", "outcome": "Detained."}]});
         assert_eq!(
             render("{{cite \"rep-raid\"}}", data.clone()).unwrap(),
-            "Raided. Detained."
+            format!("Raided. Detained.{}", crate::evidence::citation("rep-raid"))
         );
         assert_eq!(
             render("{{cite \"rep-rade\"}}", data).unwrap_err(),

@@ -121,6 +121,59 @@ impl Run {
 }
 
 impl Letter {
+    /// Calls `f` on every text of the letter a reader or a program can see:
+    /// frame, body (and link targets), notes, annex.
+    pub(crate) fn texts_mut(&mut self, f: &mut dyn FnMut(&mut String)) {
+        let head = &mut self.letterhead;
+        let frame = [
+            &mut head.organisation,
+            &mut self.place_date,
+            &mut self.subject,
+        ]
+        .into_iter()
+        .chain([
+            &mut self.salutation,
+            &mut self.closing,
+            &mut self.signatory.name,
+        ])
+        .chain(
+            head.address
+                .iter_mut()
+                .chain(&mut head.contacts)
+                .chain(&mut head.officers),
+        )
+        .chain(
+            self.recipient
+                .iter_mut()
+                .chain(&mut self.cc)
+                .chain(&mut self.enclosures),
+        )
+        .chain(self.reference.iter_mut().chain(&mut self.delivery))
+        .chain(self.signatory.title.iter_mut())
+        .chain(
+            self.to
+                .iter_mut()
+                .chain(&mut self.from)
+                .map(|m| &mut m.name),
+        );
+        frame.for_each(&mut *f);
+        blocks_mut(&mut self.body, f);
+        for note in &mut self.notes {
+            runs_mut(&mut note.runs, f);
+        }
+        if let Some(annex) = &mut self.annex {
+            f(&mut annex.title);
+            annex.rows.iter_mut().flatten().for_each(&mut *f);
+        }
+    }
+
+    /// Calls `f` on every text of the letter, as [`Letter::texts_mut`] does.
+    pub(crate) fn texts(&self, f: &mut dyn FnMut(&str)) {
+        // One walk for both: on a copy, which only checks make.
+        let mut copy = self.clone();
+        copy.texts_mut(&mut |text| f(text));
+    }
+
     /// Title for document metadata: the subject.
     pub fn title(&self) -> &str {
         &self.subject
@@ -152,6 +205,25 @@ pub struct Annex {
     pub columns: Vec<String>,
     /// One row of cells per incident, as many as the columns.
     pub rows: Vec<Vec<String>>,
+}
+
+fn blocks_mut(blocks: &mut [Block], f: &mut dyn FnMut(&mut String)) {
+    for block in blocks {
+        match block {
+            Block::Paragraph(runs) | Block::Heading(runs) => runs_mut(runs, f),
+            Block::List { items, .. } => items.iter_mut().for_each(|item| blocks_mut(item, f)),
+            Block::Quote(blocks) => blocks_mut(blocks, f),
+        }
+    }
+}
+
+fn runs_mut(runs: &mut [Run], f: &mut dyn FnMut(&mut String)) {
+    for run in runs {
+        f(&mut run.text);
+        if let Some(link) = &mut run.link {
+            f(link);
+        }
+    }
 }
 
 /// A display name and an e-mail address.

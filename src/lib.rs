@@ -56,6 +56,7 @@ mod load;
 mod markdown;
 mod names;
 mod origin;
+mod redact;
 pub mod render;
 mod resolve;
 mod templates;

@@ -3,6 +3,7 @@
 use pulldown_cmark::{Event, Parser, Tag, TagEnd};
 
 use crate::error::Diagnostic;
+use crate::evidence::NOTE;
 use crate::letter::{Block, Run};
 use crate::limits::{MAX_DEPTH, too_deep};
 
@@ -161,7 +162,33 @@ impl Builder {
         }
     }
 
+    /// Adds text, with the note references in it (`\u{E002}1,2\u{E003}`,
+    /// see [`evidence`](crate::evidence)) as note runs.
     fn text(&mut self, text: &str) {
+        let (open, close) = NOTE;
+        let mut rest = text;
+        while let Some(start) = rest.find(open) {
+            self.plain_text(&rest[..start]);
+            let after = &rest[start + open.len_utf8()..];
+            let end = after.find(close).unwrap_or(after.len());
+            let numbers: Vec<&str> = after[..end].split(',').collect();
+            for (i, number) in numbers.iter().enumerate() {
+                let separator = if i + 1 < numbers.len() { "," } else { "" };
+                self.runs.push(Run {
+                    text: format!("{number}{separator}"),
+                    note: number.parse().ok(),
+                    ..Run::default()
+                });
+            }
+            rest = after.get(end + close.len_utf8()..).unwrap_or_default();
+        }
+        self.plain_text(rest);
+    }
+
+    fn plain_text(&mut self, text: &str) {
+        if text.is_empty() {
+            return;
+        }
         let link = self.link.last().cloned();
         let (bold, italic) = (self.bold > 0, self.italic > 0);
         match self.runs.last_mut() {
@@ -169,6 +196,7 @@ impl Builder {
                 if last.bold == bold
                     && last.italic == italic
                     && last.link == link
+                    && last.note.is_none()
                     && !last.is_break() =>
             {
                 last.text.push_str(text)

@@ -63,6 +63,27 @@ pub fn join_hyphenated(text: &str) -> String {
     text.replace("\u{AD}\n", "").replace("-\n", "-")
 }
 
+/// `text` without its `[1]` note references.
+fn strip_note_markers(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find('[') {
+        out.push_str(&rest[..at]);
+        let after = &rest[at + 1..];
+        match after.find(']') {
+            Some(end) if end > 0 && after[..end].bytes().all(|b| b.is_ascii_digit()) => {
+                rest = &after[end + 1..];
+            }
+            _ => {
+                out.push('[');
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
 /// Every word of the text rendering is in the PDF's text, and the body (from
 /// the salutation on) in reading order. The frame is placed differently in
 /// the two (the recipient block sits in the envelope window).
@@ -72,8 +93,14 @@ fn assert_every_word_extracts(letter: &Letter) {
         return;
     };
     let extracted = fold(&extracted);
-    let plain = text(letter, &TextOptions::default());
+    // Note references are `[1]` in text and a raised `1` in PDF.
+    let plain = strip_note_markers(&text(letter, &TextOptions::default()));
     let body_start = plain.find(&letter.salutation).unwrap();
+    // Sources are listed at the end of the text and as footnotes in the PDF.
+    let heading = format!("\n{}:\n", letter.labels.sources);
+    let body_end = plain.find(&heading).unwrap_or(plain.len());
+    // The footnotes have no heading.
+    let plain = plain.replacen(&heading, "\n", 1);
     // Links show as `text <url>` in text and as a link annotation in PDF;
     // list markers differ by design.
     let words = |text: &'static str| {
@@ -89,7 +116,7 @@ fn assert_every_word_extracts(letter: &Letter) {
     }
     let body_at = extracted.find(&letter.salutation).unwrap();
     let mut rest = &extracted[body_at..];
-    for word in words(&plain[body_start..]) {
+    for word in words(&plain[body_start..body_end]) {
         match rest.find(word) {
             Some(at) => rest = &rest[at + word.len()..],
             None => panic!("{word:?} is out of order in the PDF text:\n{extracted}"),

@@ -2,7 +2,7 @@
 
 use super::Backend;
 use crate::error::Error;
-use crate::letter::{Block, Letter, Run};
+use crate::letter::{Annex, Block, Letter, Run};
 
 /// Options of the plain-text backend.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -63,6 +63,20 @@ pub fn text(letter: &Letter, options: &TextOptions) -> String {
     out.lines(std::iter::once(&letter.signatory.name).chain(&letter.signatory.title));
     out.list(letter.labels.cc, &letter.cc);
     out.list(letter.labels.enclosures, &letter.enclosures);
+    if !letter.notes.is_empty() {
+        out.lines([&format!("{}:", letter.labels.sources)]);
+        out.out.pop();
+        for note in &letter.notes {
+            let marker = format!("[{}] ", note.number);
+            let hanging = " ".repeat(marker.chars().count());
+            out.wrapped(&plain(&note.runs), &marker, &hanging);
+            out.out.pop();
+        }
+        out.out.push('\n');
+    }
+    if let Some(annex) = &letter.annex {
+        out.annex(annex);
+    }
     while out.out.ends_with("\n\n") {
         out.out.pop();
     }
@@ -137,6 +151,25 @@ impl Writer {
         }
     }
 
+    /// The annex as a list: one item per row, each cell after its column's name.
+    fn annex(&mut self, annex: &Annex) {
+        self.out.push_str("\u{c}\n");
+        self.wrapped(&annex.title, "", "");
+        for row in &annex.rows {
+            let cells = annex
+                .columns
+                .iter()
+                .zip(row)
+                .filter(|(_, cell)| !cell.is_empty());
+            for (i, (column, cell)) in cells.enumerate() {
+                let first = if i == 0 { "- " } else { "  " };
+                self.wrapped(&format!("{column}: {cell}"), first, "    ");
+                self.out.pop();
+            }
+            self.out.push('\n');
+        }
+    }
+
     /// Writes "label item" for one item, or the label then a bulleted list.
     fn list(&mut self, label: &str, items: &[String]) {
         match items {
@@ -183,10 +216,15 @@ fn fill(out: &mut String, text: &str, width: usize, first: &str, rest: &str) {
     }
 }
 
-/// The text of runs, links written as `text <url>` unless the text is the url.
+/// The text of runs, links written as `text <url>` unless the text is the
+/// url, note references as `[1]`.
 fn plain(runs: &[Run]) -> String {
     let mut out = String::new();
     for run in runs {
+        if let Some(number) = run.note {
+            out.push_str(&format!("[{number}]"));
+            continue;
+        }
         out.push_str(&run.text);
         if let Some(link) = &run.link
             && link.trim_start_matches("mailto:") != run.text
