@@ -2,8 +2,8 @@
 //! registry), built once and used from any thread, one call per appeal.
 
 use crate::appeal::{Appeal, Registry};
-use crate::compose::compose;
-use crate::error::{Diagnostic, Diagnostics};
+use crate::compose::{compose, compose_checked};
+use crate::error::{Diagnostic, Diagnostics, Error};
 use crate::incidents::Incidents;
 use crate::letter::Letter;
 use crate::resolve::{Context, ResolveOptions, resolve};
@@ -115,12 +115,9 @@ impl Engine {
 
     /// Checks that every letter of `appeal` can be made, without keeping
     /// them (memory stays flat however many there are): the recipients'
-    /// ids, or every problem.
-    pub fn check(
-        &self,
-        appeal: &Appeal,
-        options: &ResolveOptions,
-    ) -> Result<Vec<String>, Diagnostics> {
+    /// ids and what is worth knowing (incidents the body does not cite,
+    /// protected names in letters to authorities), or every problem.
+    pub fn check(&self, appeal: &Appeal, options: &ResolveOptions) -> Result<Checked, Diagnostics> {
         let contexts = self.resolve(appeal, options)?;
         // On every core where the crate has rayon (feature `batch`).
         #[cfg(feature = "batch")]
@@ -129,12 +126,23 @@ impl Engine {
         let each = contexts.par_iter();
         #[cfg(not(feature = "batch"))]
         let each = contexts.iter();
-        let failed: Vec<Diagnostics> = each.filter_map(|c| self.compose(c).err()).collect();
-        let diagnostics: Vec<Diagnostic> = failed.into_iter().flatten().collect();
-        if diagnostics.is_empty() {
-            Ok(contexts.into_iter().map(|c| c.recipient.id).collect())
+        let outcomes: Vec<Result<Vec<Diagnostic>, Error>> = each
+            .map(|context| compose_checked(context, &self.templates).map(|(_, said)| said))
+            .collect();
+        let (mut errors, mut said) = (Vec::new(), Vec::new());
+        for outcome in outcomes {
+            match outcome {
+                Ok(notes) => said.extend(notes),
+                Err(error) => errors.extend(error.into_diagnostics()),
+            }
+        }
+        if errors.is_empty() {
+            Ok(Checked {
+                letters: contexts.into_iter().map(|c| c.recipient.id).collect(),
+                notes: Diagnostics::new(said),
+            })
         } else {
-            Err(Diagnostics::new(diagnostics))
+            Err(Diagnostics::new(errors))
         }
     }
 
@@ -159,6 +167,16 @@ impl Engine {
     pub fn compose(&self, context: &Context) -> Result<Letter, Diagnostics> {
         compose(context, &self.templates).map_err(|e| e.into_diagnostics())
     }
+}
+
+/// What [`Engine::check`] found in appeal whose letters can all be made.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[non_exhaustive]
+pub struct Checked {
+    /// The recipients' ids, one per letter.
+    pub letters: Vec<String>,
+    /// Warnings and notes (no errors), each once.
+    pub notes: Diagnostics,
 }
 
 #[cfg(test)]

@@ -66,7 +66,7 @@ pub use appeal::{
     Appeal, Incident, Localized, Officer, Person, Recipient, Reference, Registry, Sender, Signatory,
 };
 pub use compose::compose;
-pub use engine::Engine;
+pub use engine::{Checked, Engine};
 pub use error::{Diagnostic, Diagnostics, Error, ErrorKind, Location, Severity, Source};
 pub use incidents::Incidents;
 pub use lang::{Date, Labels, Language};

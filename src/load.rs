@@ -282,10 +282,10 @@ impl Incidents {
             for (path, problem) in incident_problems(&incident, "") {
                 problems.push(problem.at(at(line, column_of(&path))));
             }
-            if problems.is_empty() {
-                if let Err(error) = incidents.push(incident, Some(at(line, column_of("id")))) {
-                    diagnostics.extend(error.diagnostics().iter().cloned());
-                }
+            if problems.is_empty()
+                && let Err(error) = incidents.push(incident, Some(at(line, column_of("id"))))
+            {
+                diagnostics.extend(error.diagnostics().iter().cloned());
             }
             diagnostics.extend(problems);
         }
@@ -317,7 +317,11 @@ fn csv_error(source: &Source, error: &csv::Error) -> Diagnostic {
 }
 
 /// Sets one CSV cell's field of `incident`.
-fn set_incident_field(incident: &mut Incident, column: &str, cell: &str) -> Result<(), Diagnostic> {
+fn set_incident_field(
+    incident: &mut Incident,
+    column: &str,
+    cell: &str,
+) -> Result<(), Box<Diagnostic>> {
     let text = || (!cell.is_empty()).then(|| cell.to_owned());
     let list = || cell.split(';').map(str::trim).filter(|s| !s.is_empty());
     let parts = |item: &str| {
@@ -330,14 +334,16 @@ fn set_incident_field(incident: &mut Incident, column: &str, cell: &str) -> Resu
         "id" => incident.id = cell.to_owned(),
         "date" if !cell.is_empty() => {
             incident.date = Some(cell.parse().map_err(|_| {
-                Diagnostic::new(
-                    "syntax",
-                    format!(
-                        "invalid date \"{}\" in column \"date\"",
-                        cell.escape_debug()
-                    ),
+                Box::new(
+                    Diagnostic::new(
+                        "syntax",
+                        format!(
+                            "invalid date \"{}\" in column \"date\"",
+                            cell.escape_debug()
+                        ),
+                    )
+                    .hint("dates are written 2021-03-01"),
                 )
-                .hint("dates are written 2021-03-01")
             })?);
         }
         "place" => incident.place = text().map(Localized::Same),
@@ -355,11 +361,13 @@ fn set_incident_field(incident: &mut Incident, column: &str, cell: &str) -> Resu
                     None | Some("") => false,
                     Some("protect") => true,
                     Some(other) => {
-                        return Err(Diagnostic::new(
-                            "syntax",
-                            format!("\"{other}\" in column \"people\" is not \"protect\""),
-                        )
-                        .hint("a person is Name, Name|role or Name|role|protect"));
+                        return Err(Box::new(
+                            Diagnostic::new(
+                                "syntax",
+                                format!("\"{other}\" in column \"people\" is not \"protect\""),
+                            )
+                            .hint("a person is Name, Name|role or Name|role|protect"),
+                        ));
                     }
                 };
                 incident.people.push(person);
@@ -373,14 +381,16 @@ fn set_incident_field(incident: &mut Incident, column: &str, cell: &str) -> Resu
                 reference.publisher = fields.get(2).filter(|p| !p.is_empty()).cloned();
                 if let Some(date) = fields.get(3).filter(|d| !d.is_empty()) {
                     reference.date = Some(date.parse().map_err(|_| {
-                        Diagnostic::new(
-                            "syntax",
-                            format!(
-                                "invalid date \"{}\" in column \"sources\"",
-                                date.escape_debug()
-                            ),
+                        Box::new(
+                            Diagnostic::new(
+                                "syntax",
+                                format!(
+                                    "invalid date \"{}\" in column \"sources\"",
+                                    date.escape_debug()
+                                ),
+                            )
+                            .hint("a source is url|title|publisher|date, dates written 2021-03-01"),
                         )
-                        .hint("a source is url|title|publisher|date, dates written 2021-03-01")
                     })?);
                 }
                 incident.sources.push(reference);

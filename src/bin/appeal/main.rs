@@ -13,8 +13,7 @@ mod mailing;
 use appeal::batch::{BatchOptions, Discard, Format};
 use appeal::render::{Backend, EmlOptions, Paper, PdfOptions, Subset, TextOptions};
 use appeal::{
-    Appeal, Date, Diagnostic, Diagnostics, Engine, Error, Letter, Registry, ResolveOptions,
-    Templates,
+    Appeal, Date, Diagnostic, Engine, Error, Letter, Registry, ResolveOptions, Templates,
 };
 use clap::{Parser, Subcommand, ValueEnum};
 use indicatif::{ProgressBar, ProgressStyle};
@@ -42,10 +41,24 @@ struct Cli {
     /// A registry file whose [[recipient]] entries add to or override the built-in ones.
     #[arg(long, global = true, value_name = "FILE")]
     recipients: Option<PathBuf>,
+    /// An incident database (TOML [[incident]] entries, or CSV) that appeals
+    /// cite from with incidents = ["id", "tag:NAME"]; repeatable.
+    #[arg(long, global = true, value_name = "FILE")]
+    incidents: Vec<PathBuf>,
     /// How to print problems: human (file:line:col: error: …) or json (one
     /// array of diagnostics with code, severity, path and place).
     #[arg(long, global = true, value_enum, default_value_t = MessageFormat::Human)]
     message_format: MessageFormat,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum ListFormat {
+    /// Aligned columns.
+    Table,
+    /// Comma-separated values with a header row.
+    Csv,
+    /// A JSON array.
+    Json,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -122,6 +135,21 @@ enum Command {
         /// How to print the result: human, or json (same as --message-format json).
         #[arg(long, value_enum)]
         format: Option<MessageFormat>,
+    },
+    /// List the incidents of the databases given with --incidents.
+    Incidents {
+        /// Only incidents with this tag.
+        #[arg(long)]
+        tag: Option<String>,
+        /// Only incidents on or after this date (YYYY-MM-DD).
+        #[arg(long, value_parser = parse_date)]
+        from: Option<Date>,
+        /// Only incidents on or before this date (YYYY-MM-DD).
+        #[arg(long, value_parser = parse_date)]
+        to: Option<Date>,
+        /// Output: a table for people, csv or json for programs.
+        #[arg(long, value_enum, default_value_t = ListFormat::Table)]
+        format: ListFormat,
     },
     /// List the recipient registry.
     Recipients {
@@ -272,15 +300,19 @@ fn run(cli: Cli) -> Result<(), Error> {
         }
         Command::Check { appeal, select, .. } => {
             let (loaded, options) = load(appeal, select)?;
-            let ids = engine(&cli)?.check(&loaded, &options)?;
+            let checked = engine(&cli)?.check(&loaded, &options)?;
             if cli.message_format == MessageFormat::Json {
                 let json = serde_json::json!({
                     "ok": true,
-                    "letters": ids,
-                    "diagnostics": Diagnostics::default(),
+                    "letters": checked.letters,
+                    "diagnostics": checked.notes,
                 });
                 return stdout(format!("{json:#}\n"));
             }
+            if !checked.notes.is_empty() {
+                eprintln!("{}", checked.notes);
+            }
+            let ids = checked.letters;
             let noun = if ids.len() == 1 { "letter" } else { "letters" };
             stdout(format!(
                 "{}: ok, {} {noun}: {}\n",
@@ -288,6 +320,21 @@ fn run(cli: Cli) -> Result<(), Error> {
                 ids.len(),
                 ids.join(", ")
             ))
+        }
+        Command::Incidents {
+            tag,
+            from,
+            to,
+            format,
+        } => {
+            let databases = incidents(&cli)?;
+            let listed: Vec<&appeal::Incident> = databases
+                .iter()
+                .filter(|i| tag.as_ref().is_none_or(|tag| i.tags.contains(tag)))
+                .filter(|i| from.is_none_or(|from| i.date.is_some_and(|d| d >= from)))
+                .filter(|i| to.is_none_or(|to| i.date.is_some_and(|d| d <= to)))
+                .collect();
+            stdout(list_incidents(&listed, *format))
         }
         Command::Recipients { tag } => {
             let registry = registry(&cli)?;
@@ -376,7 +423,90 @@ fn load(path: &Path, select: &Select) -> Result<(Appeal, ResolveOptions), Error>
 }
 
 fn engine(cli: &Cli) -> Result<Engine, Error> {
-    Ok(Engine::new(templates(cli)?, registry(cli)?))
+    Ok(Engine::new(templates(cli)?, registry(cli)?).with_incidents(incidents(cli)?))
+}
+
+/// The incident databases given with --incidents; every problem of every file.
+fn incidents(cli: &Cli) -> Result<appeal::Incidents, Error> {
+    let mut all = appeal::Incidents::default();
+    let mut diagnostics = Vec::new();
+    for path in &cli.incidents {
+        let added = appeal::Incidents::open(path).and_then(|database| all.extend(database));
+        match added {
+            Ok(()) => {}
+            Err(error) if error.is_invalid() => diagnostics.extend(error.into_diagnostics()),
+            Err(error) => return Err(error),
+        }
+    }
+    match diagnostics.is_empty() {
+        true => Ok(all),
+        false => Err(Error::invalid(diagnostics)),
+    }
+}
+
+/// Incidents as `appeal incidents` lists them: id, date, place, kind, tags
+/// and the summary's first line.
+fn list_incidents(incidents: &[&appeal::Incident], format: ListFormat) -> String {
+    let text = |value: &Option<appeal::Localized<String>>| match value {
+        Some(appeal::Localized::Same(text)) => text.clone(),
+        Some(appeal::Localized::PerLanguage(texts)) => {
+            texts.values().next().cloned().unwrap_or_default()
+        }
+        None => String::new(),
+    };
+    let rows: Vec<[String; 6]> = incidents
+        .iter()
+        .map(|i| {
+            let summary = text(&Some(i.summary.clone()));
+            let summary = summary.lines().next().unwrap_or_default().to_owned();
+            [
+                i.id.clone(),
+                i.date.map(|d| d.to_string()).unwrap_or_default(),
+                text(&i.place),
+                i.kind.clone().unwrap_or_default(),
+                i.tags.join(";"),
+                summary,
+            ]
+        })
+        .collect();
+    const HEADER: [&str; 6] = ["id", "date", "place", "kind", "tags", "summary"];
+    match format {
+        ListFormat::Json => {
+            let rows: Vec<serde_json::Value> = rows
+                .iter()
+                .map(|row| {
+                    serde_json::Value::Object(
+                        HEADER
+                            .iter()
+                            .map(|h| h.to_string())
+                            .zip(row.iter().map(|c| c.clone().into()))
+                            .collect(),
+                    )
+                })
+                .collect();
+            format!("{:#}\n", serde_json::Value::Array(rows))
+        }
+        ListFormat::Csv => {
+            let mut writer = csv::Writer::from_writer(Vec::new());
+            writer.write_record(HEADER).expect("writing to memory");
+            for row in rows {
+                writer.write_record(row).expect("writing to memory");
+            }
+            String::from_utf8(writer.into_inner().expect("writing to memory"))
+                .expect("UTF-8 in, UTF-8 out")
+        }
+        ListFormat::Table => {
+            let mut out = String::new();
+            for row in rows {
+                let summary: String = row[5].chars().take(60).collect();
+                out.push_str(&format!(
+                    "{:<24} {:<10} {:<14} {:<18} {:<20} {summary}\n",
+                    row[0], row[1], row[2], row[3], row[4]
+                ));
+            }
+            out
+        }
+    }
 }
 
 fn letters(cli: &Cli, path: &Path, select: &Select) -> Result<Vec<Letter>, Error> {
