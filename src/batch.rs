@@ -165,6 +165,8 @@ pub struct Entry {
     pub language: String,
     /// The files written.
     pub files: Vec<FileRecord>,
+    /// True where protected people are named by initials (a letter to an authority).
+    pub redacted: bool,
     /// Why the letter failed, if it did.
     pub error: Option<Diagnostics>,
 }
@@ -224,6 +226,7 @@ impl Report {
             "file",
             "bytes",
             "sha256",
+            "redacted",
             "error",
         ];
         writer.write_record(header).expect("writing to memory");
@@ -238,12 +241,14 @@ impl Report {
             ]
             .map(|cell| inert(&cell));
             let error = inert(&entry.error_line().unwrap_or_default());
+            let redacted = if entry.redacted { "yes" } else { "no" }.to_owned();
             if entry.files.is_empty() {
                 let row = fixed.iter().cloned().chain([
                     "".into(),
                     "".into(),
                     "".into(),
                     "".into(),
+                    redacted.clone(),
                     error.clone(),
                 ]);
                 writer
@@ -256,6 +261,7 @@ impl Report {
                     file.file.clone(),
                     file.bytes.to_string(),
                     file.sha256.clone(),
+                    redacted.clone(),
                     error.clone(),
                 ];
                 writer
@@ -354,6 +360,7 @@ fn entry(context: &Context) -> Entry {
         address,
         language: context.language.code().to_owned(),
         files: Vec::new(),
+        redacted: context.redact,
         error: None,
     }
 }

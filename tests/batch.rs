@@ -115,7 +115,7 @@ fn fifty_letters_match_their_manifest_file_by_file() {
     let csv = std::fs::read_to_string(out.join("manifest.csv")).unwrap();
     assert_eq!(csv.lines().count(), 1 + 150);
     assert!(csv.starts_with(
-        "id,name,organisation,email,address,language,format,file,bytes,sha256,error\n"
+        "id,name,organisation,email,address,language,format,file,bytes,sha256,redacted,error\n"
     ));
     assert_eq!(
         std::fs::read_dir(&out).unwrap().count(),
