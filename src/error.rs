@@ -266,8 +266,14 @@ impl Diagnostics {
                 .as_ref()
                 .map(|l| (l.file.clone(), l.line, l.column))
         });
-        diagnostics.dedup();
-        Self(diagnostics)
+        // Each once: the letters of a batch report the same problem alike.
+        let mut unique: Vec<Diagnostic> = Vec::with_capacity(diagnostics.len());
+        for diagnostic in diagnostics {
+            if !unique.contains(&diagnostic) {
+                unique.push(diagnostic);
+            }
+        }
+        Self(unique)
     }
 
     /// True if any of them is an error (not a warning or note).

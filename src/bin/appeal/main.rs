@@ -500,7 +500,7 @@ fn list_incidents(incidents: &[&appeal::Incident], format: ListFormat) -> String
             for row in rows {
                 let summary: String = row[5].chars().take(60).collect();
                 out.push_str(&format!(
-                    "{:<24} {:<10} {:<14} {:<18} {:<20} {summary}\n",
+                    "{:<24} {:<10} {:<14} {:<22} {:<22} {summary}\n",
                     row[0], row[1], row[2], row[3], row[4]
                 ));
             }
