@@ -152,7 +152,7 @@ impl fmt::Display for Severity {
 /// Its [`code`](Diagnostic::code) is stable (`unknown-field`,
 /// `unknown-recipient`, …) for programs to act on; the message is for people.
 /// It serialises (e.g. to JSON) with every field.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
 #[non_exhaustive]
 pub struct Diagnostic {
     /// Stable, kebab-case name of the kind of problem.
@@ -267,13 +267,9 @@ impl Diagnostics {
                 .map(|l| (l.file.clone(), l.line, l.column))
         });
         // Each once: the letters of a batch report the same problem alike.
-        let mut unique: Vec<Diagnostic> = Vec::with_capacity(diagnostics.len());
-        for diagnostic in diagnostics {
-            if !unique.contains(&diagnostic) {
-                unique.push(diagnostic);
-            }
-        }
-        Self(unique)
+        let mut seen = std::collections::HashSet::new();
+        diagnostics.retain(|diagnostic| seen.insert(diagnostic.clone()));
+        Self(diagnostics)
     }
 
     /// True if any of them is an error (not a warning or note).
@@ -335,7 +331,7 @@ impl std::error::Error for Diagnostics {}
 
 /// A place in a named source: file, 1-based line and column, and the bytes
 /// of the value.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
 #[non_exhaustive]
 pub struct Location {
     /// The file name as given by the caller.
