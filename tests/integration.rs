@@ -5,6 +5,7 @@ mod bad_inputs;
 mod batch;
 mod cli;
 mod engine;
+mod evidence;
 mod faults;
 mod fuzz;
 mod golden;

@@ -1,0 +1,262 @@
+//! Incidents as sourced evidence (issue #9): databases, selection, nothing
+//! dropped, sources as notes, the annex, protected names.
+
+use std::path::Path;
+
+use appeal::render::{TextOptions, text};
+use appeal::{Appeal, Engine, Incidents, Source};
+
+use crate::{appeal_in, root};
+
+/// The letters of `appeal` (TOML text) with `databases` (file names under
+/// examples/), as the CLI's --incidents would load them.
+fn letters(appeal: &str, databases: &[&str]) -> Vec<appeal::Letter> {
+    let mut incidents = Incidents::default();
+    for database in databases {
+        incidents
+            .extend(Incidents::open(root(&format!("examples/{database}"))).unwrap())
+            .unwrap();
+    }
+    let engine = Engine::builtin().with_incidents(incidents);
+    let appeal = Appeal::parse(Source::new("appeal.toml", appeal)).unwrap();
+    engine.letters(&appeal).unwrap_or_else(|e| panic!("{e}"))
+}
+
+const RU_ARREST: &str = r#"
+template = "solidarity-appeal"
+language = "ru"
+date = 2021-12-01
+recipients = ["fnpr"]
+demands = ["выступить в защиту задержанных"]
+body = "Мы обращаемся к Вам в связи с усилением репрессий против СПМ."
+[sender]
+organisation = "Свободный профсоюз металлистов (СПМ)"
+[signatory]
+name = "Александр Бухвостов"
+[[incident]]
+id = "zhernak"
+date = 2021-11-17
+place = "Минск"
+people = [{ name = "Артём Жернак", role = "председатель первичной организации СПМ на ОАО «МАЗ»" }]
+summary = "Арестован председатель первичной организации СПМ на ОАО «МАЗ» Артём Жернак."
+outcome = "Он находится под стражей с 17 ноября."
+sources = [{ url = "https://salidarnast.info/", title = "СПМ призывает к солидарности", publisher = "Salidarnast" }]
+"#;
+
+#[test]
+fn an_incident_the_body_does_not_cite_is_still_in_the_letter() {
+    let letters = letters(RU_ARREST, &[]);
+    let out = crate::fold(&text(&letters[0], &TextOptions::default()));
+    assert!(
+        out.contains(
+            "Ещё один случай: - 17 ноября 2021 г., Минск: Артём Жернак (председатель первичной организации СПМ на ОАО «МАЗ»). \
+             Арестован председатель первичной организации СПМ на ОАО «МАЗ» Артём Жернак. Он находится под стражей с 17 ноября.[1]"
+        ),
+        "{out}"
+    );
+    assert!(
+        out.contains(
+            "Источники: [1] СПМ призывает к солидарности, Salidarnast. https://salidarnast.info/"
+        ),
+        "{out}"
+    );
+    // `check` says so, as a note: the letter is fine.
+    let work = tempfile::tempdir().unwrap();
+    std::fs::write(work.path().join("appeal.toml"), RU_ARREST).unwrap();
+    let output = appeal_in(work.path())
+        .args(["check", "appeal.toml"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    assert_eq!(
+        String::from_utf8_lossy(&output.stderr),
+        "note: incident \"zhernak\" is not cited in the body\n  \
+         hint: the letters list it after the body, under \"Further cases:\"; {{cite \"ID\"}} places it in the text\n"
+    );
+}
+
+#[test]
+fn cited_incidents_stay_in_the_text_and_several_are_further_cases() {
+    let appeal = std::fs::read_to_string(root("examples/evidence-2021/appeal.toml")).unwrap();
+    let letters = letters(&appeal, &["incidents-belarus.toml"]);
+    let out = text(&letters[0], &TextOptions { width: 400 });
+    // Cited where the body cites them, then the rest, by date (undated last).
+    let order = [
+        "police raided the office",
+        "Artem Zhernak, the chairman",
+        "Further cases:",
+        "16 February 2021, Minsk: Andrei Komlik-Yamatin",
+        "Gomel: Riot police arrived",
+        "Gomel: Vital Svatkouski",
+        "Mogilev: Employees",
+        "Sources:",
+        "Annex: chronology of the cases",
+    ];
+    let mut at = 0;
+    for expected in order {
+        at += out[at..]
+            .find(expected)
+            .unwrap_or_else(|| panic!("{expected:?} after {at}:\n{out}"));
+    }
+    // Seven sources, numbered in the order first cited; the annex names them.
+    for n in 1..=7 {
+        assert!(out.contains(&format!("\n[{n}] ")), "note {n}:\n{out}");
+    }
+    assert!(out.contains("Sources: 5, 6"), "{out}");
+    assert_eq!(letters[0].notes.len(), 7);
+    assert_eq!(letters[0].annex.as_ref().unwrap().rows.len(), 6);
+}
+
+#[test]
+fn unknown_incidents_get_a_suggestion() {
+    let appeal = RU_ARREST.replace(
+        "demands =",
+        "incidents = [\"spm-zhernak-arest\"]\ndemands =",
+    );
+    let engine = Engine::builtin()
+        .with_incidents(Incidents::open(root("examples/incidents-belarus.toml")).unwrap());
+    let appeal = Appeal::parse(Source::new("appeal.toml", appeal)).unwrap();
+    let diagnostics = engine.letters(&appeal).unwrap_err();
+    assert_eq!(
+        diagnostics.to_string(),
+        "appeal.toml:6:14: error: unknown incident \"spm-zhernak-arest\" in incidents[0]\n  \
+         hint: did you mean \"spm-zhernak-arrest\"?\n  \
+         hint: `appeal incidents` lists the databases (--incidents FILE); [[incident]] defines one inline"
+    );
+}
+
+#[test]
+fn csv_databases_hold_people_and_sources() {
+    let csv = "id,date,place,kind,people,organisation,summary,outcome,sources,tags\n\
+               maz,2021-11-17,Minsk,arrest,Artem Zhernak|chairman|protect; Ivan Example,SPM at MAZ,\
+               \"Arrested, then held.\",In custody.,https://salidarnast.info/|SPM appeal|Salidarnast|2021-11-20,spm;detention\n";
+    let incidents = Incidents::parse_csv(Source::new("db.csv", csv)).unwrap();
+    let maz = incidents.get("maz").unwrap();
+    assert_eq!(maz.people.len(), 2);
+    assert!(maz.people[0].protect && !maz.people[1].protect);
+    assert_eq!(maz.people[0].role.as_deref(), Some("chairman"));
+    assert_eq!(maz.sources[0].publisher.as_deref(), Some("Salidarnast"));
+    assert_eq!(maz.sources[0].date.unwrap().to_string(), "2021-11-20");
+    assert_eq!(maz.tags, ["spm", "detention"]);
+    let error = Incidents::parse_csv(Source::new("db.csv", "id,summry\nx,y\n")).unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "db.csv:1:1: error: no \"summary\" column\n  \
+         hint: columns: id, date, place, kind, people, organisation, summary, outcome, sources, tags\n\
+         db.csv:1:2: error: unknown column \"summry\"\n  \
+         hint: did you mean \"summary\"?\n  \
+         hint: columns: id, date, place, kind, people, organisation, summary, outcome, sources, tags"
+    );
+}
+
+/// Every byte of a file, and its decompressed PDF streams, as text to search.
+fn bytes_of(path: &Path) -> String {
+    let bytes = std::fs::read(path).unwrap();
+    let mut all = String::from_utf8_lossy(&bytes).into_owned();
+    if path.extension().is_some_and(|e| e == "pdf") {
+        let document = lopdf::Document::load_mem(&bytes).unwrap();
+        for object in document.objects.values() {
+            if let Ok(stream) = object.as_stream() {
+                let content = stream
+                    .decompressed_content()
+                    .unwrap_or_else(|_| stream.content.clone());
+                all.push_str(&String::from_utf8_lossy(&content));
+                // ActualText and metadata strings are UTF-16.
+                let utf16: Vec<u16> = content
+                    .chunks_exact(2)
+                    .map(|p| u16::from_be_bytes([p[0], p[1]]))
+                    .collect();
+                all.push_str(&String::from_utf16_lossy(&utf16));
+            }
+        }
+        if let Some(text) = crate::pdf::extract(&bytes, &[]) {
+            all.push_str(&text);
+        }
+    }
+    if path.extension().is_some_and(|e| e == "eml") {
+        let message = mail_parser::MessageParser::default().parse(&bytes).unwrap();
+        for part in message.text_bodies() {
+            all.push_str(part.text_contents().unwrap_or_default());
+        }
+    }
+    all
+}
+
+#[test]
+fn protected_names_never_reach_authorities() {
+    let work = tempfile::tempdir().unwrap();
+    let output = appeal_in(&root("."))
+        .args([
+            "batch",
+            "examples/evidence-2021/appeal.toml",
+            "--incidents",
+            "examples/incidents-belarus.toml",
+            "-f",
+            "txt,pdf,eml",
+            "-o",
+        ])
+        .arg(work.path())
+        .output()
+        .unwrap();
+    // The ILO letter has no e-mail sender problem: the sender has an address.
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    for format in ["txt", "pdf", "eml"] {
+        let embassy = bytes_of(&work.path().join(format!("embassy-by-de.{format}")));
+        let ilo = bytes_of(&work.path().join(format!("ilo-dg.{format}")));
+        for surname in ["Zhernak", "Svatkouski"] {
+            assert!(
+                !embassy.contains(surname),
+                "{surname} in the embassy's {format}"
+            );
+            assert!(
+                ilo.contains(surname) || format == "pdf",
+                "{surname} missing from the ILO's {format}"
+            );
+        }
+        assert!(
+            embassy.contains("A.\u{a0}Z.") || format == "pdf",
+            "initials in the embassy's {format}"
+        );
+    }
+    let csv = std::fs::read_to_string(work.path().join("manifest.csv")).unwrap();
+    let redacted: Vec<&str> = csv
+        .lines()
+        .skip(1)
+        .map(|line| if line.contains(",yes,") { "yes" } else { "no" })
+        .collect();
+    assert_eq!(redacted, ["no", "no", "no", "yes", "yes", "yes"]);
+}
+
+#[test]
+fn check_warns_of_a_protected_surname_in_another_form() {
+    let appeal = RU_ARREST
+        .replace(
+            "recipients = [\"fnpr\"]",
+            "recipients = [\"embassy-by-de\"]",
+        )
+        .replace(
+            "role = \"председатель",
+            "protect = true, role = \"председатель",
+        )
+        .replace(
+            "body = \"Мы обращаемся",
+            "body = \"Мы требуем освободить Артёма Жернака. Мы обращаемся",
+        );
+    let work = tempfile::tempdir().unwrap();
+    std::fs::write(work.path().join("appeal.toml"), appeal).unwrap();
+    let output = appeal_in(work.path())
+        .args(["check", "appeal.toml"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("warning: the letter to \"embassy-by-de\" may still name А.\u{a0}Ж. (protected) as \"Жернака\""),
+        "{stderr}"
+    );
+}
