@@ -140,14 +140,19 @@ fn registry_entries_are_sourced_and_dated() {
     );
 }
 
+/// Every example appeal, with the shipped incident database, makes its
+/// letters; the database loads whole.
 #[test]
 fn every_example_appeal_checks() {
+    let incidents = appeal::Incidents::open(root("examples/incidents-belarus.toml")).unwrap();
+    assert_eq!(incidents.len(), 8);
+    let engine = Engine::builtin().with_incidents(incidents);
     let mut checked = 0;
     for entry in std::fs::read_dir(root("examples")).unwrap() {
         let path = entry.unwrap().path().join("appeal.toml");
         if path.exists() {
             let appeal = Appeal::open(&path).unwrap();
-            Engine::builtin()
+            engine
                 .letters(&appeal)
                 .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
             checked += 1;
