@@ -140,10 +140,40 @@ fn long_word(c: &mut Criterion) {
     group.finish();
 }
 
+/// A letter of three pages citing 20 incidents, each with a source: 20
+/// footnotes (target, issue #9: under 2 ms).
+fn footnotes(c: &mut Criterion) {
+    let mut incidents = String::new();
+    let mut body = String::new();
+    for i in 1..=20 {
+        incidents.push_str(&format!(
+            "[[incident]]\nid = \"case-{i}\"\ndate = 2021-02-{i:02}\nsummary = \"Case {i}: the police searched the union office and detained its chairman.\"\n\
+             sources = [{{ url = \"https://salidarnast.info/news/case-{i}\", title = \"Report on case {i}\", publisher = \"Salidarnast\" }}]\n"
+        ));
+        body.push_str(&format!(
+            "Independent unions report new pressure every week; members are dismissed, questioned and fined. {{{{cite \"case-{i}\"}}}}\n\n"
+        ));
+    }
+    let toml = format!(
+        "template = \"ilo-intervention\"\ndate = 2021-03-01\nplace = \"Geneva\"\nsubject = \"Twenty cases\"\n\
+         recipients = [\"ilo-dg\"]\nbody = \"\"\"\n{body}\"\"\"\n[sender]\norganisation = \"IndustriALL Global Union\"\n\
+         [signatory]\nname = \"Valter Sanchez\"\n{incidents}"
+    );
+    let appeal = Appeal::parse(Source::new("appeal.toml", toml)).expect("appeal parses");
+    let letter = Engine::builtin()
+        .letters(&appeal)
+        .expect("appeal resolves")
+        .remove(0);
+    assert_eq!(letter.notes.len(), 20);
+    c.bench_function("pdf: 3 pages, 20 footnotes", |b| {
+        b.iter(|| pdf(&letter, &PdfOptions::default()).unwrap())
+    });
+}
+
 // criterion's macros define undocumented items.
 #[allow(missing_docs)]
 mod group {
     use super::*;
-    criterion_group!(benches, render, long_word);
+    criterion_group!(benches, render, long_word, footnotes);
 }
 criterion_main!(group::benches);
