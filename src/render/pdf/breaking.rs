@@ -453,11 +453,15 @@ fn longest_head(
 
 /// The last place in `url`, at or before byte `end` and before its end,
 /// where it may break: after one of `/ . - ? & =` that does not start a
-/// run of them (`://` stays whole).
+/// run of them (`://` stays whole), and not right after the scheme.
 fn url_break_before(url: &str, end: usize) -> Option<usize> {
     let breaks = |b: u8| b"/.-?&=".contains(&b);
     let bytes = url.as_bytes();
-    (1..=end.min(bytes.len().saturating_sub(1)))
+    let end = end.min(bytes.len().saturating_sub(1));
+    // Searched for in the head only: what follows may be very long (#15).
+    let scheme = bytes[..end].windows(3).position(|w| w == b"://");
+    let first = scheme.map_or(1, |at| at + 4);
+    (first..=end)
         .rev()
         .find(|&at| breaks(bytes[at - 1]) && !breaks(bytes[at]))
 }
@@ -503,7 +507,9 @@ fn words(runs: &[Run]) -> Vec<Word<'_>> {
             // References side by side would read as one number: a comma
             // parts them.
             if let Some(last) = current.last().filter(|last| {
-                note.is_some() && last.note.is_some_and(|n| Some(n) != note) && !last.text.ends_with([',', ';'])
+                note.is_some()
+                    && last.note.is_some_and(|n| Some(n) != note)
+                    && !last.text.ends_with([',', ';'])
             }) {
                 current.push(Piece {
                     text: ",",

@@ -98,6 +98,8 @@ const NARROWEST: f32 = 90.0 * MM;
 const SIGNATURE_HEIGHT: f32 = 13.0 * MM;
 /// The first baseline of a page after the first, below its running head.
 const PAGE_START: f32 = TOP + 14.0 + 2.0 * LEADING;
+/// The top of a table on a page after the first.
+const TABLE_TOP: f32 = PAGE_START - BODY;
 
 /// Notes: their size and leading, and the space between two.
 const NOTE: f32 = 8.5;
@@ -716,13 +718,17 @@ impl Pager<'_> {
     }
 
     /// How much higher the foot of this page must reach to hold the notes
-    /// first referred to in `rows`.
+    /// first referred to in `rows`; nothing for notes taller than a page,
+    /// which no page holds whole: they start below their reference, cut.
     fn growth<'r>(&self, rows: impl IntoIterator<Item = &'r TextLine>) -> f32 {
         if self.notes.is_empty() {
             return 0.0;
         }
         let new = self.new_notes(rows);
         let lines: usize = new.iter().map(|&i| self.notes[i].len()).sum();
+        if foot_height(new.len(), lines) > self.size.1 - BOTTOM - PAGE_START {
+            return 0.0;
+        }
         let (parts, before) = (self.foot.parts.len(), self.foot.lines);
         foot_height(parts + new.len(), before + lines) - foot_height(parts, before)
     }
@@ -762,10 +768,9 @@ impl Pager<'_> {
         }
         let (parts, lines) = (self.foot.parts.len(), self.foot.lines);
         // The span from the foot's first baseline to its last may reach up
-        // to NOTE_HEAD below `y`; an empty foot takes at least a line.
+        // to NOTE_HEAD below `y`.
         let room = self.size.1 - BOTTOM - NOTE_HEAD - y - parts as f32 * NOTE_GAP;
-        let most = (room / NOTE_LEADING + 1.001).floor() - lines as f32;
-        let fit = most.max(if parts == 0 { 1.0 } else { 0.0 }) as usize;
+        let fit = ((room / NOTE_LEADING + 1.001).floor() - lines as f32).max(0.0) as usize;
         if fit < part.lines.len() {
             let rest = part.lines.split_off(fit);
             self.carry.push(Part {
@@ -783,14 +788,16 @@ impl Pager<'_> {
     /// The annex on pages of its own: its title, then its table, the header
     /// row atop every page the table runs onto.
     fn annex(&mut self, annex: &Annex) {
-        self.new_page();
-        for line in self.plain(&annex.title, Style::Bold, BODY, self.text_width()) {
+        let title = self.plain(&annex.title, Style::Bold, BODY, self.text_width());
+        let edges = self.column_edges(annex);
+        let header = self.cells(&annex.columns, &edges, Style::Bold);
+        // The table starts half a line below the title.
+        let above = title.len() as f32 * LEADING - LEADING / 2.0 + BODY;
+        self.table_page(above + row_height(&header) + row_height(&[]));
+        for line in title {
             self.put(LEFT, self.y, BODY, line);
             self.y += LEADING;
         }
-        let edges = self.column_edges(annex);
-        let header = self.cells(&annex.columns, &edges, Style::Bold);
-        // Half a line below the title.
         let top = self.y - LEADING / 2.0;
         let mut table = Table {
             y: self.table_row(&edges, top, &header),
@@ -821,11 +828,12 @@ impl Pager<'_> {
         for c in 0..count {
             let head = annex.columns.get(c).map_or("", String::as_str);
             let cells = annex.rows.iter().filter_map(|row| row.get(c));
-            let longest = (head.split_whitespace().map(|w| measure(w, Style::Bold)))
-                .chain(cells.clone().flat_map(|cell| {
-                    cell.split_whitespace().map(|w| measure(w, Style::Regular))
-                }))
-                .fold(0.0, f32::max);
+            let longest =
+                (head.split_whitespace().map(|w| measure(w, Style::Bold)))
+                    .chain(cells.clone().flat_map(|cell| {
+                        cell.split_whitespace().map(|w| measure(w, Style::Regular))
+                    }))
+                    .fold(0.0, f32::max);
             let sum: f32 = cells.map(|cell| measure(cell, Style::Regular)).sum();
             least[c] = longest.min(total / count as f32) + pad;
             natural[c] = (sum / annex.rows.len().max(1) as f32 + pad).max(least[c]);
@@ -875,13 +883,17 @@ impl Pager<'_> {
                 table.rows += 1;
                 return;
             }
-            let page = self.size.1 - BOTTOM - (PAGE_START - BODY) - row_height(&table.header);
-            if table.rows > 0 && height <= page {
+            let page = self.size.1 - BOTTOM - TABLE_TOP - row_height(&table.header);
+            let fit = ((room - row_height(&[])) / CELL_LEADING + 1.0)
+                .floor()
+                .max(0.0) as usize;
+            if table.rows > 0 && (height <= page || fit == 0) {
                 self.next_table_page(table);
                 continue;
             }
-            let fit = ((room - row_height(&[]) + CELL_LEADING) / CELL_LEADING).floor();
-            let fit = fit.max(1.0) as usize;
+            // Below the header a line always fits, unless the header
+            // fills a page: then it goes on regardless.
+            let fit = fit.max(1);
             let rest = (cells.iter_mut())
                 .map(|cell| cell.split_off(fit.min(cell.len())))
                 .collect();
@@ -895,10 +907,19 @@ impl Pager<'_> {
     /// Closes the table on this page and heads it again on the next.
     fn next_table_page(&mut self, table: &mut Table) {
         self.close_table(table);
-        self.new_page();
-        table.top = self.y - BODY;
+        self.table_page(row_height(&table.header) + row_height(&[]));
+        table.top = TABLE_TOP;
         table.y = self.table_row(&table.edges, table.top, &table.header);
         table.rows = 0;
+    }
+
+    /// Opens a page with room for `need` below [`TABLE_TOP`]: the end of a
+    /// long note carried from the page before may leave too little.
+    fn table_page(&mut self, need: f32) {
+        self.new_page();
+        while self.bottom() - TABLE_TOP < need && self.foot.lines > 0 {
+            self.new_page();
+        }
     }
 
     /// Places a row of `cells` from `top`, a rule under it; its bottom.
@@ -1094,13 +1115,21 @@ pub fn dump(layout: &Layout) -> String {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::lang::{Date, Language};
-    use crate::letter::{Letterhead, Signature};
+    use crate::letter::{Letterhead, Note, Signature};
     use crate::render::pdf::breaking::tests::Fixed;
 
-    fn letter(body: Vec<Block>) -> Letter {
+    /// A run of plain `text`.
+    pub(crate) fn run(text: &str) -> Run {
+        Run {
+            text: text.into(),
+            ..Run::default()
+        }
+    }
+
+    pub(crate) fn letter(body: Vec<Block>) -> Letter {
         Letter {
             recipient_id: "r".into(),
             language: Language::En,
@@ -1167,6 +1196,296 @@ mod tests {
     }
 
     use std::collections::BTreeMap;
+
+    /// A reference to note `n`.
+    pub(crate) fn reference(n: usize) -> Run {
+        Run {
+            text: n.to_string(),
+            note: Some(n),
+            ..Run::default()
+        }
+    }
+
+    /// Note `n`: a source of `lines` lines or so, then its address.
+    pub(crate) fn note(n: usize, lines: usize, url: &str) -> Note {
+        // A note line holds about 100 characters of the fixed font.
+        let text = format!("n{n:02}w ").repeat(20 * lines);
+        Note {
+            number: n,
+            runs: vec![
+                Run {
+                    text,
+                    ..Run::default()
+                },
+                Run {
+                    text: url.into(),
+                    link: Some(url.into()),
+                    ..Run::default()
+                },
+            ],
+        }
+    }
+
+    /// The notes laid out, by the number before their first line: the page
+    /// (from 0) and the first line of each.
+    fn notes_laid_out(layout: &Layout) -> Vec<(usize, &TextLine)> {
+        let mut found = Vec::new();
+        for (page, items) in layout.pages.iter().enumerate() {
+            for item in items {
+                if let Item::Text(text) = item
+                    && text.size == NOTE
+                    && text.line.pieces.first().is_some_and(|p| p.x < 0.0)
+                {
+                    found.push((page, text));
+                }
+            }
+        }
+        found
+    }
+
+    /// The page (from 0) of each note's first reference, by number.
+    fn first_references(layout: &Layout) -> BTreeMap<usize, usize> {
+        let mut first = BTreeMap::new();
+        for (page, items) in layout.pages.iter().enumerate() {
+            for item in items {
+                if let Item::Text(text) = item {
+                    for number in text.line.pieces.iter().filter_map(|p| p.note) {
+                        first.entry(number).or_insert(page);
+                    }
+                }
+            }
+        }
+        first
+    }
+
+    /// A letter of three pages or so with `count` notes, each referred to
+    /// at the end of a paragraph, some twice.
+    fn letter_with_notes(count: usize) -> Letter {
+        let body = (0..count)
+            .map(|k| {
+                let Block::Paragraph(mut runs) = paragraph(k, 2 + k % 4) else {
+                    unreachable!()
+                };
+                runs.push(reference(k + 1));
+                if k % 5 == 4 {
+                    runs.extend([run(" again"), reference(k - 2)]);
+                }
+                Block::Paragraph(runs)
+            })
+            .collect();
+        let mut letter = letter(body);
+        letter.notes = (1..=count)
+            .map(|n| note(n, n % 4, &format!("https://example.org/{n}")))
+            .collect();
+        letter
+    }
+
+    #[test]
+    fn each_note_is_at_the_foot_of_the_page_of_its_first_reference() {
+        let layout = layout(&letter_with_notes(20), Paper::A4, &Fixed, None).unwrap();
+        assert!(layout.pages.len() >= 3, "{} pages", layout.pages.len());
+        let first = first_references(&layout);
+        let notes = notes_laid_out(&layout);
+        let numbers: Vec<String> = notes
+            .iter()
+            .map(|(_, line)| line.line.pieces[0].text.clone())
+            .collect();
+        let expected: Vec<String> = (1..=20).map(|n| n.to_string()).collect();
+        assert_eq!(numbers, expected, "each note once, in number order");
+        let bottom = layout.size.1 - BOTTOM;
+        for (n, (page, line)) in (1..).zip(&notes) {
+            assert_eq!(
+                *page, first[&n],
+                "note {n} is not on the page of its reference"
+            );
+            assert!(line.y <= bottom, "note {n} passes the margin");
+            for item in &layout.pages[*page] {
+                if let Item::Text(body) = item
+                    && body.size == BODY
+                {
+                    assert!(
+                        body.y + NOTE_HEAD <= line.y + 0.01,
+                        "note {n} is not below the body"
+                    );
+                }
+            }
+        }
+        // The rule above them, on each page with notes.
+        for page in notes.iter().map(|(page, _)| *page) {
+            let rules = layout.pages[page].iter().filter(|item| {
+                matches!(item, Item::Rule([x, _, right]) if *x == LEFT && *right == LEFT + NOTE_RULE_WIDTH)
+            });
+            assert_eq!(rules.count(), 1, "page {}", page + 1);
+        }
+    }
+
+    #[test]
+    fn no_widows_or_orphans_where_notes_push_lines_on() {
+        for count in 10..30 {
+            let layout = layout(&letter_with_notes(count), Paper::A4, &Fixed, None).unwrap();
+            let pages = lines_per_page(&layout);
+            for (number, page) in pages.iter().enumerate().skip(1) {
+                let (first_paragraph, lines) = page.iter().next().unwrap();
+                if let Some(before) = pages[number - 1].get(first_paragraph) {
+                    assert!(
+                        *before >= 2 && *lines >= 2,
+                        "{count} notes: {first_paragraph} split {before}/{lines}"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_note_longer_than_a_page_goes_on_over_the_next() {
+        let mut letter = letter(vec![Block::Paragraph(vec![
+            run("Short."),
+            reference(1),
+            reference(2),
+        ])]);
+        letter.notes = vec![
+            note(1, 90, "https://example.org/1"),
+            note(2, 1, "https://example.org/2"),
+        ];
+        let layout = layout(&letter, Paper::A4, &Fixed, None).unwrap();
+        let words = |page: &Vec<Item>| {
+            page.iter()
+                .filter_map(|item| match item {
+                    Item::Text(text) if text.size == NOTE => Some(text.line.pieces.len()),
+                    _ => None,
+                })
+                .sum::<usize>()
+        };
+        let shown: usize = layout.pages.iter().map(words).sum();
+        // Each note's words, its address and its number.
+        assert_eq!(shown, 20 * 90 + 2 + 20 + 2);
+        assert!(words(&layout.pages[0]) > 0 && words(&layout.pages[1]) > 0);
+        let notes = notes_laid_out(&layout);
+        assert_eq!(notes.len(), 2);
+        assert_eq!(
+            (notes[0].0, notes[1].0),
+            (0, 1),
+            "note 2 follows the rest of note 1"
+        );
+    }
+
+    #[test]
+    fn a_long_address_in_a_note_breaks_after_its_punctuation_inside_the_width() {
+        let url = format!(
+            "https://example.org/{}?q={}&x=1",
+            "path/".repeat(40),
+            "a".repeat(150)
+        );
+        let mut letter = letter(vec![Block::Paragraph(vec![run("Short."), reference(1)])]);
+        letter.notes = vec![note(1, 0, &url)];
+        let layout = layout(&letter, Paper::A4, &Fixed, None).unwrap();
+        let right = layout.size.0 - RIGHT;
+        let mut address = String::new();
+        for item in &layout.pages[0] {
+            if let Item::Text(text) = item
+                && text.size == NOTE
+            {
+                assert!(
+                    text.x + text.line.width() <= right + 0.01,
+                    "{text:?} is too wide"
+                );
+                let piece = text.line.pieces.last().unwrap();
+                assert!(!piece.hyphen, "a hyphen is added to {:?}", piece.text);
+                assert_eq!(piece.link.as_deref(), Some(url.as_str()));
+                address.push_str(&piece.text);
+            }
+        }
+        assert_eq!(address, url);
+        let ends: Vec<&str> = layout.pages[0]
+            .iter()
+            .filter_map(|item| match item {
+                Item::Text(text) if text.size == NOTE => text.line.pieces.last(),
+                _ => None,
+            })
+            .map(|piece| piece.text.as_str())
+            .collect();
+        assert!(ends.len() >= 3, "{ends:?}");
+        // At its punctuation while there is some, then where it must.
+        assert!(
+            ends[0] == "https://example.org/" || ends[0].ends_with('/'),
+            "{ends:?}"
+        );
+        assert!(!ends[0].ends_with("://"), "{ends:?}");
+    }
+
+    #[test]
+    fn the_annex_runs_over_pages_its_header_atop_each() {
+        let mut letter = letter(vec![paragraph(0, 3)]);
+        let columns = [
+            "Date",
+            "Place",
+            "People",
+            "What happened",
+            "Outcome",
+            "Sources",
+        ];
+        letter.annex = Some(Annex {
+            title: "Annex: chronology".into(),
+            columns: columns.map(String::from).to_vec(),
+            rows: (0..40)
+                .map(|i| {
+                    let happened = "arrested ".repeat(10 + i % 7 * 5);
+                    vec![
+                        format!("row{i:02}"),
+                        "Minsk".into(),
+                        "A. B.".into(),
+                        happened,
+                        "fined".into(),
+                        "1, 2".into(),
+                    ]
+                })
+                .collect(),
+        });
+        let layout = layout(&letter, Paper::A4, &Fixed, None).unwrap();
+        fn text(item: &Item) -> Option<&TextLine> {
+            match item {
+                Item::Text(text) if text.size == CELL => Some(text),
+                _ => None,
+            }
+        }
+        let annex_pages: Vec<&Vec<Item>> = layout
+            .pages
+            .iter()
+            .filter(|page| page.iter().any(|item| text(item).is_some()))
+            .collect();
+        assert!(
+            annex_pages.len() >= 2,
+            "{} pages of annex",
+            annex_pages.len()
+        );
+        assert!(
+            !annex_pages[0]
+                .iter()
+                .any(|item| matches!(item, Item::Text(t) if t.line.pieces[0].text == "Yours,"))
+        );
+        let mut rows = Vec::new();
+        for page in &annex_pages {
+            let cells: Vec<&TextLine> = page.iter().filter_map(text).collect();
+            let head: Vec<&str> = cells
+                .iter()
+                .take(6)
+                .map(|t| t.line.pieces[0].text.as_str())
+                .collect();
+            assert_eq!(
+                head,
+                ["Date", "Place", "People", "What", "Outcome", "Sources"][..head.len().min(6)]
+            );
+            assert!(cells[0].line.pieces[0].style == Style::Bold);
+            rows.extend(
+                cells
+                    .iter()
+                    .map(|t| t.line.pieces[0].text.as_str())
+                    .filter(|t| t.starts_with("row")),
+            );
+        }
+        let expected: Vec<String> = (0..40).map(|i| format!("row{i:02}")).collect();
+        assert_eq!(rows, expected, "every row once, whole, in order");
+    }
 
     #[test]
     fn no_widows_or_orphans_at_any_page_break() {
@@ -1247,6 +1566,13 @@ mod tests {
                 nested in prop::option::of((text(1..80), 1..40usize, any::<bool>())),
                 signatory in (text(1..6), prop::option::of(text(1..30)), any::<bool>()),
                 copies in (lines(0..5), lines(0..5)),
+                // Each referred to from a paragraph (chosen by the number),
+                // or from none: at most 80 words, then a long address.
+                notes in prop::collection::vec((text(0..80), any::<Option<u8>>()), 0..20),
+                annex in prop::option::weighted(0.3, (
+                    prop::collection::vec(text(1..4), 1..7),
+                    prop::collection::vec(prop::collection::vec(text(0..30), 0..7), 0..30),
+                )),
             ) -> Letter {
                 let (organisation, address, officers, recipient, place_date) = frame;
                 let run = |text: String| vec![Run { text, ..Run::default() }];
@@ -1275,6 +1601,28 @@ mod tests {
                     image: signatory.2.then(Vec::new),
                 };
                 (letter.cc, letter.enclosures) = copies;
+                let paragraphs = letter.body.len();
+                for (i, (text, at)) in notes.into_iter().enumerate() {
+                    let number = i + 1;
+                    if let (Some(at), true) = (at, paragraphs > 0)
+                        && let Block::Paragraph(runs) = &mut letter.body[usize::from(at) % paragraphs]
+                    {
+                        runs.push(super::reference(number));
+                    }
+                    let url = format!("https://example.org/{}", "a/b.".repeat(number * 10));
+                    letter.notes.push(Note {
+                        number,
+                        runs: vec![
+                            Run { text, ..Run::default() },
+                            Run { text: url.clone(), link: Some(url), ..Run::default() },
+                        ],
+                    });
+                }
+                letter.annex = annex.map(|(columns, rows)| Annex {
+                    title: "Annex".into(),
+                    columns,
+                    rows,
+                });
                 letter
             }
         }
@@ -1293,7 +1641,24 @@ mod tests {
                     }
                 };
                 let (width, height) = layout.size;
+                // Each note once, those on one page in the order of their numbers.
+                let notes = notes_laid_out(&layout);
+                let number = |line: &TextLine| line.line.pieces[0].text.parse::<usize>().unwrap();
+                for pair in notes.windows(2).filter(|pair| pair[0].0 == pair[1].0) {
+                    prop_assert!(number(pair[0].1) < number(pair[1].1), "notes out of order: {pair:?}");
+                }
+                let mut numbers: Vec<usize> = notes.iter().map(|(_, line)| number(line)).collect();
+                numbers.sort_unstable();
+                prop_assert!(numbers.into_iter().eq(1..=letter.notes.len()), "a note is lost or repeated");
                 for (number, page) in layout.pages.iter().enumerate() {
+                    for item in page {
+                        let inside = match *item {
+                            Item::Rule([x, y, right]) => x >= LEFT - 0.01 && right <= width - RIGHT + 0.01 && y >= TOP && y <= height - BOTTOM + 0.25 * BODY,
+                            Item::VRule([x, top, bottom]) => x >= LEFT - 0.01 && x <= width - RIGHT + 0.01 && top >= TOP && bottom <= height - BOTTOM + 0.01,
+                            _ => true,
+                        };
+                        prop_assert!(inside, "page {}: {item:?} leaves the margins", number + 1);
+                    }
                     for item in page {
                         if let Item::Text(t) = item {
                             for pair in t.line.pieces.windows(2) {

@@ -17,8 +17,8 @@ use pdf_writer::writers::PositionedItems;
 use pdf_writer::{Content, Filter, Finish, Name, Pdf, Rect, Ref, Str, TextStr};
 use subsetter::GlyphRemapper;
 
-use super::cache::{ContentMemo, FontMemo, PictureMemo, lock};
 use super::breaking::RAISE;
+use super::cache::{ContentMemo, FontMemo, PictureMemo, lock};
 use super::dehint::dehint;
 use super::font::{Face, Fonts, Glyph, Style};
 use super::layout::{Item, Layout, TextLine};
