@@ -784,6 +784,70 @@ pub(crate) mod tests {
         }
     }
 
+    fn note(n: usize) -> Run {
+        Run {
+            text: n.to_string(),
+            note: Some(n),
+            ..Run::default()
+        }
+    }
+
+    fn link(url: &str) -> Run {
+        Run {
+            text: url.into(),
+            link: Some(url.into()),
+            ..Run::default()
+        }
+    }
+
+    #[test]
+    fn sets_note_references_small_on_the_word_before_with_commas_between() {
+        // At 2 pt a character is 1 pt wide, a reference's 0.6 pt.
+        let given = [run("outcome."), note(1), run(","), note(2), run(" next")];
+        let apart = [run("outcome."), note(1), note(2), run(" next")];
+        for runs in [&given[..], &apart[..]] {
+            let lines = breaker(40.0, None).lines(runs);
+            let pieces = &lines[0].pieces;
+            let shown: Vec<_> = pieces.iter().map(|p| (p.text.as_str(), p.note)).collect();
+            let expected = [
+                ("outcome.", None),
+                ("1", Some(1)),
+                (",", Some(1)),
+                ("2", Some(2)),
+            ];
+            assert_eq!(shown[..4], expected);
+            assert_eq!(shown[4], ("next", None));
+            // Touching, each 0.6 pt wide; a space before the next word.
+            for pair in pieces[..4].windows(2) {
+                assert!((pair[1].x - pair[0].x - pair[0].width).abs() < 0.001);
+            }
+            assert!((pieces[3].width - 0.6).abs() < 0.001);
+            assert!((pieces[4].x - 10.8).abs() < 0.001);
+        }
+    }
+
+    #[test]
+    fn breaks_an_address_after_its_punctuation_without_a_hyphen() {
+        let unjustified = |width| Breaker {
+            justify: false,
+            ..breaker(width, Some(Language::En))
+        };
+        let lines = unjustified(16.0).lines(&[run("see "), link("https://ab.org/cd/ef")]);
+        assert_eq!(texts(&lines), ["see@0 https://ab.@4", "org/cd/ef@0"]);
+        // Not right after the scheme; where it must, without a hyphen.
+        let url = format!("https://{}", "a".repeat(20));
+        let lines = unjustified(10.0).lines(&[link(&url)]);
+        assert_eq!(
+            texts(&lines),
+            ["https://a@0", "aaaaaaaaa@0", "aaaaaaaaaa@0"]
+        );
+        let joined: String = lines
+            .iter()
+            .map(|line| line.pieces[0].text.as_str())
+            .collect();
+        assert_eq!(joined, url);
+    }
+
     #[test]
     fn leaves_words_of_over_a_hundred_characters_unhyphenated() {
         // Hyphenated, the line would end after "registra" or "registration";

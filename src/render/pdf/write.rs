@@ -753,3 +753,53 @@ fn decode_png(data: &[u8]) -> Result<Picture, String> {
         alpha: compress(&alpha, SHARED),
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use lopdf::content::Content as Decoded;
+    use lopdf::{Document, Object};
+
+    use crate::letter::Block;
+    use crate::render::PdfOptions;
+    use crate::render::pdf::layout::tests::{letter, note, reference, run};
+
+    #[test]
+    fn note_addresses_are_links_on_every_line_and_references_are_raised() {
+        let url = format!("https://example.org/{}", "report/".repeat(30));
+        let mut letter = letter(vec![Block::Paragraph(vec![
+            run("An outcome."),
+            reference(1),
+            run(","),
+            reference(2),
+        ])]);
+        letter.notes = vec![note(1, 1, &url), note(2, 0, "https://example.org/2")];
+        let bytes = crate::render::pdf::pdf(&letter, &PdfOptions::default()).unwrap();
+        let document = Document::load_mem(&bytes).unwrap();
+        let uris: Vec<&[u8]> = (document.objects.values())
+            .filter_map(|object| object.as_dict().ok()?.get(b"A").ok()?.as_dict().ok())
+            .map(|action| action.get(b"URI").unwrap().as_str().unwrap())
+            .collect();
+        // The long address runs over lines: an annotation on each.
+        assert!(uris.iter().filter(|uri| **uri == url.as_bytes()).count() >= 2);
+        assert!(uris.contains(&&b"https://example.org/2"[..]));
+
+        let page = document.page_iter().next().unwrap();
+        let content = Decoded::decode(&document.get_page_content(page)).unwrap();
+        let number = |object: &Object| object.as_float().unwrap();
+        let rises: Vec<f32> = (content.operations.iter())
+            .filter(|op| op.operator == "Ts")
+            .map(|op| number(&op.operands[0]))
+            .collect();
+        // Raised a third of the body's em, then back, once: "1,2" is one stretch.
+        assert_eq!(rises.len(), 2, "{rises:?}");
+        assert!((rises[0] - 11.0 * 0.33).abs() < 0.01 && rises[1] == 0.0);
+        let sizes: Vec<f32> = (content.operations.iter())
+            .filter(|op| op.operator == "Tf")
+            .map(|op| number(&op.operands[1]))
+            .collect();
+        assert!(
+            sizes.iter().any(|size| (size - 6.6).abs() < 0.01),
+            "{sizes:?}"
+        );
+    }
+}
