@@ -36,19 +36,22 @@ pub struct Placed {
     pub note: Option<usize>,
 }
 
-/// A note reference's size, relative to the text around it.
-pub const RAISED_SIZE: f32 = 0.6;
 /// How far a note reference's baseline is raised, in ems of the text around it.
 pub const RAISE: f32 = 0.33;
+
+/// The font size of text that is part of a reference to `note`, or not,
+/// among text of `size`.
+fn sized(size: f32, note: Option<usize>) -> f32 {
+    match note {
+        Some(_) => size * 0.6,
+        None => size,
+    }
+}
 
 impl Placed {
     /// Its font size on a line of `size`.
     pub fn size(&self, size: f32) -> f32 {
-        if self.note.is_some() {
-            size * RAISED_SIZE
-        } else {
-            size
-        }
+        sized(size, self.note)
     }
 }
 
@@ -236,13 +239,8 @@ impl Breaker<'_> {
         })
     }
 
-    /// The font size of a piece: smaller for a note reference.
     fn size_of(&self, piece: &Piece) -> f32 {
-        if piece.note.is_some() {
-            self.size * RAISED_SIZE
-        } else {
-            self.size
-        }
+        sized(self.size, piece.note)
     }
 
     /// Whether a word fits on the line from `start`.
