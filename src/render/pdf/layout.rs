@@ -115,7 +115,6 @@ const NOTE_RULE_WIDTH: f32 = 50.0 * MM;
 const CELL: f32 = 8.5;
 const CELL_LEADING: f32 = 10.5;
 const CELL_PAD: f32 = 3.0;
-const CELL_PAD_TOP: f32 = 3.0;
 
 /// Lays a letter out on pages of `paper`, taking paragraphs broken before
 /// from `cache`.
@@ -246,7 +245,7 @@ struct Table {
 /// Height of a table row of `cells`.
 fn row_height(cells: &[Vec<Line>]) -> f32 {
     let lines = cells.iter().map(Vec::len).max().unwrap_or(0).max(1);
-    2.0 * CELL_PAD_TOP + CELL + (lines - 1) as f32 * CELL_LEADING
+    2.0 * CELL_PAD + CELL + (lines - 1) as f32 * CELL_LEADING
 }
 
 /// A run of `text` in `style`.
@@ -740,10 +739,7 @@ impl Pager<'_> {
             return;
         }
         for i in self.new_notes([row]) {
-            self.printed[i] = true;
-            let number = self.letter.notes[i].number;
-            let lines = self.notes[i].clone();
-            self.file(Part { number, lines }, y);
+            self.print_note(i, y);
         }
     }
 
@@ -751,12 +747,17 @@ impl Pager<'_> {
     fn unreferenced_notes(&mut self) {
         for i in 0..self.notes.len() {
             if !self.printed[i] {
-                self.printed[i] = true;
-                let number = self.letter.notes[i].number;
-                let lines = self.notes[i].clone();
-                self.file(Part { number, lines }, self.y);
+                self.print_note(i, self.y);
             }
         }
+    }
+
+    /// Puts note `i` at the foot of the page, below a body line at `y`.
+    fn print_note(&mut self, i: usize, y: f32) {
+        self.printed[i] = true;
+        let number = self.letter.notes[i].number;
+        let lines = self.notes[i].clone();
+        self.file(Part { number, lines }, y);
     }
 
     /// Puts `part` at the foot of the page, below a body line at `y`: as
@@ -926,7 +927,7 @@ impl Pager<'_> {
     fn table_row(&mut self, edges: &[f32], top: f32, cells: &[Vec<Line>]) -> f32 {
         for (cell, x) in cells.iter().zip(edges) {
             for (i, line) in cell.iter().enumerate() {
-                let y = top + CELL_PAD_TOP + 0.75 * CELL + i as f32 * CELL_LEADING;
+                let y = top + CELL_PAD + 0.75 * CELL + i as f32 * CELL_LEADING;
                 self.put(x + CELL_PAD, y, CELL, line.clone());
             }
         }
