@@ -320,16 +320,15 @@ impl Breaker<'_> {
     /// that fits. Looks back over no more than what fits.
     fn url_break(&self, pieces: &[Piece], room: f32) -> Option<Cut> {
         let fit = self.head(pieces, |width| width <= room + 0.01)?;
-        (0..=fit.piece).rev().find_map(|i| {
-            let piece = &pieces[i];
-            let end = if i == fit.piece {
-                fit.at
-            } else {
-                piece.text.len()
-            };
-            let at = url_break_before(piece.text, end).filter(|_| piece.url)?;
-            Some(Cut { piece: i, at })
-        })
+        (0..=fit.piece)
+            .rev()
+            .filter(|&i| pieces[i].url)
+            .find_map(|i| {
+                let text = pieces[i].text;
+                let end = if i == fit.piece { fit.at } else { text.len() };
+                let at = url_break_before(text, end)?;
+                Some(Cut { piece: i, at })
+            })
     }
 
     /// Where to split a word wider than a line: after as many characters as

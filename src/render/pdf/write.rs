@@ -281,7 +281,7 @@ fn draw(
     }
 }
 
-/// Draws a thin grey rule from one point to another (from the page's foot).
+/// Draws a thin grey rule between two points, in PDF space (from the foot).
 fn rule(content: &mut Content, [x1, y1, x2, y2]: [f32; 4]) {
     content.save_state();
     content.set_stroke_gray(0.55).set_line_width(0.5);
