@@ -3,8 +3,9 @@
 //!
 //! Greedy first fit: a word that does not fit is hyphenated at the last
 //! point that fills the line; a word wider than a whole line is split where
-//! it must, so no text is ever dropped. Breaking costs about the length of
-//! the paragraph, however long its words (#15).
+//! it must, so no text is ever dropped. An address breaks after its
+//! punctuation, without a hyphen, which would read as part of it. Breaking
+//! costs about the length of the paragraph, however long its words (#15).
 
 use std::sync::{Arc, OnceLock};
 
@@ -31,6 +32,27 @@ pub struct Placed {
     pub width: f32,
     /// True where breaking added a hyphen after the text.
     pub hyphen: bool,
+    /// A (part of a) reference to this note, set small and raised.
+    pub note: Option<usize>,
+}
+
+/// How far a note reference's baseline is raised, in ems of the text around it.
+pub const RAISE: f32 = 0.33;
+
+/// The font size of text that is part of a reference to `note`, or not,
+/// among text of `size`.
+fn sized(size: f32, note: Option<usize>) -> f32 {
+    match note {
+        Some(_) => size * 0.6,
+        None => size,
+    }
+}
+
+impl Placed {
+    /// Its font size on a line of `size`.
+    pub fn size(&self, size: f32) -> f32 {
+        sized(size, self.note)
+    }
 }
 
 /// One line of a paragraph.
@@ -69,6 +91,9 @@ struct Piece<'t> {
     text: &'t str,
     style: Style,
     link: Option<&'t str>,
+    note: Option<usize>,
+    /// An address: it breaks after its punctuation, unmarked.
+    url: bool,
 }
 
 /// A word: the pieces between two spaces; `None` is a hard line break.
@@ -158,10 +183,13 @@ impl Breaker<'_> {
                     self.place(&mut line, rest, start);
                     break;
                 }
-                // Does not fit: hyphenate to fill this line, or wrap.
+                // Does not fit: hyphenate (or break an address) to fill
+                // this line, or wrap.
                 let hyphen = self.hyphen_width(rest);
-                let cut = match self.hyphenate(rest, self.width - start) {
-                    Some(at) => Cut { piece: 0, at },
+                let room = self.width - start;
+                let fill = self.hyphenate(rest, room);
+                let cut = match fill.or_else(|| self.url_break(rest, room)) {
+                    Some(cut) => cut,
                     None if !line.pieces.is_empty() => {
                         lines.push(std::mem::take(&mut line));
                         ends_paragraph.push(false);
@@ -170,10 +198,11 @@ impl Breaker<'_> {
                     // Wider than a whole line: split it wherever it must be.
                     None => self.split_anywhere(rest),
                 };
+                let marked = !rest.get(cut.piece).is_some_and(|piece| piece.url);
                 let head;
                 (head, rest) = cut_at(rest, cut);
                 self.place(&mut line, &head, start);
-                if !rest.is_empty() {
+                if !rest.is_empty() && marked {
                     // Mark the break, so that the word reads as one.
                     let last = line
                         .pieces
@@ -205,9 +234,13 @@ impl Breaker<'_> {
     }
 
     fn hyphen_width(&self, pieces: &[Piece]) -> f32 {
-        self.metrics
-            .width(pieces.last().map_or(Style::Regular, |p| p.style), "\u{AD}")
-            * self.size
+        pieces.last().map_or(0.0, |last| {
+            self.metrics.width(last.style, "\u{AD}") * self.size_of(last)
+        })
+    }
+
+    fn size_of(&self, piece: &Piece) -> f32 {
+        sized(self.size, piece.note)
     }
 
     /// Whether a word fits on the line from `start`.
@@ -223,7 +256,8 @@ impl Breaker<'_> {
     fn head(&self, pieces: &[Piece], fits: impl Fn(f32) -> bool) -> Option<Cut> {
         let mut used = 0.0;
         for (i, piece) in pieces.iter().enumerate() {
-            let width = |text: &str| used + self.metrics.width(piece.style, text) * self.size;
+            let size = self.size_of(piece);
+            let width = |text: &str| used + self.metrics.width(piece.style, text) * size;
             let (at, width) = longest_head(piece.text, width, &fits);
             if at < piece.text.len() {
                 return Some(Cut { piece: i, at });
@@ -235,7 +269,7 @@ impl Breaker<'_> {
 
     fn place(&self, line: &mut Line, pieces: &[Piece], mut x: f32) {
         for piece in pieces {
-            let width = self.metrics.width(piece.style, piece.text) * self.size;
+            let width = self.metrics.width(piece.style, piece.text) * self.size_of(piece);
             line.pieces.push(Placed {
                 text: piece.text.to_owned(),
                 style: piece.style,
@@ -243,14 +277,15 @@ impl Breaker<'_> {
                 x,
                 width,
                 hyphen: false,
+                note: piece.note,
             });
             x += width;
         }
     }
 
     /// Where to hyphenate a one-piece word: at the last hyphenation point
-    /// whose head, with a hyphen, fits in `room`; a byte offset.
-    fn hyphenate(&self, pieces: &[Piece], room: f32) -> Option<usize> {
+    /// whose head, with a hyphen, fits in `room`.
+    fn hyphenate(&self, pieces: &[Piece], room: f32) -> Option<Cut> {
         let [piece] = pieces else { return None };
         let text = piece.text;
         if text.chars().nth(LONGEST_HYPHENATED).is_some() {
@@ -277,6 +312,23 @@ impl Breaker<'_> {
             .rev()
             .map(|b| start + b)
             .find(|&at| self.metrics.width(piece.style, &text[..at]) * self.size + hyphen <= room)
+            .map(|at| Cut { piece: 0, at })
+    }
+
+    /// Where to break a word with an address in it so that its head fills
+    /// `room`: after the last break point of an address in the longest head
+    /// that fits. Looks back over no more than what fits.
+    fn url_break(&self, pieces: &[Piece], room: f32) -> Option<Cut> {
+        let fit = self.head(pieces, |width| width <= room + 0.01)?;
+        (0..=fit.piece)
+            .rev()
+            .filter(|&i| pieces[i].url)
+            .find_map(|i| {
+                let text = pieces[i].text;
+                let end = if i == fit.piece { fit.at } else { text.len() };
+                let at = url_break_before(text, end)?;
+                Some(Cut { piece: i, at })
+            })
     }
 
     /// Where to split a word wider than a line: after as many characters as
@@ -396,11 +448,43 @@ fn longest_head(
     found
 }
 
+/// The last place in `url`, at or before byte `end` and before its end,
+/// where it may break: after one of `/ . - ? & =` that does not start a
+/// run of them (`://` stays whole), and not right after the scheme.
+fn url_break_before(url: &str, end: usize) -> Option<usize> {
+    let breaks = |b: u8| b"/.-?&=".contains(&b);
+    let bytes = url.as_bytes();
+    let end = end.min(bytes.len().saturating_sub(1));
+    // Searched for in the head only: what follows may be very long (#15).
+    let scheme = bytes[..end].windows(3).position(|w| w == b"://");
+    let first = scheme.map_or(1, |at| at + 4);
+    (first..=end)
+        .rev()
+        .find(|&at| breaks(bytes[at - 1]) && !breaks(bytes[at]))
+}
+
+/// Whether a word's `part` is an address: a link's own text, or text that
+/// reads as one.
+fn is_url(part: &str, link: Option<&str>) -> bool {
+    link == Some(part) || part.contains("://") || part.starts_with("www.")
+}
+
+/// The note of the reference before `runs[i]` where that run is only
+/// commas or semicolons between two references: it is set like them.
+fn separator_note(runs: &[Run], i: usize) -> Option<usize> {
+    let text = &runs[i].text;
+    if text.is_empty() || !text.chars().all(|c| c == ',' || c == ';') {
+        return None;
+    }
+    runs.get(i + 1)?.note?;
+    runs[i.checked_sub(1)?].note
+}
+
 /// Splits runs into words of styled pieces at spaces; `None` marks a hard break.
 fn words(runs: &[Run]) -> Vec<Word<'_>> {
     let mut words: Vec<Word> = Vec::new();
     let mut current: Vec<Piece> = Vec::new();
-    for run in runs {
+    for (r, run) in runs.iter().enumerate() {
         if run.is_break() {
             if !current.is_empty() {
                 words.push(Some(std::mem::take(&mut current)));
@@ -409,17 +493,36 @@ fn words(runs: &[Run]) -> Vec<Word<'_>> {
             continue;
         }
         let style = Style::of(run.bold, run.italic);
+        let note = run.note.or_else(|| separator_note(runs, r));
         for (i, part) in run.text.split([' ', '\n', '\t']).enumerate() {
             if i > 0 && !current.is_empty() {
                 words.push(Some(std::mem::take(&mut current)));
             }
-            if !part.is_empty() {
+            if part.is_empty() {
+                continue;
+            }
+            // References side by side would read as one number: a comma
+            // parts them.
+            if let Some(last) = current.last().filter(|last| {
+                note.is_some()
+                    && last.note.is_some_and(|n| Some(n) != note)
+                    && !last.text.ends_with([',', ';'])
+            }) {
                 current.push(Piece {
-                    text: part,
-                    style,
-                    link: run.link.as_deref(),
+                    text: ",",
+                    link: None,
+                    url: false,
+                    ..*last
                 });
             }
+            let link = run.link.as_deref();
+            current.push(Piece {
+                text: part,
+                style,
+                link,
+                note,
+                url: is_url(part, link),
+            });
         }
     }
     if !current.is_empty() {
@@ -676,6 +779,70 @@ pub(crate) mod tests {
             let bold = piece.text.starts_with('y');
             assert_eq!(piece.style == Style::Bold, bold, "{:?}", piece.text);
         }
+    }
+
+    fn note(n: usize) -> Run {
+        Run {
+            text: n.to_string(),
+            note: Some(n),
+            ..Run::default()
+        }
+    }
+
+    fn link(url: &str) -> Run {
+        Run {
+            text: url.into(),
+            link: Some(url.into()),
+            ..Run::default()
+        }
+    }
+
+    #[test]
+    fn sets_note_references_small_on_the_word_before_with_commas_between() {
+        // At 2 pt a character is 1 pt wide, a reference's 0.6 pt.
+        let given = [run("outcome."), note(1), run(","), note(2), run(" next")];
+        let apart = [run("outcome."), note(1), note(2), run(" next")];
+        for runs in [&given[..], &apart[..]] {
+            let lines = breaker(40.0, None).lines(runs);
+            let pieces = &lines[0].pieces;
+            let shown: Vec<_> = pieces.iter().map(|p| (p.text.as_str(), p.note)).collect();
+            let expected = [
+                ("outcome.", None),
+                ("1", Some(1)),
+                (",", Some(1)),
+                ("2", Some(2)),
+            ];
+            assert_eq!(shown[..4], expected);
+            assert_eq!(shown[4], ("next", None));
+            // Touching, each 0.6 pt wide; a space before the next word.
+            for pair in pieces[..4].windows(2) {
+                assert!((pair[1].x - pair[0].x - pair[0].width).abs() < 0.001);
+            }
+            assert!((pieces[3].width - 0.6).abs() < 0.001);
+            assert!((pieces[4].x - 10.8).abs() < 0.001);
+        }
+    }
+
+    #[test]
+    fn breaks_an_address_after_its_punctuation_without_a_hyphen() {
+        let unjustified = |width| Breaker {
+            justify: false,
+            ..breaker(width, Some(Language::En))
+        };
+        let lines = unjustified(16.0).lines(&[run("see "), link("https://ab.org/cd/ef")]);
+        assert_eq!(texts(&lines), ["see@0 https://ab.@4", "org/cd/ef@0"]);
+        // Not right after the scheme; where it must, without a hyphen.
+        let url = format!("https://{}", "a".repeat(20));
+        let lines = unjustified(10.0).lines(&[link(&url)]);
+        assert_eq!(
+            texts(&lines),
+            ["https://a@0", "aaaaaaaaa@0", "aaaaaaaaaa@0"]
+        );
+        let joined: String = lines
+            .iter()
+            .map(|line| line.pieces[0].text.as_str())
+            .collect();
+        assert_eq!(joined, url);
     }
 
     #[test]

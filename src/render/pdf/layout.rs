@@ -6,12 +6,17 @@
 //! and runs onto further pages, each with a running head. Paragraphs keep at
 //! least two lines at the foot and at the head of a page (no widows or
 //! orphans); the closing and signature stay together with the end of the body.
+//!
+//! Notes go at the foot of the page of their first reference: a line that
+//! refers to a note goes on the next page rather than leave its note behind.
+//! Only a note longer than a page's room is cut, and continues on the next.
+//! An annex table follows on pages of its own, its header row atop each.
 
 use super::breaking::{Breaker, Line, Placed};
 use super::cache::{ParagraphMemo, PdfCache};
 use super::font::{FontMetrics, Style};
 use crate::error::{Diagnostic, Error};
-use crate::letter::{Block, Letter, Run};
+use crate::letter::{Annex, Block, Letter, Run};
 
 const MM: f32 = 72.0 / 25.4;
 
@@ -58,6 +63,8 @@ pub enum Item {
     Signature([f32; 4]),
     /// A horizontal rule: left, y, right.
     Rule([f32; 3]),
+    /// A vertical rule: x, top, bottom.
+    VRule([f32; 3]),
 }
 
 /// A laid-out letter.
@@ -89,6 +96,25 @@ const NARROWEST: f32 = 90.0 * MM;
 /// The space between the closing and the signatory's name, for the
 /// signature image or a pen.
 const SIGNATURE_HEIGHT: f32 = 13.0 * MM;
+/// The first baseline of a page after the first, below its running head.
+const PAGE_START: f32 = TOP + 14.0 + 2.0 * LEADING;
+/// The top of a table on a page after the first.
+const TABLE_TOP: f32 = PAGE_START - BODY;
+
+/// Notes: their size and leading, and the space between two.
+const NOTE: f32 = 8.5;
+const NOTE_LEADING: f32 = 10.5;
+const NOTE_GAP: f32 = 2.0;
+/// From the baseline of a page's last body line to that of its first note:
+/// room for the rule between, [`NOTE_RULE`] above the note.
+const NOTE_HEAD: f32 = 22.0;
+const NOTE_RULE: f32 = 10.0;
+const NOTE_RULE_WIDTH: f32 = 50.0 * MM;
+
+/// Table cells: size, leading, and the space between text and rules.
+const CELL: f32 = 8.5;
+const CELL_LEADING: f32 = 10.5;
+const CELL_PAD: f32 = 3.0;
 
 /// Lays a letter out on pages of `paper`, taking paragraphs broken before
 /// from `cache`.
@@ -110,7 +136,13 @@ pub fn layout(
         items: Vec::new(),
         pages: Vec::new(),
         y: 0.0,
+        hang: 0.0,
+        notes: Vec::new(),
+        printed: vec![false; letter.notes.len()],
+        foot: Foot::default(),
+        carry: Vec::new(),
     };
+    (page.hang, page.notes) = page.note_lines();
     page.first_page();
     if page.y > size.1 - BOTTOM {
         return Err(Error::invalid(vec![
@@ -123,7 +155,14 @@ pub fn layout(
     }
     let chunks = page.chunks();
     page.flow(chunks);
-    page.pages.push(std::mem::take(&mut page.items));
+    page.unreferenced_notes();
+    if let Some(annex) = &letter.annex {
+        page.annex(annex);
+    }
+    while !page.carry.is_empty() {
+        page.new_page();
+    }
+    page.end_page();
     let heads = page.running_heads();
     Ok(Layout {
         size,
@@ -152,6 +191,85 @@ struct Pager<'a> {
     pages: Vec<Vec<Item>>,
     /// Baseline of the last line placed, from the top.
     y: f32,
+    /// How far notes' text is indented, past their numbers.
+    hang: f32,
+    /// Each note of the letter as lines for the foot of a page.
+    notes: Vec<Vec<Line>>,
+    /// Which notes are at the foot of a page (or carried to the next).
+    printed: Vec<bool>,
+    /// The notes at the foot of the page being filled.
+    foot: Foot,
+    /// What was cut from the foot of the page before: the rest of a note
+    /// longer than the page's room, and the notes after it.
+    carry: Vec<Part>,
+}
+
+/// The lines of one note that go at the foot of one page.
+struct Part {
+    number: usize,
+    lines: Vec<Line>,
+}
+
+/// The notes at the foot of a page, in the order of their numbers.
+#[derive(Default)]
+struct Foot {
+    parts: Vec<Part>,
+    /// Lines of all parts.
+    lines: usize,
+}
+
+/// How far above the foot of the page the body must stop for `parts`
+/// notes of `lines` lines in all: from the last body line's baseline to
+/// the last note's.
+fn foot_height(parts: usize, lines: usize) -> f32 {
+    match (parts, lines) {
+        (0, _) | (_, 0) => 0.0,
+        _ => (lines - 1) as f32 * NOTE_LEADING + (parts - 1) as f32 * NOTE_GAP + NOTE_HEAD,
+    }
+}
+
+/// A table being laid out over pages.
+struct Table {
+    /// Left edges of the columns, and the right edge of the last.
+    edges: Vec<f32>,
+    /// The header row's cells.
+    header: Vec<Vec<Line>>,
+    /// Top of the table on this page.
+    top: f32,
+    /// Bottom of the last row placed.
+    y: f32,
+    /// Rows placed on this page, the header not counted.
+    rows: usize,
+}
+
+/// Height of a table row of `cells`.
+fn row_height(cells: &[Vec<Line>]) -> f32 {
+    let lines = cells.iter().map(Vec::len).max().unwrap_or(0).max(1);
+    2.0 * CELL_PAD + CELL + (lines - 1) as f32 * CELL_LEADING
+}
+
+/// A run of `text` in `style`.
+fn styled(text: &str, style: Style) -> Run {
+    Run {
+        text: text.to_owned(),
+        bold: matches!(style, Style::Bold),
+        italic: matches!(style, Style::Italic),
+        ..Run::default()
+    }
+}
+
+/// A regular piece `text` of `width` at `x`, such as a list marker or a
+/// note's number, hanging before a line's text.
+fn hanging(text: String, width: f32, x: f32) -> Placed {
+    Placed {
+        text,
+        style: Style::Regular,
+        link: None,
+        x,
+        width,
+        hyphen: false,
+        note: None,
+    }
 }
 
 impl Pager<'_> {
@@ -173,13 +291,8 @@ impl Pager<'_> {
 
     /// Lines of plain text in one style, wrapped, not justified.
     fn plain(&self, text: &str, style: Style, size: f32, width: f32) -> Vec<Line> {
-        let run = Run {
-            text: text.to_owned(),
-            bold: matches!(style, Style::Bold),
-            italic: matches!(style, Style::Italic),
-            ..Run::default()
-        };
-        self.breaker(size, width, false).lines(&[run])
+        self.breaker(size, width, false)
+            .lines(&[styled(text, style)])
     }
 
     fn put(&mut self, x: f32, y: f32, size: f32, line: Line) {
@@ -436,15 +549,9 @@ impl Pager<'_> {
                         // may start deeper, with inner markers of its own.
                         let width = self.metrics.width(Style::Regular, &marker) * BODY;
                         let at = x + (INDENT - 2.0 * MM - width).max(0.0);
-                        let marker = Placed {
-                            text: marker,
-                            style: Style::Regular,
-                            link: None,
-                            x: at - row.x,
-                            width,
-                            hyphen: false,
-                        };
-                        row.line.pieces.insert(0, marker);
+                        row.line
+                            .pieces
+                            .insert(0, hanging(marker, width, at - row.x));
                     }
                 }
             }
@@ -453,7 +560,6 @@ impl Pager<'_> {
 
     /// Places chunks from the current position, starting new pages as needed.
     fn flow(&mut self, chunks: Vec<Chunk>) {
-        let bottom = self.size.1 - BOTTOM;
         for (i, chunk) in chunks.iter().enumerate() {
             let at_top = self.items.is_empty();
             let start = if at_top {
@@ -463,33 +569,20 @@ impl Pager<'_> {
             };
             let height = |rows: &[TextLine]| rows.last().map_or(0.0, |r| r.y);
             let whole = height(&chunk.rows);
-            // What must follow on the same page: the next chunk's first lines.
-            // What must follow on the same page: along a chain of chunks kept
-            // with the next, each whole, up to the first lines of one that breaks.
-            let mut follow = 0.0;
-            let mut j = i;
-            while chunks[j].keep_with_next && j + 1 < chunks.len() {
-                let next = &chunks[j + 1];
-                let lines = if next.breakable {
-                    next.rows.len().min(2)
-                } else {
-                    next.rows.len()
-                };
-                follow += next.space_before + LEADING + height(&next.rows[..lines]);
-                if next.breakable {
-                    break;
-                }
-                j += 1;
-            }
-            if start + whole + follow <= bottom || at_top {
+            let follow: f32 = kept_with(&chunks, i)
+                .map(|(space, rows)| space + LEADING + height(rows))
+                .sum();
+            let kept = kept_with(&chunks, i).flat_map(|(_, rows)| rows);
+            let notes = self.growth(chunk.rows.iter().chain(kept));
+            if start + whole + follow + notes <= self.bottom() || at_top {
                 self.place(chunk, start);
                 continue;
             }
             let n = chunk.rows.len();
-            let fitting = chunk
-                .rows
-                .iter()
-                .take_while(|row| start + row.y <= bottom)
+            let fitting = (0..n)
+                .take_while(|&k| {
+                    start + chunk.rows[k].y + self.growth(&chunk.rows[..=k]) <= self.bottom()
+                })
                 .count();
             // Keep two lines at the foot and two at the head of the next page.
             let split = fitting.min(n.saturating_sub(2));
@@ -528,28 +621,330 @@ impl Pager<'_> {
         self.place_rows(&chunk.rows, start);
     }
 
-    /// Places rows from `start`; rows that would pass the foot of the page
-    /// (of a chunk taller than a page) go on the next.
+    /// Places rows from `start`, their notes at the foot; rows that would
+    /// pass the foot of the page or its notes (of a chunk taller than a
+    /// page) go on the next.
     fn place_rows(&mut self, rows: &[TextLine], mut start: f32) {
-        let bottom = self.size.1 - BOTTOM;
         for (i, row) in rows.iter().enumerate() {
-            if i > 0 && start + row.y > bottom {
+            if i > 0 && start + row.y + self.growth([row]) > self.bottom() {
                 self.new_page();
                 start = self.y - row.y;
             }
-            self.items.push(Item::Text(TextLine {
-                y: start + row.y,
-                ..row.clone()
-            }));
+            let y = start + row.y;
+            self.items.push(Item::Text(TextLine { y, ..row.clone() }));
+            self.refer(row, y);
         }
         if let Some(last) = rows.last() {
             self.y = start + last.y;
         }
     }
 
+    /// Closes the page being filled and opens the next, with what was cut
+    /// from the foot of this one.
     fn new_page(&mut self) {
+        self.end_page();
+        self.y = PAGE_START;
+        for part in std::mem::take(&mut self.carry) {
+            self.file(part, PAGE_START);
+        }
+    }
+
+    /// Closes the page being filled: its notes go at its foot, under a
+    /// short rule, the last on the lowest baseline.
+    fn end_page(&mut self) {
+        let foot = std::mem::take(&mut self.foot);
+        if foot.lines > 0 {
+            let height = foot_height(foot.parts.len(), foot.lines) - NOTE_HEAD;
+            let mut y = self.size.1 - BOTTOM - height;
+            let rule = [LEFT, y - NOTE_RULE, LEFT + NOTE_RULE_WIDTH];
+            self.items.push(Item::Rule(rule));
+            for part in foot.parts {
+                for line in part.lines {
+                    self.put(LEFT + self.hang, y, NOTE, line);
+                    y += NOTE_LEADING;
+                }
+                y += NOTE_GAP;
+            }
+        }
         self.pages.push(std::mem::take(&mut self.items));
-        self.y = TOP + 14.0 + 2.0 * LEADING;
+    }
+
+    /// The lowest baseline for the body on this page: above its notes.
+    fn bottom(&self) -> f32 {
+        self.size.1 - BOTTOM - foot_height(self.foot.parts.len(), self.foot.lines)
+    }
+
+    /// Each note as lines for the foot of a page, its number hanging before
+    /// the first; and how far their text is indented, past the numbers.
+    fn note_lines(&self) -> (f32, Vec<Vec<Line>>) {
+        let notes = &self.letter.notes;
+        let width = |number: &str| self.metrics.width(Style::Regular, number) * NOTE;
+        let widest = notes
+            .iter()
+            .map(|note| width(&note.number.to_string()))
+            .fold(0.0, f32::max);
+        let hang = (widest + 0.6 * NOTE).max(4.0 * MM);
+        let breaker = self.breaker(NOTE, self.text_width() - hang, false);
+        let lines = notes
+            .iter()
+            .map(|note| {
+                let mut lines = breaker.lines(&note.runs);
+                let number = note.number.to_string();
+                if let Some(first) = lines.first_mut() {
+                    let piece = hanging(number.clone(), width(&number), -hang);
+                    first.pieces.insert(0, piece);
+                }
+                lines
+            })
+            .collect();
+        (hang, lines)
+    }
+
+    /// The notes first referred to in `rows` and not printed yet, as
+    /// indexes in `letter.notes`, in the order of their numbers.
+    fn new_notes<'r>(&self, rows: impl IntoIterator<Item = &'r TextLine>) -> Vec<usize> {
+        let notes = &self.letter.notes;
+        let mut found: Vec<usize> = rows
+            .into_iter()
+            .flat_map(|row| &row.line.pieces)
+            .filter_map(|piece| piece.note)
+            .filter_map(|number| notes.iter().position(|note| note.number == number))
+            .filter(|&i| !self.printed[i])
+            .collect();
+        found.sort_unstable_by_key(|&i| notes[i].number);
+        found.dedup();
+        found
+    }
+
+    /// How much higher the foot of this page must reach to hold the notes
+    /// first referred to in `rows`; nothing for notes taller than a page,
+    /// which no page holds whole: they start below their reference, cut.
+    fn growth<'r>(&self, rows: impl IntoIterator<Item = &'r TextLine>) -> f32 {
+        if self.notes.is_empty() {
+            return 0.0;
+        }
+        let new = self.new_notes(rows);
+        let lines: usize = new.iter().map(|&i| self.notes[i].len()).sum();
+        if foot_height(new.len(), lines) > self.size.1 - BOTTOM - PAGE_START {
+            return 0.0;
+        }
+        let (parts, before) = (self.foot.parts.len(), self.foot.lines);
+        foot_height(parts + new.len(), before + lines) - foot_height(parts, before)
+    }
+
+    /// Puts the notes first referred to in `row`, placed at `y`, at the foot
+    /// of the page.
+    fn refer(&mut self, row: &TextLine, y: f32) {
+        if self.notes.is_empty() {
+            return;
+        }
+        for i in self.new_notes([row]) {
+            self.print_note(i, y);
+        }
+    }
+
+    /// Notes no line refers to, so that none is lost: after the others.
+    fn unreferenced_notes(&mut self) {
+        for i in 0..self.notes.len() {
+            if !self.printed[i] {
+                self.print_note(i, self.y);
+            }
+        }
+    }
+
+    /// Puts note `i` at the foot of the page, below a body line at `y`.
+    fn print_note(&mut self, i: usize, y: f32) {
+        self.printed[i] = true;
+        let number = self.letter.notes[i].number;
+        let lines = self.notes[i].clone();
+        self.file(Part { number, lines }, y);
+    }
+
+    /// Puts `part` at the foot of the page, below a body line at `y`: as
+    /// much of it as fits there, the rest at the foot of the next page.
+    fn file(&mut self, mut part: Part, y: f32) {
+        if !self.carry.is_empty() {
+            self.carry.push(part);
+            return;
+        }
+        let (parts, lines) = (self.foot.parts.len(), self.foot.lines);
+        // The span from the foot's first baseline to its last may reach up
+        // to NOTE_HEAD below `y`.
+        let room = self.size.1 - BOTTOM - NOTE_HEAD - y - parts as f32 * NOTE_GAP;
+        let fit = ((room / NOTE_LEADING + 1.001).floor() - lines as f32).max(0.0) as usize;
+        if fit < part.lines.len() {
+            let rest = part.lines.split_off(fit);
+            self.carry.push(Part {
+                number: part.number,
+                lines: rest,
+            });
+        }
+        if !part.lines.is_empty() {
+            self.foot.lines += part.lines.len();
+            let at = self.foot.parts.partition_point(|p| p.number <= part.number);
+            self.foot.parts.insert(at, part);
+        }
+    }
+
+    /// The annex on pages of its own: its title, then its table, the header
+    /// row atop every page the table runs onto.
+    fn annex(&mut self, annex: &Annex) {
+        let title = self.plain(&annex.title, Style::Bold, BODY, self.text_width());
+        let edges = self.column_edges(annex);
+        let header = self.cells(&annex.columns, &edges, Style::Bold);
+        // The table starts half a line below the title.
+        let above = title.len() as f32 * LEADING - LEADING / 2.0 + BODY;
+        self.table_page(above + row_height(&header) + row_height(&[]));
+        for line in title {
+            self.put(LEFT, self.y, BODY, line);
+            self.y += LEADING;
+        }
+        let top = self.y - LEADING / 2.0;
+        let mut table = Table {
+            y: self.table_row(&edges, top, &header),
+            edges,
+            header,
+            top,
+            rows: 0,
+        };
+        for row in &annex.rows {
+            let cells = self.cells(row, &table.edges, Style::Regular);
+            self.add_row(&mut table, cells);
+        }
+        self.close_table(&table);
+    }
+
+    /// Column edges that fill the text width, each column in proportion to
+    /// what it holds: at least its longest word (up to an equal share of
+    /// the width), then as much as its average cell needs, then what is
+    /// left in proportion to that.
+    fn column_edges(&self, annex: &Annex) -> Vec<f32> {
+        let count = (annex.rows.iter().map(Vec::len))
+            .fold(annex.columns.len(), usize::max)
+            .max(1);
+        let total = self.text_width();
+        let measure = |text: &str, style| self.metrics.width(style, text) * CELL;
+        let pad = 2.0 * CELL_PAD;
+        let (mut least, mut natural) = (vec![0.0; count], vec![0.0; count]);
+        for c in 0..count {
+            let head = annex.columns.get(c).map_or("", String::as_str);
+            let cells = annex.rows.iter().filter_map(|row| row.get(c));
+            let longest =
+                (head.split_whitespace().map(|w| measure(w, Style::Bold)))
+                    .chain(cells.clone().flat_map(|cell| {
+                        cell.split_whitespace().map(|w| measure(w, Style::Regular))
+                    }))
+                    .fold(0.0, f32::max);
+            let sum: f32 = cells.map(|cell| measure(cell, Style::Regular)).sum();
+            least[c] = longest.min(total / count as f32) + pad;
+            natural[c] = (sum / annex.rows.len().max(1) as f32 + pad).max(least[c]);
+        }
+        let spare = total - least.iter().sum::<f32>();
+        let wanted: f32 = natural.iter().zip(&least).map(|(n, l)| n - l).sum();
+        let widths = (0..count).map(|c| {
+            if spare <= 0.0 {
+                least[c] * total / (total - spare)
+            } else if wanted <= spare {
+                natural[c] + (spare - wanted) * natural[c] / natural.iter().sum::<f32>()
+            } else {
+                least[c] + spare * (natural[c] - least[c]) / wanted
+            }
+        });
+        let mut edges = vec![LEFT];
+        for width in widths {
+            edges.push(edges[edges.len() - 1] + width);
+        }
+        edges
+    }
+
+    /// A row's cells as lines, each wrapped (and hyphenated) to its column.
+    fn cells(&self, texts: &[String], edges: &[f32], style: Style) -> Vec<Vec<Line>> {
+        let language = Some(self.letter.language);
+        (edges.windows(2).enumerate())
+            .map(|(c, edge)| {
+                let width = edge[1] - edge[0] - 2.0 * CELL_PAD;
+                let breaker = Breaker {
+                    language,
+                    ..self.breaker(CELL, width, false)
+                };
+                let text = texts.get(c).map_or("", String::as_str);
+                breaker.lines(&[styled(text, style)])
+            })
+            .collect()
+    }
+
+    /// Adds a row to the table: whole on this page or the next, or, taller
+    /// than that, as many lines as fit on each page.
+    fn add_row(&mut self, table: &mut Table, mut cells: Vec<Vec<Line>>) {
+        loop {
+            let room = self.bottom() - table.y;
+            let height = row_height(&cells);
+            if height <= room + 0.01 {
+                table.y = self.table_row(&table.edges, table.y, &cells);
+                table.rows += 1;
+                return;
+            }
+            let page = self.size.1 - BOTTOM - TABLE_TOP - row_height(&table.header);
+            let fit = ((room - row_height(&[])) / CELL_LEADING + 1.0)
+                .floor()
+                .max(0.0) as usize;
+            if table.rows > 0 && (height <= page || fit == 0) {
+                self.next_table_page(table);
+                continue;
+            }
+            // Below the header a line always fits, unless the header
+            // fills a page: then it goes on regardless.
+            let fit = fit.max(1);
+            let rest = (cells.iter_mut())
+                .map(|cell| cell.split_off(fit.min(cell.len())))
+                .collect();
+            table.y = self.table_row(&table.edges, table.y, &cells);
+            table.rows += 1;
+            cells = rest;
+            self.next_table_page(table);
+        }
+    }
+
+    /// Closes the table on this page and heads it again on the next.
+    fn next_table_page(&mut self, table: &mut Table) {
+        self.close_table(table);
+        self.table_page(row_height(&table.header) + row_height(&[]));
+        table.top = TABLE_TOP;
+        table.y = self.table_row(&table.edges, table.top, &table.header);
+        table.rows = 0;
+    }
+
+    /// Opens a page with room for `need` below [`TABLE_TOP`]: the end of a
+    /// long note carried from the page before may leave too little.
+    fn table_page(&mut self, need: f32) {
+        self.new_page();
+        while self.bottom() - TABLE_TOP < need && self.foot.lines > 0 {
+            self.new_page();
+        }
+    }
+
+    /// Places a row of `cells` from `top`, a rule under it; its bottom.
+    fn table_row(&mut self, edges: &[f32], top: f32, cells: &[Vec<Line>]) -> f32 {
+        for (cell, x) in cells.iter().zip(edges) {
+            for (i, line) in cell.iter().enumerate() {
+                let y = top + CELL_PAD + 0.75 * CELL + i as f32 * CELL_LEADING;
+                self.put(x + CELL_PAD, y, CELL, line.clone());
+            }
+        }
+        let bottom = top + row_height(cells);
+        let right = edges[edges.len() - 1];
+        self.items.push(Item::Rule([edges[0], bottom, right]));
+        bottom
+    }
+
+    /// The table's rules on this page: along its top and between columns.
+    fn close_table(&mut self, table: &Table) {
+        let right = table.edges[table.edges.len() - 1];
+        self.items
+            .push(Item::Rule([table.edges[0], table.top, right]));
+        for &x in &table.edges {
+            self.items.push(Item::VRule([x, table.top, table.y]));
+        }
     }
 
     /// "Recipient — date — Page 2 of 3" atop every page after the first;
@@ -601,6 +996,24 @@ impl Pager<'_> {
         }
         heads
     }
+}
+
+/// What must go on the same page as chunk `i`: along a chain of chunks kept
+/// with the next, each whole, up to the first lines of one that breaks; each
+/// with the space before it.
+fn kept_with(chunks: &[Chunk], i: usize) -> impl Iterator<Item = (f32, &[TextLine])> {
+    let mut at = Some(i);
+    std::iter::from_fn(move || {
+        let j = at.filter(|&j| chunks[j].keep_with_next && j + 1 < chunks.len())?;
+        let next = &chunks[j + 1];
+        let lines = if next.breakable {
+            next.rows.len().min(2)
+        } else {
+            next.rows.len()
+        };
+        at = (!next.breakable).then_some(j + 1);
+        Some((next.space_before, &next.rows[..lines]))
+    })
 }
 
 /// `block` with `marker` before its first words, for a list too deeply
@@ -664,7 +1077,9 @@ pub fn dump(layout: &Layout) -> String {
                                 Style::Italic => "_",
                                 Style::BoldItalic => "*_",
                             };
-                            format!("{style}{}{}", p.text, if p.hyphen { "-" } else { "" })
+                            let raised = if p.note.is_some() { "^" } else { "" };
+                            let hyphen = if p.hyphen { "-" } else { "" };
+                            format!("{raised}{style}{}{hyphen}", p.text)
                         })
                         .collect();
                     out.push_str(&format!(
@@ -688,6 +1103,12 @@ pub fn dump(layout: &Layout) -> String {
                     x.round(),
                     right.round()
                 )),
+                Item::VRule([x, top, bottom]) => out.push_str(&format!(
+                    "{:>4} {:>4} [rule down to {}]\n",
+                    top.round(),
+                    x.round(),
+                    bottom.round()
+                )),
             }
         }
     }
@@ -695,13 +1116,21 @@ pub fn dump(layout: &Layout) -> String {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::lang::{Date, Language};
-    use crate::letter::{Letterhead, Signature};
+    use crate::letter::{Letterhead, Note, Signature};
     use crate::render::pdf::breaking::tests::Fixed;
 
-    fn letter(body: Vec<Block>) -> Letter {
+    /// A run of plain `text`.
+    pub(crate) fn run(text: &str) -> Run {
+        Run {
+            text: text.into(),
+            ..Run::default()
+        }
+    }
+
+    pub(crate) fn letter(body: Vec<Block>) -> Letter {
         Letter {
             recipient_id: "r".into(),
             language: Language::En,
@@ -768,6 +1197,296 @@ mod tests {
     }
 
     use std::collections::BTreeMap;
+
+    /// A reference to note `n`.
+    pub(crate) fn reference(n: usize) -> Run {
+        Run {
+            text: n.to_string(),
+            note: Some(n),
+            ..Run::default()
+        }
+    }
+
+    /// Note `n`: a source of `lines` lines or so, then its address.
+    pub(crate) fn note(n: usize, lines: usize, url: &str) -> Note {
+        // A note line holds about 100 characters of the fixed font.
+        let text = format!("n{n:02}w ").repeat(20 * lines);
+        Note {
+            number: n,
+            runs: vec![
+                Run {
+                    text,
+                    ..Run::default()
+                },
+                Run {
+                    text: url.into(),
+                    link: Some(url.into()),
+                    ..Run::default()
+                },
+            ],
+        }
+    }
+
+    /// The notes laid out, by the number before their first line: the page
+    /// (from 0) and the first line of each.
+    fn notes_laid_out(layout: &Layout) -> Vec<(usize, &TextLine)> {
+        let mut found = Vec::new();
+        for (page, items) in layout.pages.iter().enumerate() {
+            for item in items {
+                if let Item::Text(text) = item
+                    && text.size == NOTE
+                    && text.line.pieces.first().is_some_and(|p| p.x < 0.0)
+                {
+                    found.push((page, text));
+                }
+            }
+        }
+        found
+    }
+
+    /// The page (from 0) of each note's first reference, by number.
+    fn first_references(layout: &Layout) -> BTreeMap<usize, usize> {
+        let mut first = BTreeMap::new();
+        for (page, items) in layout.pages.iter().enumerate() {
+            for item in items {
+                if let Item::Text(text) = item {
+                    for number in text.line.pieces.iter().filter_map(|p| p.note) {
+                        first.entry(number).or_insert(page);
+                    }
+                }
+            }
+        }
+        first
+    }
+
+    /// A letter of three pages or so with `count` notes, each referred to
+    /// at the end of a paragraph, some twice.
+    fn letter_with_notes(count: usize) -> Letter {
+        let body = (0..count)
+            .map(|k| {
+                let Block::Paragraph(mut runs) = paragraph(k, 2 + k % 4) else {
+                    unreachable!()
+                };
+                runs.push(reference(k + 1));
+                if k % 5 == 4 {
+                    runs.extend([run(" again"), reference(k - 2)]);
+                }
+                Block::Paragraph(runs)
+            })
+            .collect();
+        let mut letter = letter(body);
+        letter.notes = (1..=count)
+            .map(|n| note(n, n % 4, &format!("https://example.org/{n}")))
+            .collect();
+        letter
+    }
+
+    #[test]
+    fn each_note_is_at_the_foot_of_the_page_of_its_first_reference() {
+        let layout = layout(&letter_with_notes(20), Paper::A4, &Fixed, None).unwrap();
+        assert!(layout.pages.len() >= 3, "{} pages", layout.pages.len());
+        let first = first_references(&layout);
+        let notes = notes_laid_out(&layout);
+        let numbers: Vec<String> = notes
+            .iter()
+            .map(|(_, line)| line.line.pieces[0].text.clone())
+            .collect();
+        let expected: Vec<String> = (1..=20).map(|n| n.to_string()).collect();
+        assert_eq!(numbers, expected, "each note once, in number order");
+        let bottom = layout.size.1 - BOTTOM;
+        for (n, (page, line)) in (1..).zip(&notes) {
+            assert_eq!(
+                *page, first[&n],
+                "note {n} is not on the page of its reference"
+            );
+            assert!(line.y <= bottom, "note {n} passes the margin");
+            for item in &layout.pages[*page] {
+                if let Item::Text(body) = item
+                    && body.size == BODY
+                {
+                    assert!(
+                        body.y + NOTE_HEAD <= line.y + 0.01,
+                        "note {n} is not below the body"
+                    );
+                }
+            }
+        }
+        // The rule above them, on each page with notes.
+        for page in notes.iter().map(|(page, _)| *page) {
+            let rules = layout.pages[page].iter().filter(|item| {
+                matches!(item, Item::Rule([x, _, right]) if *x == LEFT && *right == LEFT + NOTE_RULE_WIDTH)
+            });
+            assert_eq!(rules.count(), 1, "page {}", page + 1);
+        }
+    }
+
+    #[test]
+    fn no_widows_or_orphans_where_notes_push_lines_on() {
+        for count in 10..30 {
+            let layout = layout(&letter_with_notes(count), Paper::A4, &Fixed, None).unwrap();
+            let pages = lines_per_page(&layout);
+            for (number, page) in pages.iter().enumerate().skip(1) {
+                let (first_paragraph, lines) = page.iter().next().unwrap();
+                if let Some(before) = pages[number - 1].get(first_paragraph) {
+                    assert!(
+                        *before >= 2 && *lines >= 2,
+                        "{count} notes: {first_paragraph} split {before}/{lines}"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_note_longer_than_a_page_goes_on_over_the_next() {
+        let mut letter = letter(vec![Block::Paragraph(vec![
+            run("Short."),
+            reference(1),
+            reference(2),
+        ])]);
+        letter.notes = vec![
+            note(1, 90, "https://example.org/1"),
+            note(2, 1, "https://example.org/2"),
+        ];
+        let layout = layout(&letter, Paper::A4, &Fixed, None).unwrap();
+        let words = |page: &Vec<Item>| {
+            page.iter()
+                .filter_map(|item| match item {
+                    Item::Text(text) if text.size == NOTE => Some(text.line.pieces.len()),
+                    _ => None,
+                })
+                .sum::<usize>()
+        };
+        let shown: usize = layout.pages.iter().map(words).sum();
+        // Each note's words, its address and its number.
+        assert_eq!(shown, 20 * 90 + 2 + 20 + 2);
+        assert!(words(&layout.pages[0]) > 0 && words(&layout.pages[1]) > 0);
+        let notes = notes_laid_out(&layout);
+        assert_eq!(notes.len(), 2);
+        assert_eq!(
+            (notes[0].0, notes[1].0),
+            (0, 1),
+            "note 2 follows the rest of note 1"
+        );
+    }
+
+    #[test]
+    fn a_long_address_in_a_note_breaks_after_its_punctuation_inside_the_width() {
+        let url = format!(
+            "https://example.org/{}?q={}&x=1",
+            "path/".repeat(40),
+            "a".repeat(150)
+        );
+        let mut letter = letter(vec![Block::Paragraph(vec![run("Short."), reference(1)])]);
+        letter.notes = vec![note(1, 0, &url)];
+        let layout = layout(&letter, Paper::A4, &Fixed, None).unwrap();
+        let right = layout.size.0 - RIGHT;
+        let mut address = String::new();
+        for item in &layout.pages[0] {
+            if let Item::Text(text) = item
+                && text.size == NOTE
+            {
+                assert!(
+                    text.x + text.line.width() <= right + 0.01,
+                    "{text:?} is too wide"
+                );
+                let piece = text.line.pieces.last().unwrap();
+                assert!(!piece.hyphen, "a hyphen is added to {:?}", piece.text);
+                assert_eq!(piece.link.as_deref(), Some(url.as_str()));
+                address.push_str(&piece.text);
+            }
+        }
+        assert_eq!(address, url);
+        let ends: Vec<&str> = layout.pages[0]
+            .iter()
+            .filter_map(|item| match item {
+                Item::Text(text) if text.size == NOTE => text.line.pieces.last(),
+                _ => None,
+            })
+            .map(|piece| piece.text.as_str())
+            .collect();
+        assert!(ends.len() >= 3, "{ends:?}");
+        // At its punctuation while there is some, then where it must.
+        assert!(
+            ends[0] == "https://example.org/" || ends[0].ends_with('/'),
+            "{ends:?}"
+        );
+        assert!(!ends[0].ends_with("://"), "{ends:?}");
+    }
+
+    #[test]
+    fn the_annex_runs_over_pages_its_header_atop_each() {
+        let mut letter = letter(vec![paragraph(0, 3)]);
+        let columns = [
+            "Date",
+            "Place",
+            "People",
+            "What happened",
+            "Outcome",
+            "Sources",
+        ];
+        letter.annex = Some(Annex {
+            title: "Annex: chronology".into(),
+            columns: columns.map(String::from).to_vec(),
+            rows: (0..40)
+                .map(|i| {
+                    let happened = "arrested ".repeat(10 + i % 7 * 5);
+                    vec![
+                        format!("row{i:02}"),
+                        "Minsk".into(),
+                        "A. B.".into(),
+                        happened,
+                        "fined".into(),
+                        "1, 2".into(),
+                    ]
+                })
+                .collect(),
+        });
+        let layout = layout(&letter, Paper::A4, &Fixed, None).unwrap();
+        fn text(item: &Item) -> Option<&TextLine> {
+            match item {
+                Item::Text(text) if text.size == CELL => Some(text),
+                _ => None,
+            }
+        }
+        let annex_pages: Vec<&Vec<Item>> = layout
+            .pages
+            .iter()
+            .filter(|page| page.iter().any(|item| text(item).is_some()))
+            .collect();
+        assert!(
+            annex_pages.len() >= 2,
+            "{} pages of annex",
+            annex_pages.len()
+        );
+        assert!(
+            !annex_pages[0]
+                .iter()
+                .any(|item| matches!(item, Item::Text(t) if t.line.pieces[0].text == "Yours,"))
+        );
+        let mut rows = Vec::new();
+        for page in &annex_pages {
+            let cells: Vec<&TextLine> = page.iter().filter_map(text).collect();
+            let head: Vec<&str> = cells
+                .iter()
+                .take(6)
+                .map(|t| t.line.pieces[0].text.as_str())
+                .collect();
+            assert_eq!(
+                head,
+                ["Date", "Place", "People", "What", "Outcome", "Sources"][..head.len().min(6)]
+            );
+            assert!(cells[0].line.pieces[0].style == Style::Bold);
+            rows.extend(
+                cells
+                    .iter()
+                    .map(|t| t.line.pieces[0].text.as_str())
+                    .filter(|t| t.starts_with("row")),
+            );
+        }
+        let expected: Vec<String> = (0..40).map(|i| format!("row{i:02}")).collect();
+        assert_eq!(rows, expected, "every row once, whole, in order");
+    }
 
     #[test]
     fn no_widows_or_orphans_at_any_page_break() {
@@ -848,6 +1567,13 @@ mod tests {
                 nested in prop::option::of((text(1..80), 1..40usize, any::<bool>())),
                 signatory in (text(1..6), prop::option::of(text(1..30)), any::<bool>()),
                 copies in (lines(0..5), lines(0..5)),
+                // Each referred to from a paragraph (chosen by the number),
+                // or from none: at most 80 words, then a long address.
+                notes in prop::collection::vec((text(0..80), any::<Option<u8>>()), 0..20),
+                annex in prop::option::weighted(0.3, (
+                    prop::collection::vec(text(1..4), 1..7),
+                    prop::collection::vec(prop::collection::vec(text(0..30), 0..7), 0..30),
+                )),
             ) -> Letter {
                 let (organisation, address, officers, recipient, place_date) = frame;
                 let run = |text: String| vec![Run { text, ..Run::default() }];
@@ -876,6 +1602,28 @@ mod tests {
                     image: signatory.2.then(Vec::new),
                 };
                 (letter.cc, letter.enclosures) = copies;
+                let paragraphs = letter.body.len();
+                for (i, (text, at)) in notes.into_iter().enumerate() {
+                    let number = i + 1;
+                    if let (Some(at), true) = (at, paragraphs > 0)
+                        && let Block::Paragraph(runs) = &mut letter.body[usize::from(at) % paragraphs]
+                    {
+                        runs.push(super::reference(number));
+                    }
+                    let url = format!("https://example.org/{}", "a/b.".repeat(number * 10));
+                    letter.notes.push(Note {
+                        number,
+                        runs: vec![
+                            Run { text, ..Run::default() },
+                            Run { text: url.clone(), link: Some(url), ..Run::default() },
+                        ],
+                    });
+                }
+                letter.annex = annex.map(|(columns, rows)| Annex {
+                    title: "Annex".into(),
+                    columns,
+                    rows,
+                });
                 letter
             }
         }
@@ -894,7 +1642,24 @@ mod tests {
                     }
                 };
                 let (width, height) = layout.size;
+                // Each note once, those on one page in the order of their numbers.
+                let notes = notes_laid_out(&layout);
+                let number = |line: &TextLine| line.line.pieces[0].text.parse::<usize>().unwrap();
+                for pair in notes.windows(2).filter(|pair| pair[0].0 == pair[1].0) {
+                    prop_assert!(number(pair[0].1) < number(pair[1].1), "notes out of order: {pair:?}");
+                }
+                let mut numbers: Vec<usize> = notes.iter().map(|(_, line)| number(line)).collect();
+                numbers.sort_unstable();
+                prop_assert!(numbers.into_iter().eq(1..=letter.notes.len()), "a note is lost or repeated");
                 for (number, page) in layout.pages.iter().enumerate() {
+                    for item in page {
+                        let inside = match *item {
+                            Item::Rule([x, y, right]) => x >= LEFT - 0.01 && right <= width - RIGHT + 0.01 && y >= TOP && y <= height - BOTTOM + 0.25 * BODY,
+                            Item::VRule([x, top, bottom]) => x >= LEFT - 0.01 && x <= width - RIGHT + 0.01 && top >= TOP && bottom <= height - BOTTOM + 0.01,
+                            _ => true,
+                        };
+                        prop_assert!(inside, "page {}: {item:?} leaves the margins", number + 1);
+                    }
                     for item in page {
                         if let Item::Text(t) = item {
                             for pair in t.line.pieces.windows(2) {

@@ -17,6 +17,7 @@ use pdf_writer::writers::PositionedItems;
 use pdf_writer::{Content, Filter, Finish, Name, Pdf, Rect, Ref, Str, TextStr};
 use subsetter::GlyphRemapper;
 
+use super::breaking::RAISE;
 use super::cache::{ContentMemo, FontMemo, PictureMemo, lock};
 use super::dehint::dehint;
 use super::font::{Face, Fonts, Glyph, Style};
@@ -264,15 +265,8 @@ fn draw(
 ) {
     match item {
         Item::Text(line) => draw_line(content, line, height, fonts, embedded, links),
-        Item::Rule([x, y, right]) => {
-            content.save_state();
-            content.set_stroke_gray(0.55).set_line_width(0.5);
-            content
-                .move_to(*x, height - y)
-                .line_to(*right, height - y)
-                .stroke();
-            content.restore_state();
-        }
+        Item::Rule([x, y, right]) => rule(content, [*x, height - y, *right, height - y]),
+        Item::VRule([x, top, bottom]) => rule(content, [*x, height - top, *x, height - bottom]),
         Item::Signature([x, y, w, h]) => {
             if let Some(picture) = picture {
                 // Fit the image in its box, keeping its proportions.
@@ -287,8 +281,17 @@ fn draw(
     }
 }
 
-/// Draws one line. Each stretch of pieces in one style and colour is one TJ:
-/// glyph strings, with kerning and stretched spaces as adjustments.
+/// Draws a thin grey rule between two points, in PDF space (from the foot).
+fn rule(content: &mut Content, [x1, y1, x2, y2]: [f32; 4]) {
+    content.save_state();
+    content.set_stroke_gray(0.55).set_line_width(0.5);
+    content.move_to(x1, y1).line_to(x2, y2).stroke();
+    content.restore_state();
+}
+
+/// Draws one line. Each stretch of pieces in one style, size and colour is
+/// one TJ: glyph strings, with kerning and stretched spaces as adjustments.
+/// Note references are set small on a raised baseline.
 fn draw_line(
     content: &mut Content,
     text: &TextLine,
@@ -297,7 +300,6 @@ fn draw_line(
     embedded: &[Option<Arc<EmbeddedFont>>],
     links: &mut Vec<(Rect, String)>,
 ) {
-    let size = text.size;
     let pieces = &text.line.pieces;
     let Some(first) = pieces.first() else { return };
     content.begin_text();
@@ -314,14 +316,17 @@ fn draw_line(
         })
         .collect();
     let missing = |i: usize| glyphs[i].iter().any(|g| g.id == 0);
-    let mut current: Option<Style> = None;
+    let mut current: Option<(Style, bool)> = None;
+    let mut risen = false;
     let mut linked = false;
     let mut linked_before = false;
     let mut pen = first.x;
     let mut string = Vec::new();
     let mut start = 0;
     while start < pieces.len() {
-        let (style, link) = (pieces[start].style, pieces[start].link.is_some());
+        let piece = &pieces[start];
+        let (style, link, raised) = (piece.style, piece.link.is_some(), piece.note.is_some());
+        let size = piece.size(text.size);
         // A piece the font cannot show goes alone: it carries its text.
         let alone = missing(start);
         let mut end = start + 1;
@@ -329,6 +334,7 @@ fn draw_line(
             && end < pieces.len()
             && pieces[end].style == style
             && pieces[end].link.is_some() == link
+            && pieces[end].note.is_some() == raised
             && !missing(end)
         {
             end += 1;
@@ -339,9 +345,13 @@ fn draw_line(
             .as_ref()
             .expect("every style shown is embedded")
             .map;
-        if current != Some(style) {
+        if current != Some((style, raised)) {
             content.set_font(font_name(index), size);
-            current = Some(style);
+            current = Some((style, raised));
+        }
+        if raised != risen {
+            content.set_rise(if raised { RAISE * text.size } else { 0.0 });
+            risen = raised;
         }
         if link != linked {
             linked = link;
@@ -414,6 +424,10 @@ fn draw_line(
     }
     if linked {
         content.set_fill_rgb(0.0, 0.0, 0.0);
+    }
+    // The rise outlasts the text object.
+    if risen {
+        content.set_rise(0.0);
     }
     content.end_text();
 }
@@ -738,4 +752,54 @@ fn decode_png(data: &[u8]) -> Result<Picture, String> {
         rgb: compress(&rgb, SHARED),
         alpha: compress(&alpha, SHARED),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use lopdf::content::Content as Decoded;
+    use lopdf::{Document, Object};
+
+    use crate::letter::Block;
+    use crate::render::PdfOptions;
+    use crate::render::pdf::layout::tests::{letter, note, reference, run};
+
+    #[test]
+    fn note_addresses_are_links_on_every_line_and_references_are_raised() {
+        let url = format!("https://example.org/{}", "report/".repeat(30));
+        let mut letter = letter(vec![Block::Paragraph(vec![
+            run("An outcome."),
+            reference(1),
+            run(","),
+            reference(2),
+        ])]);
+        letter.notes = vec![note(1, 1, &url), note(2, 0, "https://example.org/2")];
+        let bytes = crate::render::pdf::pdf(&letter, &PdfOptions::default()).unwrap();
+        let document = Document::load_mem(&bytes).unwrap();
+        let uris: Vec<&[u8]> = (document.objects.values())
+            .filter_map(|object| object.as_dict().ok()?.get(b"A").ok()?.as_dict().ok())
+            .map(|action| action.get(b"URI").unwrap().as_str().unwrap())
+            .collect();
+        // The long address runs over lines: an annotation on each.
+        assert!(uris.iter().filter(|uri| **uri == url.as_bytes()).count() >= 2);
+        assert!(uris.contains(&&b"https://example.org/2"[..]));
+
+        let page = document.page_iter().next().unwrap();
+        let content = Decoded::decode(&document.get_page_content(page)).unwrap();
+        let number = |object: &Object| object.as_float().unwrap();
+        let rises: Vec<f32> = (content.operations.iter())
+            .filter(|op| op.operator == "Ts")
+            .map(|op| number(&op.operands[0]))
+            .collect();
+        // Raised a third of the body's em, then back, once: "1,2" is one stretch.
+        assert_eq!(rises.len(), 2, "{rises:?}");
+        assert!((rises[0] - 11.0 * 0.33).abs() < 0.01 && rises[1] == 0.0);
+        let sizes: Vec<f32> = (content.operations.iter())
+            .filter(|op| op.operator == "Tf")
+            .map(|op| number(&op.operands[1]))
+            .collect();
+        assert!(
+            sizes.iter().any(|size| (size - 6.6).abs() < 0.01),
+            "{sizes:?}"
+        );
+    }
 }
