@@ -78,6 +78,7 @@ pub struct Context {
 pub(crate) struct AppealBody {
     pub template: handlebars::Template,
     /// Its text, for fingerprints of a batch's inputs.
+    #[cfg(feature = "batch")]
     pub text: String,
     pub place: Option<(Source, std::ops::Range<usize>)>,
 }
@@ -730,6 +731,7 @@ impl Problems<'_> {
             match checked {
                 Ok(template) => Some(Arc::new(AppealBody {
                     template,
+                    #[cfg(feature = "batch")]
                     text: text.to_owned(),
                     place,
                 })),

@@ -205,6 +205,7 @@ impl Templates {
     }
 
     /// The text of every template part, by key, for fingerprints of a batch's inputs.
+    #[cfg(feature = "batch")]
     pub(crate) fn texts(&self) -> impl Iterator<Item = (&str, &str)> {
         self.origins.iter().map(|(key, (source, span))| {
             let text = source.text().get(span.clone()).unwrap_or_default();
