@@ -9,6 +9,7 @@
 
 use std::collections::HashMap;
 
+use crate::appeal::Reference;
 use crate::lang::Language;
 use crate::letter::{Annex, Note, Run};
 use crate::resolve::Cited;
@@ -103,6 +104,8 @@ pub(crate) struct Numbering {
     numbers: HashMap<String, Vec<usize>>,
     /// The notes, in number order.
     pub notes: Vec<Note>,
+    /// The source of each note.
+    sources: Vec<Reference>,
 }
 
 impl Numbering {
@@ -141,6 +144,12 @@ impl Numbering {
         }
         let mut numbers = Vec::new();
         for source in &incident.sources {
+            // A report several incidents come from is one note.
+            if let Some(number) = self.sources.iter().position(|known| known == source) {
+                numbers.push(number + 1);
+                continue;
+            }
+            self.sources.push(source.clone());
             let number = self.notes.len() + 1;
             let mut runs = Vec::new();
             let said: Vec<String> = [
@@ -170,6 +179,8 @@ impl Numbering {
             self.notes.push(Note { number, runs });
             numbers.push(number);
         }
+        numbers.sort_unstable();
+        numbers.dedup();
         self.numbers.insert(incident.id.clone(), numbers.clone());
         numbers
     }
@@ -185,7 +196,7 @@ impl Numbering {
                 vec![
                     incident
                         .date
-                        .map(|date| language.format_date(date))
+                        .map(|date| language.format_short_date(date))
                         .unwrap_or_default(),
                     incident.place.clone().unwrap_or_default(),
                     people(incident),

@@ -54,6 +54,20 @@ impl Language {
         }
     }
 
+    /// Formats a date for a table column, where a month's name would be
+    /// split: "16 Feb 2021", "16.02.2021".
+    pub fn format_short_date(self, date: Date) -> String {
+        match self {
+            Language::En => {
+                let month = &EN_MONTHS[usize::from(date.month - 1)][..3];
+                format!("{}\u{a0}{month}\u{a0}{}", date.day, date.year)
+            }
+            Language::Ru | Language::Be => {
+                format!("{:02}.{:02}.{}", date.day, date.month, date.year)
+            }
+        }
+    }
+
     /// Joins items in prose: "A, B and C", "A, B и C", "A, B і C".
     ///
     /// `last` replaces the word before the final item (with its spaces),
