@@ -818,7 +818,7 @@ impl Pager<'_> {
     /// what it holds: at least its longest word (up to an equal share of
     /// the width), then as much as its average cell needs, then what is
     /// left in proportion to that.
-    fn column_edges(&self, annex: &Annex) -> Vec<f32> {
+    fn column_edges<'a>(&self, annex: &'a Annex) -> Vec<f32> {
         let count = (annex.rows.iter().map(Vec::len))
             .fold(annex.columns.len(), usize::max)
             .max(1);
@@ -829,12 +829,15 @@ impl Pager<'_> {
         for c in 0..count {
             let head = annex.columns.get(c).map_or("", String::as_str);
             let cells = annex.rows.iter().filter_map(|row| row.get(c));
-            let longest =
-                (head.split_whitespace().map(|w| measure(w, Style::Bold)))
-                    .chain(cells.clone().flat_map(|cell| {
-                        cell.split_whitespace().map(|w| measure(w, Style::Regular))
-                    }))
-                    .fold(0.0, f32::max);
+            // Words as the breaker sees them: a no-break space joins.
+            let words = |text: &'a str| text.split([' ', '\n', '\t']);
+            let longest = (words(head).map(|w| measure(w, Style::Bold)))
+                .chain(
+                    cells
+                        .clone()
+                        .flat_map(|cell| words(cell).map(|w| measure(w, Style::Regular))),
+                )
+                .fold(0.0, f32::max);
             let sum: f32 = cells.map(|cell| measure(cell, Style::Regular)).sum();
             least[c] = longest.min(total / count as f32) + pad;
             natural[c] = (sum / annex.rows.len().max(1) as f32 + pad).max(least[c]);
