@@ -607,12 +607,14 @@ impl Registry {
 
     /// Every tag used, sorted, once each.
     pub fn tags(&self) -> Vec<&str> {
-        let mut tags: Vec<&str> = self
-            .iter()
-            .flat_map(|r| r.tags.iter().map(String::as_str))
-            .collect();
-        tags.sort_unstable();
-        tags.dedup();
-        tags
+        sorted_tags(self.iter().flat_map(|r| &r.tags))
     }
+}
+
+/// Tags sorted, once each.
+pub(crate) fn sorted_tags<'a>(tags: impl Iterator<Item = &'a String>) -> Vec<&'a str> {
+    let mut tags: Vec<&str> = tags.map(String::as_str).collect();
+    tags.sort_unstable();
+    tags.dedup();
+    tags
 }

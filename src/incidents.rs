@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use crate::appeal::Incident;
+use crate::appeal::{Incident, sorted_tags};
 use crate::error::{Diagnostic, Error, Location};
 
 /// Incidents an appeal can cite by id or `tag:NAME`.
@@ -91,13 +91,7 @@ impl Incidents {
 
     /// Every tag used, sorted, once each.
     pub fn tags(&self) -> Vec<&str> {
-        let mut tags: Vec<&str> = self
-            .iter()
-            .flat_map(|i| i.tags.iter().map(String::as_str))
-            .collect();
-        tags.sort_unstable();
-        tags.dedup();
-        tags
+        sorted_tags(self.iter().flat_map(|i| &i.tags))
     }
 
     /// How many incidents there are.

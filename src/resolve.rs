@@ -7,7 +7,7 @@ use std::sync::Arc;
 use serde::Serialize;
 
 use crate::appeal::{
-    Appeal, Entry, Incident, Localized, Person, Recipient, Reference, Registry, Sender,
+    Appeal, Entry, Incident, Localized, Person, Recipient, Reference, Registry, Sender, sorted_tags,
 };
 use crate::error::{Diagnostic, Error, Source};
 use crate::incidents::Incidents;
@@ -398,11 +398,7 @@ impl<'a> Recipients<'a> {
 
     fn tags(&self) -> Vec<&'a str> {
         let inline = self.appeal.inline_recipients.iter().flat_map(|r| &r.tags);
-        let mut tags = self.registry.tags();
-        tags.extend(inline.map(String::as_str));
-        tags.sort_unstable();
-        tags.dedup();
-        tags
+        sorted_tags(self.registry.iter().flat_map(|r| &r.tags).chain(inline))
     }
 
     /// The recipients an appeal (or `options.to`) selects, each once, in order.
