@@ -67,7 +67,9 @@ impl Appeal {
     ///
     /// The signature image it names is read too, relative to the file.
     pub fn open(path: impl AsRef<Path>) -> Result<Appeal, Error> {
-        let source = read_source(path.as_ref())?;
+        // Read up to the databases' limit, so that a large file is refused
+        // with its size (by `parse`), and an endless one not read on.
+        let source = read_source(path.as_ref(), MAX_DATABASE_BYTES)?;
         let mut appeal = Appeal::parse(source.clone())?;
         if let Some(signature) = &appeal.signatory.signature {
             let origin = appeal.origin.as_ref().expect("parsed from a file");
@@ -152,7 +154,7 @@ impl Registry {
 
     /// Reads and parses the registry file at `path`.
     pub fn open(path: impl AsRef<Path>) -> Result<Registry, Error> {
-        Registry::parse(read_source(path.as_ref())?)
+        Registry::parse(read_source(path.as_ref(), MAX_DATABASE_BYTES)?)
     }
 }
 
@@ -186,7 +188,7 @@ impl Incidents {
     /// `url|title|publisher|date`.
     pub fn open(path: impl AsRef<Path>) -> Result<Incidents, Error> {
         let path = path.as_ref();
-        let source = read_source(path)?;
+        let source = read_source(path, MAX_DATABASE_BYTES)?;
         match path
             .extension()
             .is_some_and(|ext| ext.eq_ignore_ascii_case("csv"))
@@ -519,7 +521,8 @@ impl Templates {
                 );
                 continue;
             };
-            if let Err(error) = templates.add(&name, language, read_source(&file)?) {
+            let source = read_source(&file, MAX_APPEAL_BYTES as u64)?;
+            if let Err(error) = templates.add(&name, language, source) {
                 diagnostics.extend(error.diagnostics().iter().cloned());
             }
         }
@@ -532,9 +535,40 @@ impl Templates {
 }
 
 /// Reads a UTF-8 file into a [`Source`] named by its path.
-pub(crate) fn read_source(path: &Path) -> Result<Source, Error> {
-    let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
-    Ok(Source::new(path.display().to_string(), text))
+/// The most a registry or incident database file may hold: some 250,000
+/// entries. Reading stops there, so `/dev/zero` is refused, not read.
+const MAX_DATABASE_BYTES: u64 = 64 * 1024 * 1024;
+
+/// Reads a UTF-8 file of at most `limit` bytes into a [`Source`] named by its path.
+pub(crate) fn read_source(path: &Path, limit: u64) -> Result<Source, Error> {
+    let name = path.display().to_string();
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)
+        .and_then(|file| file.take(limit + 1).read_to_end(&mut bytes))
+        .map_err(|e| Error::io(path, e))?;
+    if bytes.len() as u64 > limit {
+        let mib = limit / (1024 * 1024);
+        return Err(
+            Diagnostic::new("too-large", format!("{name} is larger than {mib} MiB"))
+                .hint("split it into several files")
+                .into(),
+        );
+    }
+    match String::from_utf8(bytes) {
+        Ok(text) => Ok(Source::new(name, text)),
+        Err(error) => {
+            let valid = error.utf8_error().valid_up_to();
+            let bytes = error.into_bytes();
+            let before = String::from_utf8_lossy(&bytes[..valid]).into_owned();
+            let place = Source::new(name.clone(), before).locate(&(valid..valid));
+            Err(
+                Diagnostic::new("not-utf8", format!("{name} is not UTF-8 text"))
+                    .at(place)
+                    .hint("save it as UTF-8 (without a byte order mark of UTF-16)")
+                    .into(),
+            )
+        }
+    }
 }
 
 /// Deserializes `source` into `T`, with a diagnostic for every key `T` does not know.
