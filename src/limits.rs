@@ -15,6 +15,9 @@ use crate::error::Diagnostic;
 /// letter, far below what a thread's stack holds.
 pub(crate) const MAX_DEPTH: usize = 64;
 
+/// How many template expressions (`{{…}}`) one template may hold.
+pub(crate) const MAX_EXPRESSIONS: usize = 1000;
+
 /// How much text one part of a letter (the body, the closing, …) may expand
 /// to: as much as a whole appeal may hold.
 pub(crate) const MAX_EXPANSION: usize = crate::validate::MAX_TEXT_BYTES;

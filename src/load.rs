@@ -239,7 +239,13 @@ impl Incidents {
         };
         let mut diagnostics = Vec::new();
         for (column, name) in header.iter().enumerate() {
-            if !INCIDENT_COLUMNS.contains(&name.as_str()) {
+            if header[..column].contains(name) {
+                diagnostics.push(
+                    Diagnostic::new("duplicate-field", format!("column \"{name}\" given twice"))
+                        .at(at(1, column + 1))
+                        .hint("each column once: the second would overwrite the first"),
+                );
+            } else if !INCIDENT_COLUMNS.contains(&name.as_str()) {
                 diagnostics.push(
                     Diagnostic::new("unknown-field", format!("unknown column \"{name}\""))
                         .at(at(1, column + 1))

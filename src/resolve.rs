@@ -584,10 +584,15 @@ impl Problems<'_> {
                             format!("no incident has tag \"{tag}\" in {path}"),
                         )
                         .suggest(tag, tags.iter().copied())
-                        .hint(match tags.is_empty() {
-                            true => "no incident database is loaded: --incidents FILE".to_owned(),
-                            false => format!("tags: {}", tags.join(", ")),
-                        });
+                        .hint(
+                            match (databases.is_empty(), tags.is_empty()) {
+                                (true, _) => {
+                                    "no incident database is loaded: --incidents FILE".to_owned()
+                                }
+                                (false, true) => "no incident of the databases has tags".to_owned(),
+                                (false, false) => format!("tags: {}", tags.join(", ")),
+                            },
+                        );
                         self.at(&path, diagnostic);
                     }
                     tagged

@@ -388,6 +388,21 @@ pub(crate) fn compile(
     name: Option<&str>,
     place: Option<(&Source, &Range<usize>)>,
 ) -> Result<Template, Box<Diagnostic>> {
+    // Handlebars finds the line and column of every expression from the
+    // start of the text: compiling takes time in the square of their number
+    // (15,000 citations: 3.6 s), far past any letter's.
+    let expressions = text.matches("{{").count();
+    if expressions > limits::MAX_EXPRESSIONS {
+        let diagnostic = Diagnostic::new(
+            "too-large",
+            format!(
+                "{key} holds {expressions} template expressions; at most {}",
+                limits::MAX_EXPRESSIONS
+            ),
+        )
+        .hint("a letter cites far fewer: select fewer incidents, or write the text without {{…}}");
+        return Err(placed(diagnostic, place, None).into());
+    }
     if let Err(deep) = limits::template_nesting(text) {
         let diagnostic = limits::too_deep(&deep.what, key);
         return Err(placed(diagnostic, place, Some((deep.line, deep.column))).into());

@@ -142,6 +142,13 @@ fn csv_databases_hold_people_and_sources() {
     assert_eq!(maz.sources[0].publisher.as_deref(), Some("Salidarnast"));
     assert_eq!(maz.sources[0].date.unwrap().to_string(), "2021-11-20");
     assert_eq!(maz.tags, ["spm", "detention"]);
+    let error =
+        Incidents::parse_csv(Source::new("db.csv", "id,summary,summary\nx,a,b\n")).unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "db.csv:1:3: error: column \"summary\" given twice\n  \
+         hint: each column once: the second would overwrite the first"
+    );
     let error = Incidents::parse_csv(Source::new("db.csv", "id,summry\nx,y\n")).unwrap_err();
     assert_eq!(
         error.to_string(),

@@ -616,8 +616,9 @@ fn finish(
     let (files, bytes) = report.totals();
     let drafted = report.letters.len() - failed.len();
     let verb = if dry_run { "would draft" } else { "drafted" };
+    let noun = if drafted == 1 { "letter" } else { "letters" };
     eprintln!(
-        "{verb} {drafted} letters: {files} files, {} KB, in {:.2} s; {} skipped",
+        "{verb} {drafted} {noun}: {files} files, {} KB, in {:.2} s; {} skipped",
         bytes.div_ceil(1024),
         started.elapsed().as_secs_f64(),
         failed.len()
