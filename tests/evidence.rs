@@ -271,3 +271,55 @@ fn check_warns_of_a_protected_surname_in_another_form() {
         "{stderr}"
     );
 }
+
+#[test]
+fn each_footnote_is_on_the_page_of_its_citation() {
+    let mut incidents = String::new();
+    let mut body = String::new();
+    for i in 1..=20 {
+        incidents.push_str(&format!(
+            "[[incident]]\nid = \"case-{i}\"\ndate = 2021-02-{i:02}\nsummary = \"Case {i}: the police searched the union office.\"\n\
+             sources = [{{ url = \"https://salidarnast.info/news/case-{i}\", title = \"Report on case {i}\", publisher = \"Salidarnast\" }}]\n"
+        ));
+        body.push_str(&format!(
+            "{} {{{{cite \"case-{i}\"}}}}\n\n",
+            "Independent unions report new pressure every week; members are dismissed, questioned and fined, and their families are warned. ".repeat(2)
+        ));
+    }
+    let appeal = format!(
+        "template = \"ilo-intervention\"\ndate = 2021-03-01\nsubject = \"Twenty cases\"\nrecipients = [\"ilo-dg\"]\n\
+         body = \"\"\"\n{body}\"\"\"\n[sender]\norganisation = \"IndustriALL Global Union\"\n[signatory]\nname = \"Valter Sanchez\"\n{incidents}"
+    );
+    let letters = letters(&appeal, &[]);
+    let bytes = appeal::render::pdf(&letters[0], &appeal::render::PdfOptions::default()).unwrap();
+    let pages = lopdf::Document::load_mem(&bytes).unwrap().get_pages().len();
+    assert!(pages >= 3, "{pages} pages");
+    let Some(_) = crate::pdf::extract(&bytes, &[]) else {
+        return;
+    };
+    let page_text: Vec<String> = (1..=pages)
+        .map(|p| {
+            crate::fold(
+                &crate::pdf::extract(&bytes, &["-f", &p.to_string(), "-l", &p.to_string()])
+                    .unwrap(),
+            )
+        })
+        .collect();
+    for i in 1..=20 {
+        let cited = page_text
+            .iter()
+            .position(|text| text.contains(&format!("Case {i}: the police")))
+            .unwrap_or_else(|| panic!("case {i} not found"));
+        let noted = page_text
+            .iter()
+            .position(|text| text.contains(&format!("Report on case {i}, Salidarnast.")))
+            .unwrap_or_else(|| panic!("note {i} not found"));
+        assert_eq!(
+            cited,
+            noted,
+            "case {i}: cited on page {}, noted on page {}",
+            cited + 1,
+            noted + 1
+        );
+    }
+}
