@@ -363,6 +363,12 @@ fn set_incident_field(
         "people" => {
             for item in list() {
                 let fields = parts(item);
+                if fields[0].is_empty() || fields.len() > 3 {
+                    return Err(Box::new(
+                        Diagnostic::new("syntax", format!("person \"{item}\" in column \"people\" is not Name|role|protect"))
+                            .hint("a person is Name, Name|role or Name|role|protect; people are separated by ;"),
+                    ));
+                }
                 let mut person = Person::new(fields[0].clone());
                 person.role = fields.get(1).filter(|r| !r.is_empty()).cloned();
                 person.protect = match fields.get(2).map(String::as_str) {

@@ -64,9 +64,12 @@ pub(crate) fn email(email: &str) -> Option<Diagnostic> {
 /// A diagnostic if `url` is not an http or https address with a host: a
 /// source a reader cannot follow is no evidence.
 pub(crate) fn url(url: &str) -> Option<Diagnostic> {
-    let rest = url
-        .strip_prefix("https://")
-        .or_else(|| url.strip_prefix("http://"));
+    let scheme_end = url.find("://").map_or(0, |at| at + 3);
+    let rest = matches!(
+        url[..scheme_end].to_ascii_lowercase().as_str(),
+        "https://" | "http://"
+    )
+    .then(|| &url[scheme_end..]);
     let host = rest.map(|rest| rest.split(['/', '?', '#']).next().unwrap_or_default());
     let valid = host.is_some_and(|host| {
         host.contains('.')
@@ -203,6 +206,7 @@ mod tests {
             "https://salidarnast.info/",
             "http://www.industrial-all-union.org/x?y=1#z",
             "https://пример.бел/а",
+            "HTTPS://X.ORG",
         ] {
             assert!(url(good).is_none(), "{good}");
         }

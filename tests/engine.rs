@@ -185,6 +185,19 @@ fn check_prints_json_diagnostics_and_results() {
         serde_json::json!({"ok": true, "letters": ["ilo-dg"], "diagnostics": []})
     );
 
+    // A command line clap refuses, as JSON too.
+    let output = appeal_in(work.path())
+        .args(["--message-format", "json", "render", "bad.toml", "--bogus"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(json["diagnostics"][0]["code"], "usage");
+    assert_eq!(
+        json["diagnostics"][0]["message"],
+        "unexpected argument '--bogus' found"
+    );
+
     // render's failures too, with the I/O error as a diagnostic.
     let output = appeal_in(work.path())
         .args(["--message-format", "json", "render", "missing.toml"])

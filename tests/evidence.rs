@@ -142,6 +142,13 @@ fn csv_databases_hold_people_and_sources() {
     assert_eq!(maz.sources[0].publisher.as_deref(), Some("Salidarnast"));
     assert_eq!(maz.sources[0].date.unwrap().to_string(), "2021-11-20");
     assert_eq!(maz.tags, ["spm", "detention"]);
+    let error = Incidents::parse_csv(Source::new("db.csv", "id,summary,people\nx,a,Ann; |||\n"))
+        .unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "db.csv:2:3: error: person \"|||\" in column \"people\" is not Name|role|protect\n  \
+         hint: a person is Name, Name|role or Name|role|protect; people are separated by ;"
+    );
     let error =
         Incidents::parse_csv(Source::new("db.csv", "id,summary,summary\nx,a,b\n")).unwrap_err();
     assert_eq!(

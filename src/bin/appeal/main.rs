@@ -208,7 +208,10 @@ fn parse_date(text: &str) -> Result<Date, String> {
 }
 
 fn main() -> ExitCode {
-    let mut cli = Cli::parse();
+    let mut cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(error) => return usage_error(error),
+    };
     if let Command::Check {
         format: Some(format),
         ..
@@ -232,6 +235,31 @@ fn main() -> ExitCode {
             ExitCode::from(code)
         }
     }
+}
+
+/// A command line clap refused: its own message for people; with
+/// `--message-format json` anywhere in it, a JSON diagnostic for programs.
+fn usage_error(error: clap::Error) -> ExitCode {
+    let wants_json = {
+        let args: Vec<String> = std::env::args().collect();
+        args.windows(2)
+            .any(|pair| pair[0] == "--message-format" && pair[1] == "json")
+            || args.iter().any(|arg| arg == "--message-format=json")
+    };
+    if !wants_json || !error.use_stderr() {
+        error.exit();
+    }
+    let detail = error.to_string();
+    let detail = detail
+        .lines()
+        .next()
+        .unwrap_or_default()
+        .trim_start_matches("error: ");
+    let diagnostic = Diagnostic::new("usage", detail.to_owned())
+        .hint("`appeal --help` lists the commands and their options");
+    let json = serde_json::json!({ "ok": false, "diagnostics": [diagnostic] });
+    println!("{json:#}");
+    ExitCode::from(2)
 }
 
 fn is_broken_pipe(error: &Error) -> bool {
