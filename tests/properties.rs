@@ -357,3 +357,37 @@ proptest! {
         }
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 12, ..ProptestConfig::default() })]
+
+    /// A body word pages long (Latin or Cyrillic, between short words) is
+    /// printed whole in text and PDF: breaking splits it where it must and
+    /// drops nothing. See: #15
+    #[test]
+    fn a_word_pages_long_is_printed_whole(
+        word in "[a-zA-Zа-яА-ЯёўіЎІ]{2000,40000}",
+        before in "[a-z]{1,12}( [a-z]{1,12}){0,20}",
+        after in "[a-z]{1,12}( [a-z]{1,12}){0,20}",
+    ) {
+        let source = format!(
+            "template = \"ilo-intervention\"\ndate = 2021-03-01\nrecipients = [\"ilo-dg\"]\n\
+             body = \"{before} {word} {after}\"\n[sender]\norganisation = \"U\"\n[signatory]\nname = \"S\"\n"
+        );
+        let appeal = Appeal::parse(Source::new("appeal.toml", source)).unwrap();
+        let letters = Engine::builtin().letters(&appeal).unwrap();
+        let plain = text(&letters[0], &TextOptions::default());
+        prop_assert!(plain.contains(&word));
+        let Some(raw) = pdftotext(&pdf(&letters[0], &PdfOptions::default()).unwrap(), &["-raw"]) else {
+            return Ok(());
+        };
+        // Without the running heads, each the first line of a page after the first.
+        let pages: Vec<&str> = raw
+            .split('\u{C}')
+            .enumerate()
+            .map(|(i, page)| if i == 0 { page } else { page.split_once('\n').map_or("", |(_, rest)| rest) })
+            .collect();
+        let extracted: String = join_hyphenated(&pages.concat()).split_whitespace().collect();
+        prop_assert!(extracted.contains(&word), "the word is not whole in the PDF's text");
+    }
+}
