@@ -3,6 +3,8 @@
 //! The appeal's body is rendered first and handed to the template as `body`;
 //! the template's body is then rendered and parsed as CommonMark.
 
+use std::collections::HashSet;
+
 use crate::appeal::Person;
 use crate::error::{Diagnostic, Error, Severity};
 use crate::evidence::{self, Numbering};
@@ -42,6 +44,19 @@ pub(crate) fn compose_checked(
         None => String::new(),
     };
     if context.body.is_some() {
+        for (id, times) in evidence::cited(&body) {
+            if times > 1 {
+                said.push(
+                    Diagnostic::new(
+                        "cited-again",
+                        format!("incident \"{id}\" is cited {times} times in the body"),
+                    )
+                    .severity(Severity::Note)
+                    .path("body")
+                    .hint("each citation prints the incident's text again; its notes are numbered once"),
+                );
+            }
+        }
         let uncited = uncited(context, &body);
         for incident in &uncited {
             said.push(
@@ -186,10 +201,13 @@ pub(crate) fn compose_checked(
 
 /// The incidents of `context` that `text` does not cite.
 fn uncited<'c>(context: &'c Context, text: &str) -> Vec<&'c Cited> {
-    let cited = evidence::cited(text);
+    let cited: HashSet<&str> = evidence::cited(text)
+        .into_iter()
+        .map(|(id, _)| id)
+        .collect();
     let incidents = context.incidents.iter();
     incidents
-        .filter(|i| !cited.contains(&i.id.as_str()))
+        .filter(|i| !cited.contains(i.id.as_str()))
         .collect()
 }
 

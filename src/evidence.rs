@@ -30,15 +30,21 @@ pub(crate) fn citation(id: &str) -> String {
     format!("{}{id}{}", CITE.0, CITE.1)
 }
 
-/// The ids cited in `text`, in order, each once.
-pub(crate) fn cited(text: &str) -> Vec<&str> {
-    let mut ids: Vec<&str> = Vec::new();
+/// The ids cited in `text`, in the order first cited, each with how many
+/// times it is.
+pub(crate) fn cited(text: &str) -> Vec<(&str, usize)> {
+    let mut ids: Vec<(&str, usize)> = Vec::new();
+    let mut index: HashMap<&str, usize> = HashMap::new();
     for (_, rest) in text.match_indices(CITE.0).map(|(at, _)| text.split_at(at)) {
         let rest = &rest[CITE.0.len_utf8()..];
         if let Some(end) = rest.find(CITE.1) {
             let id = &rest[..end];
-            if !ids.contains(&id) {
-                ids.push(id);
+            match index.get(id) {
+                Some(&i) => ids[i].1 += 1,
+                None => {
+                    index.insert(id, ids.len());
+                    ids.push((id, 1));
+                }
             }
         }
     }
@@ -225,8 +231,8 @@ mod tests {
     #[test]
     fn reads_citations_in_order_once_each() {
         let text = format!("a{}b{}c{}", citation("x"), citation("y"), citation("x"));
-        assert_eq!(cited(&text), ["x", "y"]);
-        assert_eq!(cited("no citation"), Vec::<&str>::new());
+        assert_eq!(cited(&text), [("x", 2), ("y", 1)]);
+        assert_eq!(cited("no citation"), []);
     }
 
     #[test]

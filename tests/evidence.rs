@@ -330,3 +330,23 @@ fn each_footnote_is_on_the_page_of_its_citation() {
         );
     }
 }
+
+#[test]
+fn check_notes_an_incident_cited_twice() {
+    let appeal = RU_ARREST.replace(
+        "body = \"Мы обращаемся к Вам в связи с усилением репрессий против СПМ.\"",
+        "body = \"{{cite \\\"zhernak\\\"}} Повторим: {{cite \\\"zhernak\\\"}}\"",
+    );
+    let work = tempfile::tempdir().unwrap();
+    std::fs::write(work.path().join("appeal.toml"), appeal).unwrap();
+    let output = appeal_in(work.path())
+        .args(["check", "appeal.toml"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    assert_eq!(
+        String::from_utf8_lossy(&output.stderr),
+        "note: incident \"zhernak\" is cited 2 times in the body\n  \
+         hint: each citation prints the incident's text again; its notes are numbered once\n"
+    );
+}
