@@ -44,7 +44,8 @@ pub(crate) fn compose_checked(
         None => String::new(),
     };
     if context.body.is_some() {
-        for (id, times) in evidence::cited(&body) {
+        let cited = evidence::cited(&body);
+        for &(id, times) in &cited {
             if times > 1 {
                 said.push(
                     Diagnostic::new(
@@ -57,7 +58,7 @@ pub(crate) fn compose_checked(
                 );
             }
         }
-        let uncited = uncited(context, &body);
+        let uncited = uncited(context, &cited);
         for incident in &uncited {
             said.push(
                 Diagnostic::new(
@@ -120,7 +121,7 @@ pub(crate) fn compose_checked(
     };
     // Every incident is in the letter: those a template leaves out follow its body.
     let mut text = render(Part::Body)?.unwrap_or_default();
-    let left_out = uncited(context, &text);
+    let left_out = uncited(context, &evidence::cited(&text));
     if !left_out.is_empty() {
         text.push_str(&evidence::further_cases(&left_out, context.language));
     }
@@ -199,12 +200,9 @@ pub(crate) fn compose_checked(
     Ok((letter, said))
 }
 
-/// The incidents of `context` that `text` does not cite.
-fn uncited<'c>(context: &'c Context, text: &str) -> Vec<&'c Cited> {
-    let cited: HashSet<&str> = evidence::cited(text)
-        .into_iter()
-        .map(|(id, _)| id)
-        .collect();
+/// The incidents of `context` that are not among those `cited`.
+fn uncited<'c>(context: &'c Context, cited: &[(&str, usize)]) -> Vec<&'c Cited> {
+    let cited: HashSet<&str> = cited.iter().map(|&(id, _)| id).collect();
     let incidents = context.incidents.iter();
     incidents
         .filter(|i| !cited.contains(i.id.as_str()))

@@ -124,6 +124,16 @@ impl Letter {
     /// Calls `f` on every text of the letter a reader or a program can see:
     /// frame, body (and link targets), notes, annex.
     pub(crate) fn texts_mut(&mut self, f: &mut dyn FnMut(&mut String)) {
+        self.frame_texts_mut(f);
+        blocks_mut(&mut self.body, f);
+        for note in &mut self.notes {
+            runs_mut(&mut note.runs, f);
+        }
+    }
+
+    /// Calls `f` on every text of the letter but its body and notes: the
+    /// frame and the annex.
+    pub(crate) fn frame_texts_mut(&mut self, f: &mut dyn FnMut(&mut String)) {
         let head = &mut self.letterhead;
         let frame = [
             &mut head.organisation,
@@ -157,10 +167,6 @@ impl Letter {
                 .map(|m| &mut m.name),
         );
         frame.for_each(&mut *f);
-        blocks_mut(&mut self.body, f);
-        for note in &mut self.notes {
-            runs_mut(&mut note.runs, f);
-        }
         if let Some(annex) = &mut self.annex {
             f(&mut annex.title);
             annex.rows.iter_mut().flatten().for_each(&mut *f);

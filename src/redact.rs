@@ -58,7 +58,9 @@ fn patterns(people: &[&Person]) -> Vec<Pattern> {
     patterns
 }
 
-/// Replaces the names of `people` by initials in every text of `letter`.
+/// Replaces the names of `people` by initials in every text of `letter`:
+/// body and notes a paragraph at a time (a name may span styled runs),
+/// the frame and annex a string at a time.
 pub(crate) fn redact(letter: &mut Letter, people: &[&Person]) {
     let patterns = patterns(people);
     if patterns.is_empty() {
@@ -66,7 +68,7 @@ pub(crate) fn redact(letter: &mut Letter, people: &[&Person]) {
     }
     let mut paragraph = |runs: &mut Vec<Run>| {
         for pattern in &patterns {
-            replace_in_runs(runs, pattern);
+            replace_matches(runs, pattern, false);
             for run in runs.iter_mut() {
                 if let Some(link) = &mut run.link {
                     replace(link, pattern, true);
@@ -78,7 +80,7 @@ pub(crate) fn redact(letter: &mut Letter, people: &[&Person]) {
     for note in &mut letter.notes {
         paragraph(&mut note.runs);
     }
-    letter.texts_mut(&mut |text| {
+    letter.frame_texts_mut(&mut |text| {
         for pattern in &patterns {
             replace(text, pattern, false);
         }
@@ -104,10 +106,6 @@ fn replace(text: &mut String, pattern: &Pattern, link: bool) {
     }];
     replace_matches(&mut runs, pattern, link);
     *text = std::mem::take(&mut runs[0].text);
-}
-
-fn replace_in_runs(runs: &mut [Run], pattern: &Pattern) {
-    replace_matches(runs, pattern, false);
 }
 
 /// Replaces each match of `pattern` in the text `runs` make together: the
@@ -276,7 +274,7 @@ mod tests {
             run("ak was held", false),
         ];
         for pattern in patterns(&[&person("Artem Zhernak")]) {
-            replace_in_runs(&mut runs, &pattern);
+            replace_matches(&mut runs, &pattern, false);
         }
         let text: String = runs.iter().map(|r| r.text.as_str()).collect();
         assert_eq!(text, "A.\u{a0}Z. was held");

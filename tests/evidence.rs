@@ -22,6 +22,18 @@ fn letters(appeal: &str, databases: &[&str]) -> Vec<appeal::Letter> {
     engine.letters(&appeal).unwrap_or_else(|e| panic!("{e}"))
 }
 
+/// `appeal check` of `appeal` (TOML text), which must pass: its standard error.
+fn check(appeal: &str) -> String {
+    let work = tempfile::tempdir().unwrap();
+    std::fs::write(work.path().join("appeal.toml"), appeal).unwrap();
+    let output = appeal_in(work.path())
+        .args(["check", "appeal.toml"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
 const RU_ARREST: &str = r#"
 template = "solidarity-appeal"
 language = "ru"
@@ -61,15 +73,9 @@ fn an_incident_the_body_does_not_cite_is_still_in_the_letter() {
         "{out}"
     );
     // `check` says so, as a note: the letter is fine.
-    let work = tempfile::tempdir().unwrap();
-    std::fs::write(work.path().join("appeal.toml"), RU_ARREST).unwrap();
-    let output = appeal_in(work.path())
-        .args(["check", "appeal.toml"])
-        .output()
-        .unwrap();
-    assert_eq!(output.status.code(), Some(0));
+    let stderr = check(RU_ARREST);
     assert_eq!(
-        String::from_utf8_lossy(&output.stderr),
+        stderr,
         "note: incident \"zhernak\" is not cited in the body\n  \
          hint: the letters list it after the body, under \"Further cases:\"; {{cite \"ID\"}} places it in the text\n"
     );
@@ -265,14 +271,7 @@ fn check_warns_of_a_protected_surname_in_another_form() {
             "body = \"Мы обращаемся",
             "body = \"Мы требуем освободить Артёма Жернака. Мы обращаемся",
         );
-    let work = tempfile::tempdir().unwrap();
-    std::fs::write(work.path().join("appeal.toml"), appeal).unwrap();
-    let output = appeal_in(work.path())
-        .args(["check", "appeal.toml"])
-        .output()
-        .unwrap();
-    assert_eq!(output.status.code(), Some(0));
-    let stderr = String::from_utf8_lossy(&output.stderr);
+    let stderr = check(&appeal);
     assert!(
         stderr.contains("warning: the letter to \"embassy-by-de\" may still name А.\u{a0}Ж. (protected) as \"Жернака\""),
         "{stderr}"
@@ -337,15 +336,9 @@ fn check_notes_an_incident_cited_twice() {
         "body = \"Мы обращаемся к Вам в связи с усилением репрессий против СПМ.\"",
         "body = \"{{cite \\\"zhernak\\\"}} Повторим: {{cite \\\"zhernak\\\"}}\"",
     );
-    let work = tempfile::tempdir().unwrap();
-    std::fs::write(work.path().join("appeal.toml"), appeal).unwrap();
-    let output = appeal_in(work.path())
-        .args(["check", "appeal.toml"])
-        .output()
-        .unwrap();
-    assert_eq!(output.status.code(), Some(0));
+    let stderr = check(&appeal);
     assert_eq!(
-        String::from_utf8_lossy(&output.stderr),
+        stderr,
         "note: incident \"zhernak\" is cited 2 times in the body\n  \
          hint: each citation prints the incident's text again; its notes are numbered once\n"
     );

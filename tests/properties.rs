@@ -292,6 +292,25 @@ impl Fields {
     }
 }
 
+/// A PDF's text in content order (`pdftotext -raw`), words broken at line
+/// ends joined, without the running heads (the first line of each page
+/// after the first), which may fall inside a broken word. pdftotext's
+/// default mode guesses columns and drops a hard hyphen ending a line;
+/// tests/pdf.rs checks reading order on real letters. `None` where
+/// pdftotext is not installed.
+fn content_text(pdf: &[u8]) -> Option<String> {
+    let raw = pdftotext(pdf, &["-raw"])?;
+    let pages: Vec<&str> = raw
+        .split('\u{C}')
+        .enumerate()
+        .map(|(i, page)| match i {
+            0 => page,
+            _ => page.split_once('\n').map_or("", |(_, rest)| rest),
+        })
+        .collect();
+    Some(join_hyphenated(&pages.concat()))
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 96, ..ProptestConfig::default() })]
 
@@ -309,19 +328,10 @@ proptest! {
         };
         let letter = &letters[0];
         let plain = fold(&text(letter, &TextOptions::default()));
-        // In content order, without the running heads (the first line of
-        // each page after the first), which may fall inside a broken word.
-        // pdftotext's default mode guesses columns and drops a hard hyphen
-        // ending a line; tests/pdf.rs checks reading order on real letters.
-        let Some(raw) = pdftotext(&pdf(letter, &PdfOptions::default()).unwrap(), &["-raw"]) else {
+        let Some(extracted) = content_text(&pdf(letter, &PdfOptions::default()).unwrap()) else {
             return Ok(());
         };
-        let pages: Vec<&str> = raw
-            .split('\u{C}')
-            .enumerate()
-            .map(|(i, page)| if i == 0 { page } else { page.split_once('\n').map_or("", |(_, rest)| rest) })
-            .collect();
-        let extracted = fold(&join_hyphenated(&pages.concat()));
+        let extracted = fold(&extracted);
         for word in fields.words() {
             prop_assert!(plain.contains(word), "{word:?} is not in the text:\n{plain}");
             prop_assert!(extracted.contains(word), "{word:?} is not in the PDF's text:\n{extracted}\n{source}");
@@ -378,16 +388,10 @@ proptest! {
         let letters = Engine::builtin().letters(&appeal).unwrap();
         let plain = text(&letters[0], &TextOptions::default());
         prop_assert!(plain.contains(&word));
-        let Some(raw) = pdftotext(&pdf(&letters[0], &PdfOptions::default()).unwrap(), &["-raw"]) else {
+        let Some(extracted) = content_text(&pdf(&letters[0], &PdfOptions::default()).unwrap()) else {
             return Ok(());
         };
-        // Without the running heads, each the first line of a page after the first.
-        let pages: Vec<&str> = raw
-            .split('\u{C}')
-            .enumerate()
-            .map(|(i, page)| if i == 0 { page } else { page.split_once('\n').map_or("", |(_, rest)| rest) })
-            .collect();
-        let extracted: String = join_hyphenated(&pages.concat()).split_whitespace().collect();
+        let extracted: String = extracted.split_whitespace().collect();
         prop_assert!(extracted.contains(&word), "the word is not whole in the PDF's text");
     }
 }

@@ -481,22 +481,20 @@ fn incidents(cli: &Cli) -> Result<appeal::Incidents, Error> {
 /// Incidents as `appeal incidents` lists them: id, date, place, kind, tags
 /// and the summary's first line.
 fn list_incidents(incidents: &[&appeal::Incident], format: ListFormat) -> String {
-    let text = |value: &Option<appeal::Localized<String>>| match value {
-        Some(appeal::Localized::Same(text)) => text.clone(),
-        Some(appeal::Localized::PerLanguage(texts)) => {
-            texts.values().next().cloned().unwrap_or_default()
-        }
-        None => String::new(),
+    // A value given per language is listed in its first language.
+    let text = |value: &appeal::Localized<String>| match value {
+        appeal::Localized::Same(text) => text.clone(),
+        appeal::Localized::PerLanguage(texts) => texts.values().next().cloned().unwrap_or_default(),
     };
     let rows: Vec<[String; 6]> = incidents
         .iter()
         .map(|i| {
-            let summary = text(&Some(i.summary.clone()));
+            let summary = text(&i.summary);
             let summary = summary.lines().next().unwrap_or_default().to_owned();
             [
                 i.id.clone(),
                 i.date.map(|d| d.to_string()).unwrap_or_default(),
-                text(&i.place),
+                i.place.as_ref().map(text).unwrap_or_default(),
                 i.kind.clone().unwrap_or_default(),
                 i.tags.join(";"),
                 summary,
