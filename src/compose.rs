@@ -182,7 +182,7 @@ pub(crate) fn compose_checked(
             .collect();
         redact::redact(&mut letter, &protected);
         letter.redacted = true;
-        for (person, word) in redact::leftovers(&letter, &protected) {
+        for (person, word) in redact::leftovers(&mut letter, &protected) {
             said.push(
                 Diagnostic::new(
                     "protected-name",

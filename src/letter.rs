@@ -173,13 +173,6 @@ impl Letter {
         }
     }
 
-    /// Calls `f` on every text of the letter, as [`Letter::texts_mut`] does.
-    pub(crate) fn texts(&self, f: &mut dyn FnMut(&str)) {
-        // One walk for both: on a copy, which only checks make.
-        let mut copy = self.clone();
-        copy.texts_mut(&mut |text| f(text));
-    }
-
     /// Title for document metadata: the subject.
     pub fn title(&self) -> &str {
         &self.subject

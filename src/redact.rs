@@ -182,15 +182,19 @@ fn find(text: &[char], words: &[Vec<char>], from: usize, link: bool) -> Option<(
 
 /// The words of `letter` that look like a protected person's surname in
 /// another form (a declined "Жернака"), which redaction cannot replace: by
-/// person, the first such word.
-pub(crate) fn leftovers<'a>(letter: &Letter, people: &[&'a Person]) -> Vec<(&'a Person, String)> {
+/// person, the first such word. The letter is only read; it is taken as
+/// `&mut` to walk it with [`Letter::texts_mut`] rather than a copy.
+pub(crate) fn leftovers<'a>(
+    letter: &mut Letter,
+    people: &[&'a Person],
+) -> Vec<(&'a Person, String)> {
     let mut found = Vec::new();
     for person in people {
         let Some(stem) = stem(&person.name) else {
             continue;
         };
         let mut hit = None;
-        letter.texts(&mut |text| {
+        letter.texts_mut(&mut |text| {
             if hit.is_none() {
                 hit = text
                     .split(|c: char| !c.is_alphanumeric() && c != '-')
