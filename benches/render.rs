@@ -68,8 +68,8 @@ fn render(c: &mut Criterion) {
     let mut registry = Registry::builtin();
     for i in 0..10_000 {
         let mut recipient = Recipient::new(format!("union-{i}"));
-        recipient.organisation = Some(format!("Union number {i}"));
-        recipient.address = vec![format!("Street {i}"), "Vilnius".into()];
+        recipient.organisation = Some(format!("Union number {i}").into());
+        recipient.address = Some(vec![format!("Street {i}"), "Vilnius".into()].into());
         recipient.tags = vec!["union".into()];
         registry.insert(recipient);
     }

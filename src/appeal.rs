@@ -60,6 +60,9 @@ pub struct Appeal {
     /// The sender's reference.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reference: Option<String>,
+    /// The letter this one answers: `{ reference = "07-12", date = 2021-02-15 }`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub in_reply_to: Option<InReplyTo>,
     /// Subject line; without it the template's default subject.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subject: Option<Localized<String>>,
@@ -69,9 +72,9 @@ pub struct Appeal {
     /// Carbon copies: registry ids or free text.
     #[serde(default)]
     pub cc: Vec<String>,
-    /// Documents sent with the letter.
+    /// Documents sent with the letter: `"title"` or `{ title, pages, copies }`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub enclosures: Option<Localized<Vec<String>>>,
+    pub enclosures: Option<Localized<Vec<Enclosure>>>,
     /// What the letter asks for.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub demands: Option<Localized<Vec<String>>>,
@@ -123,6 +126,43 @@ impl Appeal {
     }
 }
 
+/// The letter an appeal answers.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+#[non_exhaustive]
+pub struct InReplyTo {
+    /// Its reference number.
+    pub reference: String,
+    /// Its date.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date: Option<Date>,
+}
+
+/// A document sent with the letter: `"Court ruling"`, or
+/// `{ title = "Приговор суда", pages = 3, copies = 1 }`, which Russian and
+/// Belarusian letters list as "Приговор суда на 3 л. в 1 экз.".
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+pub struct Enclosure {
+    /// What it is.
+    pub title: String,
+    /// How many sheets it has.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pages: Option<u32>,
+    /// How many copies are sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub copies: Option<u32>,
+}
+
+impl From<&str> for Enclosure {
+    fn from(title: &str) -> Self {
+        Enclosure {
+            title: title.to_owned(),
+            ..Enclosure::default()
+        }
+    }
+}
+
 /// A value given once for every letter, or once per language, for mailings
 /// in which each letter is in its recipient's language:
 /// `subject = "…"` or `subject = { en = "…", be = "…" }`.
@@ -142,6 +182,30 @@ impl<T> Localized<T> {
         match self {
             Localized::Same(value) => Some(value),
             Localized::PerLanguage(values) => values.get(language.code()),
+        }
+    }
+
+    /// The value in the first of `preferred` languages it has, else in any
+    /// language: for names and addresses, which a letter prints whatever
+    /// their language.
+    ///
+    /// ```
+    /// use appeal::{Language, Localized};
+    ///
+    /// let name: Localized<String> = toml::from_str::<toml::Table>(
+    ///     r#"name = { ru = "Михаил Шмаков", en = "Mikhail Shmakov" }"#,
+    /// )?["name"].clone().try_into()?;
+    /// assert_eq!(name.best(&[Language::Be, Language::En]).unwrap(), "Mikhail Shmakov");
+    /// assert_eq!(name.best(&[Language::Be]).unwrap(), "Mikhail Shmakov");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn best(&self, preferred: &[Language]) -> Option<&T> {
+        match self {
+            Localized::Same(value) => Some(value),
+            Localized::PerLanguage(values) => preferred
+                .iter()
+                .find_map(|language| values.get(language.code()))
+                .or_else(|| values.values().next()),
         }
     }
 }
@@ -226,6 +290,14 @@ pub struct Sender {
     /// Officers named on the letterhead.
     #[serde(default)]
     pub officers: Vec<Officer>,
+    /// Whether English text says "the" before the name: "on behalf of the
+    /// Free Metalworkers' Union".
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub article: bool,
+    /// The name in the genitive, per language: "Свободного профсоюза
+    /// металлистов"; templates fall back to a phrase in the nominative.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub organisation_genitive: Option<Localized<String>>,
 }
 
 impl Sender {
@@ -262,14 +334,26 @@ impl Officer {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, Serialize)]
 #[non_exhaustive]
 pub struct Signatory {
-    /// Full name.
+    /// Full name, as written in the sender's language.
     pub name: String,
-    /// Office, printed under the name.
+    /// Office, printed with the name; per language where letters are.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub title: Option<String>,
+    pub title: Option<Localized<String>>,
     /// PNG of the handwritten signature, relative to the appeal file.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub signature: Option<String>,
+    /// Grammatical gender, for agreement: `"f"` or `"m"`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gender: Option<Gender>,
+    /// Given name, per language where the scripts differ.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub given: Option<Localized<String>>,
+    /// Patronymic (Russian and Belarusian names).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub patronymic: Option<Localized<String>>,
+    /// Surname.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub surname: Option<Localized<String>>,
 }
 
 impl Signatory {
@@ -282,39 +366,103 @@ impl Signatory {
     }
 }
 
+/// Grammatical gender of a person: the form of "Dear", "Уважаемый/Уважаемая",
+/// and of a declined surname.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize)]
+pub enum Gender {
+    /// `"f"`.
+    #[serde(rename = "f")]
+    Female,
+    /// `"m"`.
+    #[serde(rename = "m")]
+    Male,
+}
+
+/// A diplomat's rank, which decides how letters address them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case")]
+#[non_exhaustive]
+pub enum Rank {
+    /// An ambassador: "Your Excellency," and the diplomatic courtesy formula.
+    Ambassador,
+    /// A chargé d'affaires: "Dear Chargé d'Affaires,".
+    ChargeDAffaires,
+    /// A minister of government: "Dear Minister,".
+    Minister,
+    /// A consul general: "Dear Consul General,".
+    ConsulGeneral,
+}
+
 /// A body a letter can go to: a registry entry or an inline `[[recipient]]`.
+///
+/// Every text field is one value (in the recipient's `language`) or one per
+/// language: `title = { en = "Chairman", ru = "Председатель" }`. A letter
+/// uses the value in its own language; names and addresses fall back to
+/// another language's value, words of the frame (title, salutation) never do.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, Serialize)]
 #[non_exhaustive]
 pub struct Recipient {
     /// Stable id used in `recipients`, `cc` and file names.
     pub id: String,
-    /// "Mr.", "Ms.", "H.E." …
+    /// "Mr.", "Ms.", "Dr" … (English letters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub honorific: Option<String>,
-    /// The person addressed; left out where offices change hands.
+    pub honorific: Option<Localized<String>>,
+    /// The person addressed, in full; left out where offices change hands.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
+    pub name: Option<Localized<String>>,
+    /// Grammatical gender of the person addressed: `"f"` or `"m"`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gender: Option<Gender>,
+    /// Given name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub given: Option<Localized<String>>,
+    /// Patronymic (Russian and Belarusian names).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub patronymic: Option<Localized<String>>,
+    /// Surname.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub surname: Option<Localized<String>>,
+    /// The surname in the dative ("Шмакову"); Russian forms are declined
+    /// where not given, Belarusian ones must be given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub surname_dative: Option<Localized<String>>,
+    /// A diplomat's rank.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rank: Option<Rank>,
     /// The person's office.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub title: Option<String>,
+    pub title: Option<Localized<String>>,
+    /// The office in the dative, for the addressee block of Russian and
+    /// Belarusian letters: "Председателю", "Паслу".
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title_dative: Option<Localized<String>>,
     /// The body addressed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub organisation: Option<String>,
+    pub organisation: Option<Localized<String>>,
+    /// The body's name in the genitive: "Федерации независимых профсоюзов России".
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub organisation_genitive: Option<Localized<String>>,
+    /// The body's name in the dative: "Федерации независимых профсоюзов России".
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub organisation_dative: Option<Localized<String>>,
+    /// Whether English text says "the" before the organisation's name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub article: Option<bool>,
     /// Postal address lines.
-    #[serde(default)]
-    pub address: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub address: Option<Localized<Vec<String>>>,
     /// Country, printed last in the address.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub country: Option<String>,
+    pub country: Option<Localized<String>>,
     /// E-mail address.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// Language letters to this recipient are written in, where the template has it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub language: Option<String>,
-    /// Salutation to use instead of the one made from honorific and name.
+    /// Salutation to use instead of the one made from the name and office.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub salutation: Option<String>,
+    pub salutation: Option<Localized<String>>,
     /// Tags for `tag:NAME` selection.
     #[serde(default)]
     pub tags: Vec<String>,
@@ -464,6 +612,10 @@ macro_rules! string_or_table {
 string_or_table!(Person, name, "a name, or a table with name, role and protect", FullPerson {
     role: Option<String>,
     protect: bool
+});
+string_or_table!(Enclosure, title, "a title, or a table with title, pages and copies", FullEnclosure {
+    pages: Option<u32>,
+    copies: Option<u32>
 });
 string_or_table!(Reference, url, "a URL, or a table with url, title, publisher and date", FullReference {
     title: Option<String>,

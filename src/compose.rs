@@ -8,7 +8,8 @@ use std::collections::HashSet;
 use crate::appeal::Person;
 use crate::error::{Diagnostic, Error, Severity};
 use crate::evidence::{self, Numbering};
-use crate::lang::Labels;
+use crate::frame;
+use crate::lang::{Date, Labels, Language};
 use crate::letter::{Letter, Letterhead, Mailbox, Signature};
 use crate::limits::{self, Failure};
 use crate::markdown;
@@ -112,6 +113,10 @@ pub(crate) fn compose_checked(
         .map_err(|deep| deep.diagnostic("salutation"))?,
     };
     let recipient = &context.recipient;
+    let closing = match frame(Part::Closing)? {
+        Some(closing) => closing,
+        None => frame::closing(context.language, &salutation).to_owned(),
+    };
     let delivery = match frame(Part::Delivery)? {
         Some(delivery) => Some(delivery),
         None => recipient
@@ -125,21 +130,20 @@ pub(crate) fn compose_checked(
     if !left_out.is_empty() {
         text.push_str(&evidence::further_cases(&left_out, context.language));
     }
+    if let Some(courtesy) = frame::courtesy(recipient, context.language) {
+        text.push_str("\n\n");
+        text.push_str(courtesy);
+        text.push('\n');
+    }
     let mut numbering = Numbering::default();
-    let date = context.language.format_date(context.date);
+    let (place_date, reference) = dateline(context);
     let mut letter = Letter {
         recipient_id: recipient.id.clone(),
         language: context.language,
         letterhead: letterhead(context, labels),
         date: context.date,
-        place_date: match &context.place {
-            Some(place) => format!("{place}, {date}"),
-            None => date,
-        },
-        reference: context
-            .reference
-            .as_ref()
-            .map(|r| format!("{} {r}", labels.reference)),
+        place_date,
+        reference,
         recipient: recipient_block(context),
         to: recipient.email.as_ref().map(|email| Mailbox {
             name: [&recipient.name, &recipient.organisation]
@@ -159,7 +163,7 @@ pub(crate) fn compose_checked(
         salutation,
         body: markdown::parse(&numbering.refer(&text, &context.incidents, context.language))
             .map_err(|deep| too_deep(Part::Body, deep))?,
-        closing: frame(Part::Closing)?.unwrap_or_default(),
+        closing,
         signatory: Signature {
             name: context.signatory.name.clone(),
             title: context.signatory.title.clone(),
@@ -271,24 +275,74 @@ fn letterhead(context: &Context, labels: &Labels) -> Letterhead {
     }
 }
 
+/// The addressee block: the addressee as the letter's language addresses
+/// them, then the postal address.
 fn recipient_block(context: &Context) -> Vec<String> {
     let recipient = &context.recipient;
-    let person = match (&recipient.honorific, &recipient.name) {
-        (Some(honorific), Some(name)) => Some(format!("{honorific} {name}")),
-        (None, Some(name)) => Some(name.clone()),
-        _ => None,
-    };
-    let lines = [
-        person,
-        recipient.title.clone(),
-        recipient.organisation.clone(),
-    ];
+    let mut lines = frame::addressee_lines(recipient, context.language);
+    lines.extend(recipient.address.iter().cloned());
+    lines.extend(recipient.country.clone());
     lines
-        .into_iter()
-        .flatten()
-        .chain(recipient.address.iter().cloned())
-        .chain(recipient.country.clone())
-        .collect()
+}
+
+/// The date line and the reference line.
+///
+/// English: "Geneva, 01 March 2021" and "Ref.: 15/2021; your ref. 07-12 of
+/// 15 February 2021". Russian and Belarusian (ГОСТ Р 7.0.97-2016 §5.13–5.15):
+/// "№ 15/2021 от 25 ноября 2021 г." and "На № 07-12 от 15 февраля 2021 г.";
+/// the place only where the letterhead has no address.
+fn dateline(context: &Context) -> (String, Option<String>) {
+    let language = context.language;
+    let labels = language.labels();
+    let date = language.format_dateline(context.date);
+    let reply = context.in_reply_to.as_ref().map(|reply| {
+        let of = |date: Option<Date>| match date {
+            Some(date) => format!(" {} {}", labels.of, language.format_date(date)),
+            None => String::new(),
+        };
+        format!(
+            "{} {}{}",
+            labels.in_reply_to,
+            reply.reference,
+            of(reply.date)
+        )
+    });
+    match language {
+        Language::En => {
+            let place_date = match &context.place {
+                Some(place) => format!("{place}, {date}"),
+                None => date,
+            };
+            let ours = context
+                .reference
+                .as_ref()
+                .map(|r| format!("{} {r}", labels.reference));
+            let reference = match (ours, reply) {
+                (Some(ours), Some(reply)) => Some(format!("{ours}; {}", lowercase_first(&reply))),
+                (ours, reply) => ours.or(reply),
+            };
+            (place_date, reference)
+        }
+        Language::Ru | Language::Be => {
+            let dated = match &context.reference {
+                Some(reference) => format!("{} {reference} {} {date}", labels.number, labels.of),
+                None => date,
+            };
+            let place_date = match &context.place {
+                Some(place) if context.sender.address.is_empty() => format!("{place}, {dated}"),
+                _ => dated,
+            };
+            (place_date, reply)
+        }
+    }
+}
+
+fn lowercase_first(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_lowercase().chain(chars).collect(),
+        None => String::new(),
+    }
 }
 
 /// Folds a field of the appeal onto one line.

@@ -5,6 +5,7 @@
 //! |---|---|---|
 //! | `date` | `{{date date}}` | `01 March 2021` |
 //! | `salutation` | `{{salutation recipient fallback="Dear colleagues,"}}` | `Dear Mr. Ryder,` |
+//! | `the` | `{{the sender}}`, `{{the sender capital=true}}` | `the Free Metalworkers' Union` (with `article = true`, in English) |
 //! | `join` | `{{join demands last=", and "}}` | `A, B, and C` |
 //! | `cite` | `{{cite "rep-raid"}}` | the incident's summary and outcome |
 
@@ -28,6 +29,7 @@ pub(crate) fn registry() -> Handlebars<'static> {
     registry.register_helper("date", Box::new(date));
     registry.register_helper("salutation", Box::new(salutation));
     registry.register_helper("join", Box::new(join));
+    registry.register_helper("the", Box::new(the));
     registry.register_helper("cite", Box::new(cite));
     registry
 }
@@ -108,17 +110,35 @@ fn salutation(
         "salutation",
         "a recipient, e.g. {{salutation recipient}}",
     )?;
-    let field = |key: &str| recipient.get(key).and_then(Value::as_str);
-    let text = match field("salutation") {
-        Some(fixed) => fixed.to_owned(),
-        None => language(ctx).salutation(
-            field("honorific"),
-            field("name"),
-            field("title"),
-            hash_str(h, "fallback"),
-        ),
+    let text = match recipient.get("salutation").and_then(Value::as_str) {
+        Some(made) => made,
+        None => hash_str(h, "fallback").unwrap_or(language(ctx).labels().neutral_salutation),
     };
-    out.write(&escape_markdown(&text))?;
+    out.write(&escape_markdown(text))?;
+    Ok(())
+}
+
+/// An organisation's name as English prose writes it: with "the" where its
+/// `article` says so; in other languages, the name alone.
+fn the(
+    h: &Helper<'_>,
+    _: &Handlebars<'_>,
+    ctx: &Context,
+    _: &mut RenderContext<'_, '_>,
+    out: &mut dyn Output,
+) -> HelperResult {
+    let body = param(h, 0, "the", "a sender or recipient, e.g. {{the sender}}")?;
+    let Some(name) = body.get("organisation").and_then(Value::as_str) else {
+        return Err(fail(format!(
+            "helper \"the\" needs a sender or recipient with an organisation, got {body}"
+        )));
+    };
+    let article = body.get("article").and_then(Value::as_bool) == Some(true);
+    if article && language(ctx) == Language::En {
+        let capital = h.hash_get("capital").and_then(|v| v.value().as_bool()) == Some(true);
+        out.write(if capital { "The " } else { "the " })?;
+    }
+    out.write(&escape_markdown(name))?;
     Ok(())
 }
 

@@ -1,5 +1,5 @@
 //! Languages a letter can be written in, and the words of the letter frame
-//! that depend on them: dates, list joining, salutations, labels.
+//! that depend on them: dates, list joining, labels.
 
 use std::fmt;
 
@@ -43,14 +43,29 @@ impl Language {
         Language::ALL.into_iter().map(Language::code)
     }
 
-    /// Formats a date as letters in this language write it:
-    /// "01 March 2021", "1 марта 2021 г.", "1 сакавіка 2021 г.".
+    /// Formats a date as text in this language writes it:
+    /// "1 March 2021", "1 марта 2021 г.", "1 сакавіка 2021 г.".
     pub fn format_date(self, date: Date) -> String {
         let month = usize::from(date.month - 1);
         match self {
-            Language::En => format!("{:02} {} {}", date.day, EN_MONTHS[month], date.year),
+            Language::En => format!("{} {} {}", date.day, EN_MONTHS[month], date.year),
             Language::Ru => format!("{} {} {} г.", date.day, RU_MONTHS[month], date.year),
             Language::Be => format!("{} {} {} г.", date.day, BE_MONTHS[month], date.year),
+        }
+    }
+
+    /// Formats the date of a letter's date line: as [`format_date`](Self::format_date),
+    /// but English letters write two-digit days there ("01 March 2021"), as
+    /// the IndustriALL letter the templates follow does.
+    pub fn format_dateline(self, date: Date) -> String {
+        match self {
+            Language::En => format!(
+                "{:02} {} {}",
+                date.day,
+                EN_MONTHS[usize::from(date.month - 1)],
+                date.year
+            ),
+            _ => self.format_date(date),
         }
     }
 
@@ -92,39 +107,6 @@ impl Language {
         }
     }
 
-    /// The salutation for an addressee: "Dear Mr. Ryder,", "Уважаемый господин Райдер!".
-    ///
-    /// Without a name it falls back to the title ("Dear Director-General,"),
-    /// then to `fallback`, then to this language's neutral form.
-    pub fn salutation(
-        self,
-        honorific: Option<&str>,
-        name: Option<&str>,
-        title: Option<&str>,
-        fallback: Option<&str>,
-    ) -> String {
-        let surname = name.and_then(|name| name.split_whitespace().last());
-        let feminine = honorific.is_some_and(is_feminine);
-        match (self, surname, title) {
-            (Language::En, Some(surname), _) => match honorific {
-                Some(honorific) => format!("Dear {honorific} {surname},"),
-                None => format!("Dear {},", name.unwrap_or(surname)),
-            },
-            (Language::En, None, Some(title)) => format!("Dear {title},"),
-            (Language::Ru, Some(surname), _) if feminine => format!("Уважаемая госпожа {surname}!"),
-            (Language::Ru, Some(surname), _) => format!("Уважаемый господин {surname}!"),
-            (Language::Ru, None, Some(title)) => format!("Уважаемый {title}!"),
-            (Language::Be, Some(surname), _) if feminine => {
-                format!("Паважаная спадарыня {surname}!")
-            }
-            (Language::Be, Some(surname), _) => format!("Паважаны спадар {surname}!"),
-            (Language::Be, None, Some(title)) => format!("Паважаны {title}!"),
-            (_, None, None) => {
-                fallback.map_or_else(|| self.labels().neutral_salutation.into(), str::to_owned)
-            }
-        }
-    }
-
     /// The fixed words of the letter frame in this language.
     pub fn labels(self) -> &'static Labels {
         match self {
@@ -155,8 +137,14 @@ pub struct Labels {
     pub phone: &'static str,
     /// Before the sender's fax number.
     pub fax: &'static str,
-    /// Before a reference number.
+    /// Before the sender's reference in English letters.
     pub reference: &'static str,
+    /// Before a registration number: "№".
+    pub number: &'static str,
+    /// Between a number and its date: "of", "от", "ад".
+    pub of: &'static str,
+    /// Before the reference of the letter this one answers.
+    pub in_reply_to: &'static str,
     /// The page count of the running head; `{page}` and `{pages}` are replaced.
     pub page: &'static str,
     /// Salutation when nothing is known of the addressee.
@@ -189,6 +177,9 @@ static EN_LABELS: Labels = Labels {
     phone: "Tel:",
     fax: "Fax:",
     reference: "Ref.:",
+    number: "No.",
+    of: "of",
+    in_reply_to: "Your ref.",
     page: "Page {page} of {pages}",
     neutral_salutation: "Dear Sir or Madam,",
     further_case: "A further case:",
@@ -207,11 +198,14 @@ static EN_LABELS: Labels = Labels {
 
 static RU_LABELS: Labels = Labels {
     cc: "Копия:",
-    enclosures: "Приложения:",
+    enclosures: "Приложение:",
     by_email: "По электронной почте:",
     phone: "Тел.:",
     fax: "Факс:",
     reference: "Исх.:",
+    number: "№",
+    of: "от",
+    in_reply_to: "На №",
     page: "Страница {page} из {pages}",
     neutral_salutation: "Уважаемые господа!",
     further_case: "Ещё один случай:",
@@ -230,11 +224,14 @@ static RU_LABELS: Labels = Labels {
 
 static BE_LABELS: Labels = Labels {
     cc: "Копія:",
-    enclosures: "Дадаткі:",
+    enclosures: "Дадатак:",
     by_email: "Па электроннай пошце:",
     phone: "Тэл.:",
     fax: "Факс:",
     reference: "Зыходны №:",
+    number: "№",
+    of: "ад",
+    in_reply_to: "На №",
     page: "Старонка {page} з {pages}",
     neutral_salutation: "Паважаныя спадары!",
     further_case: "Яшчэ адзін выпадак:",
@@ -286,11 +283,6 @@ const BE_MONTHS: [&str; 12] = [
     "лістапада",
     "снежня",
 ];
-
-fn is_feminine(honorific: &str) -> bool {
-    let honorific = honorific.trim_end_matches('.').to_lowercase();
-    ["ms", "mrs", "miss", "madam", "госпожа", "г-жа", "спадарыня"].contains(&honorific.as_str())
-}
 
 /// A calendar date, as letters carry it: always a real day of the years 1
 /// to 9999.
@@ -428,8 +420,10 @@ mod tests {
     #[test]
     fn formats_dates_per_language() {
         let date = Date::new(2021, 3, 1).unwrap();
-        assert_eq!(Language::En.format_date(date), "01 March 2021");
+        assert_eq!(Language::En.format_date(date), "1 March 2021");
+        assert_eq!(Language::En.format_dateline(date), "01 March 2021");
         assert_eq!(Language::Ru.format_date(date), "1 марта 2021 г.");
+        assert_eq!(Language::Ru.format_dateline(date), "1 марта 2021 г.");
         assert_eq!(Language::Be.format_date(date), "1 сакавіка 2021 г.");
     }
 
@@ -442,32 +436,6 @@ mod tests {
         assert_eq!(Language::En.join(&items[..2], Some(", and ")), "A, and B");
         assert_eq!(Language::En.join(&items[..1], None), "A");
         assert_eq!(Language::En.join(&[], None), "");
-    }
-
-    #[test]
-    fn salutes_by_name_title_or_fallback() {
-        let en = Language::En;
-        assert_eq!(
-            en.salutation(Some("Mr."), Some("Guy Ryder"), None, None),
-            "Dear Mr. Ryder,"
-        );
-        assert_eq!(
-            en.salutation(None, None, Some("Director-General"), None),
-            "Dear Director-General,"
-        );
-        assert_eq!(en.salutation(None, None, None, None), "Dear Sir or Madam,");
-        assert_eq!(
-            en.salutation(None, None, None, Some("Dear colleagues,")),
-            "Dear colleagues,"
-        );
-        assert_eq!(
-            Language::Ru.salutation(Some("Ms."), Some("Анна Иванова"), None, None),
-            "Уважаемая госпожа Иванова!"
-        );
-        assert_eq!(
-            Language::Be.salutation(Some("Mr."), Some("Ян Лысы"), None, None),
-            "Паважаны спадар Лысы!"
-        );
     }
 
     #[test]

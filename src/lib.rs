@@ -47,6 +47,7 @@ mod compose;
 mod engine;
 mod error;
 mod evidence;
+mod frame;
 mod helpers;
 mod incidents;
 mod lang;
@@ -63,7 +64,8 @@ mod templates;
 mod validate;
 
 pub use appeal::{
-    Appeal, Incident, Localized, Officer, Person, Recipient, Reference, Registry, Sender, Signatory,
+    Appeal, Enclosure, Gender, InReplyTo, Incident, Localized, Officer, Person, Rank, Recipient,
+    Reference, Registry, Sender, Signatory,
 };
 pub use compose::compose;
 pub use engine::{Checked, Engine};

@@ -833,10 +833,10 @@ mod tests {
             parse_error(&text),
             "a.toml:4:1: error: unknown field \"sender.organisaton\" in [sender]\n  \
              hint: did you mean \"organisation\"?\n  \
-             hint: valid fields: organisation, website, address, phone, fax, email, officers\n\
+             hint: valid fields: organisation, website, address, phone, fax, email, officers, article, organisation_genitive\n\
              a.toml:7:1: error: unknown field \"signatory.titel\" in [signatory]\n  \
              hint: did you mean \"title\"?\n  \
-             hint: valid fields: name, title, signature\n\
+             hint: valid fields: name, title, signature, gender, given, patronymic, surname\n\
              a.toml:11:1: error: unknown field \"incident[0].plase\" in [incident]\n  \
              hint: did you mean \"place\"?\n  \
              hint: valid fields: id, date, place, kind, people, organisation, summary, outcome, sources, tags"
@@ -886,8 +886,8 @@ mod tests {
         let registry = Registry::parse(Source::new("r.toml", text.clone())).unwrap();
         assert_eq!(registry.len(), 2000);
         assert_eq!(
-            registry.get("r1999").unwrap().organisation.as_deref(),
-            Some("Union 1999")
+            registry.get("r1999").unwrap().organisation,
+            Some("Union 1999".into())
         );
         assert_eq!(entry_pieces(&text).len(), 2001);
         // A problem in one piece: the file is read whole, and said where.

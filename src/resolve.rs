@@ -7,9 +7,11 @@ use std::sync::Arc;
 use serde::Serialize;
 
 use crate::appeal::{
-    Appeal, Entry, Incident, Localized, Person, Recipient, Reference, Registry, Sender, sorted_tags,
+    Appeal, Enclosure, Entry, Gender, InReplyTo, Incident, Localized, Person, Rank, Recipient,
+    Reference, Registry, Sender, sorted_tags,
 };
 use crate::error::{Diagnostic, Error, Source};
+use crate::frame;
 use crate::incidents::Incidents;
 use crate::lang::{Date, Language};
 use crate::origin::Origin;
@@ -44,6 +46,8 @@ pub struct Context {
     pub place: Option<String>,
     /// The sender's reference.
     pub reference: Option<String>,
+    /// The letter this one answers.
+    pub in_reply_to: Option<InReplyTo>,
     /// The appeal's subject; templates may supply one.
     pub subject: Option<String>,
     /// The addressee.
@@ -83,30 +87,88 @@ pub(crate) struct AppealBody {
     pub place: Option<(Source, std::ops::Range<usize>)>,
 }
 
-/// A resolved recipient.
+/// A resolved recipient: every word in the letter's language.
+///
+/// Names and addresses fall back to another language's value; words the
+/// frame builds sentences from (office, salutation, name parts) do not, so
+/// a Russian letter never says "Уважаемый General Secretary!".
 #[derive(Debug, Clone, Serialize)]
 #[non_exhaustive]
 pub struct Addressee {
     /// Id, for file names.
     pub id: String,
+    /// Grammatical gender, given or shown by the patronymic.
+    pub gender: Option<Gender>,
     /// Honorific.
     pub honorific: Option<String>,
-    /// Person's name.
+    /// Person's name, in full.
     pub name: Option<String>,
+    /// Given name.
+    pub given: Option<String>,
+    /// Patronymic.
+    pub patronymic: Option<String>,
+    /// Surname.
+    pub surname: Option<String>,
+    /// Surname in the dative: given, or declined (Russian).
+    pub surname_dative: Option<String>,
+    /// The whole name in the genitive ("Михаила Викторовича Шмакова"):
+    /// declined in Russian letters where gender and name parts are known.
+    pub name_genitive: Option<String>,
+    /// A diplomat's rank.
+    pub rank: Option<Rank>,
     /// Person's office.
     pub title: Option<String>,
+    /// The office in the dative.
+    pub title_dative: Option<String>,
     /// Organisation.
     pub organisation: Option<String>,
+    /// The organisation in the genitive.
+    pub organisation_genitive: Option<String>,
+    /// The organisation in the dative.
+    pub organisation_dative: Option<String>,
+    /// English text says "the" before the organisation.
+    pub article: bool,
     /// Postal address lines.
     pub address: Vec<String>,
     /// Country.
     pub country: Option<String>,
     /// E-mail address.
     pub email: Option<String>,
-    /// The salutation fixed by the registry, when it is in the letter's language.
+    /// The salutation: the registry's in the letter's language, or one made
+    /// from the data; `None` where neither can be had (templates fall back).
     pub salutation: Option<String>,
     /// Tags.
     pub tags: Vec<String>,
+}
+
+impl Addressee {
+    /// An addressee known by id only.
+    #[cfg(test)]
+    pub(crate) fn empty(id: &str) -> Addressee {
+        Addressee {
+            id: id.into(),
+            gender: None,
+            honorific: None,
+            name: None,
+            given: None,
+            patronymic: None,
+            surname: None,
+            surname_dative: None,
+            name_genitive: None,
+            rank: None,
+            title: None,
+            title_dative: None,
+            organisation: None,
+            organisation_genitive: None,
+            organisation_dative: None,
+            article: false,
+            address: Vec::new(),
+            country: None,
+            email: None,
+            salutation: None,
+            tags: Vec::new(),
+        }
+    }
 }
 
 /// The signatory of a resolved letter.
@@ -220,13 +282,12 @@ pub fn resolve(
 
     let recipients = Recipients::new(registry, appeal);
     let selected = recipients.select(appeal, options, &mut problems);
-    let cc: Vec<String> = appeal
+    let cc: Vec<Copy<'_>> = appeal
         .cc
         .iter()
         .enumerate()
         .filter_map(|(i, cc)| problems.cc(&recipients, cc, i))
         .collect();
-    let vars = serde_json::Value::Object(appeal.vars.clone());
 
     let mut contexts = Vec::with_capacity(selected.len());
     for chosen in selected {
@@ -252,13 +313,22 @@ pub fn resolve(
                 id,
                 &mut missing,
             )
-            .cloned()
+            .map(|enclosures| enclosures.iter().map(|e| enclosure(e, lang)).collect())
             .unwrap_or_default();
         let demands = problems
             .pick(appeal.demands.as_ref(), "demands", lang, id, &mut missing)
             .cloned()
             .unwrap_or_default();
         problems.pick(appeal.body.as_ref(), "body", lang, id, &mut missing);
+        let signatory_title = problems
+            .pick(
+                appeal.signatory.title.as_ref(),
+                "signatory.title",
+                lang,
+                id,
+                &mut missing,
+            )
+            .cloned();
         let mut cited = Vec::with_capacity(selected_incidents.len());
         for (incident, path) in &selected_incidents {
             let mut pick = |value, key: &str| {
@@ -284,6 +354,11 @@ pub fn resolve(
             .and_then(|bodies| bodies.get(letter_language))
             .cloned()
             .flatten();
+        let vars = problems.vars(&appeal.vars, lang, id, &mut missing);
+        let mut sender = appeal.sender.clone();
+        sender.organisation_genitive = (sender.organisation_genitive.as_ref())
+            .and_then(|genitive| genitive.get(lang))
+            .map(|genitive| Localized::Same(genitive.clone()));
         let (Some(date), true) = (date, problems.diagnostics.is_empty()) else {
             continue;
         };
@@ -293,21 +368,22 @@ pub fn resolve(
             date,
             place,
             reference: appeal.reference.clone(),
+            in_reply_to: appeal.in_reply_to.clone(),
             subject,
-            recipient: addressee(recipient, own.is_none_or(|own| own == letter_language)),
-            sender: appeal.sender.clone(),
+            recipient: addressee(recipient, letter_language, own),
+            sender,
             signatory: Signer {
-                name: appeal.signatory.name.clone(),
-                title: appeal.signatory.title.clone(),
+                name: frame::signed_name(&appeal.signatory, letter_language),
+                title: signatory_title,
                 image: appeal.signature_image.clone(),
             },
-            cc: cc.clone(),
+            cc: cc.iter().map(|copy| copy.line(letter_language)).collect(),
             enclosures,
             demands,
             incidents: cited,
             redact: protected && recipient.tags.iter().any(|t| t == AUTHORITY),
             annex: appeal.annex,
-            vars: vars.clone(),
+            vars,
             body,
         });
     }
@@ -315,6 +391,35 @@ pub fn resolve(
         Ok(contexts)
     } else {
         Err(Error::invalid(problems.diagnostics))
+    }
+}
+
+/// An enclosure as the enclosures line of a letter in `language` lists it:
+/// "Court ruling (3 pages)", "Приговор суда на 3 л. в 1 экз.".
+fn enclosure(enclosure: &Enclosure, language: Language) -> String {
+    let title = &enclosure.title;
+    match (language, enclosure.pages, enclosure.copies) {
+        (_, None, None) => title.clone(),
+        (Language::En, pages, copies) => {
+            let pages = pages.map(|n| format!("{n} page{}", if n == 1 { "" } else { "s" }));
+            let copies = copies.map(|n| format!("{n} cop{}", if n == 1 { "y" } else { "ies" }));
+            let what: Vec<String> = [pages, copies].into_iter().flatten().collect();
+            format!("{title} ({})", what.join(", "))
+        }
+        (Language::Ru | Language::Be, pages, copies) => {
+            let (sheets, into) = match language {
+                Language::Ru => ("на {} л.", "в {} экз."),
+                _ => ("на {} арк.", "у {} экз."),
+            };
+            let mut out = title.clone();
+            for (n, form) in [(pages, sheets), (copies, into)] {
+                if let Some(n) = n {
+                    out.push(' ');
+                    out.push_str(&form.replace("{}", &n.to_string()));
+                }
+            }
+            out
+        }
     }
 }
 
@@ -463,19 +568,108 @@ impl<'a> Recipients<'a> {
     }
 }
 
-fn addressee(recipient: &Recipient, salutation_fits: bool) -> Addressee {
-    Addressee {
-        id: recipient.id.clone(),
-        honorific: recipient.honorific.clone(),
-        name: recipient.name.clone(),
-        title: recipient.title.clone(),
-        organisation: recipient.organisation.clone(),
-        address: recipient.address.clone(),
-        country: recipient.country.clone(),
-        email: recipient.email.clone(),
-        salutation: recipient.salutation.clone().filter(|_| salutation_fits),
-        tags: recipient.tags.clone(),
+/// `recipient` as a letter in `letter` addresses it; `own` is the
+/// recipient's language.
+fn addressee(recipient: &Recipient, letter: Language, own: Option<Language>) -> Addressee {
+    let word = |value: &Option<Localized<String>>| in_language(value.as_ref(), letter, own);
+    let text = |value: &Option<Localized<String>>| any_language(value.as_ref(), letter, own);
+    let (mut given, mut patronymic, mut surname) = (
+        word(&recipient.given),
+        word(&recipient.patronymic),
+        word(&recipient.surname),
+    );
+    // Without parts, a name in the letter's own script gives them where its
+    // shape is unmistakable: a Russian or Belarusian name with a patronymic,
+    // an English name's last word.
+    if let (None, None, None, Some(full)) = (&given, &patronymic, &surname, word(&recipient.name)) {
+        let words: Vec<&str> = full.split_whitespace().collect();
+        match (letter, words.as_slice()) {
+            (Language::En, [.., last]) => surname = Some((*last).to_owned()),
+            (Language::Ru | Language::Be, [g, p, s])
+                if frame::gender_of_patronymic(p).is_some() =>
+            {
+                (given, patronymic, surname) = (
+                    Some((*g).to_owned()),
+                    Some((*p).to_owned()),
+                    Some((*s).to_owned()),
+                );
+            }
+            _ => {}
+        }
     }
+    let gender = recipient
+        .gender
+        .or_else(|| patronymic.as_deref().and_then(frame::gender_of_patronymic));
+    let russian = |part, name: &Option<String>, case| match (letter, name, gender) {
+        (Language::Ru, Some(name), Some(gender)) => Some(frame::declined(part, name, gender, case)),
+        _ => None,
+    };
+    let surname_dative = word(&recipient.surname_dative)
+        .or_else(|| russian(frame::NamePart::Surname, &surname, frame::Case::Dative));
+    let name_genitive = surname.as_ref().and_then(|_| {
+        let parts = [
+            russian(frame::NamePart::Given, &given, frame::Case::Genitive),
+            russian(
+                frame::NamePart::Patronymic,
+                &patronymic,
+                frame::Case::Genitive,
+            ),
+            russian(frame::NamePart::Surname, &surname, frame::Case::Genitive),
+        ];
+        let declined: Vec<String> = parts.into_iter().flatten().collect();
+        (!declined.is_empty()).then(|| declined.join(" "))
+    });
+    let mut addressee = Addressee {
+        id: recipient.id.clone(),
+        gender,
+        honorific: word(&recipient.honorific),
+        name: text(&recipient.name),
+        given,
+        patronymic,
+        surname,
+        surname_dative,
+        name_genitive,
+        rank: recipient.rank,
+        title: word(&recipient.title),
+        title_dative: word(&recipient.title_dative),
+        organisation: text(&recipient.organisation),
+        organisation_genitive: word(&recipient.organisation_genitive),
+        organisation_dative: word(&recipient.organisation_dative),
+        article: recipient.article.unwrap_or(false),
+        address: any_language(recipient.address.as_ref(), letter, own).unwrap_or_default(),
+        country: text(&recipient.country),
+        email: recipient.email.clone(),
+        salutation: word(&recipient.salutation),
+        tags: recipient.tags.clone(),
+    };
+    if addressee.salutation.is_none() {
+        addressee.salutation = frame::salutation(&addressee, letter);
+    }
+    addressee
+}
+
+/// A word for a letter in `letter`: the value in that language, or the one
+/// value, where it is in the recipient's language `own` (or that is unknown).
+fn in_language(
+    value: Option<&Localized<String>>,
+    letter: Language,
+    own: Option<Language>,
+) -> Option<String> {
+    match value? {
+        Localized::PerLanguage(values) => values.get(letter.code()).cloned(),
+        Localized::Same(text) => own.is_none_or(|own| own == letter).then(|| text.clone()),
+    }
+}
+
+/// A name or address for a letter in `letter`: the value in that language,
+/// else in the recipient's own, else any.
+fn any_language<T: Clone>(
+    value: Option<&Localized<T>>,
+    letter: Language,
+    own: Option<Language>,
+) -> Option<T> {
+    let preferred: Vec<Language> = std::iter::once(letter).chain(own).collect();
+    value?.best(&preferred).cloned()
 }
 
 /// Diagnostics collected while resolving, placed by key path in the file
@@ -663,6 +857,31 @@ impl Problems<'_> {
         if let Some(diagnostic) = recipient.email.as_deref().and_then(validate::email) {
             self.in_file(chosen.origin, &format!("{}.email", chosen.path), diagnostic);
         }
+        let r = recipient;
+        let texts = [
+            ("honorific", &r.honorific),
+            ("name", &r.name),
+            ("given", &r.given),
+            ("patronymic", &r.patronymic),
+            ("surname", &r.surname),
+            ("surname_dative", &r.surname_dative),
+            ("title", &r.title),
+            ("title_dative", &r.title_dative),
+            ("organisation", &r.organisation),
+            ("organisation_genitive", &r.organisation_genitive),
+            ("organisation_dative", &r.organisation_dative),
+            ("country", &r.country),
+            ("salutation", &r.salutation),
+        ];
+        for (key, value) in texts {
+            self.languages_in(
+                chosen.origin,
+                value.as_ref(),
+                &format!("{}.{key}", chosen.path),
+            );
+        }
+        let address = format!("{}.address", chosen.path);
+        self.languages_in(chosen.origin, r.address.as_ref(), &address);
         let path = format!("{}.language", chosen.path);
         recipient
             .language
@@ -753,8 +972,20 @@ impl Problems<'_> {
         }
     }
 
-    /// Reports the keys of a per-language value that are not language codes.
+    /// Reports the keys of a per-language value of the appeal that are not language codes.
     fn languages_of<T>(&mut self, value: Option<&Localized<T>>, key: &str) {
+        let origin = self.origin;
+        self.languages_in(origin, value, key);
+    }
+
+    /// Reports the keys of a per-language value at `key` in `origin`'s
+    /// file that are not language codes.
+    fn languages_in<T>(
+        &mut self,
+        origin: Option<&Origin>,
+        value: Option<&Localized<T>>,
+        key: &str,
+    ) {
         let Some(Localized::PerLanguage(values)) = value else {
             return;
         };
@@ -771,7 +1002,7 @@ impl Problems<'_> {
                 "{key} is given per language: {}",
                 Language::codes().collect::<Vec<_>>().join(", ")
             ));
-            self.at(&format!("{key}.{code}"), diagnostic);
+            self.in_file(origin, &format!("{key}.{code}"), diagnostic);
         }
     }
 
@@ -802,19 +1033,60 @@ impl Problems<'_> {
         picked
     }
 
-    /// A cc entry: a registry id becomes its organisation (and person); other text is kept.
-    fn cc(&mut self, recipients: &Recipients<'_>, cc: &str, index: usize) -> Option<String> {
+    /// `[vars]` for a letter in `language`: a table whose keys are all
+    /// language codes is a value per language, and gives the letter's.
+    fn vars(
+        &mut self,
+        vars: &serde_json::Map<String, serde_json::Value>,
+        language: Language,
+        recipient: &str,
+        missing: &mut HashSet<(String, Language)>,
+    ) -> serde_json::Value {
+        use serde_json::Value;
+        fn localize(
+            problems: &mut Problems<'_>,
+            value: &Value,
+            path: &str,
+            language: Language,
+            recipient: &str,
+            missing: &mut HashSet<(String, Language)>,
+        ) -> Value {
+            match value {
+                Value::Object(map)
+                    if !map.is_empty() && map.keys().all(|k| Language::from_code(k).is_some()) =>
+                {
+                    let per_language =
+                        Localized::PerLanguage(map.iter().map(|(k, v)| (k.clone(), v)).collect());
+                    problems
+                        .pick(Some(&per_language), path, language, recipient, missing)
+                        .map(|v| (*v).clone())
+                        .unwrap_or(Value::Null)
+                }
+                Value::Object(map) => Value::Object(
+                    map.iter()
+                        .map(|(k, v)| {
+                            let path = format!("{path}.{k}");
+                            let v = localize(problems, v, &path, language, recipient, missing);
+                            (k.clone(), v)
+                        })
+                        .collect(),
+                ),
+                other => other.clone(),
+            }
+        }
+        let vars = Value::Object(vars.clone());
+        localize(self, &vars, "vars", language, recipient, missing)
+    }
+
+    /// A cc entry: a registry id, or other text, kept as it is.
+    fn cc<'a>(
+        &mut self,
+        recipients: &Recipients<'a>,
+        cc: &'a str,
+        index: usize,
+    ) -> Option<Copy<'a>> {
         if let Some(chosen) = recipients.get(cc) {
-            let recipient = chosen.recipient;
-            let person = [recipient.name.as_deref(), recipient.title.as_deref()]
-                .into_iter()
-                .flatten()
-                .collect::<Vec<_>>();
-            return Some(match (&recipient.organisation, person.is_empty()) {
-                (Some(organisation), true) => organisation.clone(),
-                (Some(organisation), false) => format!("{}, {organisation}", person.join(", ")),
-                (None, _) => person.join(", "),
-            });
+            return Some(Copy::Recipient(chosen.recipient));
         }
         let looks_like_id = !cc.is_empty()
             && cc
@@ -830,7 +1102,34 @@ impl Problems<'_> {
             self.at(&format!("cc[{index}]"), diagnostic);
             return None;
         }
-        Some(cc.to_owned())
+        Some(Copy::Text(cc))
+    }
+}
+
+/// Who a copy of the letters goes to.
+enum Copy<'a> {
+    /// A registry or inline recipient.
+    Recipient(&'a Recipient),
+    /// Free text.
+    Text(&'a str),
+}
+
+impl Copy<'_> {
+    /// The copy line in a letter in `language`: name, office and
+    /// organisation, each where the data has it in a form that language can use.
+    fn line(&self, language: Language) -> String {
+        match self {
+            Copy::Text(text) => (*text).to_owned(),
+            Copy::Recipient(recipient) => {
+                let own = recipient.language.as_deref().and_then(Language::from_code);
+                let a = addressee(recipient, language, own);
+                [a.name, a.title, a.organisation]
+                    .into_iter()
+                    .flatten()
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            }
+        }
     }
 }
 
@@ -877,17 +1176,22 @@ name = "S"
             de.recipient.salutation.as_deref(),
             Some("Паважаны спадар Пасол!")
         );
+        // Copies are named in each letter's language.
         assert_eq!(
             contexts[0].cc,
             [
-                "Михаил Викторович Шмаков, Председатель, Федерация независимых профсоюзов России (ФНПР)",
+                "Mikhail Shmakov, President, Federation of Independent Trade Unions of Russia (FNPR)",
                 "Belarusian Congress of Democratic Trade Unions"
             ]
+        );
+        assert_eq!(
+            de.cc[0],
+            "Міхаіл Віктаравіч Шмакоў, Старшыня, Федэрацыя незалежных прафсаюзаў Расіі (ФНПР)"
         );
     }
 
     #[test]
-    fn fixed_language_drops_foreign_salutations() {
+    fn fixed_language_takes_salutations_in_that_language() {
         let contexts =
             resolve_text(&APPEAL.replace("date =", "language = \"en\"\ndate =")).unwrap();
         let de = contexts
@@ -896,7 +1200,22 @@ name = "S"
             .unwrap();
         assert_eq!(
             (de.language, de.recipient.salutation.as_deref()),
-            (Language::En, None)
+            (Language::En, Some("Your Excellency,"))
+        );
+        let contexts =
+            resolve_text(&APPEAL.replace("date =", "language = \"ru\"\ndate =")).unwrap();
+        let salutations: Vec<&str> = contexts
+            .iter()
+            .map(|c| c.recipient.salutation.as_deref().unwrap_or("-"))
+            .take(3)
+            .collect();
+        assert_eq!(
+            salutations,
+            [
+                "Уважаемый господин Унгбо!",
+                "Уважаемый господин Посол!",
+                "Уважаемый господин Посол!"
+            ]
         );
     }
 

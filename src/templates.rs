@@ -3,7 +3,8 @@
 //!
 //! A template file `NAME/LANG.toml` holds `description`, `subject`,
 //! `salutation`, `delivery`, `body` (CommonMark) and `closing`; only `body`
-//! and `closing` are required.
+//! is required. Without `closing`, letters take their language's own
+//! ("Yours sincerely," or, after "Dear Sir or Madam,", "Yours faithfully,").
 
 use std::collections::BTreeMap;
 use std::ops::Range;
@@ -79,7 +80,7 @@ struct TemplateFile {
     salutation: Option<Spanned<String>>,
     delivery: Option<Spanned<String>>,
     body: Spanned<String>,
-    closing: Spanned<String>,
+    closing: Option<Spanned<String>>,
 }
 
 impl TemplateFile {
@@ -89,7 +90,7 @@ impl TemplateFile {
             Part::Salutation => self.salutation.as_ref(),
             Part::Delivery => self.delivery.as_ref(),
             Part::Body => Some(&self.body),
-            Part::Closing => Some(&self.closing),
+            Part::Closing => self.closing.as_ref(),
         }
     }
 }

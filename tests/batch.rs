@@ -105,12 +105,13 @@ fn fifty_letters_match_their_manifest_file_by_file() {
             assert_eq!(file["sha256"], hex(&bytes));
         }
         let text = std::fs::read_to_string(out.join(format!("exec-{n:02}.txt"))).unwrap();
-        let surname = if n % 3 == 0 {
-            format!("Петров-{n}")
+        // An English salutation takes no Cyrillic surname: the office instead.
+        let salutation = if n % 3 == 0 {
+            "Dear Member of the Executive,".to_owned()
         } else {
-            format!("Number{n}")
+            format!("Dear Mr. Number{n},")
         };
-        assert!(text.contains(&format!("Dear Mr. {surname},")), "{text}");
+        assert!(text.contains(&salutation), "{text}");
     }
     let csv = std::fs::read_to_string(out.join("manifest.csv")).unwrap();
     assert_eq!(csv.lines().count(), 1 + 150);
@@ -142,7 +143,12 @@ fn drafts_parse_back_with_the_pdf_attached() {
         message.subject(),
         Some("Free Metalworkers' Union (SPM) calls for international solidarity")
     );
-    assert!(message.body_text(0).unwrap().contains("Dear Mr. Петров-3,"));
+    assert!(
+        message
+            .body_text(0)
+            .unwrap()
+            .contains("Dear Member of the Executive,")
+    );
     let attachment = message.attachment(0).unwrap();
     assert_eq!(attachment.attachment_name(), Some("exec-03.pdf"));
     assert_eq!(

@@ -213,7 +213,7 @@ fn one_engine_serves_threads_and_a_large_registry_without_copies() {
     let mut registry = Registry::builtin();
     for i in 0..10_000 {
         let mut recipient = Recipient::new(format!("union-{i}"));
-        recipient.organisation = Some(format!("Union number {i}"));
+        recipient.organisation = Some(format!("Union number {i}").into());
         registry.insert(recipient);
     }
     let engine = Engine::new(Templates::builtin(), registry);

@@ -219,18 +219,21 @@ impl Fields {
                 ("title", s(&self.signatory.1)),
             ]),
         );
-        appeal.insert(
-            "recipient".into(),
-            Value::Array(vec![table(vec![
-                ("id", s("them")),
-                ("honorific", s(&self.honorific_country.0)),
-                ("country", s(&self.honorific_country.1)),
-                ("name", s(name)),
-                ("title", s(title)),
-                ("organisation", s(organisation)),
-                ("address", strings(address)),
-            ])]),
-        );
+        let mut recipient = vec![
+            ("id", s("them")),
+            ("honorific", s(&self.honorific_country.0)),
+            ("country", s(&self.honorific_country.1)),
+            ("name", s(name)),
+            ("title", s(title)),
+            ("organisation", s(organisation)),
+            ("address", strings(address)),
+        ];
+        if self.language != "en" {
+            // Russian and Belarusian letters print the addressee in the dative.
+            recipient.push(("title_dative", s(title)));
+            recipient.push(("surname_dative", s(name)));
+        }
+        appeal.insert("recipient".into(), Value::Array(vec![table(recipient)]));
         appeal.insert(
             "incident".into(),
             Value::Array(vec![table(vec![
@@ -255,20 +258,20 @@ impl Fields {
         paragraphs.map(depth).max().unwrap_or(0)
     }
 
-    /// Every word the letter must print.
+    /// Every word the letter must print. Russian and Belarusian letters
+    /// (ГОСТ Р 7.0.97, СТБ 6.38) print no honorific and no place (the
+    /// letterhead has the address), and sign with initials and surname.
     fn words(&self) -> Vec<&str> {
         let (name, title, organisation, address) = &self.recipient;
+        let english = self.language == "en";
         let mut texts: Vec<&String> = vec![
             &self.organisation,
             &self.officer.0,
             &self.officer.1,
             &self.contacts.0,
             &self.contacts.1,
-            &self.honorific_country.0,
             &self.honorific_country.1,
-            &self.signatory.0,
             &self.signatory.1,
-            &self.place,
             &self.reference,
             &self.subject,
             name,
@@ -279,14 +282,19 @@ impl Fields {
             &self.incident.0,
             &self.incident.1,
         ];
+        if english {
+            texts.extend([&self.honorific_country.0, &self.signatory.0, &self.place]);
+        }
         texts.extend(&self.address);
         texts.extend(address);
         texts.extend(&self.demands);
         let markup = [">", "-", "1."];
         let body = self.body.iter().flat_map(|b| b.split_whitespace());
+        let surname = (!english).then(|| self.signatory.0.split_whitespace().last());
         texts
             .iter()
             .flat_map(|t| t.split_whitespace())
+            .chain(surname.flatten())
             .chain(body.filter(move |w| !markup.contains(w)))
             .collect()
     }

@@ -384,11 +384,14 @@ fn run(cli: Cli) -> Result<(), Error> {
                 }
                 let id = &recipient.id;
                 let language = recipient.language.as_deref().unwrap_or_default();
+                let own: Vec<appeal::Language> =
+                    appeal::Language::from_code(language).into_iter().collect();
                 let who = [
-                    recipient.title.as_deref(),
-                    recipient.organisation.as_deref(),
-                    recipient.country.as_deref(),
-                ];
+                    &recipient.title,
+                    &recipient.organisation,
+                    &recipient.country,
+                ]
+                .map(|text| text.as_ref().and_then(|t| t.best(&own)).map(String::as_str));
                 let who: Vec<&str> = who.into_iter().flatten().collect();
                 out.push_str(&format!(
                     "{id:<16} {language:<3} {:<28} {}\n",
