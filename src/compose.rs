@@ -34,7 +34,7 @@ pub(crate) fn compose_checked(
     context: &Context,
     templates: &Templates,
 ) -> Result<(Letter, Vec<Diagnostic>), Error> {
-    let mut said = Vec::new();
+    let mut said = context.missing.clone();
     // One template context for every part: wrapping data anew for each
     // render would copy the whole of it each time.
     let mut data = handlebars::Context::from(

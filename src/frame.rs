@@ -93,7 +93,7 @@ pub(crate) fn courtesy(addressee: &Addressee, language: Language) -> Option<&'st
         || (addressee.rank.is_none() && addressee.honorific.as_deref().is_some_and(is_excellency));
     match language {
         Language::En if excellency => {
-            Some("Please accept, Your Excellency, the assurances of my highest consideration.")
+            Some("Please accept, Your Excellency, the assurances of our highest consideration.")
         }
         _ => None,
     }
@@ -203,12 +203,14 @@ fn initials(name: &str) -> String {
 }
 
 /// The gender a Russian or Belarusian patronymic shows: "-вич" and "-ич"
-/// are a man's, "-вна", "-чна" and "-ична" a woman's.
+/// are a man's, "-вна", "-ўна" (Belarusian), "-чна" and "-ична" a woman's.
 pub(crate) fn gender_of_patronymic(patronymic: &str) -> Option<Gender> {
     let lower = patronymic.trim().to_lowercase();
     if lower.ends_with("ич") || lower.ends_with("іч") || lower.ends_with(" оглы") {
         Some(Gender::Male)
-    } else if lower.ends_with("вна") || lower.ends_with("чна") || lower.ends_with(" кызы")
+    } else if ["вна", "ўна", "чна", " кызы"]
+        .iter()
+        .any(|ending| lower.ends_with(ending))
     {
         Some(Gender::Female)
     } else {
@@ -423,6 +425,7 @@ mod tests {
         assert_eq!(gender_of_patronymic("Ивановна"), Some(Gender::Female));
         assert_eq!(gender_of_patronymic("Ильинична"), Some(Gender::Female));
         assert_eq!(gender_of_patronymic("Віктаравіч"), Some(Gender::Male));
+        assert_eq!(gender_of_patronymic("Іванаўна"), Some(Gender::Female));
         assert_eq!(gender_of_patronymic("Smith"), None);
         assert_eq!(initialled(Some("Жан-Поль"), None, "Сартру"), "Ж.-П. Сартру");
     }

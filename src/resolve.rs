@@ -10,7 +10,7 @@ use crate::appeal::{
     Appeal, Enclosure, Entry, Gender, InReplyTo, Incident, Localized, Person, Rank, Recipient,
     Reference, Registry, Sender, sorted_tags,
 };
-use crate::error::{Diagnostic, Error, Source};
+use crate::error::{Diagnostic, Error, Severity, Source};
 use crate::frame;
 use crate::incidents::Incidents;
 use crate::lang::{Date, Language};
@@ -74,6 +74,10 @@ pub struct Context {
     /// The appeal's own body, compiled; rendered into `body` by compose.
     #[serde(skip)]
     pub(crate) body: Option<Arc<AppealBody>>,
+    /// What the recipient's data lacks for this letter's frame, placed in
+    /// its file: `check` reports it.
+    #[serde(skip)]
+    pub(crate) missing: Vec<Diagnostic>,
 }
 
 /// The compiled body template of an appeal, with the place of its text
@@ -359,6 +363,17 @@ pub fn resolve(
         sender.organisation_genitive = (sender.organisation_genitive.as_ref())
             .and_then(|genitive| genitive.get(lang))
             .map(|genitive| Localized::Same(genitive.clone()));
+        let addressee = addressee(recipient, letter_language, own);
+        let missing = missing_forms(recipient, &addressee, letter_language)
+            .into_iter()
+            .map(|diagnostic| {
+                let diagnostic = diagnostic.path(&chosen.path);
+                match chosen.origin {
+                    Some(origin) => diagnostic.at(origin.locate(&chosen.path)),
+                    None => diagnostic,
+                }
+            })
+            .collect();
         let (Some(date), true) = (date, problems.diagnostics.is_empty()) else {
             continue;
         };
@@ -370,7 +385,7 @@ pub fn resolve(
             reference: appeal.reference.clone(),
             in_reply_to: appeal.in_reply_to.clone(),
             subject,
-            recipient: addressee(recipient, letter_language, own),
+            recipient: addressee,
             sender,
             signatory: Signer {
                 name: frame::signed_name(&appeal.signatory, letter_language),
@@ -385,6 +400,7 @@ pub fn resolve(
             annex: appeal.annex,
             vars,
             body,
+            missing,
         });
     }
     if problems.diagnostics.is_empty() {
@@ -646,6 +662,72 @@ fn addressee(recipient: &Recipient, letter: Language, own: Option<Language>) -> 
         addressee.salutation = frame::salutation(&addressee, letter);
     }
     addressee
+}
+
+/// What a letter in `language` to `recipient` cannot say for want of a
+/// form: the person's name in the dative, the office in the dative, the
+/// gender a salutation agrees with. Letters leave such a part out (or fall
+/// back to a neutral salutation) rather than guess it.
+fn missing_forms(
+    recipient: &Recipient,
+    addressee: &Addressee,
+    language: Language,
+) -> Vec<Diagnostic> {
+    let id = &recipient.id;
+    let code = language.code();
+    let mut missing = Vec::new();
+    let mut say = |what: String, hint: String| {
+        missing.push(
+            Diagnostic::new("missing-form", what)
+                .severity(Severity::Warning)
+                .hint(hint),
+        );
+    };
+    if matches!(language, Language::Ru | Language::Be) {
+        if let (Some(name), None) = (&addressee.name, &addressee.surname_dative) {
+            let how = match (language, addressee.gender) {
+                (Language::Ru, None) if addressee.surname.is_some() => {
+                    "add gender = \"f\" or \"m\" (the surname is then declined)".to_owned()
+                }
+                (Language::Ru, _) => format!(
+                    "add given, patronymic and surname = {{ ru = \"…\" }} (declined), or surname_dative = {{ ru = \"…\" }}"
+                ),
+                _ => format!(
+                    "add surname_dative = {{ {code} = \"…\" }} (and given, patronymic = {{ {code} = \"…\" }} for the initials)"
+                ),
+            };
+            say(
+                format!(
+                    "the {code} letter to \"{id}\" leaves out {name}: no surname in the dative in {code}"
+                ),
+                how,
+            );
+        }
+        if let (Some(title), None) = (
+            recipient.title.as_ref().and_then(|t| t.best(&[language])),
+            &addressee.title_dative,
+        ) {
+            say(
+                format!(
+                    "the {code} letter to \"{id}\" leaves out the office \"{title}\": no title_dative in {code}"
+                ),
+                format!("add title_dative = {{ {code} = \"…\" }}"),
+            );
+        }
+    }
+    if addressee.salutation.is_none() && (addressee.name.is_some() || addressee.title.is_some()) {
+        let hint = match (language, addressee.gender) {
+            (Language::Ru | Language::Be, None) => "add gender = \"f\" or \"m\"".to_owned(),
+            _ => format!("add salutation = {{ {code} = \"…\" }}, or the name parts in {code}"),
+        };
+        say(
+            format!(
+                "the {code} letter to \"{id}\" has no salutation made from the data: the template's fallback is used"
+            ),
+            hint,
+        );
+    }
+    missing
 }
 
 /// A word for a letter in `letter`: the value in that language, or the one

@@ -280,3 +280,42 @@ fn closed_stdout_is_not_an_error() {
     drop(child.stdout.take());
     assert!(child.wait().unwrap().success());
 }
+
+/// A Belarusian letter needs case forms nobody can guess: `check` names
+/// each one missing, for the recipient, at its place; the letter leaves
+/// the part out and salutes neutrally instead of guessing.
+#[test]
+fn check_names_the_forms_a_belarusian_letter_lacks() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = APPEAL
+        .replace("language = \"en\"", "language = \"be\"")
+        .replace(
+            "recipients = [\"ituc-perc\", \"industriall\"]",
+            "recipients = [\"union\"]",
+        )
+        + "[[recipient]]\nid = \"union\"\nname = \"Вольга Кавальская\"\ntitle = \"Старшыня\"\n\
+         organisation = \"Прафсаюз работнікаў адукацыі\"\n";
+    std::fs::write(dir.path().join("appeal.toml"), &text).unwrap();
+    appeal_in(dir.path())
+        .args(["check", "appeal.toml"])
+        .assert()
+        .success()
+        .stderr(
+            "appeal.toml:11:1: warning: the be letter to \"union\" leaves out Вольга Кавальская: no surname in the dative in be\n  \
+             hint: add surname_dative = { be = \"…\" } (and given, patronymic = { be = \"…\" } for the initials)\n\
+             appeal.toml:11:1: warning: the be letter to \"union\" leaves out the office \"Старшыня\": no title_dative in be\n  \
+             hint: add title_dative = { be = \"…\" }\n\
+             appeal.toml:11:1: warning: the be letter to \"union\" has no salutation made from the data: the template's fallback is used\n  \
+             hint: add gender = \"f\" or \"m\"\n",
+        );
+    let letter = appeal_in(dir.path())
+        .args(["render", "appeal.toml"])
+        .output()
+        .unwrap();
+    let letter = String::from_utf8(letter.stdout).unwrap();
+    assert!(
+        letter.contains("\nПрафсаюз работнікаў адукацыі\n\nАб закліку"),
+        "{letter}"
+    );
+    assert!(letter.contains("\nПаважаныя калегі!\n"), "{letter}");
+}

@@ -49,3 +49,41 @@ fn ilo_letter_holds_every_sentence_of_the_source() {
         .collect();
     assert!(missing.is_empty(), "missing from the output: {missing:#?}");
 }
+
+/// Each letter under tests/golden/frames/ against its golden text: the
+/// letter frame of each language (addressee block, salutation, closing,
+/// date line) for the kinds of addressee the conventions treat apart.
+/// `UPDATE_GOLDEN=1 cargo test` writes the files anew, to review in git.
+#[test]
+fn letter_frames_match_their_golden_files() {
+    let frames = root("tests/golden/frames");
+    let mut cases: Vec<_> = std::fs::read_dir(&frames)
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .collect();
+    cases.sort();
+    assert!(cases.len() >= 6, "{cases:?}");
+    for case in cases {
+        let output = appeal_in(&case)
+            .args(["render", "appeal.toml"])
+            .output()
+            .unwrap();
+        assert!(
+            output.status.success(),
+            "{}: {}",
+            case.display(),
+            String::from_utf8_lossy(&output.stderr)
+        );
+        let text = String::from_utf8(output.stdout).unwrap();
+        let golden = case.join("letter.txt");
+        if std::env::var_os("UPDATE_GOLDEN").is_some() {
+            std::fs::write(&golden, &text).unwrap();
+        }
+        assert_eq!(
+            text,
+            std::fs::read_to_string(&golden).unwrap(),
+            "{}",
+            case.display()
+        );
+    }
+}
