@@ -689,9 +689,11 @@ fn missing_forms(
                 (Language::Ru, None) if addressee.surname.is_some() => {
                     "add gender = \"f\" or \"m\" (the surname is then declined)".to_owned()
                 }
-                (Language::Ru, _) => format!(
-                    "add given, patronymic and surname = {{ ru = \"…\" }} (declined), or surname_dative = {{ ru = \"…\" }}"
-                ),
+                (Language::Ru, _) => {
+                    "add given, patronymic and surname = { ru = \"…\" } (declined), \
+                                      or surname_dative = { ru = \"…\" }"
+                        .to_owned()
+                }
                 _ => format!(
                     "add surname_dative = {{ {code} = \"…\" }} (and given, patronymic = {{ {code} = \"…\" }} for the initials)"
                 ),
