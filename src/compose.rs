@@ -145,6 +145,7 @@ pub(crate) fn compose_checked(
         place_date,
         reference,
         recipient: recipient_block(context),
+        running_head: frame::running_head(recipient, context.language),
         to: recipient.email.as_ref().map(|email| Mailbox {
             name: [&recipient.name, &recipient.organisation]
                 .into_iter()

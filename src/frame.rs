@@ -182,6 +182,24 @@ pub(crate) fn signed_name(signatory: &Signatory, language: Language) -> String {
     }
 }
 
+/// Who a letter is to, in a few words, for the running head: the person
+/// (English: "Mr. Guy Ryder"; Russian and Belarusian: as the addressee
+/// block names them, in the dative), else the office, else the organisation.
+pub(crate) fn running_head(addressee: &Addressee, language: Language) -> String {
+    let a = addressee;
+    let person = match language {
+        Language::En => addressee_lines(a, language).into_iter().next(),
+        Language::Ru | Language::Be => a
+            .surname_dative
+            .as_ref()
+            .map(|surname| initialled(a.given.as_deref(), a.patronymic.as_deref(), surname)),
+    };
+    person
+        .or_else(|| a.organisation.clone())
+        .or_else(|| a.title.clone())
+        .unwrap_or_default()
+}
+
 /// "М. В. Шмакову": the initials of `given` and `patronymic` before `surname`.
 pub(crate) fn initialled(given: Option<&str>, patronymic: Option<&str>, surname: &str) -> String {
     let mut out = String::new();

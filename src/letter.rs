@@ -19,8 +19,12 @@ pub struct Letter {
     pub place_date: String,
     /// The sender's reference, if any.
     pub reference: Option<String>,
-    /// Recipient block lines: name, title, organisation, address, country.
+    /// Recipient block lines: the addressee as the letter's language
+    /// addresses them, then address and country.
     pub recipient: Vec<String>,
+    /// Who the letter is to, in a few words, for the head of pages after
+    /// the first: "Mr. Guy Ryder", "Председателю ФНПР М. В. Шмакову".
+    pub running_head: String,
     /// The recipient's mailbox, for mail drafts.
     pub to: Option<Mailbox>,
     /// The sender's mailbox, for mail drafts.
@@ -142,6 +146,7 @@ impl Letter {
         ]
         .into_iter()
         .chain([
+            &mut self.running_head,
             &mut self.salutation,
             &mut self.closing,
             &mut self.signatory.name,

@@ -956,19 +956,12 @@ impl Pager<'_> {
         let count = self.pages.len();
         let mut heads = vec![0; count];
         let letter = self.letter;
-        // The addressee: the first two lines of the recipient block.
-        let who = letter
-            .recipient
-            .iter()
-            .take(2)
-            .cloned()
-            .collect::<Vec<_>>()
-            .join(", ");
+        let who = &letter.running_head;
         let right = self.size.0 - RIGHT;
         for number in 2..=count {
             let page_of = letter.labels.page_of(number, count);
             let mut head = Vec::new();
-            let left = self.plain(&who, Style::Regular, 9.0, self.text_width() * 0.6);
+            let left = self.plain(who, Style::Regular, 9.0, self.text_width() * 0.6);
             if let Some(line) = left.into_iter().next() {
                 head.push(Item::Text(TextLine {
                     x: LEFT,
@@ -1147,6 +1140,7 @@ pub(crate) mod tests {
             place_date: "Geneva, 01 March 2021".into(),
             reference: None,
             recipient: vec!["Recipient".into()],
+            running_head: "Recipient".into(),
             to: None,
             from: None,
             delivery: None,
