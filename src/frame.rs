@@ -183,12 +183,14 @@ pub(crate) fn signed_name(signatory: &Signatory, language: Language) -> String {
 }
 
 /// Who a letter is to, in a few words, for the running head: the person
-/// (English: "Mr. Guy Ryder"; Russian and Belarusian: as the addressee
+/// (English: "Mr. Guy Ryder, Director-General"; Russian and Belarusian: as the addressee
 /// block names them, in the dative), else the office, else the organisation.
 pub(crate) fn running_head(addressee: &Addressee, language: Language) -> String {
     let a = addressee;
     let person = match language {
-        Language::En => addressee_lines(a, language).into_iter().next(),
+        Language::En => Some(addressee_lines(a, language))
+            .filter(|lines| !lines.is_empty())
+            .map(|lines| lines[..lines.len().min(2)].join(", ")),
         Language::Ru | Language::Be => a
             .surname_dative
             .as_ref()

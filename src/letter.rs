@@ -23,7 +23,7 @@ pub struct Letter {
     /// addresses them, then address and country.
     pub recipient: Vec<String>,
     /// Who the letter is to, in a few words, for the head of pages after
-    /// the first: "Mr. Guy Ryder", "Председателю ФНПР М. В. Шмакову".
+    /// the first: "Mr. Guy Ryder, Director-General", "М. В. Шмакову".
     pub running_head: String,
     /// The recipient's mailbox, for mail drafts.
     pub to: Option<Mailbox>,
