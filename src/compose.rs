@@ -15,6 +15,7 @@ use crate::markdown;
 use crate::redact;
 use crate::resolve::{AppealBody, Cited, Context};
 use crate::templates::{Part, Templates, locate_in_string, render_diagnostic};
+use crate::typography;
 
 /// Composes the letter for one resolved context.
 ///
@@ -197,6 +198,9 @@ pub(crate) fn compose_checked(
             );
         }
     }
+    // Last: redaction matches names as the data spells them (O'Brien),
+    // and the citation tokens are resolved into note runs by now.
+    typography::typeset_letter(&mut letter);
     Ok((letter, said))
 }
 

@@ -60,6 +60,7 @@ mod redact;
 pub mod render;
 mod resolve;
 mod templates;
+mod typography;
 mod validate;
 
 pub use appeal::{
@@ -74,3 +75,4 @@ pub use letter::{Annex, Block, Letter, Letterhead, Mailbox, Note, Run, Signature
 pub use names::{file_names, file_stems};
 pub use resolve::{Addressee, Cited, Context, ResolveOptions, Signer, resolve};
 pub use templates::{TemplateInfo, Templates};
+pub use typography::typeset;

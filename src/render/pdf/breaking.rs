@@ -301,6 +301,11 @@ impl Breaker<'_> {
         if core.chars().count() < 5 || !core.chars().all(char::is_alphabetic) {
             return None;
         }
+        // Proper names and acronyms are not hyphenated (nor, for
+        // simplicity, any word a sentence starts with).
+        if core.chars().next().is_some_and(char::is_uppercase) {
+            return None;
+        }
         let hyphen = self.hyphen_width(pieces);
         let breaks = dictionary.hyphenate(&core.to_lowercase()).breaks;
         // Lower-casing keeps byte offsets for the scripts hyphenated here.
@@ -554,8 +559,9 @@ fn dictionary(language: Language) -> Option<&'static Standard> {
     let (cell, patterns, bytes): (_, _, &[u8]) = match language {
         Language::En => (
             &EN,
-            hyphenation::Language::EnglishUS,
-            include_bytes!("../../../assets/hyphenation/en-us.standard.bincode"),
+            // The letters are written in British English: British patterns.
+            hyphenation::Language::EnglishGB,
+            include_bytes!("../../../assets/hyphenation/en-gb.standard.bincode"),
         ),
         Language::Ru => (
             &RU,
