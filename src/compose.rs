@@ -346,20 +346,21 @@ summary = "The office was raided."
     #[test]
     fn composes_frame_and_body() {
         let letter = letters(APPEAL).unwrap().remove(0);
-        assert_eq!(letter.place_date, "Geneva, 01 March 2021");
+        assert_eq!(letter.place_date, "Geneva, 01\u{a0}March 2021");
         assert_eq!(letter.salutation, "Dear Mr. Houngbo,");
         assert_eq!(letter.delivery.as_deref(), Some("By email: ilo@ilo.org"));
         assert_eq!(letter.letterhead.contacts, ["Tel: +41 1", "u.org"]);
         assert_eq!(
             letter.recipient[..2],
-            ["Mr. Gilbert F. Houngbo", "Director-General"]
+            ["Mr. Gilbert F.\u{a0}Houngbo", "Director-General"]
         );
         let Block::Paragraph(runs) = &letter.body[0] else {
             panic!("{:?}", letter.body)
         };
+        // "B." reads as an initial: it is kept with the word after it.
         assert_eq!(
             runs[0].text,
-            "Dear friends at International Labour Office (ILO): A & B. The office was raided."
+            "Dear friends at International Labour Office (ILO): A & B.\u{a0}The office was raided."
         );
     }
 

@@ -33,7 +33,7 @@
 //! "#))?;
 //! let letters = Engine::builtin().letters(&appeal)?;
 //! let text = render::text(&letters[0], &render::TextOptions::default());
-//! assert!(text.contains("Geneva, 01 March 2021"));
+//! assert!(text.contains("Geneva, 01\u{a0}March 2021"));
 //! assert!(text.contains("Dear Mr. Houngbo,"));
 //! let words = text.split_whitespace().collect::<Vec<_>>().join(" ");
 //! assert!(words.contains("to stop the interference in trade union affairs, and end repression."));

@@ -140,7 +140,8 @@ fn drafts_parse_back_with_the_pdf_attached() {
     );
     assert_eq!(
         message.subject(),
-        Some("Free Metalworkers' Union (SPM) calls for international solidarity")
+        // The subject as the letter prints it.
+        Some("Free Metalworkers’ Union (SPM) calls for international solidarity")
     );
     assert!(message.body_text(0).unwrap().contains("Dear Mr. Петров-3,"));
     let attachment = message.attachment(0).unwrap();

@@ -6,7 +6,7 @@ use std::process::Command;
 use appeal::render::{Paper, PdfOptions, TextOptions, layout_dump, pdf, text};
 use appeal::{Appeal, Engine, Letter, ResolveOptions};
 
-use crate::{appeal_in, fold, letters_of, root};
+use crate::{appeal_in, fold, letters_of, plainly, root};
 
 fn letter(example: &str, to: &str) -> Letter {
     let appeal = Appeal::open(root(&format!("examples/{example}/appeal.toml"))).unwrap();
@@ -131,7 +131,8 @@ fn english_letter_extracts_every_word_and_every_sentence_of_the_source() {
     let Some(extracted) = extract(&pdf(&letter, &PdfOptions::default()).unwrap(), &[]) else {
         return;
     };
-    let extracted = fold(&extracted);
+    // The source has straight quotes: compare with typography undone.
+    let extracted = plainly(&extracted);
     let source =
         std::fs::read_to_string(root("tests/fixtures/industriall-letter-to-ilo.txt")).unwrap();
     for line in source
@@ -139,7 +140,7 @@ fn english_letter_extracts_every_word_and_every_sentence_of_the_source() {
         .map(str::trim)
         .filter(|l| !l.is_empty() && !l.starts_with("A handwritten"))
     {
-        let line = fold(&line.replace(
+        let line = plainly(&line.replace(
             "[IndustriALL Global Union](http://www.industrial-all-union.org)",
             "IndustriALL Global Union",
         ));
