@@ -408,3 +408,70 @@ fn data_with_markup_characters_comes_out_as_written() {
         }
     }
 }
+
+/// What typography joins with no-break spaces stays on one line in the PDF:
+/// a paragraph set narrow (in quotes three deep) and full of dates, numbers
+/// and initials, fillers of changing length moving them along the lines,
+/// breaks only between them. See: #10
+#[test]
+fn no_line_breaks_inside_dates_numbers_and_names() {
+    let phrases = [
+        "1 марта 2021 г.",
+        "Конвенция МОТ № 87",
+        "А. Ф. Бухвостов",
+        "более 6,500 человек",
+        "в Минске",
+    ];
+    let mut body = String::from("> > > ");
+    for i in 0..60 {
+        body.push_str(&"ж".repeat(1 + i % 7));
+        body.push(' ');
+        body.push_str(phrases[i % phrases.len()]);
+        body.push(' ');
+    }
+    let source = format!(
+        "template = \"solidarity-appeal\"\nlanguage = \"ru\"\ndate = 2021-03-01\n\
+         recipients = [\"fnpr\"]\nbody = \"\"\"{body}\"\"\"\n\
+         [sender]\norganisation = \"СПМ\"\n[signatory]\nname = \"Александр Бухвостов\"\n"
+    );
+    let letter = letters_of("appeal.toml", source).remove(0);
+    let dump = layout_dump(&letter, &PdfOptions::default()).unwrap();
+    // The words of the paragraph's lines (those indented as the quote),
+    // after their position and size.
+    let columns = |line: &'static str| -> Vec<&'static str> {
+        line.split(' ').filter(|c| !c.is_empty()).collect()
+    };
+    let dump: &'static str = Box::leak(dump.into_boxed_str());
+    let indent = dump
+        .lines()
+        .find(|line| line.contains("Конвенция"))
+        .map(|line| columns(line)[1])
+        .unwrap();
+    let lines: Vec<String> = dump
+        .lines()
+        .map(columns)
+        .filter(|columns| columns.len() > 3 && columns[1] == indent)
+        .map(|columns| columns[3..].join(" "))
+        .collect();
+    let joined = [
+        "1\u{a0}марта",
+        "2021\u{a0}г.",
+        "№\u{a0}87",
+        "А.\u{a0}Ф.\u{a0}Бухвостов",
+        "6\u{a0}500",
+        "в\u{a0}Минске",
+    ];
+    for group in joined {
+        let whole: usize = lines.iter().map(|line| line.matches(group).count()).sum();
+        assert_eq!(whole, 12, "{group:?} is split at a line end:\n{lines:#?}");
+    }
+    // Lines did end right before such groups, which moved on whole.
+    let moved = lines
+        .iter()
+        .filter(|line| joined.iter().any(|group| line.starts_with(group)))
+        .count();
+    assert!(
+        moved >= 3,
+        "{moved} lines start with a joined group:\n{dump}"
+    );
+}

@@ -656,6 +656,38 @@ pub(crate) mod tests {
     }
 
     #[test]
+    fn leaves_names_and_acronyms_unhyphenated() {
+        // As `hyphenates_to_fill_a_line`, but capitalised: wrapped whole.
+        for word in ["Registration", "REGISTRATION"] {
+            let text = format!("we demand {word} now");
+            let lines = breaker(20.0, Some(Language::En)).lines(&[run(&text)]);
+            assert_eq!(
+                texts(&lines),
+                ["we@0 demand@3", &format!("{word}@0 now@13")]
+            );
+        }
+        let lines = breaker(18.0, Some(Language::Ru)).lines(&[run("прекратить Репрессии")]);
+        assert_eq!(texts(&lines), ["прекратить@0", "Репрессии@0"]);
+    }
+
+    #[test]
+    fn hyphenates_english_with_british_patterns() {
+        // British patterns break by etymology, American by pronunciation:
+        // "meas-ures", "mea-sures".
+        let english = dictionary(Language::En).unwrap();
+        assert_eq!(english.hyphenate("measures").breaks, [4]);
+        assert_eq!(english.hyphenate("organisation").breaks, [2, 5, 8]);
+    }
+
+    #[test]
+    fn never_breaks_at_a_no_break_space() {
+        // "1 марта" and "2021 г." are one word each, and not hyphenated.
+        let text = "с\u{a0}1\u{a0}марта 2021\u{a0}г.";
+        let lines = breaker(12.0, Some(Language::Ru)).lines(&[run(text)]);
+        assert_eq!(texts(&lines), ["с\u{a0}1\u{a0}марта@0", "2021\u{a0}г.@0"]);
+    }
+
+    #[test]
     fn never_drops_a_word_wider_than_the_line() {
         let lines = breaker(5.0, None).lines(&[run("abcdefghijkl xy")]);
         // Each break is marked with a hyphen, and room is kept for it.
