@@ -144,6 +144,13 @@ fn drafts_parse_back_with_the_pdf_attached() {
         Some("Free Metalworkers’ Union (SPM) calls for international solidarity")
     );
     assert!(message.body_text(0).unwrap().contains("Dear Mr. Петров-3,"));
+    // The body is the text rendering, typeset as the PDF is.
+    assert!(
+        message
+            .body_text(0)
+            .unwrap()
+            .starts_with("Free Metalworkers’ Union (SPM)")
+    );
     let attachment = message.attachment(0).unwrap();
     assert_eq!(attachment.attachment_name(), Some("exec-03.pdf"));
     assert_eq!(
