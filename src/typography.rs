@@ -327,7 +327,12 @@ fn quotes(cells: &mut [Cell], language: Language) {
         match c {
             '"' | '\'' if !cells[i].fixed => {
                 let single = c == '\'';
-                cells[i].c = if single && within_word {
+                // '90s: an apostrophe for the century's digits.
+                let decade = || {
+                    let digits = |k: usize| cells.get(k).is_some_and(|c| c.c.is_ascii_digit());
+                    digits(i + 1) && digits(i + 2) && !digits(i + 3)
+                };
+                cells[i].c = if single && (within_word || opens(previous) && decade()) {
                     '’'
                 } else if opens(previous) && next.is_some_and(|n| !n.is_whitespace()) {
                     let is_inner = (single && language == Language::En) || nested(&stack);
@@ -632,7 +637,7 @@ mod tests {
             En,
             "don’t, Workers’ Union, O’Brien",
         );
-        check("the '90s plan 'A'", En, "the ‘90s plan ‘A’");
+        check("the '90s plan 'A'", En, "the ’90s plan ‘A’");
         check("аб'ява, сям'я, п'еса", Be, "аб’ява, сям’я, п’еса");
         check("Д'Артаньян", Ru, "Д’Артаньян");
         // An apostrophe ending a word inside single quotes.

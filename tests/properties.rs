@@ -7,7 +7,7 @@ use proptest::prelude::*;
 use toml::{Table, Value};
 
 use appeal::render::{PdfOptions, TextOptions, pdf, text};
-use appeal::{Appeal, Engine, Source};
+use appeal::{Appeal, Engine, Language, Source, typeset};
 
 use crate::pdf::{join_hyphenated, pdftotext};
 use crate::plainly;
@@ -415,5 +415,26 @@ proptest! {
         };
         let extracted: String = extracted.split_whitespace().collect();
         prop_assert!(extracted.contains(&word), "the word is not whole in the PDF's text");
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 2000, ..ProptestConfig::default() })]
+
+    /// Typesetting is a fixed point: typesetting its output changes nothing,
+    /// and no straight quote is left. See: #10
+    #[test]
+    fn typesetting_twice_gives_what_once_does(
+        text in "[a-zA-Zа-яА-ЯёўіЎІ0-9 \u{a0}\"'«»„“”‘’–—.,;:!?()№/@-]{0,60}",
+        language in prop::sample::select(Language::ALL.to_vec()),
+    ) {
+        let once = typeset(&text, language);
+        prop_assert_eq!(typeset(&once, language), once.clone(), "{:?}", text);
+        // Addresses keep theirs; elsewhere every quote is typographic.
+        if !text.contains(['@', '/', '.']) {
+            prop_assert!(!once.contains(['"', '\'']), "{:?} -> {:?}", text, once);
+        }
+        // Nothing is lost: the same words, typography undone.
+        prop_assert_eq!(comparable(&once), comparable(&text));
     }
 }
