@@ -16,6 +16,7 @@ use crate::markdown;
 use crate::redact;
 use crate::resolve::{AppealBody, Cited, Context};
 use crate::templates::{Part, Templates, locate_in_string, render_diagnostic};
+use crate::typography;
 
 /// Composes the letter for one resolved context.
 ///
@@ -202,6 +203,9 @@ pub(crate) fn compose_checked(
             );
         }
     }
+    // Last: redaction matches names as the data spells them (O'Brien),
+    // and the citation tokens are resolved into note runs by now.
+    typography::typeset_letter(&mut letter);
     Ok((letter, said))
 }
 
@@ -397,20 +401,21 @@ summary = "The office was raided."
     #[test]
     fn composes_frame_and_body() {
         let letter = letters(APPEAL).unwrap().remove(0);
-        assert_eq!(letter.place_date, "Geneva, 01 March 2021");
+        assert_eq!(letter.place_date, "Geneva, 01\u{a0}March 2021");
         assert_eq!(letter.salutation, "Dear Mr. Houngbo,");
         assert_eq!(letter.delivery.as_deref(), Some("By email: ilo@ilo.org"));
         assert_eq!(letter.letterhead.contacts, ["Tel: +41 1", "u.org"]);
         assert_eq!(
             letter.recipient[..2],
-            ["Mr. Gilbert F. Houngbo", "Director-General"]
+            ["Mr. Gilbert F.\u{a0}Houngbo", "Director-General"]
         );
         let Block::Paragraph(runs) = &letter.body[0] else {
             panic!("{:?}", letter.body)
         };
+        // "B." reads as an initial: it is kept with the word after it.
         assert_eq!(
             runs[0].text,
-            "Dear friends at International Labour Office (ILO): A & B. The office was raided."
+            "Dear friends at International Labour Office (ILO): A & B.\u{a0}The office was raided."
         );
     }
 

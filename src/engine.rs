@@ -34,7 +34,7 @@ use crate::templates::Templates;
 /// "#))?;
 /// let letters = engine.letters(&appeal)?;
 /// let text = render::text(&letters[0], &render::TextOptions::default());
-/// assert!(text.contains("Geneva, 01 March 2021"));
+/// assert!(text.contains("Geneva, 01\u{a0}March 2021"));
 /// assert!(text.contains("Dear Mr. Houngbo,"));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```

@@ -83,6 +83,16 @@ impl Language {
         }
     }
 
+    /// The names of the months as dates in this language give them:
+    /// "March", "марта", "сакавіка".
+    pub(crate) fn months(self) -> &'static [&'static str; 12] {
+        match self {
+            Language::En => &EN_MONTHS,
+            Language::Ru => &RU_MONTHS,
+            Language::Be => &BE_MONTHS,
+        }
+    }
+
     /// Joins items in prose: "A, B and C", "A, B и C", "A, B і C".
     ///
     /// `last` replaces the word before the final item (with its spaces),

@@ -115,6 +115,8 @@ pub struct Run {
     /// A reference to note number `n`: the text is the number, printed
     /// raised and small (in plain text, as `[n]`).
     pub note: Option<usize>,
+    /// Inline code: printed as it is, never typeset.
+    pub code: bool,
 }
 
 impl Run {
@@ -138,6 +140,25 @@ impl Letter {
     /// Calls `f` on every text of the letter but its body and notes: the
     /// frame and the annex.
     pub(crate) fn frame_texts_mut(&mut self, f: &mut dyn FnMut(&mut String)) {
+        self.frame_texts(true, f);
+    }
+
+    /// [`Letter::frame_texts_mut`] but the names of the mailboxes, which
+    /// are header values of a mail draft, not printed.
+    pub(crate) fn printed_frame_texts_mut(&mut self, f: &mut dyn FnMut(&mut String)) {
+        self.frame_texts(false, f);
+    }
+
+    /// Calls `f` on the runs of each paragraph and heading of the body, at
+    /// any depth, and of each note.
+    pub(crate) fn paragraphs_mut(&mut self, f: &mut dyn FnMut(&mut [Run])) {
+        paragraphs_mut(&mut self.body, f);
+        for note in &mut self.notes {
+            f(&mut note.runs);
+        }
+    }
+
+    fn frame_texts(&mut self, mailboxes: bool, f: &mut dyn FnMut(&mut String)) {
         let head = &mut self.letterhead;
         let frame = [
             &mut head.organisation,
@@ -169,6 +190,7 @@ impl Letter {
             self.to
                 .iter_mut()
                 .chain(&mut self.from)
+                .filter(|_| mailboxes)
                 .map(|m| &mut m.name),
         );
         frame.for_each(&mut *f);
@@ -217,6 +239,16 @@ fn blocks_mut(blocks: &mut [Block], f: &mut dyn FnMut(&mut String)) {
             Block::Paragraph(runs) | Block::Heading(runs) => runs_mut(runs, f),
             Block::List { items, .. } => items.iter_mut().for_each(|item| blocks_mut(item, f)),
             Block::Quote(blocks) => blocks_mut(blocks, f),
+        }
+    }
+}
+
+fn paragraphs_mut(blocks: &mut [Block], f: &mut dyn FnMut(&mut [Run])) {
+    for block in blocks {
+        match block {
+            Block::Paragraph(runs) | Block::Heading(runs) => f(runs),
+            Block::List { items, .. } => items.iter_mut().for_each(|item| paragraphs_mut(item, f)),
+            Block::Quote(blocks) => paragraphs_mut(blocks, f),
         }
     }
 }

@@ -33,7 +33,7 @@
 //! "#))?;
 //! let letters = Engine::builtin().letters(&appeal)?;
 //! let text = render::text(&letters[0], &render::TextOptions::default());
-//! assert!(text.contains("Geneva, 01 March 2021"));
+//! assert!(text.contains("Geneva, 01\u{a0}March 2021"));
 //! assert!(text.contains("Dear Mr. Houngbo,"));
 //! let words = text.split_whitespace().collect::<Vec<_>>().join(" ");
 //! assert!(words.contains("to stop the interference in trade union affairs, and end repression."));
@@ -61,6 +61,7 @@ mod redact;
 pub mod render;
 mod resolve;
 mod templates;
+mod typography;
 mod validate;
 
 pub use appeal::{
@@ -76,3 +77,4 @@ pub use letter::{Annex, Block, Letter, Letterhead, Mailbox, Note, Run, Signature
 pub use names::{file_names, file_stems};
 pub use resolve::{Addressee, Cited, Context, ResolveOptions, Signer, resolve};
 pub use templates::{TemplateInfo, Templates};
+pub use typography::typeset;

@@ -150,9 +150,9 @@ impl Builder {
                     self.push(Block::Quote(blocks));
                 }
             }
-            Event::Text(text) | Event::Code(text) | Event::Html(text) | Event::InlineHtml(text) => {
-                self.text(&text)
-            }
+            Event::Text(text) | Event::Html(text) | Event::InlineHtml(text) => self.text(&text),
+            // Code is a run of its own, which typography leaves as it is.
+            Event::Code(text) => self.styled_text(&text, true),
             Event::SoftBreak => self.text(" "),
             Event::HardBreak => self.runs.push(Run {
                 text: "\n".into(),
@@ -186,6 +186,10 @@ impl Builder {
     }
 
     fn plain_text(&mut self, text: &str) {
+        self.styled_text(text, false);
+    }
+
+    fn styled_text(&mut self, text: &str, code: bool) {
         if text.is_empty() {
             return;
         }
@@ -196,6 +200,7 @@ impl Builder {
                 if last.bold == bold
                     && last.italic == italic
                     && last.link == link
+                    && last.code == code
                     && last.note.is_none()
                     && !last.is_break() =>
             {
@@ -207,6 +212,7 @@ impl Builder {
                 italic,
                 link,
                 note: None,
+                code,
             }),
         }
     }
@@ -313,7 +319,14 @@ mod tests {
     fn keeps_text_of_html_and_code() {
         assert_eq!(
             parse("a <b>c</b> `d`").unwrap(),
-            vec![Block::Paragraph(vec![run("a <b>c</b> d")])]
+            vec![Block::Paragraph(vec![
+                run("a <b>c</b> "),
+                Run {
+                    text: "d".into(),
+                    code: true,
+                    ..Run::default()
+                }
+            ])]
         );
     }
 

@@ -141,13 +141,21 @@ fn drafts_parse_back_with_the_pdf_attached() {
     );
     assert_eq!(
         message.subject(),
-        Some("Free Metalworkers' Union (SPM) calls for international solidarity")
+        // The subject as the letter prints it.
+        Some("Free Metalworkers’ Union (SPM) calls for international solidarity")
     );
     assert!(
         message
             .body_text(0)
             .unwrap()
             .contains("Dear Member of the Executive,")
+    );
+    // The body is the text rendering, typeset as the PDF is.
+    assert!(
+        message
+            .body_text(0)
+            .unwrap()
+            .starts_with("Free Metalworkers’ Union (SPM)")
     );
     let attachment = message.attachment(0).unwrap();
     assert_eq!(attachment.attachment_name(), Some("exec-03.pdf"));

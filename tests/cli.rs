@@ -63,7 +63,7 @@ fn render_writes_text_to_stdout_by_default() {
         .assert()
         .success()
         .stdout(predicate::str::starts_with(
-            "Free Metalworkers' Union (SPM)\n\nMinsk, 23 November 2026\n",
+            "Free Metalworkers’ Union (SPM)\n\nMinsk, 23\u{a0}November 2026\n",
         ))
         .stdout(predicate::str::contains(
             "We ask you to condemn the arrests.",
@@ -181,7 +181,7 @@ fn date_defaults_to_the_option_when_the_appeal_has_none() {
         ])
         .assert()
         .success()
-        .stdout(predicate::str::contains("Minsk, 29 February 2024"));
+        .stdout(predicate::str::contains("Minsk, 29\u{a0}February 2024"));
 }
 
 #[test]

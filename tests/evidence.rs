@@ -91,7 +91,7 @@ fn cited_incidents_stay_in_the_text_and_several_are_further_cases() {
         "police raided the office",
         "Artem Zhernak, the chairman",
         "Further cases:",
-        "16 February 2021, Minsk: Andrei Komlik-Yamatin",
+        "16\u{a0}February 2021, Minsk: Andrei Komlik-Yamatin",
         "Gomel: Riot police arrived",
         "Gomel: Vital Svatkouski",
         "Mogilev: Employees",
@@ -110,7 +110,7 @@ fn cited_incidents_stay_in_the_text_and_several_are_further_cases() {
         assert!(out.contains(&format!("\n[{n}] ")), "note {n}:\n{out}");
     }
     assert!(
-        out.contains("Gomel plant for the \"likes\"") && out.contains("Sources: 3, 4"),
+        out.contains("Gomel plant for the “likes”") && out.contains("Sources: 3, 4"),
         "{out}"
     );
     assert_eq!(letters[0].notes.len(), 4);

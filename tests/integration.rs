@@ -39,3 +39,19 @@ pub fn letters_of(name: &str, text: String) -> Vec<appeal::Letter> {
 pub fn fold(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
+
+/// Text with its typography undone, to compare output with sources typed
+/// plainly: every quote and apostrophe `"`, a run of dashes or hyphens one
+/// `-`, whitespace (no-break spaces too) folded to single spaces.
+pub fn plainly(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in fold(text).chars() {
+        match c {
+            '\'' | '“' | '”' | '„' | '«' | '»' | '‘' | '’' => out.push('"'),
+            '-' | '–' | '—' if out.ends_with('-') => {}
+            '–' | '—' => out.push('-'),
+            c => out.push(c),
+        }
+    }
+    out
+}

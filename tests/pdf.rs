@@ -6,7 +6,7 @@ use std::process::Command;
 use appeal::render::{Paper, PdfOptions, TextOptions, layout_dump, pdf, text};
 use appeal::{Appeal, Engine, Letter, ResolveOptions};
 
-use crate::{appeal_in, fold, letters_of, root};
+use crate::{appeal_in, fold, letters_of, plainly, root};
 
 fn letter(example: &str, to: &str) -> Letter {
     let appeal = Appeal::open(root(&format!("examples/{example}/appeal.toml"))).unwrap();
@@ -131,7 +131,8 @@ fn english_letter_extracts_every_word_and_every_sentence_of_the_source() {
     let Some(extracted) = extract(&pdf(&letter, &PdfOptions::default()).unwrap(), &[]) else {
         return;
     };
-    let extracted = fold(&extracted);
+    // The source has straight quotes: compare with typography undone.
+    let extracted = plainly(&extracted);
     let source =
         std::fs::read_to_string(root("tests/fixtures/industriall-letter-to-ilo.txt")).unwrap();
     for line in source
@@ -139,7 +140,7 @@ fn english_letter_extracts_every_word_and_every_sentence_of_the_source() {
         .map(str::trim)
         .filter(|l| !l.is_empty() && !l.starts_with("A handwritten"))
     {
-        let line = fold(&line.replace(
+        let line = plainly(&line.replace(
             "[IndustriALL Global Union](http://www.industrial-all-union.org)",
             "IndustriALL Global Union",
         ));
@@ -406,4 +407,73 @@ fn data_with_markup_characters_comes_out_as_written() {
             );
         }
     }
+}
+
+/// What typography joins with no-break spaces stays on one line in the PDF:
+/// a paragraph set narrow (in quotes three deep) and full of dates, numbers
+/// and initials, fillers of changing length moving them along the lines,
+/// breaks only between them. See: #10
+#[test]
+fn no_line_breaks_inside_dates_numbers_and_names() {
+    let phrases = [
+        "1 марта 2021 г.",
+        "Конвенция МОТ № 87",
+        "А. Ф. Бухвостов",
+        "более 6,500 человек",
+        "в Минске",
+    ];
+    let mut body = String::from("> > > ");
+    for i in 0..60 {
+        body.push_str(&"ж".repeat(1 + i % 7));
+        body.push(' ');
+        body.push_str(phrases[i % phrases.len()]);
+        body.push(' ');
+    }
+    let source = format!(
+        "template = \"solidarity-appeal\"\nlanguage = \"ru\"\ndate = 2021-03-01\n\
+         recipients = [\"fnpr\"]\nbody = \"\"\"{body}\"\"\"\n\
+         [sender]\norganisation = \"СПМ\"\n[signatory]\nname = \"Александр Бухвостов\"\n"
+    );
+    let letter = letters_of("appeal.toml", source).remove(0);
+    let dump = layout_dump(&letter, &PdfOptions::default()).unwrap();
+    // The words of the paragraph's lines (those indented as the quote),
+    // after their position and size.
+    let columns = |line: &'static str| -> Vec<&'static str> {
+        line.split(' ').filter(|c| !c.is_empty()).collect()
+    };
+    let dump: &'static str = Box::leak(dump.into_boxed_str());
+    let indent = dump
+        .lines()
+        .find(|line| line.contains("Конвенция"))
+        .map(|line| columns(line)[1])
+        .unwrap();
+    let lines: Vec<String> = dump
+        .lines()
+        .map(columns)
+        .filter(|columns| columns.len() > 3 && columns[1] == indent)
+        .map(|columns| columns[3..].join(" "))
+        .collect();
+    // No-break spaces are set as spaces (and stretched as they are): a
+    // group is whole where its words are on one line.
+    let joined = [
+        "1 марта",
+        "2021 г.",
+        "№ 87",
+        "А. Ф. Бухвостов",
+        "6 500",
+        "в Минске",
+    ];
+    for group in joined {
+        let whole: usize = lines.iter().map(|line| line.matches(group).count()).sum();
+        assert_eq!(whole, 12, "{group:?} is split at a line end:\n{lines:#?}");
+    }
+    // Lines did end right before such groups, which moved on whole.
+    let moved = lines
+        .iter()
+        .filter(|line| joined.iter().any(|group| line.starts_with(group)))
+        .count();
+    assert!(
+        moved >= 3,
+        "{moved} lines start with a joined group:\n{dump}"
+    );
 }

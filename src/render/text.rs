@@ -267,6 +267,14 @@ mod tests {
     }
 
     #[test]
+    fn never_breaks_at_a_no_break_space() {
+        assert_eq!(
+            body_text("aaaa 2021\u{a0}г. bbbb А.\u{a0}Ф.\u{a0}Бухвостов", 10),
+            "aaaa\n2021\u{a0}г.\nbbbb\nА.\u{a0}Ф.\u{a0}Бухвостов\n\n"
+        );
+    }
+
+    #[test]
     fn renders_lists_quotes_and_links() {
         assert_eq!(
             body_text(

@@ -94,6 +94,9 @@ struct Piece<'t> {
     note: Option<usize>,
     /// An address: it breaks after its punctuation, unmarked.
     url: bool,
+    /// After a no-break space: a space is set before it, stretched as any
+    /// other when the line is justified, but no line breaks there.
+    tied: bool,
 }
 
 /// A word: the pieces between two spaces; `None` is a hard line break.
@@ -243,6 +246,18 @@ impl Breaker<'_> {
         sized(self.size, piece.note)
     }
 
+    /// The width of pieces set together, the spaces of ties included.
+    fn width_of(&self, pieces: &[Piece]) -> f32 {
+        let mut width = 0.0;
+        for (i, piece) in pieces.iter().enumerate() {
+            if piece.tied && i > 0 {
+                width += self.space(piece.style);
+            }
+            width += self.metrics.width(piece.style, piece.text) * self.size_of(piece);
+        }
+        width
+    }
+
     /// Whether a word fits on the line from `start`.
     fn fits(&self, pieces: &[Piece], start: f32) -> bool {
         self.head(pieces, |width| start + width <= self.width + 0.01)
@@ -256,6 +271,9 @@ impl Breaker<'_> {
     fn head(&self, pieces: &[Piece], fits: impl Fn(f32) -> bool) -> Option<Cut> {
         let mut used = 0.0;
         for (i, piece) in pieces.iter().enumerate() {
+            if piece.tied && i > 0 {
+                used += self.space(piece.style);
+            }
             let size = self.size_of(piece);
             let width = |text: &str| used + self.metrics.width(piece.style, text) * size;
             let (at, width) = longest_head(piece.text, width, &fits);
@@ -268,7 +286,10 @@ impl Breaker<'_> {
     }
 
     fn place(&self, line: &mut Line, pieces: &[Piece], mut x: f32) {
-        for piece in pieces {
+        for (i, piece) in pieces.iter().enumerate() {
+            if piece.tied && i > 0 {
+                x += self.space(piece.style);
+            }
             let width = self.metrics.width(piece.style, piece.text) * self.size_of(piece);
             line.pieces.push(Placed {
                 text: piece.text.to_owned(),
@@ -283,10 +304,20 @@ impl Breaker<'_> {
         }
     }
 
-    /// Where to hyphenate a one-piece word: at the last hyphenation point
-    /// whose head, with a hyphen, fits in `room`.
+    /// Where to hyphenate a one-piece word, or the last piece of a word
+    /// after a no-break space ("и законодательства"): at the last
+    /// hyphenation point whose head, with a hyphen, fits in `room`.
     fn hyphenate(&self, pieces: &[Piece], room: f32) -> Option<Cut> {
-        let [piece] = pieces else { return None };
+        let (piece, before) = pieces.split_last()?;
+        if !before.is_empty() && !piece.tied {
+            return None;
+        }
+        // What the pieces before it take, with the space before it.
+        let taken = match before {
+            [] => 0.0,
+            _ => self.width_of(before) + self.space(piece.style),
+        };
+        let room = room - taken;
         let text = piece.text;
         if text.chars().nth(LONGEST_HYPHENATED).is_some() {
             return None;
@@ -301,6 +332,11 @@ impl Breaker<'_> {
         if core.chars().count() < 5 || !core.chars().all(char::is_alphabetic) {
             return None;
         }
+        // Proper names and acronyms are not hyphenated (nor, for
+        // simplicity, any word a sentence starts with).
+        if core.chars().next().is_some_and(char::is_uppercase) {
+            return None;
+        }
         let hyphen = self.hyphen_width(pieces);
         let breaks = dictionary.hyphenate(&core.to_lowercase()).breaks;
         // Lower-casing keeps byte offsets for the scripts hyphenated here.
@@ -312,7 +348,10 @@ impl Breaker<'_> {
             .rev()
             .map(|b| start + b)
             .find(|&at| self.metrics.width(piece.style, &text[..at]) * self.size + hyphen <= room)
-            .map(|at| Cut { piece: 0, at })
+            .map(|at| Cut {
+                piece: before.len(),
+                at,
+            })
     }
 
     /// Where to break a word with an address in it so that its head fills
@@ -392,6 +431,8 @@ fn cut_at<'w, 't>(pieces: &'w mut [Piece<'t>], cut: Cut) -> (Vec<Piece<'t>>, &'w
     }
     let rest = &mut pieces[cut.piece..];
     rest[0].text = after;
+    // It starts the next line: no space before it.
+    rest[0].tied = false;
     let done = usize::from(after.is_empty());
     (head, &mut rest[done..])
 }
@@ -480,10 +521,13 @@ fn separator_note(runs: &[Run], i: usize) -> Option<usize> {
     runs[i.checked_sub(1)?].note
 }
 
-/// Splits runs into words of styled pieces at spaces; `None` marks a hard break.
+/// Splits runs into words of styled pieces at spaces; `None` marks a hard
+/// break. A no-break space parts pieces of one word (`tied`): it is set as
+/// a space, but no line breaks there.
 fn words(runs: &[Run]) -> Vec<Word<'_>> {
     let mut words: Vec<Word> = Vec::new();
     let mut current: Vec<Piece> = Vec::new();
+    let mut tie = false;
     for (r, run) in runs.iter().enumerate() {
         if run.is_break() {
             if !current.is_empty() {
@@ -494,10 +538,19 @@ fn words(runs: &[Run]) -> Vec<Word<'_>> {
         }
         let style = Style::of(run.bold, run.italic);
         let note = run.note.or_else(|| separator_note(runs, r));
-        for (i, part) in run.text.split([' ', '\n', '\t']).enumerate() {
-            if i > 0 && !current.is_empty() {
-                words.push(Some(std::mem::take(&mut current)));
+        let parts = run.text.split([' ', '\n', '\t']).enumerate();
+        for (i, j, part) in parts.flat_map(|(i, part)| {
+            part.split('\u{a0}')
+                .enumerate()
+                .map(move |(j, part)| (i, j, part))
+        }) {
+            if i > 0 && j == 0 {
+                tie = false;
+                if !current.is_empty() {
+                    words.push(Some(std::mem::take(&mut current)));
+                }
             }
+            tie |= j > 0;
             if part.is_empty() {
                 continue;
             }
@@ -512,6 +565,7 @@ fn words(runs: &[Run]) -> Vec<Word<'_>> {
                     text: ",",
                     link: None,
                     url: false,
+                    tied: false,
                     ..*last
                 });
             }
@@ -522,7 +576,9 @@ fn words(runs: &[Run]) -> Vec<Word<'_>> {
                 link,
                 note,
                 url: is_url(part, link),
+                tied: tie && !current.is_empty(),
             });
+            tie = false;
         }
     }
     if !current.is_empty() {
@@ -554,8 +610,9 @@ fn dictionary(language: Language) -> Option<&'static Standard> {
     let (cell, patterns, bytes): (_, _, &[u8]) = match language {
         Language::En => (
             &EN,
-            hyphenation::Language::EnglishUS,
-            include_bytes!("../../../assets/hyphenation/en-us.standard.bincode"),
+            // The letters are written in British English: British patterns.
+            hyphenation::Language::EnglishGB,
+            include_bytes!("../../../assets/hyphenation/en-gb.standard.bincode"),
         ),
         Language::Ru => (
             &RU,
@@ -647,6 +704,45 @@ pub(crate) mod tests {
         assert_eq!(texts(&lines), ["прекратить@0 репрес-@11", "сии@0"]);
         let lines = breaker(14.0, Some(Language::Be)).lines(&[run("спыніць рэпрэсіі")]);
         assert_eq!(texts(&lines), ["спыніць@0 рэпрэ-@8", "сіі@0"]);
+    }
+
+    #[test]
+    fn leaves_names_and_acronyms_unhyphenated() {
+        // As `hyphenates_to_fill_a_line`, but capitalised: wrapped whole.
+        for word in ["Registration", "REGISTRATION"] {
+            let text = format!("we demand {word} now");
+            let lines = breaker(20.0, Some(Language::En)).lines(&[run(&text)]);
+            assert_eq!(
+                texts(&lines),
+                ["we@0 demand@3", &format!("{word}@0 now@13")]
+            );
+        }
+        let lines = breaker(18.0, Some(Language::Ru)).lines(&[run("прекратить Репрессии")]);
+        assert_eq!(texts(&lines), ["прекратить@0", "Репрессии@0"]);
+    }
+
+    #[test]
+    fn hyphenates_english_with_british_patterns() {
+        // British patterns break by etymology, American by pronunciation:
+        // "meas-ures", "mea-sures".
+        let english = dictionary(Language::En).unwrap();
+        assert_eq!(english.hyphenate("measures").breaks, [4]);
+        assert_eq!(english.hyphenate("organisation").breaks, [2, 5, 8]);
+    }
+
+    #[test]
+    fn never_breaks_at_a_no_break_space() {
+        // "с 1 марта" and "2021 г." are one word each, their no-break
+        // spaces set as spaces and stretched as spaces are.
+        let text = "с\u{a0}1\u{a0}марта 2021\u{a0}г.";
+        let lines = breaker(12.0, Some(Language::Ru)).lines(&[run(text)]);
+        assert_eq!(texts(&lines), ["с@0 1@3.5 марта@7", "2021@0 г.@5"]);
+        // "б" would fit after "ааа", but goes with "вв".
+        let lines = breaker(6.0, Some(Language::Ru)).lines(&[run("ааа б\u{a0}вв")]);
+        assert_eq!(texts(&lines), ["ааа@0", "б@0 вв@2"]);
+        // After a tie, a word is hyphenated to fill the line.
+        let lines = breaker(10.0, Some(Language::Ru)).lines(&[run("и\u{a0}прекратить")]);
+        assert_eq!(texts(&lines), ["и@0 прекра-@3", "тить@0"]);
     }
 
     #[test]

@@ -312,7 +312,10 @@ mod tests {
     fn covers_latin_and_cyrillic() {
         let fonts = Fonts::embedded();
         for style in Style::ALL {
-            for c in "AaÖöüéÉ ЁёЎўІіЖжЩщЪъ«»–—“”’№".chars() {
+            // The typography of every language: dashes, quotes, apostrophe,
+            // no-break space.
+            for c in "AaÖöüéÉ ЁёЎўІіЖжЩщЪъ«»„–—“”‘’№§\u{a0}".chars()
+            {
                 assert_ne!(fonts.face(style).glyph(c).0, 0, "{style:?} has no {c:?}");
             }
         }

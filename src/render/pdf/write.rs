@@ -466,12 +466,16 @@ fn adjust(items: &mut PositionedItems, string: &mut Vec<u8>, amount: f32) {
 }
 
 /// The characters to embed: exactly those shown, or (for batches) those
-/// plus every printable ASCII character, and the basic Cyrillic alphabets
+/// plus every printable ASCII character and the dashes, quotes and no-break
+/// space typography prints, and the basic Cyrillic alphabets
 /// when any Cyrillic is shown, so that letters to different people share
 /// one subset.
 fn quantise(set: &mut CharSet, subset: Subset) -> Vec<char> {
     if subset == Subset::Shared {
-        (' '..='~').for_each(|c| set.insert(c));
+        // What typography prints in every language, too.
+        (' '..='~')
+            .chain("\u{a0}–—‘’“”".chars())
+            .for_each(|c| set.insert(c));
         let cyrillic = set
             .chars()
             .iter()
