@@ -6,7 +6,7 @@ use proptest::prelude::*;
 use toml::{Table, Value};
 
 use appeal::render::{PdfOptions, TextOptions, pdf, text};
-use appeal::{Appeal, Engine, Source};
+use appeal::{Appeal, Diagnostics, Engine, Source};
 
 use crate::fold;
 use crate::pdf::{join_hyphenated, pdftotext};
@@ -242,6 +242,13 @@ impl Fields {
         toml::to_string(&appeal).unwrap()
     }
 
+    /// The same fields, with a recipient block that fits the envelope window.
+    fn with_short_address(mut self) -> Fields {
+        self.recipient = ("R".into(), "T".into(), "O".into(), vec!["A".into()]);
+        self.honorific_country = ("H".into(), "C".into());
+        self
+    }
+
     /// How deep the body's quotes and lists nest.
     fn depth(&self) -> usize {
         let paragraphs = self.body.iter().flat_map(|body| body.split("\n\n"));
@@ -316,8 +323,20 @@ proptest! {
 
     #[test]
     fn every_word_is_printed_in_text_and_pdf(fields in fields()) {
-        let source = fields.toml();
-        let appeal = Appeal::parse(Source::new("appeal.toml", source.clone())).unwrap();
+        let mut fields = fields;
+        let mut source = fields.toml();
+        let mut appeal = Appeal::parse(Source::new("appeal.toml", source.clone())).unwrap();
+        let outside = |d: &Diagnostics| d.iter().all(|d| d.code == "address-outside-window");
+        let refused = Engine::builtin().letters(&appeal);
+        if let Err(diagnostics) = &refused
+            && outside(diagnostics)
+        {
+            // Refused for the envelope window alone (more than 6 lines, or a
+            // word wider than 80 mm): the rest is checked with a short address.
+            fields = fields.with_short_address();
+            source = fields.toml();
+            appeal = Appeal::parse(Source::new("appeal.toml", source.clone())).unwrap();
+        }
         let letters = match Engine::builtin().letters(&appeal) {
             Ok(letters) => letters,
             Err(diagnostics) if fields.depth() > MAX_DEPTH => {

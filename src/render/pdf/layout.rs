@@ -16,9 +16,9 @@ use super::breaking::{Breaker, Line, Placed};
 use super::cache::{ParagraphMemo, PdfCache};
 use super::font::{FontMetrics, Style};
 use crate::error::{Diagnostic, Error};
-use crate::letter::{Annex, Block, Letter, Run};
+use crate::letter::{Annex, Block, Letter, Run, Signature, SignatureLayout};
 
-const MM: f32 = 72.0 / 25.4;
+pub(crate) const MM: f32 = 72.0 / 25.4;
 
 /// Paper sizes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -59,8 +59,9 @@ pub struct TextLine {
 pub enum Item {
     /// A line of text.
     Text(TextLine),
-    /// The signature image in a box: left, top, width, height (points from the top left).
-    Signature([f32; 4]),
+    /// The signature image of the signatory with this number, in a box:
+    /// left, top, width, height (points from the top left).
+    Signature(usize, [f32; 4]),
     /// A horizontal rule: left, y, right.
     Rule([f32; 3]),
     /// A vertical rule: x, top, bottom.
@@ -96,6 +97,8 @@ const NARROWEST: f32 = 90.0 * MM;
 /// The space between the closing and the signatory's name, for the
 /// signature image or a pen.
 const SIGNATURE_HEIGHT: f32 = 13.0 * MM;
+/// Signature blocks side by side, at most: three columns of 49 mm on A4.
+const ACROSS: usize = 3;
 /// The first baseline of a page after the first, below its running head.
 const PAGE_START: f32 = TOP + 14.0 + 2.0 * LEADING;
 /// The top of a table on a page after the first.
@@ -115,6 +118,47 @@ const NOTE_RULE_WIDTH: f32 = 50.0 * MM;
 const CELL: f32 = 8.5;
 const CELL_LEADING: f32 = 10.5;
 const CELL_PAD: f32 = 3.0;
+
+/// The recipient block where a DL window envelope shows it. DIN 5008:2020,
+/// form B: the address field is 85 × 45 mm, 20 mm from the left edge and
+/// 45 mm from the top of the sheet; its top 17.7 mm (5 lines, 8 pt) are the
+/// zone for return address and postal remarks, the address zone below it
+/// holds 6 lines in 27.3 mm (62.7 to 90 mm from the top); text starts 5 mm
+/// in, at 25 mm, the left margin of the body, and so has 80 mm. The window
+/// of a DL envelope (DIN 680; ISO 269) is 90 × 45 mm, 20 mm from the left,
+/// 15 mm from the bottom: it shows the field with the folded sheet's play.
+const ADDRESS_TOP: f32 = 62.7 * MM;
+/// The lowest the address text reaches: the foot of the address zone.
+const ADDRESS_BOTTOM: f32 = 90.0 * MM;
+/// The size of the address text. DIN 5008 asks for at least 8 pt in the
+/// address zone; 9.5 pt is the largest half point at which the built-in
+/// registry's organisations (FNPR's is 81 mm at 10 pt) fit its 6 lines.
+pub(crate) const ADDRESS_SIZE: f32 = 9.5;
+/// The width of the address text: the field's 85 mm less its 5 mm inset.
+pub(crate) const ADDRESS_WIDTH: f32 = 80.0 * MM;
+/// The lines of the address zone.
+const ADDRESS_LINES: usize = 6;
+/// Six lines in the zone's 27.3 mm: 4.55 mm (12.9 pt) apart.
+const ADDRESS_LEADING: f32 = 27.3 * MM / ADDRESS_LINES as f32;
+/// From the top of the zone to the first baseline: Liberation Serif's
+/// ascender (0.891 em), so that no letter rises above the zone; the last
+/// line's descender (0.216 em) then ends 0.9 mm above its foot.
+const ADDRESS_ASCENT: f32 = 0.891 * ADDRESS_SIZE;
+const ADDRESS_DESCENT: f32 = 0.216 * ADDRESS_SIZE;
+
+/// One line of a recipient block as set in the envelope window: broken at
+/// spaces (not hyphenated) to the window's width.
+pub(crate) fn address_lines(metrics: &dyn FontMetrics, text: &str) -> Vec<Line> {
+    let breaker = Breaker {
+        metrics,
+        size: ADDRESS_SIZE,
+        width: ADDRESS_WIDTH,
+        justify: false,
+        language: None,
+        memo: None,
+    };
+    breaker.lines(&[styled(text, Style::Regular)])
+}
 
 /// Lays a letter out on pages of `paper`, taking paragraphs broken before
 /// from `cache`.
@@ -141,9 +185,21 @@ pub fn layout(
         printed: vec![false; letter.notes.len()],
         foot: Foot::default(),
         carry: Vec::new(),
+        address_end: 0.0,
     };
     (page.hang, page.notes) = page.note_lines();
     page.first_page();
+    if page.address_end > ADDRESS_BOTTOM + 0.1 {
+        // `check` refuses an address too long for the window; this one
+        // was pushed out of it by the letterhead.
+        return Err(Error::invalid(vec![
+            Diagnostic::new("address-outside-window", format!(
+                "the address of the letter to \"{}\" runs below the envelope window: the letterhead reaches into it",
+                letter.recipient_id
+            ))
+            .hint("shorten the sender's address, contacts or officers (the letterhead ends 60 mm from the top at most), or the recipient's address"),
+        ]));
+    }
     if page.y > size.1 - BOTTOM {
         return Err(Error::invalid(vec![
             Diagnostic::new("frame-too-tall", format!(
@@ -179,7 +235,9 @@ struct Chunk {
     breakable: bool,
     /// Must start on the same page as the next chunk.
     keep_with_next: bool,
-    signature: bool,
+    /// Signature images: the signatory's number, and the box (left, top,
+    /// width, height) with its top from the chunk's first baseline.
+    images: Vec<(usize, [f32; 4])>,
 }
 
 struct Pager<'a> {
@@ -202,6 +260,8 @@ struct Pager<'a> {
     /// What was cut from the foot of the page before: the rest of a note
     /// longer than the page's room, and the notes after it.
     carry: Vec<Part>,
+    /// The foot of the recipient block's last line, from the top.
+    address_end: f32,
 }
 
 /// The lines of one note that go at the foot of one page.
@@ -329,15 +389,17 @@ impl Pager<'_> {
         let rule = y.max(side) - 4.0;
         self.items.push(Item::Rule([LEFT, rule, right]));
 
-        // The recipient, in the envelope window.
-        let mut y = (45.0 * MM + 17.7 * MM).max(rule + 3.0 * LEADING);
-        let window = 85.0 * MM;
+        // The recipient, in the envelope window, on the body's left line;
+        // lower only where the letterhead reaches into the address zone
+        // (`layout` refuses the letter if the address then leaves it).
+        let mut y = (ADDRESS_TOP + ADDRESS_ASCENT).max(rule + LEADING);
         for text in &letter.recipient {
-            for line in self.plain(text, Style::Regular, BODY, window) {
-                self.put(20.0 * MM, y, BODY, line);
-                y += 13.0;
+            for line in address_lines(self.metrics, text) {
+                self.put(LEFT, y, ADDRESS_SIZE, line);
+                y += ADDRESS_LEADING;
             }
         }
+        self.address_end = y - ADDRESS_LEADING + ADDRESS_DESCENT;
         y = y.max(100.0 * MM) + LEADING;
         // Reference left, place and date right, side by side; each column
         // as wide as it needs, both wrapped before they could meet.
@@ -381,7 +443,7 @@ impl Pager<'_> {
             space_before: LEADING,
             breakable: true,
             keep_with_next: true,
-            signature: false,
+            images: Vec::new(),
         }];
         let salutation = self.rows(
             self.plain(&letter.salutation, Style::Regular, BODY, width),
@@ -392,7 +454,7 @@ impl Pager<'_> {
             space_before: LEADING + PARAGRAPH,
             breakable: false,
             keep_with_next: true,
-            signature: false,
+            images: Vec::new(),
         });
         for block in &letter.body {
             self.block(block, LEFT, width, &mut chunks);
@@ -400,28 +462,43 @@ impl Pager<'_> {
         if let Some(last) = chunks.last_mut() {
             last.keep_with_next = true;
         }
-        // Closing, signature space, name and title: one unbreakable chunk.
-        let mut rows = self.rows(
+        // The closing and the first row of signature blocks: one
+        // unbreakable chunk; each further row of blocks, another.
+        let closing = self.rows(
             self.plain(&letter.closing, Style::Regular, BODY, width),
             LEFT,
         );
-        let mut names = self.plain(&letter.signatory.name, Style::Regular, BODY, width);
-        if let Some(title) = &letter.signatory.title {
-            names.extend(self.plain(title, Style::Regular, BODY, width));
+        let top = closing.last().map_or(-LEADING, |row| row.y);
+        let across = letter.signatories.len().clamp(1, ACROSS);
+        let signed: Vec<(usize, &Signature)> = letter.signatories.iter().enumerate().collect();
+        let last = signed.len().div_ceil(across).max(1) - 1;
+        for (i, row) in signed.chunks(across).enumerate() {
+            let (mut rows, images) = match i {
+                0 => self.signature_row(row, across, top),
+                _ => self.signature_row(row, across, -LEADING),
+            };
+            if i == 0 {
+                rows.splice(0..0, closing.iter().cloned());
+            }
+            chunks.push(Chunk {
+                rows,
+                space_before: PARAGRAPH + 4.0,
+                breakable: false,
+                // Copies and enclosures never start a page of their own.
+                keep_with_next: i == last
+                    && !(letter.cc.is_empty() && letter.enclosures.is_empty()),
+                images,
+            });
         }
-        let first_name = rows.len();
-        rows.extend(self.rows(names, LEFT));
-        for row in &mut rows[first_name..] {
-            row.y += LEADING + SIGNATURE_HEIGHT;
+        if signed.is_empty() {
+            chunks.push(Chunk {
+                rows: closing,
+                space_before: PARAGRAPH + 4.0,
+                breakable: false,
+                keep_with_next: !(letter.cc.is_empty() && letter.enclosures.is_empty()),
+                images: Vec::new(),
+            });
         }
-        chunks.push(Chunk {
-            rows,
-            space_before: PARAGRAPH + 4.0,
-            breakable: false,
-            // Copies and enclosures never start a page of their own.
-            keep_with_next: !(letter.cc.is_empty() && letter.enclosures.is_empty()),
-            signature: true,
-        });
         // Copies and enclosures, small.
         let labels = letter.labels;
         for (label, items) in [
@@ -459,7 +536,7 @@ impl Pager<'_> {
                 space_before: LEADING,
                 breakable: true,
                 keep_with_next: false,
-                signature: false,
+                images: Vec::new(),
             });
         }
         chunks
@@ -488,7 +565,7 @@ impl Pager<'_> {
                     space_before: PARAGRAPH,
                     breakable: true,
                     keep_with_next: false,
-                    signature: false,
+                    images: Vec::new(),
                 });
             }
             Block::Heading(runs) => {
@@ -505,7 +582,7 @@ impl Pager<'_> {
                     space_before: PARAGRAPH + 4.0,
                     breakable: false,
                     keep_with_next: true,
-                    signature: false,
+                    images: Vec::new(),
                 });
             }
             Block::Quote(blocks) => {
@@ -608,17 +685,102 @@ impl Pager<'_> {
     }
 
     fn place(&mut self, chunk: &Chunk, start: f32) {
-        if chunk.signature && self.letter.signatory.image.is_some() {
-            // Below the closing, on the page the closing starts.
-            let closing = chunk.rows.first().map_or(0.0, |r| r.y);
-            self.items.push(Item::Signature([
-                LEFT,
-                start + closing + 4.0,
-                50.0 * MM,
-                SIGNATURE_HEIGHT - 2.0,
-            ]));
+        for &(signatory, [x, y, w, h]) in &chunk.images {
+            self.items
+                .push(Item::Signature(signatory, [x, start + y, w, h]));
         }
         self.place_rows(&chunk.rows, start);
+    }
+
+    /// One row of up to [`ACROSS`] signature blocks in as many columns,
+    /// `top` the baseline of the line above them (the closing): each block
+    /// the space for the signature (and its image), then name, title and
+    /// organisation; rows in order of baseline, then column. A Russian or
+    /// Belarusian letter's one signatory has the title left and the name
+    /// right on the title's last line.
+    fn signature_row(
+        &self,
+        blocks: &[(usize, &Signature)],
+        columns: usize,
+        top: f32,
+    ) -> (Vec<TextLine>, Vec<(usize, [f32; 4])>) {
+        let width = self.text_width();
+        let column = (width - (columns - 1) as f32 * GUTTER) / columns as f32;
+        let first = top + LEADING + SIGNATURE_HEIGHT;
+        let image_top = top + 4.0;
+        let (mut rows, mut images) = (Vec::new(), Vec::new());
+        for (j, &(index, signature)) in blocks.iter().enumerate() {
+            let x = LEFT + j as f32 * (column + GUTTER);
+            let has_image = signature.image.is_some();
+            let box_width = (50.0 * MM).min(column);
+            if let (SignatureLayout::TitleLeftNameRight, Some(title)) =
+                (signature.layout, &signature.title)
+            {
+                let name_width = self.metrics.width(Style::Regular, &signature.name) * BODY;
+                let room = width - name_width - 10.0 * MM;
+                let shared = room >= 0.4 * width;
+                let titles = self.plain(
+                    title,
+                    Style::Regular,
+                    BODY,
+                    if shared { room } else { width },
+                );
+                let widest = titles.iter().map(Line::width).fold(0.0, f32::max);
+                let count = titles.len();
+                rows.extend(self.rows(titles, x).into_iter().map(|row| TextLine {
+                    y: row.y + first,
+                    ..row
+                }));
+                let mut y = first + (count.max(1) - 1) as f32 * LEADING;
+                if !shared {
+                    y += LEADING;
+                }
+                for line in self.plain(&signature.name, Style::Regular, BODY, width) {
+                    let at = LEFT + width - line.width();
+                    rows.push(TextLine {
+                        x: at,
+                        y,
+                        size: BODY,
+                        line,
+                    });
+                    y += LEADING;
+                }
+                if has_image {
+                    // Between the title and the name, over the line, as a pen signs.
+                    let left = LEFT + widest + 6.0 * MM;
+                    let right = LEFT + width - name_width - 4.0 * MM;
+                    let fits = shared && right - left >= 20.0 * MM;
+                    images.push(match fits {
+                        true => (
+                            index,
+                            [
+                                left,
+                                first + (count.max(1) - 1) as f32 * LEADING - SIGNATURE_HEIGHT
+                                    + 5.0,
+                                (right - left).min(box_width),
+                                SIGNATURE_HEIGHT - 2.0,
+                            ],
+                        ),
+                        false => (index, [x, image_top, box_width, SIGNATURE_HEIGHT - 2.0]),
+                    });
+                }
+                continue;
+            }
+            let mut lines = self.plain(&signature.name, Style::Regular, BODY, column);
+            for text in signature.title.iter().chain(&signature.organisation) {
+                lines.extend(self.plain(text, Style::Regular, BODY, column));
+            }
+            rows.extend(self.rows(lines, x).into_iter().map(|row| TextLine {
+                y: row.y + first,
+                ..row
+            }));
+            if has_image {
+                images.push((index, [x, image_top, box_width, SIGNATURE_HEIGHT - 2.0]));
+            }
+        }
+        // In order of baseline, so that the last row is the lowest.
+        rows.sort_by(|a, b| a.y.total_cmp(&b.y).then(a.x.total_cmp(&b.x)));
+        (rows, images)
     }
 
     /// Places rows from `start`, their notes at the foot; rows that would
@@ -1093,7 +1255,7 @@ pub fn dump(layout: &Layout) -> String {
                         words.join(" ")
                     ));
                 }
-                Item::Signature([x, y, w, h]) => out.push_str(&format!(
+                Item::Signature(_, [x, y, w, h]) => out.push_str(&format!(
                     "{:>4} {:>4} [signature {}x{}]\n",
                     y.round(),
                     x.round(),
@@ -1154,11 +1316,7 @@ pub(crate) mod tests {
             salutation: "Dear colleagues,".into(),
             body,
             closing: "Yours,".into(),
-            signatory: Signature {
-                name: "Name".into(),
-                title: None,
-                image: None,
-            },
+            signatories: vec![Signature::new("Name")],
             cc: vec![],
             enclosures: vec![],
             notes: vec![],
@@ -1568,7 +1726,12 @@ pub(crate) mod tests {
                 paragraphs in prop::collection::vec(text(1..200), 0..12),
                 // Quoted, in a list item, nested `depth` times.
                 nested in prop::option::of((text(1..80), 1..40usize, any::<bool>())),
-                signatory in (text(1..6), prop::option::of(text(1..30)), any::<bool>()),
+                // One to five signatories; one may set title left, name right.
+                signatories in prop::collection::vec(
+                    (text(1..6), prop::option::of(text(1..30)), prop::option::of(text(1..12)), any::<bool>()),
+                    1..6,
+                ),
+                title_left in any::<bool>(),
                 copies in (lines(0..5), lines(0..5)),
                 // Each referred to from a paragraph (chosen by the number),
                 // or from none: at most 80 words, then a long address.
@@ -1599,11 +1762,20 @@ pub(crate) mod tests {
                 letter.place_date = place_date;
                 letter.reference = reference;
                 letter.subject = subject;
-                letter.signatory = Signature {
-                    name: signatory.0,
-                    title: signatory.1,
-                    image: signatory.2.then(Vec::new),
-                };
+                let alone = signatories.len() == 1;
+                letter.signatories = signatories
+                    .into_iter()
+                    .map(|(name, title, organisation, image)| {
+                        let mut signature = Signature::new(name);
+                        signature.title = title;
+                        signature.organisation = organisation.filter(|_| !alone);
+                        signature.image = image.then(Vec::new);
+                        if alone && title_left {
+                            signature.layout = SignatureLayout::TitleLeftNameRight;
+                        }
+                        signature
+                    })
+                    .collect();
                 (letter.cc, letter.enclosures) = copies;
                 let paragraphs = letter.body.len();
                 for (i, (text, at)) in notes.into_iter().enumerate() {
