@@ -50,6 +50,10 @@ pub(crate) fn check(recipient: &Addressee, lines: &[String], at: &Place) -> Opti
             field_path(recipient, at, &lines[*line]),
         ),
     };
+    let message = match path.is_empty() {
+        true => message,
+        false => format!("{message} (in {path})"),
+    };
     let mut diagnostic = Diagnostic::new("address-outside-window", message).hint(hint);
     if !path.is_empty() {
         diagnostic = match &at.origin {

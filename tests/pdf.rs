@@ -4,7 +4,7 @@
 use std::process::Command;
 
 use appeal::render::{Paper, PdfOptions, TextOptions, layout_dump, pdf, text};
-use appeal::{Appeal, Engine, Letter, ResolveOptions};
+use appeal::{Appeal, Engine, Letter, ResolveOptions, SignatureLayout};
 
 use crate::{appeal_in, fold, letters_of, root};
 
@@ -98,7 +98,19 @@ fn assert_every_word_extracts(letter: &Letter) {
     let body_start = plain.find(&letter.salutation).unwrap();
     // Sources are listed at the end of the text and as footnotes in the PDF.
     let heading = format!("\n{}:\n", letter.labels.sources);
-    let body_end = plain.find(&heading).unwrap_or(plain.len());
+    let mut body_end = plain.find(&heading).unwrap_or(plain.len());
+    // A title left and a name right read as two columns to pdftotext's
+    // default mode (the name after what follows below the title): their
+    // order is checked in content order (`-raw`) instead.
+    if let [signature] = letter.signatories.as_slice()
+        && signature.layout == SignatureLayout::TitleLeftNameRight
+    {
+        body_end = plain.rfind(&letter.closing).unwrap() + letter.closing.len();
+        let raw = fold(&extract(&bytes, &["-raw"]).unwrap());
+        let title = fold(signature.title.as_deref().unwrap());
+        let line = format!("{} {title} {}", fold(&letter.closing), signature.name);
+        assert!(raw.contains(&line), "{line:?} is not in the PDF text:\n{raw}");
+    }
     // The footnotes have no heading.
     let plain = plain.replacen(&heading, "\n", 1);
     // Links show as `text <url>` in text and as a link annotation in PDF;

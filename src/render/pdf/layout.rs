@@ -189,6 +189,15 @@ pub fn layout(
     };
     (page.hang, page.notes) = page.note_lines();
     page.first_page();
+    if page.y > size.1 - BOTTOM {
+        return Err(Error::invalid(vec![
+            Diagnostic::new("frame-too-tall", format!(
+                "the letter to {} does not fit: its letterhead, recipient block and date fill more than the first page",
+                letter.recipient_id
+            ))
+            .hint("shorten the sender's organisation and address, the recipient's address or the place"),
+        ]));
+    }
     if page.address_end > ADDRESS_BOTTOM + 0.1 {
         // `check` refuses an address too long for the window; this one
         // was pushed out of it by the letterhead.
@@ -197,16 +206,7 @@ pub fn layout(
                 "the address of the letter to \"{}\" runs below the envelope window: the letterhead reaches into it",
                 letter.recipient_id
             ))
-            .hint("shorten the sender's address, contacts or officers (the letterhead ends 60 mm from the top at most), or the recipient's address"),
-        ]));
-    }
-    if page.y > size.1 - BOTTOM {
-        return Err(Error::invalid(vec![
-            Diagnostic::new("frame-too-tall", format!(
-                "the letter to {} does not fit: its letterhead, recipient block and date fill more than the first page",
-                letter.recipient_id
-            ))
-            .hint("shorten the sender's organisation and address, the recipient's address or the place"),
+            .hint("shorten the sender's organisation, address, contacts or officers: the letterhead ends 60 mm from the top at most"),
         ]));
     }
     let chunks = page.chunks();
