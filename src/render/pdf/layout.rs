@@ -186,6 +186,7 @@ pub fn layout(
         foot: Foot::default(),
         carry: Vec::new(),
         address_end: 0.0,
+        address_pushed: false,
     };
     (page.hang, page.notes) = page.note_lines();
     page.first_page();
@@ -198,9 +199,10 @@ pub fn layout(
             .hint("shorten the sender's organisation and address, the recipient's address or the place"),
         ]));
     }
-    if page.address_end > ADDRESS_BOTTOM + 0.1 {
-        // `check` refuses an address too long for the window; this one
-        // was pushed out of it by the letterhead.
+    if page.address_pushed && page.address_end > ADDRESS_BOTTOM + 0.1 {
+        // `compose` refuses an address too long for the window (a letter
+        // built in code gets it below); this one was pushed out of it by
+        // the letterhead.
         return Err(Error::invalid(vec![
             Diagnostic::new("address-outside-window", format!(
                 "the address of the letter to \"{}\" runs below the envelope window: the letterhead reaches into it",
@@ -262,6 +264,8 @@ struct Pager<'a> {
     carry: Vec<Part>,
     /// The foot of the recipient block's last line, from the top.
     address_end: f32,
+    /// The letterhead pushed the recipient block below the window's top.
+    address_pushed: bool,
 }
 
 /// The lines of one note that go at the foot of one page.
@@ -393,6 +397,7 @@ impl Pager<'_> {
         // lower only where the letterhead reaches into the address zone
         // (`layout` refuses the letter if the address then leaves it).
         let mut y = (ADDRESS_TOP + ADDRESS_ASCENT).max(rule + LEADING);
+        self.address_pushed = y > ADDRESS_TOP + ADDRESS_ASCENT;
         for text in &letter.recipient {
             for line in address_lines(self.metrics, text) {
                 self.put(LEFT, y, ADDRESS_SIZE, line);
@@ -1442,6 +1447,130 @@ pub(crate) mod tests {
         letter
     }
 
+    /// A letter signed by `n`, each with a title, organisation and image,
+    /// after `lines` lines of body.
+    fn cosigned(n: usize, lines: usize) -> Letter {
+        let mut letter = letter(vec![paragraph(0, lines)]);
+        letter.signatories = (0..n)
+            .map(|i| {
+                let mut signature = Signature::new(format!("S{i}name"));
+                signature.title = Some(format!("S{i}title"));
+                signature.organisation = Some(format!("S{i}org of a long name"));
+                signature.image = Some(Vec::new());
+                signature
+            })
+            .collect();
+        letter
+    }
+
+    /// Where the lines of signatory `i`'s block are: (page, x, y) of each.
+    fn block_of(layout: &Layout, i: usize) -> Vec<(usize, f32, f32)> {
+        let mut found = Vec::new();
+        for (page, items) in layout.pages.iter().enumerate() {
+            for item in items {
+                if let Item::Text(text) = item
+                    && text.line.pieces.iter().any(|p| p.text.starts_with(&format!("S{i}")))
+                {
+                    found.push((page, text.x, text.y));
+                }
+            }
+        }
+        found
+    }
+
+    #[test]
+    fn two_and_three_signature_blocks_stand_side_by_side() {
+        for n in [2, 3] {
+            let layout = layout(&cosigned(n, 3), Paper::A4, &Fixed, None).unwrap();
+            let blocks: Vec<_> = (0..n).map(|i| block_of(&layout, i)).collect();
+            for block in &blocks {
+                // Name, title, organisation on two lines (the column is narrow).
+                assert!(block.len() >= 3, "{block:?}");
+            }
+            let names: Vec<_> = blocks.iter().map(|block| block[0]).collect();
+            for pair in names.windows(2) {
+                assert_eq!((pair[0].0, pair[0].2), (pair[1].0, pair[1].2), "same page and line: {names:?}");
+                assert!(pair[1].1 >= pair[0].1 + 40.0 * MM, "distinct columns: {names:?}");
+            }
+            let images: Vec<(usize, [f32; 4])> = layout.pages[0]
+                .iter()
+                .filter_map(|item| match item {
+                    Item::Signature(i, rect) => Some((*i, *rect)),
+                    _ => None,
+                })
+                .collect();
+            assert_eq!(images.iter().map(|(i, _)| *i).collect::<Vec<_>>(), (0..n).collect::<Vec<_>>());
+            for (i, rect) in &images {
+                assert_eq!(rect[1], images[0].1[1], "images on one line");
+                assert_eq!(rect[0], names[*i].1, "image over its block");
+                assert!(rect[1] + rect[3] < names[*i].2 - BODY * 0.7, "image above the name");
+            }
+        }
+        // Four or more: rows of three.
+        let layout = layout(&cosigned(5, 3), Paper::A4, &Fixed, None).unwrap();
+        let names: Vec<_> = (0..5).map(|i| block_of(&layout, i)[0]).collect();
+        assert_eq!(names[3].1, names[0].1, "the second row starts at the left");
+        assert!(names[3].2 > names[0].2 + SIGNATURE_HEIGHT, "{names:?}");
+        assert_eq!(names[4].2, names[3].2);
+    }
+
+    /// Wherever the body ends, no block (image and lines) and no row of
+    /// blocks is split over a page; the closing stays with the first row.
+    #[test]
+    fn a_signature_block_is_never_split_over_a_page() {
+        let mut breaks = 0;
+        for n in [1, 3, 5] {
+            for lines in 30..75 {
+                let letter = cosigned(n, lines);
+                let layout = layout(&letter, Paper::A4, &Fixed, None).unwrap();
+                let rows: Vec<Vec<(usize, f32, f32)>> = (0..n).map(|i| block_of(&layout, i)).collect();
+                for (i, block) in rows.iter().enumerate() {
+                    let page = block[0].0;
+                    assert!(block.iter().all(|line| line.0 == page), "block {i} split after {lines} lines: {block:?}");
+                    let image = layout.pages[page].iter().any(|item| matches!(item, Item::Signature(j, _) if *j == i));
+                    assert!(image, "image {i} not on the page of its block");
+                    if i % ACROSS != 0 {
+                        assert_eq!(page, rows[i - i % ACROSS][0].0, "row of block {i} split");
+                    }
+                }
+                let closing = layout.pages.iter().position(|items| {
+                    items.iter().any(|item| matches!(item, Item::Text(t) if t.line.pieces[0].text == "Yours,"))
+                });
+                assert_eq!(closing, Some(rows[0][0].0), "closing apart from the first row");
+                if rows[n - 1][0].0 > 0 && layout.pages.len() > 1 {
+                    breaks += 1;
+                }
+            }
+        }
+        assert!(breaks > 10, "the body never pushed the blocks over a page");
+    }
+
+    /// The address starts on the body's left line (25 mm) and stays in the
+    /// address zone of the window, 62.7 to 90 mm from the top, for 1 to 6 lines.
+    #[test]
+    fn the_address_is_in_the_envelope_window() {
+        for count in 1..=6 {
+            let mut letter = letter(vec![paragraph(0, 2)]);
+            letter.recipient = (0..count).map(|i| format!("Line {i}")).collect();
+            let layout = layout(&letter, Paper::A4, &Fixed, None).unwrap();
+            let address: Vec<&TextLine> = layout.pages[0]
+                .iter()
+                .filter_map(|item| match item {
+                    Item::Text(text) if text.line.pieces[0].text == "Line" => Some(text),
+                    _ => None,
+                })
+                .collect();
+            assert_eq!(address.len(), count);
+            for line in address {
+                assert!((line.x - 25.0 * MM).abs() < 0.01, "x = {} mm", line.x / MM);
+                let top = line.y - 0.891 * line.size;
+                let bottom = line.y + 0.216 * line.size;
+                assert!(top >= ADDRESS_TOP - 0.01 && bottom <= ADDRESS_BOTTOM, "{} to {} mm", top / MM, bottom / MM);
+                assert!(line.x + line.line.width() <= 25.0 * MM + ADDRESS_WIDTH + 0.01);
+            }
+        }
+    }
+
     #[test]
     fn each_note_is_at_the_foot_of_the_page_of_its_first_reference() {
         let layout = layout(&letter_with_notes(20), Paper::A4, &Fixed, None).unwrap();
@@ -1811,8 +1940,14 @@ pub(crate) mod tests {
                 let layout = match layout(&letter, Paper::A4, &Fixed, None) {
                     Ok(layout) => layout,
                     Err(error) => {
-                        // Only a frame taller than a page is refused.
-                        prop_assert!(error.to_string().contains("fill more than the first page"));
+                        // Only a frame taller than a page is refused, or an
+                        // address the letterhead pushes out of the window.
+                        let message = error.to_string();
+                        prop_assert!(
+                            message.contains("fill more than the first page")
+                                || message.contains("runs below the envelope window"),
+                            "{message}"
+                        );
                         return Ok(());
                     }
                 };
