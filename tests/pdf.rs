@@ -109,7 +109,10 @@ fn assert_every_word_extracts(letter: &Letter) {
         let raw = fold(&extract(&bytes, &["-raw"]).unwrap());
         let title = fold(signature.title.as_deref().unwrap());
         let line = format!("{} {title} {}", fold(&letter.closing), signature.name);
-        assert!(raw.contains(&line), "{line:?} is not in the PDF text:\n{raw}");
+        assert!(
+            raw.contains(&line),
+            "{line:?} is not in the PDF text:\n{raw}"
+        );
     }
     // The footnotes have no heading.
     let plain = plain.replacen(&heading, "\n", 1);
@@ -479,7 +482,10 @@ fn cosigned_signature_blocks_stand_side_by_side_in_the_pdf() {
         assert_eq!(names, expected);
         for pair in drawn.windows(2) {
             assert_eq!(pair[0].2, pair[1].2, "images on one line: {drawn:?}");
-            assert!(pair[1].1 > pair[0].1 + 100.0, "images in distinct columns: {drawn:?}");
+            assert!(
+                pair[1].1 > pair[0].1 + 100.0,
+                "images in distinct columns: {drawn:?}"
+            );
         }
         let Some(raw) = extract(&bytes, &["-raw"]) else {
             continue;

@@ -1,11 +1,13 @@
 //! Page layout: a [`Letter`] into pages of positioned lines.
 //!
 //! Page one carries the letterhead, the recipient block where a DL window
-//! envelope shows it (20 mm from the left, 45 mm from the top, DIN 5008 B),
+//! envelope shows it (DIN 5008 form B: from 25 mm, 62.7 to 90 mm from the top),
 //! place and date, delivery line, subject and salutation; the body follows
 //! and runs onto further pages, each with a running head. Paragraphs keep at
 //! least two lines at the foot and at the head of a page (no widows or
 //! orphans); the closing and signature stay together with the end of the body.
+//! Signature blocks stand side by side, up to three to a row, a row never
+//! split over a page.
 //!
 //! Notes go at the foot of the page of their first reference: a line that
 //! refers to a note goes on the next page rather than leave its note behind.
@@ -1469,7 +1471,11 @@ pub(crate) mod tests {
         for (page, items) in layout.pages.iter().enumerate() {
             for item in items {
                 if let Item::Text(text) = item
-                    && text.line.pieces.iter().any(|p| p.text.starts_with(&format!("S{i}")))
+                    && text
+                        .line
+                        .pieces
+                        .iter()
+                        .any(|p| p.text.starts_with(&format!("S{i}")))
                 {
                     found.push((page, text.x, text.y));
                 }
@@ -1489,8 +1495,15 @@ pub(crate) mod tests {
             }
             let names: Vec<_> = blocks.iter().map(|block| block[0]).collect();
             for pair in names.windows(2) {
-                assert_eq!((pair[0].0, pair[0].2), (pair[1].0, pair[1].2), "same page and line: {names:?}");
-                assert!(pair[1].1 >= pair[0].1 + 40.0 * MM, "distinct columns: {names:?}");
+                assert_eq!(
+                    (pair[0].0, pair[0].2),
+                    (pair[1].0, pair[1].2),
+                    "same page and line: {names:?}"
+                );
+                assert!(
+                    pair[1].1 >= pair[0].1 + 40.0 * MM,
+                    "distinct columns: {names:?}"
+                );
             }
             let images: Vec<(usize, [f32; 4])> = layout.pages[0]
                 .iter()
@@ -1499,11 +1512,17 @@ pub(crate) mod tests {
                     _ => None,
                 })
                 .collect();
-            assert_eq!(images.iter().map(|(i, _)| *i).collect::<Vec<_>>(), (0..n).collect::<Vec<_>>());
+            assert_eq!(
+                images.iter().map(|(i, _)| *i).collect::<Vec<_>>(),
+                (0..n).collect::<Vec<_>>()
+            );
             for (i, rect) in &images {
                 assert_eq!(rect[1], images[0].1[1], "images on one line");
                 assert_eq!(rect[0], names[*i].1, "image over its block");
-                assert!(rect[1] + rect[3] < names[*i].2 - BODY * 0.7, "image above the name");
+                assert!(
+                    rect[1] + rect[3] < names[*i].2 - BODY * 0.7,
+                    "image above the name"
+                );
             }
         }
         // Four or more: rows of three.
@@ -1523,20 +1542,32 @@ pub(crate) mod tests {
             for lines in 30..75 {
                 let letter = cosigned(n, lines);
                 let layout = layout(&letter, Paper::A4, &Fixed, None).unwrap();
-                let rows: Vec<Vec<(usize, f32, f32)>> = (0..n).map(|i| block_of(&layout, i)).collect();
+                let rows: Vec<Vec<(usize, f32, f32)>> =
+                    (0..n).map(|i| block_of(&layout, i)).collect();
                 for (i, block) in rows.iter().enumerate() {
                     let page = block[0].0;
-                    assert!(block.iter().all(|line| line.0 == page), "block {i} split after {lines} lines: {block:?}");
-                    let image = layout.pages[page].iter().any(|item| matches!(item, Item::Signature(j, _) if *j == i));
+                    assert!(
+                        block.iter().all(|line| line.0 == page),
+                        "block {i} split after {lines} lines: {block:?}"
+                    );
+                    let image = layout.pages[page]
+                        .iter()
+                        .any(|item| matches!(item, Item::Signature(j, _) if *j == i));
                     assert!(image, "image {i} not on the page of its block");
                     if i % ACROSS != 0 {
                         assert_eq!(page, rows[i - i % ACROSS][0].0, "row of block {i} split");
                     }
                 }
                 let closing = layout.pages.iter().position(|items| {
-                    items.iter().any(|item| matches!(item, Item::Text(t) if t.line.pieces[0].text == "Yours,"))
+                    items.iter().any(
+                        |item| matches!(item, Item::Text(t) if t.line.pieces[0].text == "Yours,"),
+                    )
                 });
-                assert_eq!(closing, Some(rows[0][0].0), "closing apart from the first row");
+                assert_eq!(
+                    closing,
+                    Some(rows[0][0].0),
+                    "closing apart from the first row"
+                );
                 if rows[n - 1][0].0 > 0 && layout.pages.len() > 1 {
                     breaks += 1;
                 }
@@ -1565,7 +1596,12 @@ pub(crate) mod tests {
                 assert!((line.x - 25.0 * MM).abs() < 0.01, "x = {} mm", line.x / MM);
                 let top = line.y - 0.891 * line.size;
                 let bottom = line.y + 0.216 * line.size;
-                assert!(top >= ADDRESS_TOP - 0.01 && bottom <= ADDRESS_BOTTOM, "{} to {} mm", top / MM, bottom / MM);
+                assert!(
+                    top >= ADDRESS_TOP - 0.01 && bottom <= ADDRESS_BOTTOM,
+                    "{} to {} mm",
+                    top / MM,
+                    bottom / MM
+                );
                 assert!(line.x + line.line.width() <= 25.0 * MM + ADDRESS_WIDTH + 0.01);
             }
         }
