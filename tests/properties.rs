@@ -347,7 +347,19 @@ proptest! {
         };
         let letter = &letters[0];
         let plain = fold(&text(letter, &TextOptions::default()));
-        let Some(extracted) = content_text(&pdf(letter, &PdfOptions::default()).unwrap()) else {
+        let bytes = match pdf(letter, &PdfOptions::default()) {
+            Ok(bytes) => bytes,
+            // An organisation's name so long (over 6 lines) that it pushes
+            // the address out of the envelope window.
+            Err(error) if error.diagnostics()[0].code == "address-outside-window" => {
+                for word in fields.words() {
+                    prop_assert!(plain.contains(word), "{word:?} is not in the text:\n{plain}");
+                }
+                return Ok(());
+            }
+            Err(error) => panic!("{error}\n{source}"),
+        };
+        let Some(extracted) = content_text(&bytes) else {
             return Ok(());
         };
         let extracted = fold(&extracted);

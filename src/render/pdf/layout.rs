@@ -210,7 +210,7 @@ pub fn layout(
                 "the address of the letter to \"{}\" runs below the envelope window: the letterhead reaches into it",
                 letter.recipient_id
             ))
-            .hint("shorten the sender's organisation, address, contacts or officers: the letterhead ends 60 mm from the top at most"),
+            .hint("shorten the sender's organisation: its name ends 60 mm from the top at most"),
         ]));
     }
     let chunks = page.chunks();
@@ -392,8 +392,15 @@ impl Pager<'_> {
                 }
             }
         }
-        let rule = y.max(side) - 4.0;
-        self.items.push(Item::Rule([LEFT, rule, right]));
+        // The rule under the letterhead; where the side column would push
+        // the address out of the window, the column runs on beside the
+        // window (it is right of it) and the rule stops short of it.
+        let highest = ADDRESS_TOP + ADDRESS_ASCENT - LEADING;
+        let (rule, end) = match y.max(side) - 4.0 {
+            rule if rule > highest && y - 4.0 <= highest => (y - 4.0, right - column - 4.0 * MM),
+            rule => (rule, right),
+        };
+        self.items.push(Item::Rule([LEFT, rule, end]));
 
         // The recipient, in the envelope window, on the body's left line;
         // lower only where the letterhead reaches into the address zone
@@ -407,7 +414,7 @@ impl Pager<'_> {
             }
         }
         self.address_end = y - ADDRESS_LEADING + ADDRESS_DESCENT;
-        y = y.max(100.0 * MM) + LEADING;
+        y = y.max(100.0 * MM).max(side) + LEADING;
         // Reference left, place and date right, side by side; each column
         // as wide as it needs, both wrapped before they could meet.
         let half = (self.text_width() - GUTTER) / 2.0;
