@@ -83,8 +83,11 @@ pub struct Appeal {
     pub body: Option<Localized<String>>,
     /// The organisation that writes.
     pub sender: Sender,
-    /// The person who signs.
-    pub signatory: Signatory,
+    /// Who signs: one `[signatory]` table, or `[[signatory]]` tables for a
+    /// letter co-signed by several people or organisations (at most
+    /// [`MAX_SIGNATORIES`]).
+    #[serde(with = "one_or_many")]
+    pub signatory: Vec<Signatory>,
     /// Recipients defined in this appeal, beside the registry.
     #[serde(default, rename = "recipient")]
     pub inline_recipients: Vec<Recipient>,
@@ -100,10 +103,6 @@ pub struct Appeal {
     /// Free-form values for templates.
     #[serde(default)]
     pub vars: serde_json::Map<String, serde_json::Value>,
-    /// The PNG named by `signatory.signature`: read by [`Appeal::open`], or
-    /// set in code.
-    #[serde(skip)]
-    pub signature_image: Option<Arc<Vec<u8>>>,
     /// The file this appeal was read from, to place diagnostics.
     #[serde(skip)]
     pub(crate) origin: Option<Arc<Origin>>,
@@ -115,8 +114,30 @@ impl Appeal {
         Appeal {
             template: template.into(),
             sender,
-            signatory,
+            signatory: vec![signatory],
             ..Appeal::default()
+        }
+    }
+
+    /// Adds a co-signatory, whose block follows the others'. With an
+    /// `organisation` other than the sender, the letter is co-signed: its
+    /// templates say "we, the undersigned organisations".
+    pub fn add_signatory(&mut self, signatory: Signatory) -> &mut Appeal {
+        self.signatory.push(signatory);
+        self
+    }
+
+    /// The key path of signatory `i` as the appeal writes it: `signatory`
+    /// for a single `[signatory]` table, `signatory[1]` in a list.
+    pub(crate) fn signatory_path(&self, i: usize) -> String {
+        let listed = self
+            .origin
+            .as_ref()
+            .is_some_and(|origin| origin.span("signatory[0]").is_some());
+        if self.signatory.len() == 1 && !listed {
+            "signatory".to_owned()
+        } else {
+            format!("signatory[{i}]")
         }
     }
 
@@ -330,7 +351,11 @@ impl Officer {
     }
 }
 
-/// The person who signs the letter.
+/// The most signatories a letter has: four rows of three signature blocks,
+/// about half a page. More co-signers belong in the body or an enclosure.
+pub const MAX_SIGNATORIES: usize = 12;
+
+/// A person who signs the letter.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, Serialize)]
 #[non_exhaustive]
 pub struct Signatory {
@@ -339,6 +364,9 @@ pub struct Signatory {
     /// Office, printed with the name; per language where letters are.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<Localized<String>>,
+    /// The co-signing organisation this person signs for; without it, the sender.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub organisation: Option<String>,
     /// PNG of the handwritten signature, relative to the appeal file.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub signature: Option<String>,
@@ -354,6 +382,9 @@ pub struct Signatory {
     /// Surname.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub surname: Option<Localized<String>>,
+    /// The PNG named by `signature`: read by [`Appeal::open`], or set in code.
+    #[serde(skip)]
+    pub signature_image: Option<Arc<Vec<u8>>>,
 }
 
 impl Signatory {
@@ -391,6 +422,53 @@ pub enum Rank {
     Minister,
     /// A consul general: "Dear Consul General,".
     ConsulGeneral,
+}
+
+/// `signatory`: one table, or a list of them; written back as one table
+/// when there is one, so that a single signatory keeps its key paths
+/// (`signatory.name`).
+mod one_or_many {
+    use serde::de::value::{MapAccessDeserializer, SeqAccessDeserializer};
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    use super::Signatory;
+
+    pub fn serialize<S: Serializer>(list: &[Signatory], serializer: S) -> Result<S::Ok, S::Error> {
+        match list {
+            [one] => one.serialize(serializer),
+            _ => list.serialize(serializer),
+        }
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Vec<Signatory>, D::Error> {
+        struct Visit;
+
+        impl<'de> serde::de::Visitor<'de> for Visit {
+            type Value = Vec<Signatory>;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a [signatory] table, or a list of [[signatory]] tables")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                map: A,
+            ) -> Result<Self::Value, A::Error> {
+                Signatory::deserialize(MapAccessDeserializer::new(map)).map(|one| vec![one])
+            }
+
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                seq: A,
+            ) -> Result<Self::Value, A::Error> {
+                Vec::deserialize(SeqAccessDeserializer::new(seq))
+            }
+        }
+
+        deserializer.deserialize_any(Visit)
+    }
 }
 
 /// A body a letter can go to: a registry entry or an inline `[[recipient]]`.

@@ -454,13 +454,9 @@ pub fn fingerprint(contexts: &[Context], templates: &Templates, options: &BatchO
                 .as_ref()
                 .map_or(&[][..], |body| body.text.as_bytes()),
         );
-        field(
-            context
-                .signatory
-                .image
-                .as_deref()
-                .map_or(&[][..], Vec::as_slice),
-        );
+        for signer in &context.signatories {
+            field(signer.image.as_deref().map_or(&[][..], Vec::as_slice));
+        }
     }
     hex(&hasher.finalize())
 }

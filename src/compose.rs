@@ -10,13 +10,14 @@ use crate::error::{Diagnostic, Error, Severity};
 use crate::evidence::{self, Numbering};
 use crate::frame;
 use crate::lang::{Date, Labels, Language};
-use crate::letter::{Letter, Letterhead, Mailbox, Signature};
+use crate::letter::{Letter, Letterhead, Mailbox, Signature, SignatureLayout};
 use crate::limits::{self, Failure};
 use crate::markdown;
 use crate::redact;
 use crate::resolve::{AppealBody, Cited, Context};
 use crate::templates::{Part, Templates, locate_in_string, render_diagnostic};
 use crate::typography;
+use crate::window;
 
 /// Composes the letter for one resolved context.
 ///
@@ -166,11 +167,7 @@ pub(crate) fn compose_checked(
         body: markdown::parse(&numbering.refer(&text, &context.incidents, context.language))
             .map_err(|deep| too_deep(Part::Body, deep))?,
         closing,
-        signatory: Signature {
-            name: context.signatory.name.clone(),
-            title: context.signatory.title.clone(),
-            image: context.signatory.image.as_deref().cloned(),
-        },
+        signatories: signatures(context),
         cc: context.cc.clone(),
         enclosures: context.enclosures.clone(),
         annex: (context.annex && !context.incidents.is_empty())
@@ -206,6 +203,10 @@ pub(crate) fn compose_checked(
     // Last: redaction matches names as the data spells them (O'Brien),
     // and the citation tokens are resolved into note runs by now.
     typography::typeset_letter(&mut letter);
+    // The block as printed.
+    if let Some(problem) = window::check(recipient, &letter.recipient, &context.recipient_at) {
+        return Err(problem.into());
+    }
     Ok((letter, said))
 }
 
@@ -278,6 +279,27 @@ fn letterhead(context: &Context, labels: &Labels) -> Letterhead {
             .map(|o| format!("{}: {}", o.role, o.name))
             .collect(),
     }
+}
+
+/// The signature blocks: organisations named where several sign; one
+/// Russian or Belarusian signatory with a title has it left, the name right.
+fn signatures(context: &Context) -> Vec<Signature> {
+    let alone = context.signatories.len() == 1;
+    let gost = matches!(context.language, Language::Ru | Language::Be);
+    context
+        .signatories
+        .iter()
+        .map(|signer| Signature {
+            name: signer.name.clone(),
+            title: signer.title.clone(),
+            organisation: context.cosigned.then(|| signer.organisation.clone()),
+            image: signer.image.as_deref().cloned(),
+            layout: match alone && gost && signer.title.is_some() {
+                true => SignatureLayout::TitleLeftNameRight,
+                false => SignatureLayout::Stacked,
+            },
+        })
+        .collect()
 }
 
 /// The addressee block: the addressee as the letter's language addresses

@@ -39,8 +39,9 @@ pub struct Letter {
     pub body: Vec<Block>,
     /// "Yours sincerely,".
     pub closing: String,
-    /// Who signs.
-    pub signatory: Signature,
+    /// Who signs, one block each, in order: side by side in the PDF (three
+    /// to a row), one after another in text.
+    pub signatories: Vec<Signature>,
     /// Carbon copies.
     pub cc: Vec<String>,
     /// Enclosures.
@@ -70,7 +71,7 @@ pub struct Letterhead {
     pub officers: Vec<String>,
 }
 
-/// The signatory block.
+/// A signatory's block.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct Signature {
@@ -78,8 +79,40 @@ pub struct Signature {
     pub name: String,
     /// Office.
     pub title: Option<String>,
+    /// The organisation signed for, printed under the title in a letter
+    /// that several organisations sign; `None` otherwise.
+    pub organisation: Option<String>,
     /// PNG of the handwritten signature.
     pub image: Option<Vec<u8>>,
+    /// How name and title are set.
+    pub layout: SignatureLayout,
+}
+
+impl Signature {
+    /// A block with only a name, set [`SignatureLayout::Stacked`].
+    pub fn new(name: impl Into<String>) -> Signature {
+        Signature {
+            name: name.into(),
+            title: None,
+            organisation: None,
+            image: None,
+            layout: SignatureLayout::Stacked,
+        }
+    }
+}
+
+/// How a signature block sets the name and the title.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub enum SignatureLayout {
+    /// The name, then the title and organisation under it (English usage;
+    /// every block of a co-signed letter).
+    #[default]
+    Stacked,
+    /// The title on the left, the name on the right on the title's last
+    /// line (ГОСТ Р 7.0.97, СТБ 6.38: «Председатель СПМ ……… А. Ф. Бухвостов»);
+    /// Russian and Belarusian letters with one signatory.
+    TitleLeftNameRight,
 }
 
 /// A block of the letter body.
@@ -170,7 +203,6 @@ impl Letter {
             &mut self.running_head,
             &mut self.salutation,
             &mut self.closing,
-            &mut self.signatory.name,
         ])
         .chain(
             head.address
@@ -185,7 +217,11 @@ impl Letter {
                 .chain(&mut self.enclosures),
         )
         .chain(self.reference.iter_mut().chain(&mut self.delivery))
-        .chain(self.signatory.title.iter_mut())
+        .chain(self.signatories.iter_mut().flat_map(|signature| {
+            std::iter::once(&mut signature.name)
+                .chain(&mut signature.title)
+                .chain(&mut signature.organisation)
+        }))
         .chain(
             self.to
                 .iter_mut()

@@ -63,17 +63,20 @@ mod resolve;
 mod templates;
 mod typography;
 mod validate;
+mod window;
 
 pub use appeal::{
-    Appeal, Enclosure, Gender, InReplyTo, Incident, Localized, Officer, Person, Rank, Recipient,
-    Reference, Registry, Sender, Signatory,
+    Appeal, Enclosure, Gender, InReplyTo, Incident, Localized, MAX_SIGNATORIES, Officer, Person,
+    Rank, Recipient, Reference, Registry, Sender, Signatory,
 };
 pub use compose::compose;
 pub use engine::{Checked, Engine};
 pub use error::{Diagnostic, Diagnostics, Error, ErrorKind, Location, Severity, Source};
 pub use incidents::Incidents;
 pub use lang::{Date, Labels, Language};
-pub use letter::{Annex, Block, Letter, Letterhead, Mailbox, Note, Run, Signature};
+pub use letter::{
+    Annex, Block, Letter, Letterhead, Mailbox, Note, Run, Signature, SignatureLayout,
+};
 pub use names::{file_names, file_stems};
 pub use resolve::{Addressee, Cited, Context, ResolveOptions, Signer, resolve};
 pub use templates::{TemplateInfo, Templates};

@@ -71,18 +71,28 @@ impl Appeal {
         // with its size (by `parse`), and an endless one not read on.
         let source = read_source(path.as_ref(), MAX_DATABASE_BYTES)?;
         let mut appeal = Appeal::parse(source.clone())?;
-        if let Some(signature) = &appeal.signatory.signature {
-            let origin = appeal.origin.as_ref().expect("parsed from a file");
-            let image = read_png(&source, signature).map_err(|problem| {
-                Diagnostic::new(
-                    "bad-signature-image",
-                    format!("cannot use signature image \"{signature}\": {problem}"),
-                )
-                .path("signatory.signature")
-                .at(origin.locate("signatory.signature"))
-                .hint("signature is a PNG file, relative to the appeal file")
-            })?;
-            appeal.signature_image = Some(Arc::new(image));
+        let origin = appeal.origin.clone().expect("parsed from a file");
+        let mut problems = Vec::new();
+        for i in 0..appeal.signatory.len() {
+            let Some(signature) = &appeal.signatory[i].signature else {
+                continue;
+            };
+            let path = format!("{}.signature", appeal.signatory_path(i));
+            match read_png(&source, signature) {
+                Ok(image) => appeal.signatory[i].signature_image = Some(Arc::new(image)),
+                Err(problem) => problems.push(
+                    Diagnostic::new(
+                        "bad-signature-image",
+                        format!("cannot use signature image \"{signature}\": {problem}"),
+                    )
+                    .at(origin.locate(&path))
+                    .path(path)
+                    .hint("signature is a PNG file, relative to the appeal file"),
+                ),
+            }
+        }
+        if !problems.is_empty() {
+            return Err(Error::invalid(problems));
         }
         Ok(appeal)
     }
@@ -836,7 +846,8 @@ mod tests {
              hint: valid fields: organisation, website, address, phone, fax, email, officers, article, organisation_genitive\n\
              a.toml:7:1: error: unknown field \"signatory.titel\" in [signatory]\n  \
              hint: did you mean \"title\"?\n  \
-             hint: valid fields: name, title, signature, gender, given, patronymic, surname\n\
+             hint: valid fields: name, title, organisation, signature, gender, given, patronymic, surname
+\
              a.toml:11:1: error: unknown field \"incident[0].plase\" in [incident]\n  \
              hint: did you mean \"place\"?\n  \
              hint: valid fields: id, date, place, kind, people, organisation, summary, outcome, sources, tags"

@@ -7,8 +7,8 @@ use std::sync::Arc;
 use serde::Serialize;
 
 use crate::appeal::{
-    Appeal, Enclosure, Entry, Gender, InReplyTo, Incident, Localized, Person, Rank, Recipient,
-    Reference, Registry, Sender, sorted_tags,
+    Appeal, Enclosure, Entry, Gender, InReplyTo, Incident, Localized, MAX_SIGNATORIES, Person,
+    Rank, Recipient, Reference, Registry, Sender, sorted_tags,
 };
 use crate::error::{Diagnostic, Error, Severity, Source};
 use crate::frame;
@@ -54,8 +54,16 @@ pub struct Context {
     pub recipient: Addressee,
     /// The sending organisation.
     pub sender: Sender,
-    /// Who signs.
+    /// Who signs: the first signatory (of [`Context::signatories`]).
     pub signatory: Signer,
+    /// Everyone who signs, in order.
+    pub signatories: Vec<Signer>,
+    /// The organisations that sign, each once, in the signatories' order:
+    /// the sender for a signatory without an organisation.
+    pub organisations: Vec<String>,
+    /// More than one organisation signs: templates say "we, the undersigned
+    /// organisations".
+    pub cosigned: bool,
     /// Carbon copies, as printed.
     pub cc: Vec<String>,
     /// Enclosures.
@@ -78,6 +86,16 @@ pub struct Context {
     /// its file: `check` reports it.
     #[serde(skip)]
     pub(crate) missing: Vec<Diagnostic>,
+    /// Where the recipient is defined, for diagnostics about its address.
+    #[serde(skip)]
+    pub(crate) recipient_at: Place,
+}
+
+/// A value's key path and the file it is in, if it came from one.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Place {
+    pub origin: Option<Arc<Origin>>,
+    pub path: String,
 }
 
 /// The compiled body template of an appeal, with the place of its text
@@ -183,6 +201,8 @@ pub struct Signer {
     pub name: String,
     /// Office.
     pub title: Option<String>,
+    /// The organisation signed for: the sender's unless the signatory names one.
+    pub organisation: String,
     /// PNG of the signature, read by the loader.
     #[serde(skip)]
     pub image: Option<Arc<Vec<u8>>>,
@@ -292,6 +312,16 @@ pub fn resolve(
         .enumerate()
         .filter_map(|(i, cc)| problems.cc(&recipients, cc, i))
         .collect();
+    let mut organisations: Vec<String> = Vec::new();
+    for signatory in &appeal.signatory {
+        let organisation = signatory
+            .organisation
+            .as_ref()
+            .unwrap_or(&appeal.sender.organisation);
+        if !organisations.contains(organisation) {
+            organisations.push(organisation.clone());
+        }
+    }
 
     let mut contexts = Vec::with_capacity(selected.len());
     for chosen in selected {
@@ -324,15 +354,23 @@ pub fn resolve(
             .cloned()
             .unwrap_or_default();
         problems.pick(appeal.body.as_ref(), "body", lang, id, &mut missing);
-        let signatory_title = problems
-            .pick(
-                appeal.signatory.title.as_ref(),
-                "signatory.title",
-                lang,
-                id,
-                &mut missing,
-            )
-            .cloned();
+        let mut signatories = Vec::with_capacity(appeal.signatory.len());
+        for (i, signatory) in appeal.signatory.iter().enumerate() {
+            let path = match appeal.signatory.len() {
+                1 => "signatory.title".to_owned(),
+                _ => format!("signatory[{i}].title"),
+            };
+            let title = problems.pick(signatory.title.as_ref(), &path, lang, id, &mut missing);
+            signatories.push(Signer {
+                name: frame::signed_name(signatory, lang),
+                title: title.cloned(),
+                organisation: signatory
+                    .organisation
+                    .clone()
+                    .unwrap_or_else(|| appeal.sender.organisation.clone()),
+                image: signatory.signature_image.clone(),
+            });
+        }
         let mut cited = Vec::with_capacity(selected_incidents.len());
         for (incident, path) in &selected_incidents {
             let mut pick = |value, key: &str| {
@@ -387,11 +425,10 @@ pub fn resolve(
             subject,
             recipient: addressee,
             sender,
-            signatory: Signer {
-                name: frame::signed_name(&appeal.signatory, letter_language),
-                title: signatory_title,
-                image: appeal.signature_image.clone(),
-            },
+            signatory: signatories[0].clone(),
+            signatories,
+            cosigned: organisations.len() > 1,
+            organisations: organisations.clone(),
             cc: cc.iter().map(|copy| copy.line(letter_language)).collect(),
             enclosures,
             demands,
@@ -401,6 +438,10 @@ pub fn resolve(
             vars,
             body,
             missing,
+            recipient_at: Place {
+                origin: chosen.origin.cloned(),
+                path: chosen.path,
+            },
         });
     }
     if problems.diagnostics.is_empty() {
@@ -442,7 +483,7 @@ fn enclosure(enclosure: &Enclosure, language: Language) -> String {
 /// A recipient an appeal selects, with where it was defined.
 struct Chosen<'a> {
     recipient: &'a Recipient,
-    origin: Option<&'a Origin>,
+    origin: Option<&'a Arc<Origin>>,
     /// Its key path in that file: `recipient[3]`.
     path: String,
 }
@@ -473,7 +514,7 @@ impl<'a> Recipients<'a> {
     fn inline(&self, i: usize) -> Chosen<'a> {
         Chosen {
             recipient: &self.appeal.inline_recipients[i],
-            origin: self.appeal.origin.as_deref(),
+            origin: self.appeal.origin.as_ref(),
             path: format!("recipient[{i}]"),
         }
     }
@@ -481,7 +522,7 @@ impl<'a> Recipients<'a> {
     fn entry(entry: &'a Entry) -> Chosen<'a> {
         Chosen {
             recipient: &entry.recipient,
-            origin: entry.origin.as_ref().map(|(origin, _)| &**origin),
+            origin: entry.origin.as_ref().map(|(origin, _)| origin),
             path: match &entry.origin {
                 Some((_, i)) => format!("recipient[{i}]"),
                 None => format!("registry entry \"{}\"", entry.recipient.id.escape_debug()),
@@ -795,7 +836,13 @@ impl Problems<'_> {
         let value = serde_json::to_value(appeal).unwrap_or_default();
         let mut found = Vec::new();
         let bytes = validate::strings(&value, &mut String::new(), &mut found);
-        for (path, diagnostic) in found {
+        for (mut path, diagnostic) in found {
+            // One signatory is written back as a table; the file may have a list of one.
+            if let Some(rest) = path.strip_prefix("signatory.")
+                && appeal.signatory_path(0) != "signatory"
+            {
+                path = format!("signatory[0].{rest}");
+            }
             self.at(&path, diagnostic);
         }
         if bytes > validate::MAX_TEXT_BYTES {
@@ -824,14 +871,40 @@ impl Problems<'_> {
                 }
             }
         }
-        if let Some(image) = &appeal.signature_image
-            && let Err(problem) = validate::signature::check(image, false)
-        {
-            let diagnostic = Diagnostic::new(
-                "bad-signature-image",
-                format!("cannot use the signature image: {problem}"),
+        self.signatories(appeal);
+    }
+
+    /// At least one signatory and at most [`MAX_SIGNATORIES`], each with a
+    /// usable signature image if any.
+    fn signatories(&mut self, appeal: &Appeal) {
+        let count = appeal.signatory.len();
+        if count == 0 {
+            let diagnostic = Diagnostic::new("no-signatory", "no signatory").hint(
+                "add [signatory] with name = \"…\" (and title); [[signatory]] tables for several",
             );
-            self.at("signatory.signature", diagnostic);
+            self.at("signatory", diagnostic);
+        }
+        if count > MAX_SIGNATORIES {
+            let diagnostic = Diagnostic::new(
+                "too-many-signatories",
+                format!("{count} signatories; a letter has at most {MAX_SIGNATORIES}"),
+            )
+            .hint("signature blocks go three to a row, four rows at most; name further co-signers in the body or list them in an enclosure");
+            self.at(&format!("signatory[{MAX_SIGNATORIES}]"), diagnostic);
+        }
+        for (i, signatory) in appeal.signatory.iter().enumerate() {
+            if let Some(image) = &signatory.signature_image
+                && let Err(problem) = validate::signature::check(image, false)
+            {
+                let diagnostic = Diagnostic::new(
+                    "bad-signature-image",
+                    format!("cannot use the signature image: {problem}"),
+                );
+                self.at(
+                    &format!("{}.signature", appeal.signatory_path(i)),
+                    diagnostic,
+                );
+            }
         }
     }
 
@@ -927,7 +1000,8 @@ impl Problems<'_> {
     /// checked; its language, if it has a known one.
     fn recipient(&mut self, chosen: &Chosen<'_>) -> Option<Language> {
         let recipient = chosen.recipient;
-        if chosen.origin.is_none()
+        let origin = chosen.origin.map(|origin| &**origin);
+        if origin.is_none()
             && let Some(diagnostic) = validate::id(&recipient.id, "recipient")
         {
             self.diagnostics.push(diagnostic.path(&chosen.path));
@@ -936,10 +1010,10 @@ impl Problems<'_> {
         let mut found = Vec::new();
         validate::strings(&value, &mut chosen.path.clone(), &mut found);
         for (path, diagnostic) in found {
-            self.in_file(chosen.origin, &path, diagnostic);
+            self.in_file(origin, &path, diagnostic);
         }
         if let Some(diagnostic) = recipient.email.as_deref().and_then(validate::email) {
-            self.in_file(chosen.origin, &format!("{}.email", chosen.path), diagnostic);
+            self.in_file(origin, &format!("{}.email", chosen.path), diagnostic);
         }
         let r = recipient;
         let texts = [
@@ -958,19 +1032,15 @@ impl Problems<'_> {
             ("salutation", &r.salutation),
         ];
         for (key, value) in texts {
-            self.languages_in(
-                chosen.origin,
-                value.as_ref(),
-                &format!("{}.{key}", chosen.path),
-            );
+            self.languages_in(origin, value.as_ref(), &format!("{}.{key}", chosen.path));
         }
         let address = format!("{}.address", chosen.path);
-        self.languages_in(chosen.origin, r.address.as_ref(), &address);
+        self.languages_in(origin, r.address.as_ref(), &address);
         let path = format!("{}.language", chosen.path);
         recipient
             .language
             .as_ref()
-            .and_then(|code| self.language(chosen.origin, &path, code, &Language::ALL, ""))
+            .and_then(|code| self.language(origin, &path, code, &Language::ALL, ""))
     }
 
     fn language(

@@ -93,7 +93,7 @@ fn a_huge_signature_set_in_code_is_refused_before_decoding() {
         .write_image_data(&[0; 7000])
         .unwrap();
     let mut appeal = appeal_to("fnpr");
-    appeal.signature_image = Some(Arc::new(png));
+    appeal.signatory[0].signature_image = Some(Arc::new(png));
     let diagnostics = Engine::builtin().letters(&appeal).unwrap_err();
     assert_eq!(
         diagnostics.to_string(),
@@ -101,9 +101,19 @@ fn a_huge_signature_set_in_code_is_refused_before_decoding() {
     );
     assert_eq!(diagnostics[0].path.as_deref(), Some("signatory.signature"));
     let mut appeal = appeal_to("fnpr");
-    appeal.signature_image = Some(Arc::new(b"GIF89a".to_vec()));
+    appeal.signatory[0].signature_image = Some(Arc::new(b"GIF89a".to_vec()));
     let diagnostics = Engine::builtin().letters(&appeal).unwrap_err();
     assert_eq!(diagnostics[0].code, "bad-signature-image");
+    // A co-signatory's image is checked at its own place.
+    let mut appeal = appeal_to("fnpr");
+    let mut second = Signatory::new("Second");
+    second.signature_image = Some(Arc::new(b"GIF89a".to_vec()));
+    appeal.add_signatory(second);
+    let diagnostics = Engine::builtin().letters(&appeal).unwrap_err();
+    assert_eq!(
+        diagnostics[0].path.as_deref(),
+        Some("signatory[1].signature")
+    );
 }
 
 #[test]

@@ -3,8 +3,14 @@
 use crate::{appeal_in, plainly, root};
 
 fn ilo_text() -> String {
+    rendered(&["examples/ilo-belarus-2021/appeal.toml"])
+}
+
+/// What `appeal render ARGS` prints.
+fn rendered(args: &[&str]) -> String {
     let output = appeal_in(&root(""))
-        .args(["render", "examples/ilo-belarus-2021/appeal.toml"])
+        .arg("render")
+        .args(args)
         .output()
         .unwrap();
     assert!(
@@ -19,6 +25,63 @@ fn ilo_text() -> String {
 fn ilo_letter_matches_golden_file() {
     let golden = std::fs::read_to_string(root("tests/golden/ilo-belarus-2021.txt")).unwrap();
     assert_eq!(ilo_text(), golden);
+}
+
+/// Three organisations sign: the letter says "we, the undersigned
+/// organisations" and names them, and each block gives its organisation,
+/// one after another.
+#[test]
+fn cosigned_letter_matches_golden_file() {
+    let text = rendered(&["examples/cosigned-2021/appeal.toml", "--to", "ituc-perc"]);
+    let golden = std::fs::read_to_string(root("tests/golden/cosigned-2021.txt")).unwrap();
+    assert_eq!(text, golden);
+    assert!(text.contains(
+        "We, the undersigned organisations, Belarusian Congress of Democratic\nTrade Unions (BKDP), Free Metalworkers’ Union (SPM), and Belarusian\nIndependent Trade Union (BITU), are writing"
+    ));
+    assert!(text.contains(
+        "In solidarity,\n\nAliaksandr Yarashuk\nPresident\nBelarusian Congress of Democratic Trade Unions (BKDP)\n\n\
+         Aliaksandr Bukhvostov\nChairman\nFree Metalworkers’ Union (SPM)\n\n\
+         Maksim Pozniakov\nChairman\nBelarusian Independent Trade Union (BITU)\n\nSources:"
+    ));
+}
+
+/// In Russian: «Мы, нижеподписавшиеся организации», the blocks stacked
+/// (title left, name right is for one signatory only).
+#[test]
+fn cosigned_russian_letter_matches_golden_file() {
+    let text = rendered(&["tests/fixtures/cosigned-ru/appeal.toml"]);
+    let golden = std::fs::read_to_string(root("tests/golden/cosigned-ru.txt")).unwrap();
+    assert_eq!(text, golden);
+    assert!(text.contains("Мы, нижеподписавшиеся организации,\u{a0}— Свободный профсоюз"));
+    assert!(text.contains("сообщаем Вам"));
+    assert!(text.contains(
+        "А.\u{a0}Бухвостов\nПредседатель\nСвободный профсоюз металлистов (СПМ)\n\n\
+         А.\u{a0}Ярошук\nПредседатель\nБелорусский конгресс демократических профсоюзов (БКДП)\n"
+    ));
+}
+
+/// One Russian signatory: the title left, the name at the right margin of
+/// its line (ГОСТ Р 7.0.97), in a text 72 characters wide.
+#[test]
+fn one_russian_signatory_has_title_left_and_name_right() {
+    let text = rendered(&["examples/spm-fnpr-2021/appeal.toml", "--to", "fnpr"]);
+    let line = text
+        .lines()
+        .find(|line| line.starts_with("Председатель СПМ"))
+        .unwrap();
+    assert!(line.ends_with(" А.\u{a0}Бухвостов"), "{line:?}");
+    assert_eq!(line.chars().count(), 72);
+    let narrow = rendered(&[
+        "examples/spm-fnpr-2021/appeal.toml",
+        "--to",
+        "fnpr",
+        "--width",
+        "30",
+    ]);
+    assert!(
+        narrow.contains("Председатель СПМ\n                  А.\u{a0}Бухвостов\n"),
+        "{narrow}"
+    );
 }
 
 /// Every line of the IndustriALL letter is in the text output, whitespace

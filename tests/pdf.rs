@@ -4,7 +4,7 @@
 use std::process::Command;
 
 use appeal::render::{Paper, PdfOptions, TextOptions, layout_dump, pdf, text};
-use appeal::{Appeal, Engine, Letter, ResolveOptions};
+use appeal::{Appeal, Engine, Letter, ResolveOptions, SignatureLayout};
 
 use crate::{appeal_in, fold, letters_of, plainly, root};
 
@@ -98,7 +98,26 @@ fn assert_every_word_extracts(letter: &Letter) {
     let body_start = plain.find(&letter.salutation).unwrap();
     // Sources are listed at the end of the text and as footnotes in the PDF.
     let heading = format!("\n{}:\n", letter.labels.sources);
-    let body_end = plain.find(&heading).unwrap_or(plain.len());
+    let mut body_end = plain.find(&heading).unwrap_or(plain.len());
+    // A title left and a name right read as two columns to pdftotext's
+    // default mode (the name after what follows below the title): their
+    // order is checked in content order (`-raw`) instead.
+    if let [signature] = letter.signatories.as_slice()
+        && signature.layout == SignatureLayout::TitleLeftNameRight
+    {
+        body_end = plain.rfind(&letter.closing).unwrap() + letter.closing.len();
+        let raw = fold(&extract(&bytes, &["-raw"]).unwrap());
+        let title = fold(signature.title.as_deref().unwrap());
+        let line = format!(
+            "{} {title} {}",
+            fold(&letter.closing),
+            fold(&signature.name)
+        );
+        assert!(
+            raw.contains(&line),
+            "{line:?} is not in the PDF text:\n{raw}"
+        );
+    }
     // The footnotes have no heading.
     let plain = plain.replacen(&heading, "\n", 1);
     // Links show as `text <url>` in text and as a link annotation in PDF;
@@ -476,4 +495,82 @@ fn no_line_breaks_inside_dates_numbers_and_names() {
         moved >= 3,
         "{moved} lines start with a joined group:\n{dump}"
     );
+}
+
+/// The signature images of page `page` of a PDF, drawn by `cm` then `Do`:
+/// (image name, left, bottom) in PDF points.
+fn images_drawn(bytes: &[u8], page: u32) -> Vec<(String, f32, f32)> {
+    let document = lopdf::Document::load_mem(bytes).unwrap();
+    let page = document.get_pages()[&page];
+    let content = document.get_and_decode_page_content(page).unwrap();
+    let mut drawn = Vec::new();
+    let mut at = (0.0, 0.0);
+    for operation in &content.operations {
+        match operation.operator.as_str() {
+            "cm" => {
+                let numbers: Vec<f32> = operation
+                    .operands
+                    .iter()
+                    .map(|n| n.as_float().unwrap())
+                    .collect();
+                at = (numbers[4], numbers[5]);
+            }
+            "Do" => {
+                let name = operation.operands[0].as_name().unwrap();
+                drawn.push((String::from_utf8_lossy(name).into_owned(), at.0, at.1));
+            }
+            _ => {}
+        }
+    }
+    drawn
+}
+
+/// The co-signed example with a signature image for each signatory.
+fn cosigned_with_images(signatories: usize) -> Letter {
+    let mut appeal = Appeal::open(root("examples/cosigned-2021/appeal.toml")).unwrap();
+    appeal.signatory.truncate(signatories);
+    let png = std::fs::read(root("examples/embassy-petition-2023/signature.png")).unwrap();
+    for signatory in &mut appeal.signatory {
+        signatory.signature_image = Some(std::sync::Arc::new(png.clone()));
+    }
+    let options = ResolveOptions {
+        to: vec!["ituc-perc".into()],
+        ..ResolveOptions::default()
+    };
+    Engine::builtin()
+        .letters_with(&appeal, &options)
+        .unwrap()
+        .remove(0)
+}
+
+/// Two and three signatories: their images side by side in the PDF (same
+/// baseline, distinct columns), each name under its own, read in order.
+#[test]
+fn cosigned_signature_blocks_stand_side_by_side_in_the_pdf() {
+    for n in [2, 3] {
+        let letter = cosigned_with_images(n);
+        let bytes = pdf(&letter, &PdfOptions::default()).unwrap();
+        let drawn = images_drawn(&bytes, 1);
+        let names: Vec<&str> = drawn.iter().map(|(name, _, _)| name.as_str()).collect();
+        let expected: Vec<String> = (0..n).map(|i| format!("Im{i}")).collect();
+        assert_eq!(names, expected);
+        for pair in drawn.windows(2) {
+            assert_eq!(pair[0].2, pair[1].2, "images on one line: {drawn:?}");
+            assert!(
+                pair[1].1 > pair[0].1 + 100.0,
+                "images in distinct columns: {drawn:?}"
+            );
+        }
+        let Some(raw) = extract(&bytes, &["-raw"]) else {
+            continue;
+        };
+        // Content order: the names' line, then the titles', then the organisations'.
+        let names = letter
+            .signatories
+            .iter()
+            .map(|s| s.name.as_str())
+            .collect::<Vec<_>>()
+            .join(" ");
+        assert!(raw.contains(&names), "{names:?} is not one line:\n{raw}");
+    }
 }

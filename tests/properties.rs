@@ -7,7 +7,7 @@ use proptest::prelude::*;
 use toml::{Table, Value};
 
 use appeal::render::{PdfOptions, TextOptions, pdf, text};
-use appeal::{Appeal, Engine, Language, Source, typeset};
+use appeal::{Appeal, Diagnostics, Engine, Language, Source, typeset};
 
 use crate::pdf::{join_hyphenated, pdftotext};
 use crate::plainly;
@@ -246,6 +246,13 @@ impl Fields {
         toml::to_string(&appeal).unwrap()
     }
 
+    /// The same fields, with a recipient block that fits the envelope window.
+    fn with_short_address(mut self) -> Fields {
+        self.recipient = ("R".into(), "T".into(), "O".into(), vec!["A".into()]);
+        self.honorific_country = ("H".into(), "C".into());
+        self
+    }
+
     /// How deep the body's quotes and lists nest.
     fn depth(&self) -> usize {
         let paragraphs = self.body.iter().flat_map(|body| body.split("\n\n"));
@@ -344,8 +351,20 @@ proptest! {
 
     #[test]
     fn every_word_is_printed_in_text_and_pdf(fields in fields()) {
-        let source = fields.toml();
-        let appeal = Appeal::parse(Source::new("appeal.toml", source.clone())).unwrap();
+        let mut fields = fields;
+        let mut source = fields.toml();
+        let mut appeal = Appeal::parse(Source::new("appeal.toml", source.clone())).unwrap();
+        let outside = |d: &Diagnostics| d.iter().all(|d| d.code == "address-outside-window");
+        let refused = Engine::builtin().letters(&appeal);
+        if let Err(diagnostics) = &refused
+            && outside(diagnostics)
+        {
+            // Refused for the envelope window alone (more than 6 lines, or a
+            // word wider than 80 mm): the rest is checked with a short address.
+            fields = fields.with_short_address();
+            source = fields.toml();
+            appeal = Appeal::parse(Source::new("appeal.toml", source.clone())).unwrap();
+        }
         let letters = match Engine::builtin().letters(&appeal) {
             Ok(letters) => letters,
             Err(diagnostics) if fields.depth() > MAX_DEPTH => {
@@ -356,7 +375,20 @@ proptest! {
         };
         let letter = &letters[0];
         let plain = comparable(&text(letter, &TextOptions::default()));
-        let Some(extracted) = content_text(&pdf(letter, &PdfOptions::default()).unwrap()) else {
+        let bytes = match pdf(letter, &PdfOptions::default()) {
+            Ok(bytes) => bytes,
+            // An organisation's name so long (over 6 lines) that it pushes
+            // the address out of the envelope window.
+            Err(error) if error.diagnostics()[0].code == "address-outside-window" => {
+                for word in fields.words() {
+                    let word = &comparable(word);
+                    prop_assert!(plain.contains(word), "{word:?} is not in the text:\n{plain}");
+                }
+                return Ok(());
+            }
+            Err(error) => panic!("{error}\n{source}"),
+        };
+        let Some(extracted) = content_text(&bytes) else {
             return Ok(());
         };
         let extracted = comparable(&extracted);

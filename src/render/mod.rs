@@ -12,6 +12,8 @@ mod text;
 #[cfg(feature = "eml")]
 pub use eml::{EmlOptions, draft, eml};
 #[cfg(feature = "pdf")]
+pub(crate) use pdf::window;
+#[cfg(feature = "pdf")]
 pub use pdf::{FontMetrics, Paper, PdfCache, PdfOptions, Style, Subset, layout_dump, pdf};
 pub use text::{TextOptions, text};
 

@@ -2,7 +2,7 @@
 
 use super::Backend;
 use crate::error::Error;
-use crate::letter::{Annex, Block, Letter, Run};
+use crate::letter::{Annex, Block, Letter, Run, Signature, SignatureLayout};
 
 /// Options of the plain-text backend.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -60,7 +60,9 @@ pub fn text(letter: &Letter, options: &TextOptions) -> String {
         out.block(block, "", "");
     }
     out.lines([&letter.closing]);
-    out.lines(std::iter::once(&letter.signatory.name).chain(&letter.signatory.title));
+    for signature in &letter.signatories {
+        out.signature(signature);
+    }
     out.list(letter.labels.cc, &letter.cc);
     out.list(letter.labels.enclosures, &letter.enclosures);
     if !letter.notes.is_empty() {
@@ -148,6 +150,42 @@ impl Writer {
                 }
                 self.out.push('\n');
             }
+        }
+    }
+
+    /// A signature block, then a blank line: name, title and organisation
+    /// one under the other; or (ГОСТ Р 7.0.97) the title, with the name at
+    /// the right margin of its last line, or of a line of its own where the
+    /// two would come closer than three spaces.
+    fn signature(&mut self, signature: &Signature) {
+        match (signature.layout, &signature.title) {
+            (SignatureLayout::TitleLeftNameRight, Some(title)) => {
+                let mut lines = String::new();
+                for part in title.split('\n') {
+                    let width = self
+                        .width
+                        .saturating_sub(3 + signature.name.chars().count());
+                    fill(&mut lines, part, width.max(20), "", "");
+                    lines.push('\n');
+                }
+                lines.pop();
+                let last = lines.rsplit('\n').next().unwrap_or_default();
+                let used = last.chars().count();
+                let name = signature.name.chars().count();
+                if used + 3 + name > self.width {
+                    lines.push('\n');
+                    lines.push_str(&" ".repeat(self.width.saturating_sub(name)));
+                } else {
+                    lines.push_str(&" ".repeat(self.width - used - name));
+                }
+                lines.push_str(&signature.name);
+                self.lines([&lines]);
+            }
+            _ => self.lines(
+                std::iter::once(&signature.name)
+                    .chain(&signature.title)
+                    .chain(&signature.organisation),
+            ),
         }
     }
 

@@ -1,11 +1,13 @@
 //! Page layout: a [`Letter`] into pages of positioned lines.
 //!
 //! Page one carries the letterhead, the recipient block where a DL window
-//! envelope shows it (20 mm from the left, 45 mm from the top, DIN 5008 B),
+//! envelope shows it (DIN 5008 form B: from 25 mm, 62.7 to 90 mm from the top),
 //! place and date, delivery line, subject and salutation; the body follows
 //! and runs onto further pages, each with a running head. Paragraphs keep at
 //! least two lines at the foot and at the head of a page (no widows or
 //! orphans); the closing and signature stay together with the end of the body.
+//! Signature blocks stand side by side, up to three to a row, a row never
+//! split over a page.
 //!
 //! Notes go at the foot of the page of their first reference: a line that
 //! refers to a note goes on the next page rather than leave its note behind.
@@ -16,9 +18,9 @@ use super::breaking::{Breaker, Line, Placed};
 use super::cache::{ParagraphMemo, PdfCache};
 use super::font::{FontMetrics, Style};
 use crate::error::{Diagnostic, Error};
-use crate::letter::{Annex, Block, Letter, Run};
+use crate::letter::{Annex, Block, Letter, Run, Signature, SignatureLayout};
 
-const MM: f32 = 72.0 / 25.4;
+pub(crate) const MM: f32 = 72.0 / 25.4;
 
 /// Paper sizes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -59,8 +61,9 @@ pub struct TextLine {
 pub enum Item {
     /// A line of text.
     Text(TextLine),
-    /// The signature image in a box: left, top, width, height (points from the top left).
-    Signature([f32; 4]),
+    /// The signature image of the signatory with this number, in a box:
+    /// left, top, width, height (points from the top left).
+    Signature(usize, [f32; 4]),
     /// A horizontal rule: left, y, right.
     Rule([f32; 3]),
     /// A vertical rule: x, top, bottom.
@@ -96,6 +99,8 @@ const NARROWEST: f32 = 90.0 * MM;
 /// The space between the closing and the signatory's name, for the
 /// signature image or a pen.
 const SIGNATURE_HEIGHT: f32 = 13.0 * MM;
+/// Signature blocks side by side, at most: three columns of 49 mm on A4.
+const ACROSS: usize = 3;
 /// The first baseline of a page after the first, below its running head.
 const PAGE_START: f32 = TOP + 14.0 + 2.0 * LEADING;
 /// The top of a table on a page after the first.
@@ -115,6 +120,47 @@ const NOTE_RULE_WIDTH: f32 = 50.0 * MM;
 const CELL: f32 = 8.5;
 const CELL_LEADING: f32 = 10.5;
 const CELL_PAD: f32 = 3.0;
+
+/// The recipient block where a DL window envelope shows it. DIN 5008:2020,
+/// form B: the address field is 85 × 45 mm, 20 mm from the left edge and
+/// 45 mm from the top of the sheet; its top 17.7 mm (5 lines, 8 pt) are the
+/// zone for return address and postal remarks, the address zone below it
+/// holds 6 lines in 27.3 mm (62.7 to 90 mm from the top); text starts 5 mm
+/// in, at 25 mm, the left margin of the body, and so has 80 mm. The window
+/// of a DL envelope (DIN 680; ISO 269) is 90 × 45 mm, 20 mm from the left,
+/// 15 mm from the bottom: it shows the field with the folded sheet's play.
+const ADDRESS_TOP: f32 = 62.7 * MM;
+/// The lowest the address text reaches: the foot of the address zone.
+const ADDRESS_BOTTOM: f32 = 90.0 * MM;
+/// The size of the address text. DIN 5008 asks for at least 8 pt in the
+/// address zone; 9.5 pt is the largest half point at which the built-in
+/// registry's organisations (FNPR's is 81 mm at 10 pt) fit its 6 lines.
+pub(crate) const ADDRESS_SIZE: f32 = 9.5;
+/// The width of the address text: the field's 85 mm less its 5 mm inset.
+pub(crate) const ADDRESS_WIDTH: f32 = 80.0 * MM;
+/// The lines of the address zone.
+const ADDRESS_LINES: usize = 6;
+/// Six lines in the zone's 27.3 mm: 4.55 mm (12.9 pt) apart.
+const ADDRESS_LEADING: f32 = 27.3 * MM / ADDRESS_LINES as f32;
+/// From the top of the zone to the first baseline: Liberation Serif's
+/// ascender (0.891 em), so that no letter rises above the zone; the last
+/// line's descender (0.216 em) then ends 0.9 mm above its foot.
+const ADDRESS_ASCENT: f32 = 0.891 * ADDRESS_SIZE;
+const ADDRESS_DESCENT: f32 = 0.216 * ADDRESS_SIZE;
+
+/// One line of a recipient block as set in the envelope window: broken at
+/// spaces (not hyphenated) to the window's width.
+pub(crate) fn address_lines(metrics: &dyn FontMetrics, text: &str) -> Vec<Line> {
+    let breaker = Breaker {
+        metrics,
+        size: ADDRESS_SIZE,
+        width: ADDRESS_WIDTH,
+        justify: false,
+        language: None,
+        memo: None,
+    };
+    breaker.lines(&[styled(text, Style::Regular)])
+}
 
 /// Lays a letter out on pages of `paper`, taking paragraphs broken before
 /// from `cache`.
@@ -141,6 +187,8 @@ pub fn layout(
         printed: vec![false; letter.notes.len()],
         foot: Foot::default(),
         carry: Vec::new(),
+        address_end: 0.0,
+        address_pushed: false,
     };
     (page.hang, page.notes) = page.note_lines();
     page.first_page();
@@ -151,6 +199,18 @@ pub fn layout(
                 letter.recipient_id
             ))
             .hint("shorten the sender's organisation and address, the recipient's address or the place"),
+        ]));
+    }
+    if page.address_pushed && page.address_end > ADDRESS_BOTTOM + 0.1 {
+        // `compose` refuses an address too long for the window (a letter
+        // built in code gets it below); this one was pushed out of it by
+        // the letterhead.
+        return Err(Error::invalid(vec![
+            Diagnostic::new("address-outside-window", format!(
+                "the address of the letter to \"{}\" runs below the envelope window: the letterhead reaches into it",
+                letter.recipient_id
+            ))
+            .hint("shorten the sender's organisation: its name ends 60 mm from the top at most"),
         ]));
     }
     let chunks = page.chunks();
@@ -179,7 +239,9 @@ struct Chunk {
     breakable: bool,
     /// Must start on the same page as the next chunk.
     keep_with_next: bool,
-    signature: bool,
+    /// Signature images: the signatory's number, and the box (left, top,
+    /// width, height) with its top from the chunk's first baseline.
+    images: Vec<(usize, [f32; 4])>,
 }
 
 struct Pager<'a> {
@@ -202,6 +264,10 @@ struct Pager<'a> {
     /// What was cut from the foot of the page before: the rest of a note
     /// longer than the page's room, and the notes after it.
     carry: Vec<Part>,
+    /// The foot of the recipient block's last line, from the top.
+    address_end: f32,
+    /// The letterhead pushed the recipient block below the window's top.
+    address_pushed: bool,
 }
 
 /// The lines of one note that go at the foot of one page.
@@ -326,19 +392,29 @@ impl Pager<'_> {
                 }
             }
         }
-        let rule = y.max(side) - 4.0;
-        self.items.push(Item::Rule([LEFT, rule, right]));
+        // The rule under the letterhead; where the side column would push
+        // the address out of the window, the column runs on beside the
+        // window (it is right of it) and the rule stops short of it.
+        let highest = ADDRESS_TOP + ADDRESS_ASCENT - LEADING;
+        let (rule, end) = match y.max(side) - 4.0 {
+            rule if rule > highest && y - 4.0 <= highest => (y - 4.0, right - column - 4.0 * MM),
+            rule => (rule, right),
+        };
+        self.items.push(Item::Rule([LEFT, rule, end]));
 
-        // The recipient, in the envelope window.
-        let mut y = (45.0 * MM + 17.7 * MM).max(rule + 3.0 * LEADING);
-        let window = 85.0 * MM;
+        // The recipient, in the envelope window, on the body's left line;
+        // lower only where the letterhead reaches into the address zone
+        // (`layout` refuses the letter if the address then leaves it).
+        let mut y = (ADDRESS_TOP + ADDRESS_ASCENT).max(rule + LEADING);
+        self.address_pushed = y > ADDRESS_TOP + ADDRESS_ASCENT;
         for text in &letter.recipient {
-            for line in self.plain(text, Style::Regular, BODY, window) {
-                self.put(20.0 * MM, y, BODY, line);
-                y += 13.0;
+            for line in address_lines(self.metrics, text) {
+                self.put(LEFT, y, ADDRESS_SIZE, line);
+                y += ADDRESS_LEADING;
             }
         }
-        y = y.max(100.0 * MM) + LEADING;
+        self.address_end = y - ADDRESS_LEADING + ADDRESS_DESCENT;
+        y = y.max(100.0 * MM).max(side) + LEADING;
         // Reference left, place and date right, side by side; each column
         // as wide as it needs, both wrapped before they could meet.
         let half = (self.text_width() - GUTTER) / 2.0;
@@ -381,7 +457,7 @@ impl Pager<'_> {
             space_before: LEADING,
             breakable: true,
             keep_with_next: true,
-            signature: false,
+            images: Vec::new(),
         }];
         let salutation = self.rows(
             self.plain(&letter.salutation, Style::Regular, BODY, width),
@@ -392,7 +468,7 @@ impl Pager<'_> {
             space_before: LEADING + PARAGRAPH,
             breakable: false,
             keep_with_next: true,
-            signature: false,
+            images: Vec::new(),
         });
         for block in &letter.body {
             self.block(block, LEFT, width, &mut chunks);
@@ -400,28 +476,43 @@ impl Pager<'_> {
         if let Some(last) = chunks.last_mut() {
             last.keep_with_next = true;
         }
-        // Closing, signature space, name and title: one unbreakable chunk.
-        let mut rows = self.rows(
+        // The closing and the first row of signature blocks: one
+        // unbreakable chunk; each further row of blocks, another.
+        let closing = self.rows(
             self.plain(&letter.closing, Style::Regular, BODY, width),
             LEFT,
         );
-        let mut names = self.plain(&letter.signatory.name, Style::Regular, BODY, width);
-        if let Some(title) = &letter.signatory.title {
-            names.extend(self.plain(title, Style::Regular, BODY, width));
+        let top = closing.last().map_or(-LEADING, |row| row.y);
+        let across = letter.signatories.len().clamp(1, ACROSS);
+        let signed: Vec<(usize, &Signature)> = letter.signatories.iter().enumerate().collect();
+        let last = signed.len().div_ceil(across).max(1) - 1;
+        for (i, row) in signed.chunks(across).enumerate() {
+            let (mut rows, images) = match i {
+                0 => self.signature_row(row, across, top),
+                _ => self.signature_row(row, across, -LEADING),
+            };
+            if i == 0 {
+                rows.splice(0..0, closing.iter().cloned());
+            }
+            chunks.push(Chunk {
+                rows,
+                space_before: PARAGRAPH + 4.0,
+                breakable: false,
+                // Copies and enclosures never start a page of their own.
+                keep_with_next: i == last
+                    && !(letter.cc.is_empty() && letter.enclosures.is_empty()),
+                images,
+            });
         }
-        let first_name = rows.len();
-        rows.extend(self.rows(names, LEFT));
-        for row in &mut rows[first_name..] {
-            row.y += LEADING + SIGNATURE_HEIGHT;
+        if signed.is_empty() {
+            chunks.push(Chunk {
+                rows: closing,
+                space_before: PARAGRAPH + 4.0,
+                breakable: false,
+                keep_with_next: !(letter.cc.is_empty() && letter.enclosures.is_empty()),
+                images: Vec::new(),
+            });
         }
-        chunks.push(Chunk {
-            rows,
-            space_before: PARAGRAPH + 4.0,
-            breakable: false,
-            // Copies and enclosures never start a page of their own.
-            keep_with_next: !(letter.cc.is_empty() && letter.enclosures.is_empty()),
-            signature: true,
-        });
         // Copies and enclosures, small.
         let labels = letter.labels;
         for (label, items) in [
@@ -459,7 +550,7 @@ impl Pager<'_> {
                 space_before: LEADING,
                 breakable: true,
                 keep_with_next: false,
-                signature: false,
+                images: Vec::new(),
             });
         }
         chunks
@@ -488,7 +579,7 @@ impl Pager<'_> {
                     space_before: PARAGRAPH,
                     breakable: true,
                     keep_with_next: false,
-                    signature: false,
+                    images: Vec::new(),
                 });
             }
             Block::Heading(runs) => {
@@ -505,7 +596,7 @@ impl Pager<'_> {
                     space_before: PARAGRAPH + 4.0,
                     breakable: false,
                     keep_with_next: true,
-                    signature: false,
+                    images: Vec::new(),
                 });
             }
             Block::Quote(blocks) => {
@@ -608,17 +699,102 @@ impl Pager<'_> {
     }
 
     fn place(&mut self, chunk: &Chunk, start: f32) {
-        if chunk.signature && self.letter.signatory.image.is_some() {
-            // Below the closing, on the page the closing starts.
-            let closing = chunk.rows.first().map_or(0.0, |r| r.y);
-            self.items.push(Item::Signature([
-                LEFT,
-                start + closing + 4.0,
-                50.0 * MM,
-                SIGNATURE_HEIGHT - 2.0,
-            ]));
+        for &(signatory, [x, y, w, h]) in &chunk.images {
+            self.items
+                .push(Item::Signature(signatory, [x, start + y, w, h]));
         }
         self.place_rows(&chunk.rows, start);
+    }
+
+    /// One row of up to [`ACROSS`] signature blocks in as many columns,
+    /// `top` the baseline of the line above them (the closing): each block
+    /// the space for the signature (and its image), then name, title and
+    /// organisation; rows in order of baseline, then column. A Russian or
+    /// Belarusian letter's one signatory has the title left and the name
+    /// right on the title's last line.
+    fn signature_row(
+        &self,
+        blocks: &[(usize, &Signature)],
+        columns: usize,
+        top: f32,
+    ) -> (Vec<TextLine>, Vec<(usize, [f32; 4])>) {
+        let width = self.text_width();
+        let column = (width - (columns - 1) as f32 * GUTTER) / columns as f32;
+        let first = top + LEADING + SIGNATURE_HEIGHT;
+        let image_top = top + 4.0;
+        let (mut rows, mut images) = (Vec::new(), Vec::new());
+        for (j, &(index, signature)) in blocks.iter().enumerate() {
+            let x = LEFT + j as f32 * (column + GUTTER);
+            let has_image = signature.image.is_some();
+            let box_width = (50.0 * MM).min(column);
+            if let (SignatureLayout::TitleLeftNameRight, Some(title)) =
+                (signature.layout, &signature.title)
+            {
+                let name_width = self.metrics.width(Style::Regular, &signature.name) * BODY;
+                let room = width - name_width - 10.0 * MM;
+                let shared = room >= 0.4 * width;
+                let titles = self.plain(
+                    title,
+                    Style::Regular,
+                    BODY,
+                    if shared { room } else { width },
+                );
+                let widest = titles.iter().map(Line::width).fold(0.0, f32::max);
+                let count = titles.len();
+                rows.extend(self.rows(titles, x).into_iter().map(|row| TextLine {
+                    y: row.y + first,
+                    ..row
+                }));
+                let mut y = first + (count.max(1) - 1) as f32 * LEADING;
+                if !shared {
+                    y += LEADING;
+                }
+                for line in self.plain(&signature.name, Style::Regular, BODY, width) {
+                    let at = LEFT + width - line.width();
+                    rows.push(TextLine {
+                        x: at,
+                        y,
+                        size: BODY,
+                        line,
+                    });
+                    y += LEADING;
+                }
+                if has_image {
+                    // Between the title and the name, over the line, as a pen signs.
+                    let left = LEFT + widest + 6.0 * MM;
+                    let right = LEFT + width - name_width - 4.0 * MM;
+                    let fits = shared && right - left >= 20.0 * MM;
+                    images.push(match fits {
+                        true => (
+                            index,
+                            [
+                                left,
+                                first + (count.max(1) - 1) as f32 * LEADING - SIGNATURE_HEIGHT
+                                    + 5.0,
+                                (right - left).min(box_width),
+                                SIGNATURE_HEIGHT - 2.0,
+                            ],
+                        ),
+                        false => (index, [x, image_top, box_width, SIGNATURE_HEIGHT - 2.0]),
+                    });
+                }
+                continue;
+            }
+            let mut lines = self.plain(&signature.name, Style::Regular, BODY, column);
+            for text in signature.title.iter().chain(&signature.organisation) {
+                lines.extend(self.plain(text, Style::Regular, BODY, column));
+            }
+            rows.extend(self.rows(lines, x).into_iter().map(|row| TextLine {
+                y: row.y + first,
+                ..row
+            }));
+            if has_image {
+                images.push((index, [x, image_top, box_width, SIGNATURE_HEIGHT - 2.0]));
+            }
+        }
+        // In order of baseline, so that the last row is the lowest.
+        rows.sort_by(|a, b| a.y.total_cmp(&b.y).then(a.x.total_cmp(&b.x)));
+        (rows, images)
     }
 
     /// Places rows from `start`, their notes at the foot; rows that would
@@ -1086,7 +1262,7 @@ pub fn dump(layout: &Layout) -> String {
                         words.join(" ")
                     ));
                 }
-                Item::Signature([x, y, w, h]) => out.push_str(&format!(
+                Item::Signature(_, [x, y, w, h]) => out.push_str(&format!(
                     "{:>4} {:>4} [signature {}x{}]\n",
                     y.round(),
                     x.round(),
@@ -1148,11 +1324,7 @@ pub(crate) mod tests {
             salutation: "Dear colleagues,".into(),
             body,
             closing: "Yours,".into(),
-            signatory: Signature {
-                name: "Name".into(),
-                title: None,
-                image: None,
-            },
+            signatories: vec![Signature::new("Name")],
             cc: vec![],
             enclosures: vec![],
             notes: vec![],
@@ -1276,6 +1448,164 @@ pub(crate) mod tests {
             .map(|n| note(n, n % 4, &format!("https://example.org/{n}")))
             .collect();
         letter
+    }
+
+    /// A letter signed by `n`, each with a title, organisation and image,
+    /// after `lines` lines of body.
+    fn cosigned(n: usize, lines: usize) -> Letter {
+        let mut letter = letter(vec![paragraph(0, lines)]);
+        letter.signatories = (0..n)
+            .map(|i| {
+                let mut signature = Signature::new(format!("S{i}name"));
+                signature.title = Some(format!("S{i}title"));
+                signature.organisation = Some(format!("S{i}org of a long name"));
+                signature.image = Some(Vec::new());
+                signature
+            })
+            .collect();
+        letter
+    }
+
+    /// Where the lines of signatory `i`'s block are: (page, x, y) of each.
+    fn block_of(layout: &Layout, i: usize) -> Vec<(usize, f32, f32)> {
+        let mut found = Vec::new();
+        for (page, items) in layout.pages.iter().enumerate() {
+            for item in items {
+                if let Item::Text(text) = item
+                    && text
+                        .line
+                        .pieces
+                        .iter()
+                        .any(|p| p.text.starts_with(&format!("S{i}")))
+                {
+                    found.push((page, text.x, text.y));
+                }
+            }
+        }
+        found
+    }
+
+    #[test]
+    fn two_and_three_signature_blocks_stand_side_by_side() {
+        for n in [2, 3] {
+            let layout = layout(&cosigned(n, 3), Paper::A4, &Fixed, None).unwrap();
+            let blocks: Vec<_> = (0..n).map(|i| block_of(&layout, i)).collect();
+            for block in &blocks {
+                // Name, title, organisation on two lines (the column is narrow).
+                assert!(block.len() >= 3, "{block:?}");
+            }
+            let names: Vec<_> = blocks.iter().map(|block| block[0]).collect();
+            for pair in names.windows(2) {
+                assert_eq!(
+                    (pair[0].0, pair[0].2),
+                    (pair[1].0, pair[1].2),
+                    "same page and line: {names:?}"
+                );
+                assert!(
+                    pair[1].1 >= pair[0].1 + 40.0 * MM,
+                    "distinct columns: {names:?}"
+                );
+            }
+            let images: Vec<(usize, [f32; 4])> = layout.pages[0]
+                .iter()
+                .filter_map(|item| match item {
+                    Item::Signature(i, rect) => Some((*i, *rect)),
+                    _ => None,
+                })
+                .collect();
+            assert_eq!(
+                images.iter().map(|(i, _)| *i).collect::<Vec<_>>(),
+                (0..n).collect::<Vec<_>>()
+            );
+            for (i, rect) in &images {
+                assert_eq!(rect[1], images[0].1[1], "images on one line");
+                assert_eq!(rect[0], names[*i].1, "image over its block");
+                assert!(
+                    rect[1] + rect[3] < names[*i].2 - BODY * 0.7,
+                    "image above the name"
+                );
+            }
+        }
+        // Four or more: rows of three.
+        let layout = layout(&cosigned(5, 3), Paper::A4, &Fixed, None).unwrap();
+        let names: Vec<_> = (0..5).map(|i| block_of(&layout, i)[0]).collect();
+        assert_eq!(names[3].1, names[0].1, "the second row starts at the left");
+        assert!(names[3].2 > names[0].2 + SIGNATURE_HEIGHT, "{names:?}");
+        assert_eq!(names[4].2, names[3].2);
+    }
+
+    /// Wherever the body ends, no block (image and lines) and no row of
+    /// blocks is split over a page; the closing stays with the first row.
+    #[test]
+    fn a_signature_block_is_never_split_over_a_page() {
+        let mut breaks = 0;
+        for n in [1, 3, 5] {
+            for lines in 30..75 {
+                let letter = cosigned(n, lines);
+                let layout = layout(&letter, Paper::A4, &Fixed, None).unwrap();
+                let rows: Vec<Vec<(usize, f32, f32)>> =
+                    (0..n).map(|i| block_of(&layout, i)).collect();
+                for (i, block) in rows.iter().enumerate() {
+                    let page = block[0].0;
+                    assert!(
+                        block.iter().all(|line| line.0 == page),
+                        "block {i} split after {lines} lines: {block:?}"
+                    );
+                    let image = layout.pages[page]
+                        .iter()
+                        .any(|item| matches!(item, Item::Signature(j, _) if *j == i));
+                    assert!(image, "image {i} not on the page of its block");
+                    if i % ACROSS != 0 {
+                        assert_eq!(page, rows[i - i % ACROSS][0].0, "row of block {i} split");
+                    }
+                }
+                let closing = layout.pages.iter().position(|items| {
+                    items.iter().any(
+                        |item| matches!(item, Item::Text(t) if t.line.pieces[0].text == "Yours,"),
+                    )
+                });
+                assert_eq!(
+                    closing,
+                    Some(rows[0][0].0),
+                    "closing apart from the first row"
+                );
+                if rows[n - 1][0].0 > 0 && layout.pages.len() > 1 {
+                    breaks += 1;
+                }
+            }
+        }
+        assert!(breaks > 10, "the body never pushed the blocks over a page");
+    }
+
+    /// The address starts on the body's left line (25 mm) and stays in the
+    /// address zone of the window, 62.7 to 90 mm from the top, for 1 to 6 lines.
+    #[test]
+    fn the_address_is_in_the_envelope_window() {
+        for count in 1..=6 {
+            let mut letter = letter(vec![paragraph(0, 2)]);
+            letter.recipient = (0..count).map(|i| format!("Line {i}")).collect();
+            let layout = layout(&letter, Paper::A4, &Fixed, None).unwrap();
+            let address: Vec<&TextLine> = layout.pages[0]
+                .iter()
+                .filter_map(|item| match item {
+                    Item::Text(text) if text.line.pieces[0].text == "Line" => Some(text),
+                    _ => None,
+                })
+                .collect();
+            assert_eq!(address.len(), count);
+            for line in address {
+                assert!((line.x - 25.0 * MM).abs() < 0.01, "x = {} mm", line.x / MM);
+                let top = line.y - 0.891 * line.size;
+                let bottom = line.y + 0.216 * line.size;
+                assert!(
+                    top >= ADDRESS_TOP - 0.01 && bottom <= ADDRESS_BOTTOM,
+                    "{} to {} mm",
+                    top / MM,
+                    bottom / MM
+                );
+                assert!(line.x + line.line.width() <= 25.0 * MM + ADDRESS_WIDTH + 0.01);
+            }
+        }
     }
 
     #[test]
@@ -1562,7 +1892,12 @@ pub(crate) mod tests {
                 paragraphs in prop::collection::vec(text(1..200), 0..12),
                 // Quoted, in a list item, nested `depth` times.
                 nested in prop::option::of((text(1..80), 1..40usize, any::<bool>())),
-                signatory in (text(1..6), prop::option::of(text(1..30)), any::<bool>()),
+                // One to five signatories; one may set title left, name right.
+                signatories in prop::collection::vec(
+                    (text(1..6), prop::option::of(text(1..30)), prop::option::of(text(1..12)), any::<bool>()),
+                    1..6,
+                ),
+                title_left in any::<bool>(),
                 copies in (lines(0..5), lines(0..5)),
                 // Each referred to from a paragraph (chosen by the number),
                 // or from none: at most 80 words, then a long address.
@@ -1593,11 +1928,20 @@ pub(crate) mod tests {
                 letter.place_date = place_date;
                 letter.reference = reference;
                 letter.subject = subject;
-                letter.signatory = Signature {
-                    name: signatory.0,
-                    title: signatory.1,
-                    image: signatory.2.then(Vec::new),
-                };
+                let alone = signatories.len() == 1;
+                letter.signatories = signatories
+                    .into_iter()
+                    .map(|(name, title, organisation, image)| {
+                        let mut signature = Signature::new(name);
+                        signature.title = title;
+                        signature.organisation = organisation.filter(|_| !alone);
+                        signature.image = image.then(Vec::new);
+                        if alone && title_left {
+                            signature.layout = SignatureLayout::TitleLeftNameRight;
+                        }
+                        signature
+                    })
+                    .collect();
                 (letter.cc, letter.enclosures) = copies;
                 let paragraphs = letter.body.len();
                 for (i, (text, at)) in notes.into_iter().enumerate() {
@@ -1633,8 +1977,14 @@ pub(crate) mod tests {
                 let layout = match layout(&letter, Paper::A4, &Fixed, None) {
                     Ok(layout) => layout,
                     Err(error) => {
-                        // Only a frame taller than a page is refused.
-                        prop_assert!(error.to_string().contains("fill more than the first page"));
+                        // Only a frame taller than a page is refused, or an
+                        // address the letterhead pushes out of the window.
+                        let message = error.to_string();
+                        prop_assert!(
+                            message.contains("fill more than the first page")
+                                || message.contains("runs below the envelope window"),
+                            "{message}"
+                        );
                         return Ok(());
                     }
                 };

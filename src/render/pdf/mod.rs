@@ -20,6 +20,26 @@ use super::Backend;
 use crate::error::Error;
 use crate::letter::Letter;
 
+/// The envelope window measured with the PDF's font, for
+/// [`crate::window`]'s check.
+pub(crate) mod window {
+    use super::font::{FontMetrics, Fonts, Style};
+    use super::layout::{ADDRESS_SIZE, ADDRESS_WIDTH, MM, address_lines};
+
+    /// The width of the window's text, mm.
+    pub const WIDTH_MM: f32 = ADDRESS_WIDTH / MM;
+
+    /// How wide `word` is set in the window, mm.
+    pub fn width_mm(word: &str) -> f32 {
+        Fonts::embedded().width(Style::Regular, word) * ADDRESS_SIZE / MM
+    }
+
+    /// How many lines of the window `text` takes.
+    pub fn lines(text: &str) -> usize {
+        address_lines(Fonts::embedded(), text).len()
+    }
+}
+
 /// Options of the PDF backend.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct PdfOptions {

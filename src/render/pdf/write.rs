@@ -125,12 +125,18 @@ pub fn write(
     let tree = ids.next();
     let info = ids.next();
     let font_refs: Vec<Ref> = Style::ALL.iter().map(|_| ids.next()).collect();
-    let image = match &letter.signatory.image {
-        Some(png) => Some((ids.next(), ids.next(), picture(&memos.pictures, png)?)),
-        None => None,
-    };
-
-    let picture = image.as_ref().map(|(_, _, picture)| &**picture);
+    // One image per signatory with a signature, named by the signatory's number.
+    let mut images = Vec::with_capacity(letter.signatories.len());
+    for signature in &letter.signatories {
+        images.push(match &signature.image {
+            Some(png) => Some((ids.next(), ids.next(), picture(&memos.pictures, png)?)),
+            None => None,
+        });
+    }
+    let pictures: Vec<Option<&Picture>> = images
+        .iter()
+        .map(|image| image.as_ref().map(|(_, _, picture)| &**picture))
+        .collect();
     let (width, height) = layout.size;
     let mut page_refs = Vec::new();
     for (items, &head) in layout.pages.iter().zip(&layout.heads) {
@@ -152,7 +158,7 @@ pub fn write(
                     height,
                     fonts,
                     &embedded,
-                    picture,
+                    &pictures,
                     &mut links,
                 );
             }
@@ -192,8 +198,13 @@ pub fn write(
             }
         }
         font_dict.finish();
-        if let Some((image_ref, _, _)) = &image {
-            resources.x_objects().pair(Name(b"Im0"), *image_ref);
+        if images.iter().any(Option::is_some) {
+            let mut x_objects = resources.x_objects();
+            for (i, image) in images.iter().enumerate() {
+                if let Some((image_ref, _, _)) = image {
+                    x_objects.pair(Name(image_name(i).as_bytes()), *image_ref);
+                }
+            }
         }
     }
     pdf.pages(tree)
@@ -205,7 +216,7 @@ pub fn write(
             write_font(&mut pdf, &mut ids, font_refs[i], fonts.face(style), font);
         }
     }
-    if let Some((image_ref, mask_ref, picture)) = &image {
+    for (image_ref, mask_ref, picture) in images.iter().flatten() {
         let mut x_object = pdf.image_xobject(*image_ref, &picture.rgb);
         x_object
             .width(picture.width as i32)
@@ -249,6 +260,11 @@ pub fn write(
     Ok(pdf.finish())
 }
 
+/// The resource name of signatory `index`'s image: `Im0`, `Im1` …
+fn image_name(index: usize) -> String {
+    format!("Im{index}")
+}
+
 fn font_name(index: usize) -> Name<'static> {
     Name([b"F0".as_slice(), b"F1", b"F2", b"F3"][index])
 }
@@ -260,21 +276,21 @@ fn draw(
     height: f32,
     fonts: &Fonts,
     embedded: &[Option<Arc<EmbeddedFont>>],
-    picture: Option<&Picture>,
+    pictures: &[Option<&Picture>],
     links: &mut Vec<(Rect, String)>,
 ) {
     match item {
         Item::Text(line) => draw_line(content, line, height, fonts, embedded, links),
         Item::Rule([x, y, right]) => rule(content, [*x, height - y, *right, height - y]),
         Item::VRule([x, top, bottom]) => rule(content, [*x, height - top, *x, height - bottom]),
-        Item::Signature([x, y, w, h]) => {
-            if let Some(picture) = picture {
+        Item::Signature(signatory, [x, y, w, h]) => {
+            if let Some(picture) = pictures.get(*signatory).copied().flatten() {
                 // Fit the image in its box, keeping its proportions.
                 let scale = (w / picture.width as f32).min(h / picture.height as f32);
                 let (iw, ih) = (picture.width as f32 * scale, picture.height as f32 * scale);
                 content.save_state();
                 content.transform([iw, 0.0, 0.0, ih, *x, height - y - ih]);
-                content.x_object(Name(b"Im0"));
+                content.x_object(Name(image_name(*signatory).as_bytes()));
                 content.restore_state();
             }
         }
