@@ -87,15 +87,36 @@ pub(crate) fn closing(language: Language, salutation: &str) -> &'static str {
 }
 
 /// The courtesy formula diplomatic protocol puts before the closing of a
-/// letter to an ambassador, where the letter's language has one.
+/// letter to an ambassador: "Please accept, Your Excellency, the assurances
+/// of our highest consideration.", "Примите, господин Посол, уверения в
+/// нашем глубоком уважении." (or "Ваше Превосходительство" where the
+/// ambassador's gender is not known), "Прыміце, спадар Пасол, …".
 pub(crate) fn courtesy(addressee: &Addressee, language: Language) -> Option<&'static str> {
     let excellency = addressee.rank == Some(Rank::Ambassador)
         || (addressee.rank.is_none() && addressee.honorific.as_deref().is_some_and(is_excellency));
-    match language {
-        Language::En if excellency => {
+    if !excellency {
+        return None;
+    }
+    match (language, addressee.gender) {
+        (Language::En, _) => {
             Some("Please accept, Your Excellency, the assurances of our highest consideration.")
         }
-        _ => None,
+        (Language::Ru, Some(Gender::Male)) => {
+            Some("Примите, господин Посол, уверения в нашем глубоком уважении.")
+        }
+        (Language::Ru, Some(Gender::Female)) => {
+            Some("Примите, госпожа Посол, уверения в нашем глубоком уважении.")
+        }
+        (Language::Ru, None) => {
+            Some("Примите, Ваше Превосходительство, уверения в нашем глубоком уважении.")
+        }
+        (Language::Be, Some(Gender::Male)) => {
+            Some("Прыміце, спадар Пасол, запэўненні ў нашай глыбокай павазе.")
+        }
+        (Language::Be, Some(Gender::Female)) => {
+            Some("Прыміце, спадарыня Пасол, запэўненні ў нашай глыбокай павазе.")
+        }
+        (Language::Be, None) => None,
     }
 }
 
@@ -124,6 +145,8 @@ pub(crate) fn addressee_lines(addressee: &Addressee, language: Language) -> Vec<
         }
         Language::Ru | Language::Be => {
             match (&a.title_dative, &a.organisation_genitive, &a.organisation) {
+                // A diplomat's post names the state: "Послу Республики Беларусь в …".
+                (Some(post), _, _) if a.rank.is_some() => lines.push(post.clone()),
                 (Some(post), Some(of), _) => lines.push(format!("{post} {of}")),
                 (Some(post), None, Some(organisation)) => {
                     lines.push(organisation.clone());
@@ -134,11 +157,7 @@ pub(crate) fn addressee_lines(addressee: &Addressee, language: Language) -> Vec<
                 (None, _, None) => {}
             }
             if let Some(surname) = &a.surname_dative {
-                lines.push(initialled(
-                    a.given.as_deref(),
-                    a.patronymic.as_deref(),
-                    surname,
-                ));
+                lines.push(addressed(a, surname, language));
             }
         }
     }
@@ -194,12 +213,28 @@ pub(crate) fn running_head(addressee: &Addressee, language: Language) -> String 
         Language::Ru | Language::Be => a
             .surname_dative
             .as_ref()
-            .map(|surname| initialled(a.given.as_deref(), a.patronymic.as_deref(), surname)),
+            .map(|surname| addressed(a, surname, language)),
     };
     person
         .or_else(|| a.organisation.clone())
         .or_else(|| a.title.clone())
         .unwrap_or_default()
+}
+
+/// The person in the addressee block: initials before the surname in
+/// Russian ("М. В. Шмакову", ГОСТ Р 7.0.97-2016), after it in Belarusian
+/// ("Кавальскай В. І.", СТБ 6.38-2016).
+fn addressed(a: &Addressee, surname: &str, language: Language) -> String {
+    let initials: Vec<String> = [&a.given, &a.patronymic]
+        .into_iter()
+        .flatten()
+        .map(|part| initials(part))
+        .collect();
+    match (language, initials.is_empty()) {
+        (_, true) => surname.to_owned(),
+        (Language::Be, false) => format!("{surname} {}", initials.join(" ")),
+        _ => format!("{} {surname}", initials.join(" ")),
+    }
 }
 
 /// "М. В. Шмакову": the initials of `given` and `patronymic` before `surname`.
@@ -448,6 +483,12 @@ mod tests {
         assert_eq!(gender_of_patronymic("Іванаўна"), Some(Gender::Female));
         assert_eq!(gender_of_patronymic("Smith"), None);
         assert_eq!(initialled(Some("Жан-Поль"), None, "Сартру"), "Ж.-П. Сартру");
+        let mut a = addressee();
+        a.given = Some("Вольга".into());
+        a.patronymic = Some("Іванаўна".into());
+        a.surname_dative = Some("Кавальскай".into());
+        assert_eq!(addressee_lines(&a, Language::Be), ["Кавальскай В. І."]);
+        assert_eq!(addressee_lines(&a, Language::Ru), ["В. І. Кавальскай"]);
     }
 
     #[test]

@@ -6,6 +6,7 @@
 //! | `date` | `{{date date}}` | `01 March 2021` |
 //! | `salutation` | `{{salutation recipient fallback="Dear colleagues,"}}` | `Dear Mr. Ryder,` |
 //! | `the` | `{{the sender}}`, `{{the sender capital=true}}` | `the Free Metalworkers' Union` (with `article = true`, in English) |
+//! | `many` | `{{#if (many incidents)}}cases{{else}}case{{/if}}` | true for a list of two or more |
 //! | `join` | `{{join demands last=", and "}}` | `A, B, and C` |
 //! | `cite` | `{{cite "rep-raid"}}` | the incident's summary and outcome |
 
@@ -31,6 +32,7 @@ pub(crate) fn registry() -> Handlebars<'static> {
     registry.register_helper("join", Box::new(join));
     registry.register_helper("the", Box::new(the));
     registry.register_helper("cite", Box::new(cite));
+    registry.register_helper("many", Box::new(many));
     registry
 }
 
@@ -141,6 +143,9 @@ fn the(
     out.write(&escape_markdown(name))?;
     Ok(())
 }
+
+// True for a list of two or more: a sentence about it is in the plural.
+handlebars::handlebars_helper!(many: |list: Value| list.as_array().is_some_and(|items| items.len() > 1));
 
 fn join(
     h: &Helper<'_>,
@@ -295,5 +300,16 @@ mod tests {
             render("{{recipient.nme}}", json!({"recipient": {}})).unwrap_err(),
             "undefined variable \"recipient.nme\""
         );
+    }
+
+    #[test]
+    fn many_tells_the_plural_from_the_singular() {
+        let template = "{{#if (many xs)}}cases{{else}}case{{/if}}";
+        assert_eq!(render(template, json!({"xs": ["a"]})).unwrap(), "case");
+        assert_eq!(
+            render(template, json!({"xs": ["a", "b"]})).unwrap(),
+            "cases"
+        );
+        assert_eq!(render(template, json!({"xs": []})).unwrap(), "case");
     }
 }

@@ -141,6 +141,11 @@ pub struct Labels {
     pub cc: &'static str,
     /// Before the list of enclosures.
     pub enclosures: &'static str,
+    /// Before the one enclosure.
+    pub enclosure: &'static str,
+    /// Whether enclosures are listed under the text, before the closing and
+    /// signature (ГОСТ Р 7.0.97 §5.19, СТБ 6.38), not after the signature.
+    pub enclosures_before_closing: bool,
     /// Before the recipient's e-mail address on the delivery line.
     pub by_email: &'static str,
     /// Before the sender's telephone number.
@@ -183,10 +188,12 @@ impl Labels {
 static EN_LABELS: Labels = Labels {
     cc: "cc:",
     enclosures: "Enclosures:",
+    enclosure: "Enclosure:",
+    enclosures_before_closing: false,
     by_email: "By email:",
     phone: "Tel:",
     fax: "Fax:",
-    reference: "Ref.:",
+    reference: "Our ref.:",
     number: "No.",
     of: "of",
     in_reply_to: "Your ref.",
@@ -209,6 +216,8 @@ static EN_LABELS: Labels = Labels {
 static RU_LABELS: Labels = Labels {
     cc: "Копия:",
     enclosures: "Приложение:",
+    enclosure: "Приложение:",
+    enclosures_before_closing: true,
     by_email: "По электронной почте:",
     phone: "Тел.:",
     fax: "Факс:",
@@ -235,6 +244,8 @@ static RU_LABELS: Labels = Labels {
 static BE_LABELS: Labels = Labels {
     cc: "Копія:",
     enclosures: "Дадатак:",
+    enclosure: "Дадатак:",
+    enclosures_before_closing: true,
     by_email: "Па электроннай пошце:",
     phone: "Тэл.:",
     fax: "Факс:",

@@ -159,7 +159,43 @@ impl Run {
     }
 }
 
+/// A labelled list of the frame: enclosures or copies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Listed<'a> {
+    /// "Enclosures:", "Enclosure:", "Копия:" …
+    pub label: &'static str,
+    /// The items.
+    pub items: &'a [String],
+    /// Printed under the text, before the closing (Russian and Belarusian
+    /// enclosures); otherwise after the signature.
+    pub before_closing: bool,
+}
+
 impl Letter {
+    /// The enclosures and the copies, each where there are any, in the
+    /// order the letter's language lists them: enclosures (under the text
+    /// in Russian and Belarusian letters, else after the signature), then
+    /// copies.
+    pub fn listed(&self) -> impl Iterator<Item = Listed<'_>> {
+        let labels = self.labels;
+        let enclosures = Listed {
+            label: match self.enclosures.len() {
+                1 => labels.enclosure,
+                _ => labels.enclosures,
+            },
+            items: &self.enclosures,
+            before_closing: labels.enclosures_before_closing,
+        };
+        let cc = Listed {
+            label: labels.cc,
+            items: &self.cc,
+            before_closing: false,
+        };
+        [enclosures, cc]
+            .into_iter()
+            .filter(|listed| !listed.items.is_empty())
+    }
+
     /// Calls `f` on every text of the letter a reader or a program can see:
     /// frame, body (and link targets), notes, annex.
     pub(crate) fn texts_mut(&mut self, f: &mut dyn FnMut(&mut String)) {

@@ -75,7 +75,7 @@ pub use error::{Diagnostic, Diagnostics, Error, ErrorKind, Location, Severity, S
 pub use incidents::Incidents;
 pub use lang::{Date, Labels, Language};
 pub use letter::{
-    Annex, Block, Letter, Letterhead, Mailbox, Note, Run, Signature, SignatureLayout,
+    Annex, Block, Letter, Letterhead, Listed, Mailbox, Note, Run, Signature, SignatureLayout,
 };
 pub use names::{file_names, file_stems};
 pub use resolve::{Addressee, Cited, Context, ResolveOptions, Signer, resolve};

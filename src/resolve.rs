@@ -1277,11 +1277,15 @@ impl Copy<'_> {
             Copy::Recipient(recipient) => {
                 let own = recipient.language.as_deref().and_then(Language::from_code);
                 let a = addressee(recipient, language, own);
-                [a.name, a.title, a.organisation]
-                    .into_iter()
-                    .flatten()
-                    .collect::<Vec<_>>()
-                    .join(", ")
+                match language {
+                    // "Копия: Генеральному секретарю IndustriALL Global Union".
+                    Language::Ru | Language::Be => frame::addressee_lines(&a, language).join(" "),
+                    Language::En => [a.name, a.title, a.organisation]
+                        .into_iter()
+                        .flatten()
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                }
             }
         }
     }
@@ -1340,7 +1344,7 @@ name = "S"
         );
         assert_eq!(
             de.cc[0],
-            "Міхаіл Віктаравіч Шмакоў, Старшыня, Федэрацыя незалежных прафсаюзаў Расіі (ФНПР)"
+            "Старшыні Федэрацыі незалежных прафсаюзаў Расіі (ФНПР) Шмакову М. В."
         );
     }
 

@@ -59,12 +59,16 @@ pub fn text(letter: &Letter, options: &TextOptions) -> String {
     for block in &letter.body {
         out.block(block, "", "");
     }
+    for listed in letter.listed().filter(|listed| listed.before_closing) {
+        out.list(listed.label, listed.items);
+    }
     out.lines([&letter.closing]);
     for signature in &letter.signatories {
         out.signature(signature);
     }
-    out.list(letter.labels.cc, &letter.cc);
-    out.list(letter.labels.enclosures, &letter.enclosures);
+    for listed in letter.listed().filter(|listed| !listed.before_closing) {
+        out.list(listed.label, listed.items);
+    }
     if !letter.notes.is_empty() {
         out.lines([&format!("{}:", letter.labels.sources)]);
         out.out.pop();

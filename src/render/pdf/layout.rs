@@ -18,7 +18,7 @@ use super::breaking::{Breaker, Line, Placed};
 use super::cache::{ParagraphMemo, PdfCache};
 use super::font::{FontMetrics, Style};
 use crate::error::{Diagnostic, Error};
-use crate::letter::{Annex, Block, Letter, Run, Signature, SignatureLayout};
+use crate::letter::{Annex, Block, Letter, Listed, Run, Signature, SignatureLayout};
 
 pub(crate) const MM: f32 = 72.0 / 25.4;
 
@@ -473,9 +473,13 @@ impl Pager<'_> {
         for block in &letter.body {
             self.block(block, LEFT, width, &mut chunks);
         }
+        for listed in letter.listed().filter(|listed| listed.before_closing) {
+            chunks.push(self.list(listed, BODY, width));
+        }
         if let Some(last) = chunks.last_mut() {
             last.keep_with_next = true;
         }
+        let after: Vec<Listed> = letter.listed().filter(|l| !l.before_closing).collect();
         // The closing and the first row of signature blocks: one
         // unbreakable chunk; each further row of blocks, another.
         let closing = self.rows(
@@ -499,8 +503,7 @@ impl Pager<'_> {
                 space_before: PARAGRAPH + 4.0,
                 breakable: false,
                 // Copies and enclosures never start a page of their own.
-                keep_with_next: i == last
-                    && !(letter.cc.is_empty() && letter.enclosures.is_empty()),
+                keep_with_next: i == last && !after.is_empty(),
                 images,
             });
         }
@@ -509,51 +512,50 @@ impl Pager<'_> {
                 rows: closing,
                 space_before: PARAGRAPH + 4.0,
                 breakable: false,
-                keep_with_next: !(letter.cc.is_empty() && letter.enclosures.is_empty()),
+                keep_with_next: !after.is_empty(),
                 images: Vec::new(),
             });
         }
-        // Copies and enclosures, small.
-        let labels = letter.labels;
-        for (label, items) in [
-            (labels.cc, &letter.cc),
-            (labels.enclosures, &letter.enclosures),
-        ] {
-            if items.is_empty() {
-                continue;
-            }
-            let mut lines = Vec::new();
-            for (i, item) in items.iter().enumerate() {
-                let text = if items.len() == 1 {
-                    format!("{label} {item}")
-                } else if i == 0 {
-                    format!("{label}\n{item}")
-                } else {
-                    item.clone()
-                };
-                for part in text.split('\n') {
-                    lines.extend(self.plain(part, Style::Regular, 9.0, width));
-                }
-            }
-            let rows = lines
-                .into_iter()
-                .enumerate()
-                .map(|(i, line)| TextLine {
-                    x: LEFT,
-                    y: i as f32 * 11.0,
-                    size: 9.0,
-                    line,
-                })
-                .collect();
-            chunks.push(Chunk {
-                rows,
-                space_before: LEADING,
-                breakable: true,
-                keep_with_next: false,
-                images: Vec::new(),
-            });
+        // Copies (and enclosures, in English), small.
+        for listed in after {
+            chunks.push(self.list(listed, 9.0, width));
         }
         chunks
+    }
+
+    /// A labelled list at `size`: "Label item" where there is one item,
+    /// else the label on a line of its own, then the items.
+    fn list(&self, listed: Listed, size: f32, width: f32) -> Chunk {
+        let mut lines = Vec::new();
+        for (i, item) in listed.items.iter().enumerate() {
+            let text = if listed.items.len() == 1 {
+                format!("{} {item}", listed.label)
+            } else if i == 0 {
+                format!("{}\n{item}", listed.label)
+            } else {
+                item.clone()
+            };
+            for part in text.split('\n') {
+                lines.extend(self.plain(part, Style::Regular, size, width));
+            }
+        }
+        let rows = lines
+            .into_iter()
+            .enumerate()
+            .map(|(i, line)| TextLine {
+                x: LEFT,
+                y: i as f32 * (size + 2.0),
+                size,
+                line,
+            })
+            .collect();
+        Chunk {
+            rows,
+            space_before: LEADING,
+            breakable: true,
+            keep_with_next: false,
+            images: Vec::new(),
+        }
     }
 
     /// Rows at `x`, one leading apart, the first at 0.
