@@ -160,6 +160,10 @@ pub struct Labels {
     pub of: &'static str,
     /// Before the reference of the letter this one answers.
     pub in_reply_to: &'static str,
+    /// Whether the date line is a registration line ("№ 15 от 2 декабря
+    /// 2021 г."), set at the left with the reply line ("На № …") under it,
+    /// rather than the date at the right of the reference.
+    pub registration_line: bool,
     /// The page count of the running head; `{page}` and `{pages}` are replaced.
     pub page: &'static str,
     /// Salutation when nothing is known of the addressee.
@@ -197,6 +201,7 @@ static EN_LABELS: Labels = Labels {
     number: "No.",
     of: "of",
     in_reply_to: "Your ref.",
+    registration_line: false,
     page: "Page {page} of {pages}",
     neutral_salutation: "Dear Sir or Madam,",
     further_case: "A further case:",
@@ -225,6 +230,7 @@ static RU_LABELS: Labels = Labels {
     number: "№",
     of: "от",
     in_reply_to: "На №",
+    registration_line: true,
     page: "Страница {page} из {pages}",
     neutral_salutation: "Уважаемые господа!",
     further_case: "Ещё один случай:",
@@ -253,6 +259,7 @@ static BE_LABELS: Labels = Labels {
     number: "№",
     of: "ад",
     in_reply_to: "На №",
+    registration_line: true,
     page: "Старонка {page} з {pages}",
     neutral_salutation: "Паважаныя спадары!",
     further_case: "Яшчэ адзін выпадак:",

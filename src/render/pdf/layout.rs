@@ -415,8 +415,36 @@ impl Pager<'_> {
         }
         self.address_end = y - ADDRESS_LEADING + ADDRESS_DESCENT;
         y = y.max(100.0 * MM).max(side) + LEADING;
-        // Reference left, place and date right, side by side; each column
-        // as wide as it needs, both wrapped before they could meet.
+        // Russian and Belarusian: the registration line and the reply line
+        // under it, at the left (ГОСТ Р 7.0.97, СТБ 6.38).
+        if letter.labels.registration_line {
+            let lines = std::iter::once(&letter.place_date).chain(&letter.reference);
+            for text in lines {
+                for line in self.plain(text, Style::Regular, BODY, self.text_width()) {
+                    self.put(LEFT, y, BODY, line);
+                    y += LEADING;
+                }
+            }
+            y -= LEADING;
+        } else {
+            y = self.dateline(letter, y);
+        }
+        if let Some(delivery) = &letter.delivery {
+            y += 2.0 * LEADING;
+            for line in self.plain(delivery, Style::Regular, BODY, self.text_width()) {
+                self.put(LEFT, y, BODY, line);
+                y += LEADING;
+            }
+            y -= LEADING;
+        }
+        self.y = y;
+    }
+
+    /// The reference at the left, place and date at the right, side by
+    /// side from `y`; each column as wide as it needs, both wrapped before
+    /// they could meet. Gives the last line's baseline.
+    fn dateline(&mut self, letter: &Letter, mut y: f32) -> f32 {
+        let right = self.size.0 - RIGHT;
         let half = (self.text_width() - GUTTER) / 2.0;
         let mut left = y;
         if let Some(reference) = &letter.reference {
@@ -435,16 +463,7 @@ impl Pager<'_> {
             self.put(x, y, BODY, line);
             y += LEADING;
         }
-        y = y.max(left) - LEADING;
-        if let Some(delivery) = &letter.delivery {
-            y += 2.0 * LEADING;
-            for line in self.plain(delivery, Style::Regular, BODY, self.text_width()) {
-                self.put(LEFT, y, BODY, line);
-                y += LEADING;
-            }
-            y -= LEADING;
-        }
-        self.y = y;
+        y.max(left) - LEADING
     }
 
     /// The subject, the body and what follows it, as chunks to flow over pages.
