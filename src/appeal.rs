@@ -100,6 +100,10 @@ pub struct Appeal {
     /// Add a chronology of the incidents after the signature, on a page of its own.
     #[serde(default)]
     pub annex: bool,
+    /// A complaint to the ILO Committee on Freedom of Association: its
+    /// parties, Conventions and requests (template `cfa-complaint`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub complaint: Option<Complaint>,
     /// Free-form values for templates.
     #[serde(default)]
     pub vars: serde_json::Map<String, serde_json::Value>,
@@ -591,9 +595,139 @@ pub struct Incident {
     /// Where it is reported: printed as numbered notes.
     #[serde(default)]
     pub sources: Vec<Reference>,
+    /// Who acted: "the police", "the Investigative Committee".
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub authority: Option<Localized<String>>,
+    /// The law invoked against the people: "Article 342 of the Criminal Code".
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub legal_basis: Option<Localized<String>>,
+    /// Documents sent with a complaint as its evidence: "Court ruling of
+    /// 17 February 2021"; numbered as annexes.
+    #[serde(default)]
+    pub annexes: Vec<String>,
     /// Tags for `tag:NAME` selection.
     #[serde(default)]
     pub tags: Vec<String>,
+}
+
+/// A complaint to the ILO Committee on Freedom of Association, lodged with
+/// the ILO Director-General: `[complaint]` in an appeal.
+///
+/// ```toml
+/// [complaint]
+/// government = "Belarus"
+/// complainant = "international-affiliates"
+/// conventions = [87, 98, { number = 135, articles = ["1"] }]
+/// urgent = true
+/// remedies = ["release the detained trade unionists"]
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+#[non_exhaustive]
+pub struct Complaint {
+    /// The country whose Government the complaint is against.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub government: Option<Localized<String>>,
+    /// What kind of organisation complains, which gives its standing.
+    #[serde(default)]
+    pub complainant: Complainant,
+    /// The standing of the complainant in words, instead of the default
+    /// for its kind.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub standing: Option<Localized<String>>,
+    /// The ILO Conventions violated: `87`, or `{ number = 135, articles = ["1"] }`.
+    #[serde(default)]
+    pub conventions: Vec<ConventionRef>,
+    /// Ask for the urgent procedure.
+    #[serde(default)]
+    pub urgent: bool,
+    /// Why the case is urgent; without it, derived from the incidents'
+    /// kinds (arrest, detention, sentence, death, dissolution).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub urgency: Option<Localized<String>>,
+    /// The number of an existing CFA case this complaint adds to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub case: Option<String>,
+    /// What the Government is to do.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub remedies: Option<Localized<Vec<String>>>,
+}
+
+/// Who lodges a complaint, as the CFA's procedure admits them.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case")]
+#[non_exhaustive]
+pub enum Complainant {
+    /// A national organisation directly interested in the matter.
+    #[default]
+    National,
+    /// An international organisation of workers with consultative status with the ILO.
+    InternationalConsultative,
+    /// An international organisation whose affiliates are directly affected.
+    InternationalAffiliates,
+}
+
+/// An ILO Convention a complaint invokes: its number, and the Articles
+/// where not its usual ones.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+pub struct ConventionRef {
+    /// The Convention's number: 87.
+    pub number: u32,
+    /// Its Articles violated: `["2", "3", "8(2)"]`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub articles: Vec<String>,
+}
+
+impl<'de> Deserialize<'de> for ConventionRef {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(deny_unknown_fields)]
+        struct Full {
+            number: u32,
+            #[serde(default)]
+            articles: Vec<String>,
+        }
+
+        struct Visit;
+
+        impl<'de> serde::de::Visitor<'de> for Visit {
+            type Value = ConventionRef;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a Convention number, or a table with number and articles")
+            }
+
+            fn visit_i64<E: serde::de::Error>(self, n: i64) -> Result<ConventionRef, E> {
+                let number = u32::try_from(n)
+                    .map_err(|_| E::custom(format!("no ILO Convention has number {n}")))?;
+                Ok(ConventionRef {
+                    number,
+                    articles: Vec::new(),
+                })
+            }
+
+            fn visit_u64<E: serde::de::Error>(self, n: u64) -> Result<ConventionRef, E> {
+                let number = u32::try_from(n)
+                    .map_err(|_| E::custom(format!("no ILO Convention has number {n}")))?;
+                Ok(ConventionRef {
+                    number,
+                    articles: Vec::new(),
+                })
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                map: A,
+            ) -> Result<ConventionRef, A::Error> {
+                let Full { number, articles } =
+                    Full::deserialize(serde::de::value::MapAccessDeserializer::new(map))?;
+                Ok(ConventionRef { number, articles })
+            }
+        }
+
+        deserializer.deserialize_any(Visit)
+    }
 }
 
 /// A person an incident concerns: `"Name"`, or `{ name, role, protect }`.

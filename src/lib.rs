@@ -43,6 +43,7 @@
 mod appeal;
 #[cfg(feature = "batch")]
 pub mod batch;
+mod complaint;
 mod compose;
 mod engine;
 mod error;
@@ -66,9 +67,11 @@ mod validate;
 mod window;
 
 pub use appeal::{
-    Appeal, Enclosure, Gender, InReplyTo, Incident, Localized, MAX_SIGNATORIES, Officer, Person,
-    Rank, Recipient, Reference, Registry, Sender, Signatory,
+    Appeal, Complainant, Complaint, ConventionRef, Enclosure, Gender, InReplyTo, Incident,
+    Localized, MAX_SIGNATORIES, Officer, Person, Rank, Recipient, Reference, Registry, Sender,
+    Signatory,
 };
+pub use complaint::{Charge, Convention};
 pub use compose::compose;
 pub use engine::{Checked, Engine};
 pub use error::{Diagnostic, Diagnostics, Error, ErrorKind, Location, Severity, Source};

@@ -850,7 +850,7 @@ mod tests {
 \
              a.toml:11:1: error: unknown field \"incident[0].plase\" in [incident]\n  \
              hint: did you mean \"place\"?\n  \
-             hint: valid fields: id, date, place, kind, people, organisation, summary, outcome, sources, tags"
+             hint: valid fields: id, date, place, kind, people, organisation, summary, outcome, sources, authority, legal_basis, annexes, tags"
         );
     }
 

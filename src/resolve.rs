@@ -10,6 +10,7 @@ use crate::appeal::{
     Appeal, Enclosure, Entry, Gender, InReplyTo, Incident, Localized, MAX_SIGNATORIES, Person,
     Rank, Recipient, Reference, Registry, Sender, sorted_tags,
 };
+use crate::complaint::{self, Charge};
 use crate::error::{Diagnostic, Error, Severity, Source};
 use crate::frame;
 use crate::incidents::Incidents;
@@ -30,6 +31,8 @@ pub struct ResolveOptions {
     pub today: Option<Date>,
     /// Recipients to write to instead of the appeal's `recipients`: ids or `tag:NAME`.
     pub to: Vec<String>,
+    /// The language of every letter instead of the appeal's `language`: a code.
+    pub language: Option<String>,
 }
 
 /// Everything one letter's templates can use; serialised as their data.
@@ -77,6 +80,9 @@ pub struct Context {
     pub redact: bool,
     /// Add a chronology of the incidents.
     pub annex: bool,
+    /// The complaint to the ILO Committee on Freedom of Association, if
+    /// the appeal is one.
+    pub complaint: Option<Charge>,
     /// Free-form values from `[vars]`.
     pub vars: serde_json::Value,
     /// The appeal's own body, compiled; rendered into `body` by compose.
@@ -222,6 +228,9 @@ pub struct Cited {
     pub kind: Option<String>,
     /// People affected.
     pub people: Vec<Person>,
+    /// Those of them its summary and outcome do not name, for text that
+    /// names everyone concerned without saying a name twice.
+    pub people_unnamed: Vec<Person>,
     /// Organisation affected.
     pub organisation: Option<String>,
     /// What happened.
@@ -230,6 +239,15 @@ pub struct Cited {
     pub outcome: Option<String>,
     /// Reports, printed as numbered notes.
     pub sources: Vec<Reference>,
+    /// Who acted.
+    pub authority: Option<String>,
+    /// The law invoked.
+    pub legal_basis: Option<String>,
+    /// The documents annexed as its evidence, with their numbers among
+    /// all the letter's annexes.
+    pub annexes: Vec<String>,
+    /// The numbers of those annexes.
+    pub annex_numbers: Vec<usize>,
     /// Tags.
     pub tags: Vec<String>,
 }
@@ -269,10 +287,13 @@ pub fn resolve(
     let languages = template
         .map(|t| t.languages.as_slice())
         .unwrap_or(&Language::ALL);
-    let language = appeal
-        .language
-        .as_ref()
-        .and_then(|code| problems.language(origin, "language", code, languages, template_name));
+    let language = match &options.language {
+        Some(code) => problems.language(None, "--language", code, languages, template_name),
+        None => appeal
+            .language
+            .as_ref()
+            .and_then(|code| problems.language(origin, "language", code, languages, template_name)),
+    };
 
     let date = match appeal.date {
         Some(date) => Some(date),
@@ -294,6 +315,17 @@ pub fn resolve(
         problems.languages_of(Some(&incident.summary), &format!("{path}.summary"));
         problems.languages_of(incident.outcome.as_ref(), &format!("{path}.outcome"));
         problems.languages_of(incident.place.as_ref(), &format!("{path}.place"));
+        problems.languages_of(incident.authority.as_ref(), &format!("{path}.authority"));
+        problems.languages_of(
+            incident.legal_basis.as_ref(),
+            &format!("{path}.legal_basis"),
+        );
+    }
+    if let Some(complaint) = &appeal.complaint {
+        problems.languages_of(complaint.government.as_ref(), "complaint.government");
+        problems.languages_of(complaint.standing.as_ref(), "complaint.standing");
+        problems.languages_of(complaint.urgency.as_ref(), "complaint.urgency");
+        problems.languages_of(complaint.remedies.as_ref(), "complaint.remedies");
     }
     let protected = selected_incidents
         .iter()
@@ -306,6 +338,20 @@ pub fn resolve(
 
     let recipients = Recipients::new(registry, appeal);
     let selected = recipients.select(appeal, options, &mut problems);
+    if complaint::applies(appeal) {
+        let key = if options.to.is_empty() {
+            "recipients"
+        } else {
+            "--to"
+        };
+        let ids: Vec<(&str, String)> = selected
+            .iter()
+            .map(|chosen| (chosen.recipient.id.as_str(), key.to_owned()))
+            .collect();
+        for (path, diagnostic) in complaint::check(appeal, &ids, &selected_incidents) {
+            problems.at_or_none(&path, diagnostic);
+        }
+    }
     let cc: Vec<Copy<'_>> = appeal
         .cc
         .iter()
@@ -384,13 +430,43 @@ pub fn resolve(
                 place: pick(incident.place.as_ref(), "place"),
                 kind: incident.kind.clone(),
                 people: incident.people.clone(),
+                people_unnamed: Vec::new(),
                 organisation: incident.organisation.clone(),
                 summary: pick(Some(&incident.summary), "summary").unwrap_or_default(),
                 outcome: pick(incident.outcome.as_ref(), "outcome"),
                 sources: incident.sources.clone(),
+                authority: pick(incident.authority.as_ref(), "authority"),
+                legal_basis: pick(incident.legal_basis.as_ref(), "legal_basis"),
+                annexes: incident.annexes.clone(),
+                annex_numbers: annex_numbers(&selected_incidents, cited.len()),
                 tags: incident.tags.clone(),
             });
         }
+        for cited in &mut cited {
+            let text = [Some(&cited.summary), cited.outcome.as_ref()];
+            let named = |person: &&Person| {
+                text.iter()
+                    .flatten()
+                    .any(|text| text.contains(&person.name))
+            };
+            cited.people_unnamed = cited.people.iter().filter(|p| !named(p)).cloned().collect();
+        }
+        let complaint = appeal.complaint.as_ref().map(|complaint| {
+            let remedies = problems
+                .pick(
+                    complaint.remedies.as_ref(),
+                    "complaint.remedies",
+                    lang,
+                    id,
+                    &mut missing,
+                )
+                .cloned()
+                .unwrap_or_default();
+            let incidents: Vec<&Incident> = selected_incidents.iter().map(|(i, _)| *i).collect();
+            let pick =
+                |value, key: &str| problems.pick(value, key, lang, id, &mut missing).cloned();
+            complaint::charge(complaint, lang, &incidents, pick, remedies)
+        });
         let body = body
             .as_ref()
             .and_then(|bodies| bodies.get(letter_language))
@@ -437,6 +513,7 @@ pub fn resolve(
             annex: appeal.annex,
             vars,
             body,
+            complaint,
             missing,
             recipient_at: Place {
                 origin: chosen.origin.cloned(),
@@ -449,6 +526,15 @@ pub fn resolve(
     } else {
         Err(Error::invalid(problems.diagnostics))
     }
+}
+
+/// The numbers of the annexes of the `nth` incident: annexes are numbered
+/// from 1 across the incidents, in order.
+fn annex_numbers(incidents: &[(&Incident, String)], nth: usize) -> Vec<usize> {
+    let before: usize = incidents[..nth].iter().map(|(i, _)| i.annexes.len()).sum();
+    (1..=incidents[nth].0.annexes.len())
+        .map(|n| before + n)
+        .collect()
 }
 
 /// An enclosure as the enclosures line of a letter in `language` lists it:

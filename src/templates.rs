@@ -40,6 +40,8 @@ const BUILTIN: &[(&str, &str, &str)] = &[
     builtin!("embassy-petition", "en"),
     builtin!("embassy-petition", "ru"),
     builtin!("embassy-petition", "be"),
+    builtin!("cfa-complaint", "en"),
+    builtin!("cfa-complaint", "ru"),
 ];
 
 /// The parts of a letter a template file defines.
@@ -494,10 +496,26 @@ mod tests {
         let names: Vec<&str> = templates.iter().map(|t| t.name.as_str()).collect();
         assert_eq!(
             names,
-            ["embassy-petition", "ilo-intervention", "solidarity-appeal"]
+            [
+                "cfa-complaint",
+                "embassy-petition",
+                "ilo-intervention",
+                "solidarity-appeal"
+            ]
         );
         for info in templates.iter() {
-            assert_eq!(info.languages, Language::ALL, "{}", info.name);
+            let wanted: &[Language] = match info.name.as_str() {
+                // The ILO's languages, and Russian.
+                "cfa-complaint" => &[Language::En, Language::Ru],
+                _ => &[Language::En, Language::Ru, Language::Be],
+            };
+            for language in wanted {
+                assert!(
+                    info.languages.contains(language),
+                    "{} {language}",
+                    info.name
+                );
+            }
             assert!(!info.description.is_empty());
         }
     }

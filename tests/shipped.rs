@@ -32,6 +32,11 @@ fn every_template_renders_in_every_language_with_every_word() {
     let engine = Engine::builtin();
     let templates = engine.templates();
     for info in templates.iter() {
+        // A complaint keeps the ILO's checklist (one recipient, the
+        // Director-General): its golden files render it in tests/golden.rs.
+        if info.name == "cfa-complaint" {
+            continue;
+        }
         for language in &info.languages {
             let text_in = format!(
                 "template = \"{}\"\nlanguage = \"{language}\"\n{APPEAL}",

@@ -62,7 +62,7 @@ fn render(source: &str, templates: &Templates) {
     };
     let options = ResolveOptions {
         today: Date::new(2026, 11, 23),
-        to: Vec::new(),
+        ..ResolveOptions::default()
     };
     let letters = match engine(templates).letters_with(&appeal, &options) {
         Ok(letters) => letters,

@@ -184,6 +184,9 @@ struct Select {
     /// Date of letters whose appeal gives none (YYYY-MM-DD); default today.
     #[arg(long, value_parser = parse_date)]
     date: Option<Date>,
+    /// Write every letter in this language (en, ru, be …) instead of the appeal's.
+    #[arg(long, value_name = "CODE")]
+    language: Option<String>,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -455,6 +458,7 @@ fn load(path: &Path, select: &Select) -> Result<(Appeal, ResolveOptions), Error>
         ResolveOptions {
             today: Some(today),
             to: select.to.clone(),
+            language: select.language.clone(),
         },
     ))
 }
