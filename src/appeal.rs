@@ -734,11 +734,12 @@ impl<'de> Deserialize<'de> for ConventionRef {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 #[non_exhaustive]
 pub struct Person {
-    /// Full name, as the letters print it.
-    pub name: String,
+    /// Full name, as the letters print it; per language where the scripts
+    /// differ: `{ en = "Artem Zhernak", ru = "Артём Жернак" }`.
+    pub name: Localized<String>,
     /// Union function: "chairman of the SPM primary organisation at MAZ".
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub role: Option<String>,
+    pub role: Option<Localized<String>>,
     /// Named in full only in letters to recipients not tagged `authority`;
     /// to those, by initials.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
@@ -747,7 +748,7 @@ pub struct Person {
 
 impl Person {
     /// A person known by name only.
-    pub fn new(name: impl Into<String>) -> Person {
+    pub fn new(name: impl Into<Localized<String>>) -> Person {
         Person {
             name: name.into(),
             ..Person::default()
@@ -785,13 +786,13 @@ impl Reference {
 /// A string is the value's main field; a table, the whole value (with the
 /// table's own errors: an unknown key, a bad date).
 macro_rules! string_or_table {
-    ($type:ident, $field:ident, $expecting:literal, $full:ident { $($rest:ident: $ty:ty),* }) => {
+    ($type:ident, $field:ident: $main:ty, $expecting:literal, $full:ident { $($rest:ident: $ty:ty),* }) => {
         impl<'de> Deserialize<'de> for $type {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
                 #[derive(Deserialize)]
                 #[serde(deny_unknown_fields)]
                 struct $full {
-                    $field: String,
+                    $field: $main,
                     $(#[serde(default)] $rest: $ty,)*
                 }
 
@@ -805,7 +806,7 @@ macro_rules! string_or_table {
                     }
 
                     fn visit_str<E: serde::de::Error>(self, text: &str) -> Result<$type, E> {
-                        Ok($type { $field: text.to_owned(), ..$type::default() })
+                        Ok($type { $field: <$main>::from(text), ..$type::default() })
                     }
 
                     fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<$type, A::Error> {
@@ -821,15 +822,15 @@ macro_rules! string_or_table {
     };
 }
 
-string_or_table!(Person, name, "a name, or a table with name, role and protect", FullPerson {
-    role: Option<String>,
+string_or_table!(Person, name: Localized<String>, "a name, or a table with name, role and protect", FullPerson {
+    role: Option<Localized<String>>,
     protect: bool
 });
-string_or_table!(Enclosure, title, "a title, or a table with title, pages and copies", FullEnclosure {
+string_or_table!(Enclosure, title: String, "a title, or a table with title, pages and copies", FullEnclosure {
     pages: Option<u32>,
     copies: Option<u32>
 });
-string_or_table!(Reference, url, "a URL, or a table with url, title, publisher and date", FullReference {
+string_or_table!(Reference, url: String, "a URL, or a table with url, title, publisher and date", FullReference {
     title: Option<String>,
     publisher: Option<String>,
     date: Option<Date>

@@ -5,7 +5,6 @@
 
 use std::collections::HashSet;
 
-use crate::appeal::Person;
 use crate::error::{Diagnostic, Error, Severity};
 use crate::evidence::{self, Numbering};
 use crate::frame;
@@ -14,7 +13,7 @@ use crate::letter::{Letter, Letterhead, Mailbox, Signature, SignatureLayout};
 use crate::limits::{self, Failure};
 use crate::markdown;
 use crate::redact;
-use crate::resolve::{AppealBody, Cited, Context};
+use crate::resolve::{AppealBody, Cited, Concerned, Context};
 use crate::templates::{Part, Templates, locate_in_string, render_diagnostic};
 use crate::typography;
 use crate::window;
@@ -177,7 +176,7 @@ pub(crate) fn compose_checked(
         labels,
     };
     if context.redact {
-        let protected: Vec<&Person> = context
+        let protected: Vec<&Concerned> = context
             .incidents
             .iter()
             .flat_map(|incident| &incident.people)

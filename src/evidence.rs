@@ -12,7 +12,7 @@ use std::collections::HashMap;
 use crate::appeal::Reference;
 use crate::lang::Language;
 use crate::letter::{Annex, Note, Run};
-use crate::resolve::Cited;
+use crate::resolve::{Cited, Concerned};
 
 /// Opens and closes a citation token: `\u{E000}ID\u{E001}`.
 const CITE: (char, char) = ('\u{E000}', '\u{E001}');
@@ -73,7 +73,8 @@ pub(crate) fn further_cases(incidents: &[&Cited], language: Language) -> String 
             out.push_str(&escape(&when_where.join(", ")));
             out.push_str(": ");
         }
-        let people = people(incident);
+        // Those the text does not name already.
+        let people = people(&incident.people_unnamed);
         if !people.is_empty() {
             out.push_str(&escape(&people));
             out.push_str(". ");
@@ -89,9 +90,9 @@ pub(crate) fn further_cases(incidents: &[&Cited], language: Language) -> String 
     out
 }
 
-/// The people of an incident as a phrase: "Name (role), Name".
-fn people(incident: &Cited) -> String {
-    let people = incident.people.iter().map(|person| match &person.role {
+/// People as a phrase: "Name (role), Name".
+fn people(people: &[Concerned]) -> String {
+    let people = people.iter().map(|person| match &person.role {
         Some(role) => format!("{} ({role})", person.name),
         None => person.name.clone(),
     });
@@ -205,7 +206,7 @@ impl Numbering {
                         .map(|date| language.format_short_date(date))
                         .unwrap_or_default(),
                     incident.place.clone().unwrap_or_default(),
-                    people(incident),
+                    people(&incident.people),
                     incident.summary.clone(),
                     incident.outcome.clone().unwrap_or_default(),
                     numbers.join(", "),

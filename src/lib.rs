@@ -81,6 +81,6 @@ pub use letter::{
     Annex, Block, Letter, Letterhead, Listed, Mailbox, Note, Run, Signature, SignatureLayout,
 };
 pub use names::{file_names, file_stems};
-pub use resolve::{Addressee, Cited, Context, ResolveOptions, Signer, resolve};
+pub use resolve::{Addressee, Cited, Concerned, Context, ResolveOptions, Signer, resolve};
 pub use templates::{TemplateInfo, Templates};
 pub use typography::typeset;

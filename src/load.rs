@@ -380,7 +380,11 @@ fn set_incident_field(
                     ));
                 }
                 let mut person = Person::new(fields[0].clone());
-                person.role = fields.get(1).filter(|r| !r.is_empty()).cloned();
+                person.role = fields
+                    .get(1)
+                    .filter(|r| !r.is_empty())
+                    .cloned()
+                    .map(Into::into);
                 person.protect = match fields.get(2).map(String::as_str) {
                     None | Some("") => false,
                     Some("protect") => true,

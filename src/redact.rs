@@ -8,8 +8,8 @@
 //! alone is replaced too. Forms redaction cannot know (a declined
 //! «Жернака») are left for `check` to warn of.
 
-use crate::appeal::Person;
 use crate::letter::{Block, Letter, Run};
+use crate::resolve::Concerned;
 
 /// "Artem Zhernak" → "A. Z."; "Андрэй Комлік-Яматин" → "А. К.-Я.".
 pub(crate) fn initials(name: &str) -> String {
@@ -32,7 +32,7 @@ struct Pattern {
 }
 
 /// The patterns for `people`: each full name, then each surname alone.
-fn patterns(people: &[&Person]) -> Vec<Pattern> {
+fn patterns(people: &[&Concerned]) -> Vec<Pattern> {
     let mut patterns = Vec::new();
     for person in people {
         let words: Vec<Vec<char>> = person
@@ -61,7 +61,7 @@ fn patterns(people: &[&Person]) -> Vec<Pattern> {
 /// Replaces the names of `people` by initials in every text of `letter`:
 /// body and notes a paragraph at a time (a name may span styled runs),
 /// the frame and annex a string at a time.
-pub(crate) fn redact(letter: &mut Letter, people: &[&Person]) {
+pub(crate) fn redact(letter: &mut Letter, people: &[&Concerned]) {
     let patterns = patterns(people);
     if patterns.is_empty() {
         return;
@@ -186,8 +186,8 @@ fn find(text: &[char], words: &[Vec<char>], from: usize, link: bool) -> Option<(
 /// `&mut` to walk it with [`Letter::texts_mut`] rather than a copy.
 pub(crate) fn leftovers<'a>(
     letter: &mut Letter,
-    people: &[&'a Person],
-) -> Vec<(&'a Person, String)> {
+    people: &[&'a Concerned],
+) -> Vec<(&'a Concerned, String)> {
     let mut found = Vec::new();
     for person in people {
         let Some(stem) = stem(&person.name) else {
@@ -225,10 +225,12 @@ fn stem(name: &str) -> Option<String> {
 mod tests {
     use super::*;
 
-    fn person(name: &str) -> Person {
-        let mut person = Person::new(name);
-        person.protect = true;
-        person
+    fn person(name: &str) -> Concerned {
+        Concerned {
+            name: name.into(),
+            role: None,
+            protect: true,
+        }
     }
 
     fn redacted(text: &str, name: &str) -> String {

@@ -214,6 +214,35 @@ pub struct Signer {
     pub image: Option<Arc<Vec<u8>>>,
 }
 
+/// A person an incident concerns, in the letter's language.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+pub struct Concerned {
+    /// Full name.
+    pub name: String,
+    /// Union function.
+    pub role: Option<String>,
+    /// Named by initials in letters to authorities.
+    pub protect: bool,
+}
+
+impl Concerned {
+    /// `person` for a letter in `language`: name and role in that
+    /// language where given, else as given in another (a person's name and
+    /// function are evidence, never left out).
+    pub(crate) fn new(person: &Person, language: Language) -> Concerned {
+        Concerned {
+            name: person.name.best(&[language]).cloned().unwrap_or_default(),
+            role: person
+                .role
+                .as_ref()
+                .and_then(|r| r.best(&[language]))
+                .cloned(),
+            protect: person.protect,
+        }
+    }
+}
+
 /// A resolved incident.
 #[derive(Debug, Clone, Serialize)]
 #[non_exhaustive]
@@ -227,10 +256,10 @@ pub struct Cited {
     /// Kind.
     pub kind: Option<String>,
     /// People affected.
-    pub people: Vec<Person>,
+    pub people: Vec<Concerned>,
     /// Those of them its summary and outcome do not name, for text that
     /// names everyone concerned without saying a name twice.
-    pub people_unnamed: Vec<Person>,
+    pub people_unnamed: Vec<Concerned>,
     /// Organisation affected.
     pub organisation: Option<String>,
     /// What happened.
@@ -429,7 +458,11 @@ pub fn resolve(
                 date: incident.date,
                 place: pick(incident.place.as_ref(), "place"),
                 kind: incident.kind.clone(),
-                people: incident.people.clone(),
+                people: incident
+                    .people
+                    .iter()
+                    .map(|p| Concerned::new(p, lang))
+                    .collect(),
                 people_unnamed: Vec::new(),
                 organisation: incident.organisation.clone(),
                 summary: pick(Some(&incident.summary), "summary").unwrap_or_default(),
@@ -444,7 +477,7 @@ pub fn resolve(
         }
         for cited in &mut cited {
             let text = [Some(&cited.summary), cited.outcome.as_ref()];
-            let named = |person: &&Person| {
+            let named = |person: &&Concerned| {
                 text.iter()
                     .flatten()
                     .any(|text| text.contains(&person.name))
