@@ -457,9 +457,17 @@ fn enclosure(enclosure: &Enclosure, language: Language) -> String {
     let title = &enclosure.title;
     match (language, enclosure.pages, enclosure.copies) {
         (_, None, None) => title.clone(),
-        (Language::En, pages, copies) => {
-            let pages = pages.map(|n| format!("{n} page{}", if n == 1 { "" } else { "s" }));
-            let copies = copies.map(|n| format!("{n} cop{}", if n == 1 { "y" } else { "ies" }));
+        (Language::En | Language::Fr | Language::Es, pages, copies) => {
+            let plural = |n: u32| if n == 1 { "" } else { "s" };
+            let pages = pages.map(|n| match language {
+                Language::Es => format!("{n} página{}", plural(n)),
+                _ => format!("{n} page{}", plural(n)),
+            });
+            let copies = copies.map(|n| match language {
+                Language::Fr => format!("{n} exemplaire{}", plural(n)),
+                Language::Es => format!("{n} ejemplar{}", if n == 1 { "" } else { "es" }),
+                _ => format!("{n} cop{}", if n == 1 { "y" } else { "ies" }),
+            });
             let what: Vec<String> = [pages, copies].into_iter().flatten().collect();
             format!("{title} ({})", what.join(", "))
         }
@@ -641,7 +649,9 @@ fn addressee(recipient: &Recipient, letter: Language, own: Option<Language>) -> 
     if let (None, None, None, Some(full)) = (&given, &patronymic, &surname, word(&recipient.name)) {
         let words: Vec<&str> = full.split_whitespace().collect();
         match (letter, words.as_slice()) {
-            (Language::En, [.., last]) => surname = Some((*last).to_owned()),
+            (Language::En | Language::Fr | Language::Es, [.., last]) => {
+                surname = Some((*last).to_owned())
+            }
             (Language::Ru | Language::Be, [g, p, s])
                 if frame::gender_of_patronymic(p).is_some() =>
             {
@@ -760,7 +770,9 @@ fn missing_forms(
     }
     if addressee.salutation.is_none() && (addressee.name.is_some() || addressee.title.is_some()) {
         let hint = match (language, addressee.gender) {
-            (Language::Ru | Language::Be, None) => "add gender = \"f\" or \"m\"".to_owned(),
+            (Language::Ru | Language::Be | Language::Fr | Language::Es, None) => {
+                "add gender = \"f\" or \"m\"".to_owned()
+            }
             _ => format!("add salutation = {{ {code} = \"…\" }}, or the name parts in {code}"),
         };
         say(
@@ -793,7 +805,10 @@ fn any_language<T: Clone>(
     letter: Language,
     own: Option<Language>,
 ) -> Option<T> {
-    let preferred: Vec<Language> = std::iter::once(letter).chain(own).collect();
+    // A French or Spanish letter prints a name in Latin script rather than
+    // in the recipient's Cyrillic.
+    let latin = matches!(letter, Language::Fr | Language::Es).then_some(Language::En);
+    let preferred: Vec<Language> = std::iter::once(letter).chain(latin).chain(own).collect();
     value?.best(&preferred).cloned()
 }
 
@@ -1280,7 +1295,7 @@ impl Copy<'_> {
                 match language {
                     // "Копия: Генеральному секретарю IndustriALL Global Union".
                     Language::Ru | Language::Be => frame::addressee_lines(&a, language).join(" "),
-                    Language::En => [a.name, a.title, a.organisation]
+                    Language::En | Language::Fr | Language::Es => [a.name, a.title, a.organisation]
                         .into_iter()
                         .flatten()
                         .collect::<Vec<_>>()
