@@ -203,7 +203,13 @@ fn french_closing(addressee: &Addressee, salutation: &str, we: bool) -> String {
         || (addressee.rank.is_none()
             && addressee.honorific.as_deref().is_some_and(is_excellency))
         || words.starts_with("Excellence");
-    let office = ["Monsieur le ", "Madame la ", "Monsieur l'", "Madame l'"]
+    let office = [
+        "Monsieur le ",
+        "Madame la ",
+        "Monsieur l'",
+        "Madame l'",
+        "Mesdames et Messieurs les ",
+    ]
         .iter()
         .any(|start| words.starts_with(start));
     let fraternal = ["cher ", "chère ", "chers ", "chères "]

@@ -39,7 +39,9 @@
 //! references; and among numbers, years, dates (01.03.2021), decimals,
 //! phone, case and reference numbers (12/345-2021) and postal codes (a
 //! number of digits alone is never grouped: 119119 Москва). Only spaces
-//! become no-break spaces: none is added where there was no space (№87).
+//! become no-break spaces: none is added where there was no space (№87),
+//! except the spaces French puts before high punctuation and inside
+//! guillemets.
 //! Characters already typographic are kept as they are, so that typesetting
 //! twice gives what typesetting once does.
 //!
@@ -532,7 +534,8 @@ fn french_spaces(cells: &mut Vec<Cell>) {
             || ")]»”’…".contains(before.c)
             || (before.c.is_ascii_digit() && c != ':');
         let after_word = after_word || (c == '»' && !before.c.is_whitespace());
-        if (ends || c == '»') && after_word && !before.fixed {
+        // An address ends before the mark: adding a space changes no address.
+        if (ends || c == '»') && after_word {
             inserts.push((
                 i,
                 Cell {
@@ -990,6 +993,96 @@ mod tests {
         ] {
             assert_eq!(typeset(text, language), text);
         }
+    }
+
+    /// As [`check`], with `^` for the narrow no-break space (U+202F).
+    fn check_fr(text: &str, language: Language, expected: &str) {
+        check(text, language, &expected.replace('^', "\u{202f}"));
+    }
+
+    #[test]
+    fn french_spaces_before_high_punctuation() {
+        check_fr(
+            "Pourquoi? Assez! Voici: la liste; la suite",
+            Fr,
+            "Pourquoi^? Assez^! Voici~: la liste^; la suite",
+        );
+        // A space already there becomes the right one.
+        check_fr(
+            "Pourquoi ? Voici : la liste ; fin !",
+            Fr,
+            "Pourquoi^? Voici~: la liste^; fin^!",
+        );
+        check_fr("« mot » ?", Fr, "«^mot^»^?");
+        // "?!" takes one space, before the first mark.
+        check_fr("Quoi?!", Fr, "Quoi^?!");
+        // Not in English or Spanish.
+        check("Why? Here: now;", En, "Why? Here: now;");
+        check("¿Por qué? ¡Basta!", Es, "¿Por qué? ¡Basta!");
+    }
+
+    #[test]
+    fn french_never_spaces_times_addresses_or_code() {
+        for text in [
+            "à 10:30",
+            "le ratio 1:2",
+            "https://www.ilo.org/dyn/normlex/fr/f?p=1000:12100:0::NO",
+            "info@industrial-all-union.org",
+            "mailto:o'brien@example.org",
+        ] {
+            check(text, Fr, text);
+        }
+        let mut runs = vec![
+            Run {
+                text: "voir ".into(),
+                ..Run::default()
+            },
+            Run {
+                text: "a?b:c!".into(),
+                code: true,
+                ..Run::default()
+            },
+        ];
+        typeset_runs(&mut runs, Fr);
+        assert_eq!(runs[1].text, "a?b:c!");
+    }
+
+    #[test]
+    fn french_and_spanish_quotes() {
+        check_fr(
+            r#"le "Syndicat "Métal" libre""#,
+            Fr,
+            "le «^Syndicat “Métal” libre^»",
+        );
+        check_fr("«Syndicat»", Fr, "«^Syndicat^»");
+        check_fr("l'Organisation, aujourd'hui", Fr, "l’Organisation, aujourd’hui");
+        check(
+            r#"el "Sindicato "Metal" Libre""#,
+            Es,
+            "el «Sindicato “Metal” Libre»",
+        );
+        check(r#"¿"Legal"?"#, Es, "¿«Legal»?");
+    }
+
+    #[test]
+    fn french_and_spanish_dashes_dates_and_numbers() {
+        check("mot - mot", Fr, "mot~– mot");
+        check("palabra - palabra", Es, "palabra~— palabra");
+        check("le 1er mars 2021 et le 16 février", Fr, "le 1er~mars 2021 et le 16~février");
+        check("el 1 de marzo de 2021", Es, "el 1~de marzo de 2021");
+        check("M. Houngbo et Mme Dupont", Fr, "M.~Houngbo et Mme~Dupont");
+        check("el Sr. Pérez y la Sra. Ruiz", Es, "el Sr.~Pérez y la Sra.~Ruiz");
+        check("la convention n° 87, art. 3", Fr, "la convention n°~87, art.~3");
+        check("el Convenio núm. 87", Es, "el Convenio núm.~87");
+        // French groups thousands with a narrow space; a comma is decimal.
+        check_fr("plus de 6 500 signatures", Fr, "plus de 6^500 signatures");
+        check("6,500 et 3,14", Fr, "6,500 et 3,14");
+        for text in ["6500 firmas", "6.500 firmas", "6,5 %"] {
+            check(text, Es, &text.replace(" %", "~%"));
+        }
+        check("6 500 firmas", Es, "6~500 firmas");
+        // No Russian short-word ties in French or Spanish.
+        check("a y o", Es, "a y o");
     }
 
     #[test]

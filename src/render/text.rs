@@ -62,7 +62,8 @@ pub fn text(letter: &Letter, options: &TextOptions) -> String {
     for listed in letter.listed().filter(|listed| listed.before_closing) {
         out.list(listed.label, listed.items);
     }
-    out.lines([&letter.closing]);
+    // Wrapped: a French closing is a sentence.
+    out.wrapped(&letter.closing, "", "");
     for signature in &letter.signatories {
         out.signature(signature);
     }
