@@ -87,8 +87,12 @@ pub(crate) fn salutation(addressee: &Addressee, language: Language) -> Option<St
             let (madam, office) = match (a.rank, gender) {
                 (Some(Rank::Ambassador), Gender::Male) => ("Monsieur", Some("Ambassadeur")),
                 (Some(Rank::Ambassador), Gender::Female) => ("Madame", Some("Ambassadrice")),
-                (Some(Rank::ChargeDAffaires), Gender::Male) => ("Monsieur", Some("Chargé d'affaires")),
-                (Some(Rank::ChargeDAffaires), Gender::Female) => ("Madame", Some("Chargée d'affaires")),
+                (Some(Rank::ChargeDAffaires), Gender::Male) => {
+                    ("Monsieur", Some("Chargé d'affaires"))
+                }
+                (Some(Rank::ChargeDAffaires), Gender::Female) => {
+                    ("Madame", Some("Chargée d'affaires"))
+                }
                 (Some(Rank::Minister), Gender::Male) => ("Monsieur", Some("Ministre")),
                 (Some(Rank::Minister), Gender::Female) => ("Madame", Some("Ministre")),
                 (Some(Rank::ConsulGeneral), Gender::Male) => ("Monsieur", Some("Consul général")),
@@ -152,9 +156,9 @@ pub(crate) fn salutation(addressee: &Addressee, language: Language) -> Option<St
 /// Whether a French word takes "l'" for "le" or "la": before a vowel or
 /// a mute h ("l'Ambassadeur", "l'Administratrice").
 fn elides(word: &str) -> bool {
-    word.chars().next().is_some_and(|c| {
-        "aeiouyàâéèêëîïôûhAEIOUYÀÂÉÈÊËÎÏÔÛH".contains(c)
-    })
+    word.chars()
+        .next()
+        .is_some_and(|c| "aeiouyàâéèêëîïôûhAEIOUYÀÂÉÈÊËÎÏÔÛH".contains(c))
 }
 
 /// The closing a letter takes when its template gives none: in English,
@@ -189,7 +193,10 @@ pub(crate) fn closing(
 /// "Je vous prie d'agréer, Madame, Monsieur, l'expression de mes
 /// salutations distinguées.": the French formula around the salutation.
 fn french_closing(addressee: &Addressee, salutation: &str, we: bool) -> String {
-    let words = salutation.trim().trim_end_matches([',', ':', '!']).trim_end();
+    let words = salutation
+        .trim()
+        .trim_end_matches([',', ':', '!'])
+        .trim_end();
     // "Monsieur le Directeur général" keeps its capitals inside the
     // sentence; "Chers camarades" does not.
     let courtesy_title = ["Madame", "Monsieur", "Mesdames", "Messieurs", "Excellence"]
@@ -200,8 +207,7 @@ fn french_closing(addressee: &Addressee, salutation: &str, we: bool) -> String {
         false => lowercased_first(words),
     };
     let excellency = addressee.rank == Some(Rank::Ambassador)
-        || (addressee.rank.is_none()
-            && addressee.honorific.as_deref().is_some_and(is_excellency))
+        || (addressee.rank.is_none() && addressee.honorific.as_deref().is_some_and(is_excellency))
         || words.starts_with("Excellence");
     let office = [
         "Monsieur le ",
@@ -210,8 +216,8 @@ fn french_closing(addressee: &Addressee, salutation: &str, we: bool) -> String {
         "Madame l'",
         "Mesdames et Messieurs les ",
     ]
-        .iter()
-        .any(|start| words.starts_with(start));
+    .iter()
+    .any(|start| words.starts_with(start));
     let fraternal = ["cher ", "chère ", "chers ", "chères "]
         .iter()
         .any(|start| words.starts_with(start));
@@ -220,7 +226,11 @@ fn french_closing(addressee: &Addressee, salutation: &str, we: bool) -> String {
         false => ("Je vous prie", "ma", "mes"),
     };
     if fraternal {
-        let greet = if we { "Nous vous adressons" } else { "Je vous adresse" };
+        let greet = if we {
+            "Nous vous adressons"
+        } else {
+            "Je vous adresse"
+        };
         return format!("{greet}, {words}, {mine} salutations fraternelles.");
     }
     let regard = if excellency {
@@ -691,7 +701,11 @@ mod tests {
             closing(&addressee(), Language::Fr, "Chers camarades,", true),
             "Nous vous adressons, chers camarades, nos salutations fraternelles."
         );
-        assert_eq!(courtesy(&ambassador, Language::Fr), None, "the closing says it");
+        assert_eq!(
+            courtesy(&ambassador, Language::Fr),
+            None,
+            "the closing says it"
+        );
     }
 
     #[test]

@@ -338,14 +338,7 @@ static FR_LABELS: Labels = Labels {
     further_cases: "Autres cas\u{a0}:",
     sources: "Sources",
     annex: "Annexe\u{a0}: chronologie des cas",
-    annex_columns: [
-        "Date",
-        "Lieu",
-        "Personnes",
-        "Faits",
-        "Suites",
-        "Sources",
-    ],
+    annex_columns: ["Date", "Lieu", "Personnes", "Faits", "Suites", "Sources"],
 };
 
 static ES_LABELS: Labels = Labels {

@@ -529,7 +529,7 @@ fn french_spaces(cells: &mut Vec<Cell>) {
             }
             continue;
         }
-        let ends = next.is_none_or(|n| n.c.is_whitespace() || ")]»”’.,…\"'".contains(n.c));
+        let ends = next.is_none_or(|n| n.c.is_whitespace() || ")]»”’.,…!?\"'".contains(n.c));
         let after_word = before.c.is_alphabetic()
             || ")]»”’…".contains(before.c)
             || (before.c.is_ascii_digit() && c != ':');
@@ -644,7 +644,9 @@ fn is_name(word: &str) -> bool {
 /// The abbreviated courtesy titles of French and Spanish.
 fn is_courtesy_title(word: &str, language: Language) -> bool {
     let titles: &[&str] = match language {
-        Language::Fr => &["M.", "MM.", "Mme", "Mmes", "Mlle", "Mlles", "Me", "Dr", "Pr"],
+        Language::Fr => &[
+            "M.", "MM.", "Mme", "Mmes", "Mlle", "Mlles", "Me", "Dr", "Pr",
+        ],
         Language::Es => &[
             "Sr.", "Sra.", "Sres.", "Srta.", "D.", "Dña.", "Dr.", "Dra.", "Excmo.", "Excma.",
         ],
@@ -678,10 +680,10 @@ fn is_number_sign(word: &str, language: Language) -> bool {
             "§§",
         ],
         Language::Fr => &[
-            "n°", "nos", "n°s", "no", "art.", "p.", "pp.", "al.", "chap.", "vol.", "§", "§§",
+            "n°", "nos", "n°s", "no", "№", "art.", "p.", "pp.", "al.", "chap.", "vol.", "§", "§§",
         ],
         Language::Es => &[
-            "n.º", "n.o", "nº", "núm.", "art.", "arts.", "pág.", "págs.", "p.", "pp.", "cap.",
+            "n.º", "n.o", "nº", "№", "núm.", "art.", "arts.", "pág.", "págs.", "p.", "pp.", "cap.",
             "vol.", "§", "§§",
         ],
     };
@@ -1055,7 +1057,11 @@ mod tests {
             "le «^Syndicat “Métal” libre^»",
         );
         check_fr("«Syndicat»", Fr, "«^Syndicat^»");
-        check_fr("l'Organisation, aujourd'hui", Fr, "l’Organisation, aujourd’hui");
+        check_fr(
+            "l'Organisation, aujourd'hui",
+            Fr,
+            "l’Organisation, aujourd’hui",
+        );
         check(
             r#"el "Sindicato "Metal" Libre""#,
             Es,
@@ -1068,11 +1074,23 @@ mod tests {
     fn french_and_spanish_dashes_dates_and_numbers() {
         check("mot - mot", Fr, "mot~– mot");
         check("palabra - palabra", Es, "palabra~— palabra");
-        check("le 1er mars 2021 et le 16 février", Fr, "le 1er~mars 2021 et le 16~février");
+        check(
+            "le 1er mars 2021 et le 16 février",
+            Fr,
+            "le 1er~mars 2021 et le 16~février",
+        );
         check("el 1 de marzo de 2021", Es, "el 1~de marzo de 2021");
         check("M. Houngbo et Mme Dupont", Fr, "M.~Houngbo et Mme~Dupont");
-        check("el Sr. Pérez y la Sra. Ruiz", Es, "el Sr.~Pérez y la Sra.~Ruiz");
-        check("la convention n° 87, art. 3", Fr, "la convention n°~87, art.~3");
+        check(
+            "el Sr. Pérez y la Sra. Ruiz",
+            Es,
+            "el Sr.~Pérez y la Sra.~Ruiz",
+        );
+        check(
+            "la convention n° 87, art. 3",
+            Fr,
+            "la convention n°~87, art.~3",
+        );
         check("el Convenio núm. 87", Es, "el Convenio núm.~87");
         // French groups thousands with a narrow space; a comma is decimal.
         check_fr("plus de 6 500 signatures", Fr, "plus de 6^500 signatures");
