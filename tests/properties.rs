@@ -319,19 +319,20 @@ impl Fields {
 
 /// Text as typography leaves it comparable with the words it was given:
 /// [`plainly`], a comma or space between two digits dropped (ru and be
-/// group thousands: "6,500" prints "6 500"), and no space before `; : ! ? »`
-/// nor after `«` (French typography puts one there).
+/// group thousands: "6,500" prints "6 500"), and no space before `; : ! ?`
+/// nor on either side of a quote (French typography puts one there).
 fn comparable(text: &str) -> String {
+    let plain: Vec<char> = plainly(text).chars().collect();
     let mut unspaced = String::with_capacity(text.len());
-    for c in text.chars() {
-        if ";:!?»".contains(c) {
-            unspaced.truncate(unspaced.trim_end().len());
+    for (i, &c) in plain.iter().enumerate() {
+        let next = plain.get(i + 1).copied().unwrap_or(' ');
+        let french = |c: char| ";:!?\"".contains(c);
+        if c.is_whitespace() && (french(next) || unspaced.ends_with('"')) {
+            continue;
         }
-        if !(c.is_whitespace() && unspaced.ends_with('«')) {
-            unspaced.push(c);
-        }
+        unspaced.push(c);
     }
-    let chars: Vec<char> = plainly(&unspaced).chars().collect();
+    let chars: Vec<char> = unspaced.chars().collect();
     let digit = |i: Option<usize>| {
         i.and_then(|i| chars.get(i))
             .is_some_and(char::is_ascii_digit)
