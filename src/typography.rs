@@ -507,7 +507,8 @@ fn french_spaces(cells: &mut Vec<Cell>) {
             '«' => {
                 match next {
                     Some(n) if space(n.c) && !n.fixed => cells[i + 1].c = NNBSP,
-                    Some(n) if !n.c.is_whitespace() => inserts.push((
+                    // "«:" takes its space before the colon, not after «.
+                    Some(n) if !n.c.is_whitespace() && !";:!?»".contains(n.c) => inserts.push((
                         i + 1,
                         Cell {
                             c: NNBSP,
