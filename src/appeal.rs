@@ -603,8 +603,8 @@ pub struct Incident {
     pub legal_basis: Option<Localized<String>>,
     /// Documents sent with a complaint as its evidence: "Court ruling of
     /// 17 February 2021"; numbered as annexes.
-    #[serde(default)]
-    pub annexes: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub annexes: Option<Localized<Vec<String>>>,
     /// Tags for `tag:NAME` selection.
     #[serde(default)]
     pub tags: Vec<String>,

@@ -299,7 +299,12 @@ pub(crate) fn check(
         );
     }
     for (incident, path) in incidents {
-        if incident.sources.is_empty() && incident.annexes.is_empty() {
+        let annexed = incident
+            .annexes
+            .as_ref()
+            .and_then(|a| a.best(&[]))
+            .is_some_and(|a| !a.is_empty());
+        if incident.sources.is_empty() && !annexed {
             at(
                 path,
                 Diagnostic::new(
@@ -364,6 +369,7 @@ pub(crate) fn charge<'a>(
     incidents: &[&Incident],
     mut pick: impl FnMut(Option<&'a Localized<String>>, &str) -> Option<String>,
     remedies: Vec<String>,
+    annexes: Vec<String>,
 ) -> Charge {
     let column = column(language).unwrap_or(0);
     let conventions = complaint
@@ -398,10 +404,7 @@ pub(crate) fn charge<'a>(
         urgency,
         case: complaint.case.clone(),
         remedies,
-        annexes: incidents
-            .iter()
-            .flat_map(|incident| incident.annexes.iter().cloned())
-            .collect(),
+        annexes,
     }
 }
 

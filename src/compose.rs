@@ -116,7 +116,7 @@ pub(crate) fn compose_checked(
     let recipient = &context.recipient;
     let closing = match frame(Part::Closing)? {
         Some(closing) => closing,
-        None => frame::closing(context.language, &salutation).to_owned(),
+        None => frame::closing(recipient, context.language, &salutation, context.cosigned),
     };
     let delivery = match frame(Part::Delivery)? {
         Some(delivery) => Some(delivery),
@@ -334,17 +334,22 @@ fn dateline(context: &Context) -> (String, Option<String>) {
         )
     });
     match language {
-        Language::En => {
+        // "Genève, le 1er mars 2021"; "Ginebra, 1 de marzo de 2021".
+        Language::En | Language::Fr | Language::Es => {
             let place_date = match &context.place {
                 Some(place) => format!("{place}, {date}"),
-                None => date,
+                None => capitalised(&date),
             };
             let ours = context
                 .reference
                 .as_ref()
                 .map(|r| format!("{} {r}", labels.reference));
             let reference = match (ours, reply) {
-                (Some(ours), Some(reply)) => Some(format!("{ours}; {}", lowercase_first(&reply))),
+                // "Our ref.: 15; your ref. 07"; "N/Réf. : 15 ; V/Réf. : 07".
+                (Some(ours), Some(reply)) if language == Language::En => {
+                    Some(format!("{ours}; {}", lowercase_first(&reply)))
+                }
+                (Some(ours), Some(reply)) => Some(format!("{ours}; {reply}")),
                 (ours, reply) => ours.or(reply),
             };
             (place_date, reference)
@@ -360,6 +365,14 @@ fn dateline(context: &Context) -> (String, Option<String>) {
             };
             (place_date, reply)
         }
+    }
+}
+
+fn capitalised(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
     }
 }
 

@@ -1,7 +1,8 @@
 //! The frame of a letter in its language: the addressee block, salutation,
 //! closing and signature line as each language's correspondence conventions
 //! want them (ГОСТ Р 7.0.97-2016 for Russian, СТБ 6.38-2016 for Belarusian,
-//! British usage for English).
+//! British usage for English, French and Spanish administrative and
+//! diplomatic usage: an office is saluted by its name, not by the surname).
 //!
 //! Every function here works on a resolved [`Addressee`], whose words are
 //! already in the letter's language; where the data cannot give a form, the
@@ -19,6 +20,11 @@ use crate::resolve::Addressee;
 /// "Dear Mr. Houngbo,", "Dear Director-General,". Russian and Belarusian:
 /// "Уважаемый Михаил Викторович!", "Уважаемая госпожа Петрова!",
 /// "Паважаная спадарыня Кавальская!", "Уважаемый господин Председатель!".
+/// French: by office where the office is given in French ("Monsieur le
+/// Directeur général,", "Madame l'Ambassadrice,", "Excellence,"), else
+/// "Monsieur," or "Madame,". Spanish: "Señor Director General:",
+/// "Excelentísimo señor Embajador:", "Estimada señora Pérez:". Both need the
+/// gender: without it, `None`.
 pub(crate) fn salutation(addressee: &Addressee, language: Language) -> Option<String> {
     // Only words in the letter's script: never "Уважаемый General Secretary!".
     let word = |value: &Option<String>| value.clone().filter(|w| in_script(w, language));
@@ -71,26 +77,180 @@ pub(crate) fn salutation(addressee: &Addressee, language: Language) -> Option<St
             let word = a.surname.as_deref().or(ambassador).or(a.title.as_deref())?;
             Some(format!("{dear} {mister} {}!", capitalised(word)))
         }
+        Language::Fr => {
+            let excellency = a.honorific.as_deref().is_some_and(is_excellency);
+            let Some(gender) = a.gender else {
+                let ambassador = a.rank == Some(Rank::Ambassador);
+                return (ambassador || (a.rank.is_none() && excellency))
+                    .then(|| "Excellence,".to_owned());
+            };
+            let (madam, office) = match (a.rank, gender) {
+                (Some(Rank::Ambassador), Gender::Male) => ("Monsieur", Some("Ambassadeur")),
+                (Some(Rank::Ambassador), Gender::Female) => ("Madame", Some("Ambassadrice")),
+                (Some(Rank::ChargeDAffaires), Gender::Male) => {
+                    ("Monsieur", Some("Chargé d'affaires"))
+                }
+                (Some(Rank::ChargeDAffaires), Gender::Female) => {
+                    ("Madame", Some("Chargée d'affaires"))
+                }
+                (Some(Rank::Minister), Gender::Male) => ("Monsieur", Some("Ministre")),
+                (Some(Rank::Minister), Gender::Female) => ("Madame", Some("Ministre")),
+                (Some(Rank::ConsulGeneral), Gender::Male) => ("Monsieur", Some("Consul général")),
+                (Some(Rank::ConsulGeneral), Gender::Female) => ("Madame", Some("Consule générale")),
+                (None, Gender::Male) => ("Monsieur", None),
+                (None, Gender::Female) => ("Madame", None),
+            };
+            if a.rank.is_none() && excellency {
+                return Some("Excellence,".into());
+            }
+            match office.map(str::to_owned).or_else(|| a.title.clone()) {
+                Some(office) => {
+                    let office = capitalised(&office);
+                    let article = match (elides(&office), gender) {
+                        (true, _) => "l'",
+                        (false, Gender::Male) => "le ",
+                        (false, Gender::Female) => "la ",
+                    };
+                    Some(format!("{madam} {article}{office},"))
+                }
+                None if a.surname.is_some() || a.name.is_some() => Some(format!("{madam},")),
+                None => None,
+            }
+        }
+        Language::Es => {
+            let excellency = a.honorific.as_deref().is_some_and(is_excellency);
+            let Some(gender) = a.gender else {
+                let ambassador = a.rank == Some(Rank::Ambassador);
+                return (ambassador || (a.rank.is_none() && excellency))
+                    .then(|| "Excelencia:".to_owned());
+            };
+            let (sir, dear) = match gender {
+                Gender::Male => ("señor", "Estimado"),
+                Gender::Female => ("señora", "Estimada"),
+            };
+            let office = match (a.rank, gender) {
+                (Some(Rank::Ambassador), Gender::Male) => {
+                    return Some("Excelentísimo señor Embajador:".into());
+                }
+                (Some(Rank::Ambassador), Gender::Female) => {
+                    return Some("Excelentísima señora Embajadora:".into());
+                }
+                (None, _) if excellency => return Some("Excelencia:".into()),
+                (Some(Rank::ChargeDAffaires), Gender::Male) => Some("Encargado de Negocios"),
+                (Some(Rank::ChargeDAffaires), Gender::Female) => Some("Encargada de Negocios"),
+                (Some(Rank::Minister), Gender::Male) => Some("Ministro"),
+                (Some(Rank::Minister), Gender::Female) => Some("Ministra"),
+                (Some(Rank::ConsulGeneral), _) => Some("Cónsul General"),
+                (None, _) => None,
+            };
+            if let Some(office) = office.map(str::to_owned).or_else(|| a.title.clone()) {
+                return Some(format!("{} {}:", capitalised(sir), capitalised(&office)));
+            }
+            a.surname
+                .as_ref()
+                .map(|surname| format!("{dear} {sir} {surname}:"))
+        }
     }
+}
+
+/// Whether a French word takes "l'" for "le" or "la": before a vowel or
+/// a mute h ("l'Ambassadeur", "l'Administratrice").
+fn elides(word: &str) -> bool {
+    word.chars()
+        .next()
+        .is_some_and(|c| "aeiouyàâéèêëîïôûhAEIOUYÀÂÉÈÊËÎÏÔÛH".contains(c))
 }
 
 /// The closing a letter takes when its template gives none: in English,
 /// "Yours faithfully," after "Dear Sir or Madam,", otherwise "Yours
-/// sincerely,"; "С уважением,"; "З павагай,".
-pub(crate) fn closing(language: Language, salutation: &str) -> &'static str {
+/// sincerely,"; "С уважением,"; "З павагай,"; "Atentamente,".
+///
+/// French closes with a sentence that repeats the salutation's words and
+/// says the regard the addressee's rank is due: "Je vous prie d'agréer,
+/// Monsieur le Directeur général, l'expression de ma haute considération."
+/// (an office), "… l'assurance de ma très haute considération." (an
+/// ambassador), "… l'expression de mes salutations distinguées."
+/// (otherwise); `we` when several organisations write ("Nous vous prions
+/// d'agréer, …, l'expression de notre haute considération.").
+pub(crate) fn closing(
+    addressee: &Addressee,
+    language: Language,
+    salutation: &str,
+    we: bool,
+) -> String {
     match language {
-        Language::En if salutation == language.labels().neutral_salutation => "Yours faithfully,",
-        Language::En => "Yours sincerely,",
-        Language::Ru => "С уважением,",
-        Language::Be => "З павагай,",
+        Language::En if salutation == language.labels().neutral_salutation => {
+            "Yours faithfully,".into()
+        }
+        Language::En => "Yours sincerely,".into(),
+        Language::Ru => "С уважением,".into(),
+        Language::Be => "З павагай,".into(),
+        Language::Es => "Atentamente,".into(),
+        Language::Fr => french_closing(addressee, salutation, we),
     }
+}
+
+/// "Je vous prie d'agréer, Madame, Monsieur, l'expression de mes
+/// salutations distinguées.": the French formula around the salutation.
+fn french_closing(addressee: &Addressee, salutation: &str, we: bool) -> String {
+    let words = salutation
+        .trim()
+        .trim_end_matches([',', ':', '!'])
+        .trim_end();
+    // "Monsieur le Directeur général" keeps its capitals inside the
+    // sentence; "Chers camarades" does not.
+    let courtesy_title = ["Madame", "Monsieur", "Mesdames", "Messieurs", "Excellence"]
+        .iter()
+        .any(|title| words.starts_with(title));
+    let words = match courtesy_title {
+        true => words.to_owned(),
+        false => lowercased_first(words),
+    };
+    let excellency = addressee.rank == Some(Rank::Ambassador)
+        || (addressee.rank.is_none() && addressee.honorific.as_deref().is_some_and(is_excellency))
+        || words.starts_with("Excellence");
+    let office = [
+        "Monsieur le ",
+        "Madame la ",
+        "Monsieur l'",
+        "Madame l'",
+        "Mesdames et Messieurs les ",
+    ]
+    .iter()
+    .any(|start| words.starts_with(start));
+    let fraternal = ["cher ", "chère ", "chers ", "chères "]
+        .iter()
+        .any(|start| words.starts_with(start));
+    let (pray, my, mine) = match we {
+        true => ("Nous vous prions", "notre", "nos"),
+        false => ("Je vous prie", "ma", "mes"),
+    };
+    if fraternal {
+        let greet = if we {
+            "Nous vous adressons"
+        } else {
+            "Je vous adresse"
+        };
+        return format!("{greet}, {words}, {mine} salutations fraternelles.");
+    }
+    let regard = if excellency {
+        format!("l'assurance de {my} très haute considération")
+    } else if office {
+        format!("l'expression de {my} haute considération")
+    } else {
+        format!("l'expression de {mine} salutations distinguées")
+    };
+    format!("{pray} d'agréer, {words}, {regard}.")
 }
 
 /// The courtesy formula diplomatic protocol puts before the closing of a
 /// letter to an ambassador: "Please accept, Your Excellency, the assurances
 /// of our highest consideration.", "Примите, господин Посол, уверения в
 /// нашем глубоком уважении." (or "Ваше Превосходительство" where the
-/// ambassador's gender is not known), "Прыміце, спадар Пасол, …".
+/// ambassador's gender is not known), "Прыміце, спадар Пасол, …",
+/// "Aprovecho la oportunidad para reiterar a Vuestra Excelencia las
+/// seguridades de mi más alta y distinguida consideración." French needs none: its closing is the
+/// formula.
 pub(crate) fn courtesy(addressee: &Addressee, language: Language) -> Option<&'static str> {
     let excellency = addressee.rank == Some(Rank::Ambassador)
         || (addressee.rank.is_none() && addressee.honorific.as_deref().is_some_and(is_excellency));
@@ -117,6 +277,10 @@ pub(crate) fn courtesy(addressee: &Addressee, language: Language) -> Option<&'st
             Some("Прыміце, спадарыня Пасол, запэўненні ў нашай глыбокай павазе.")
         }
         (Language::Be, None) => None,
+        (Language::Es, _) => Some(
+            "Aprovecho la oportunidad para reiterar a Vuestra Excelencia las seguridades de mi más alta y distinguida consideración.",
+        ),
+        (Language::Fr, _) => None,
     }
 }
 
@@ -136,6 +300,28 @@ pub(crate) fn addressee_lines(addressee: &Addressee, language: Language) -> Vec<
         Language::En => {
             let name = match (&a.honorific, &a.name) {
                 (Some(honorific), Some(name)) => Some(format!("{honorific} {name}")),
+                (None, Some(name)) => Some(name.clone()),
+                _ => None,
+            };
+            lines.extend(name);
+            lines.extend(a.title.clone());
+            lines.extend(a.organisation.clone());
+        }
+        // "Monsieur Gilbert F. Houngbo", "Sr. Gilbert F. Houngbo": the
+        // courtesy title the gender gives, or the honorific given in the
+        // letter's language.
+        Language::Fr | Language::Es => {
+            let courtesy = a.honorific.clone().or_else(|| {
+                let title = match (language, a.gender?) {
+                    (Language::Fr, Gender::Male) => "Monsieur",
+                    (Language::Fr, Gender::Female) => "Madame",
+                    (_, Gender::Male) => "Sr.",
+                    (_, Gender::Female) => "Sra.",
+                };
+                Some(title.to_owned())
+            });
+            let name = match (courtesy, &a.name) {
+                (Some(courtesy), Some(name)) => Some(format!("{courtesy} {name}")),
                 (None, Some(name)) => Some(name.clone()),
                 _ => None,
             };
@@ -181,7 +367,7 @@ pub(crate) fn signed_name(signatory: &Signatory, language: Language) -> String {
         part(&signatory.surname, language),
     );
     match (language, surname) {
-        (Language::En, Some(surname)) => match given {
+        (Language::En | Language::Fr | Language::Es, Some(surname)) => match given {
             Some(given) => format!("{given} {surname}"),
             None => surname.to_owned(),
         },
@@ -207,7 +393,7 @@ pub(crate) fn signed_name(signatory: &Signatory, language: Language) -> String {
 pub(crate) fn running_head(addressee: &Addressee, language: Language) -> String {
     let a = addressee;
     let person = match language {
-        Language::En => Some(addressee_lines(a, language))
+        Language::En | Language::Fr | Language::Es => Some(addressee_lines(a, language))
             .filter(|lines| !lines.is_empty())
             .map(|lines| lines[..lines.len().min(2)].join(", ")),
         Language::Ru | Language::Be => a
@@ -311,22 +497,27 @@ pub(crate) enum Case {
 }
 
 /// True for text a letter in `language` can use as a word of its frame:
-/// Cyrillic for Russian and Belarusian, no Cyrillic for English.
+/// Cyrillic for Russian and Belarusian, no Cyrillic for English, French and
+/// Spanish.
 pub(crate) fn in_script(text: &str, language: Language) -> bool {
     let cyrillic = text
         .chars()
         .any(|c| matches!(c, '\u{0400}'..='\u{04FF}' | '\u{0500}'..='\u{052F}'));
     let latin = text.chars().any(|c| c.is_ascii_alphabetic());
     match language {
-        Language::En => !cyrillic,
+        Language::En | Language::Fr | Language::Es => !cyrillic,
         Language::Ru | Language::Be => cyrillic || !latin,
     }
 }
 
-/// "H.E.", "His Excellency", "Her Excellency".
+/// "H.E.", "His Excellency", "Her Excellency"; "S. E.", "Son Excellence";
+/// "Excmo. Sr.", "Su Excelencia".
 fn is_excellency(honorific: &str) -> bool {
     let h = honorific.trim().to_lowercase();
-    h == "h.e." || h == "he" || h.ends_with("excellency")
+    ["h.e.", "he", "s.e.", "s. e.", "excmo. sr.", "excma. sra."].contains(&h.as_str())
+        || h.ends_with("excellency")
+        || h.ends_with("excellence")
+        || h.ends_with("excelencia")
 }
 
 /// An honorific as a salutation writes it: "Prof." is "Professor".
@@ -334,6 +525,14 @@ fn spelled_out(honorific: &str) -> &str {
     match honorific.trim() {
         "Prof." | "Prof" => "Professor",
         other => other,
+    }
+}
+
+fn lowercased_first(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_lowercase().chain(chars).collect(),
+        None => String::new(),
     }
 }
 
@@ -415,12 +614,146 @@ mod tests {
 
     #[test]
     fn closings_agree_with_the_salutation() {
+        let a = addressee();
         assert_eq!(
-            closing(Language::En, "Dear Sir or Madam,"),
+            closing(&a, Language::En, "Dear Sir or Madam,", false),
             "Yours faithfully,"
         );
-        assert_eq!(closing(Language::En, "Dear Mr. Ryder,"), "Yours sincerely,");
-        assert_eq!(closing(Language::Ru, "Уважаемые господа!"), "С уважением,");
+        assert_eq!(
+            closing(&a, Language::En, "Dear Mr. Ryder,", false),
+            "Yours sincerely,"
+        );
+        assert_eq!(
+            closing(&a, Language::Ru, "Уважаемые господа!", false),
+            "С уважением,"
+        );
+    }
+
+    fn man(title: Option<&str>) -> Addressee {
+        let mut a = addressee();
+        a.gender = Some(Gender::Male);
+        a.title = title.map(str::to_owned);
+        a.name = Some("Gilbert F. Houngbo".into());
+        a.surname = Some("Houngbo".into());
+        a
+    }
+
+    #[test]
+    fn french_salutes_the_office_and_never_guesses_gender() {
+        let fr = |a: &Addressee| salutation(a, Language::Fr);
+        assert_eq!(
+            fr(&man(Some("Directeur général"))).unwrap(),
+            "Monsieur le Directeur général,"
+        );
+        let mut woman = man(Some("directrice générale"));
+        woman.gender = Some(Gender::Female);
+        assert_eq!(fr(&woman).unwrap(), "Madame la Directrice générale,");
+        woman.title = Some("Administratrice".into());
+        assert_eq!(fr(&woman).unwrap(), "Madame l'Administratrice,");
+        woman.title = None;
+        assert_eq!(fr(&woman).unwrap(), "Madame,");
+        assert_eq!(fr(&man(None)).unwrap(), "Monsieur,");
+        let mut ambassador = addressee();
+        ambassador.rank = Some(Rank::Ambassador);
+        assert_eq!(fr(&ambassador).unwrap(), "Excellence,");
+        ambassador.gender = Some(Gender::Male);
+        assert_eq!(fr(&ambassador).unwrap(), "Monsieur l'Ambassadeur,");
+        ambassador.gender = Some(Gender::Female);
+        assert_eq!(fr(&ambassador).unwrap(), "Madame l'Ambassadrice,");
+        ambassador.rank = Some(Rank::ChargeDAffaires);
+        assert_eq!(fr(&ambassador).unwrap(), "Madame la Chargée d'affaires,");
+        ambassador.gender = Some(Gender::Male);
+        assert_eq!(fr(&ambassador).unwrap(), "Monsieur le Chargé d'affaires,");
+        let mut unknown = man(Some("Directeur général"));
+        unknown.gender = None;
+        assert_eq!(fr(&unknown), None, "no gender, no guess");
+        // A Cyrillic title is no French office.
+        let mut cyrillic = man(None);
+        cyrillic.title = Some("Директор".into());
+        assert_eq!(fr(&cyrillic).unwrap(), "Monsieur,");
+    }
+
+    #[test]
+    fn french_closing_repeats_the_salutation() {
+        let dg = man(Some("Directeur général"));
+        let s = salutation(&dg, Language::Fr).unwrap();
+        assert_eq!(
+            closing(&dg, Language::Fr, &s, false),
+            "Je vous prie d'agréer, Monsieur le Directeur général, l'expression de ma haute considération."
+        );
+        assert_eq!(
+            closing(&dg, Language::Fr, &s, true),
+            "Nous vous prions d'agréer, Monsieur le Directeur général, l'expression de notre haute considération."
+        );
+        let mut ambassador = addressee();
+        ambassador.rank = Some(Rank::Ambassador);
+        ambassador.gender = Some(Gender::Female);
+        let s = salutation(&ambassador, Language::Fr).unwrap();
+        assert_eq!(
+            closing(&ambassador, Language::Fr, &s, false),
+            "Je vous prie d'agréer, Madame l'Ambassadrice, l'assurance de ma très haute considération."
+        );
+        assert_eq!(
+            closing(&addressee(), Language::Fr, "Madame, Monsieur,", false),
+            "Je vous prie d'agréer, Madame, Monsieur, l'expression de mes salutations distinguées."
+        );
+        assert_eq!(
+            closing(&addressee(), Language::Fr, "Chers camarades,", true),
+            "Nous vous adressons, chers camarades, nos salutations fraternelles."
+        );
+        assert_eq!(
+            courtesy(&ambassador, Language::Fr),
+            None,
+            "the closing says it"
+        );
+    }
+
+    #[test]
+    fn spanish_salutations_by_office_then_surname() {
+        let es = |a: &Addressee| salutation(a, Language::Es);
+        assert_eq!(
+            es(&man(Some("Director General"))).unwrap(),
+            "Señor Director General:"
+        );
+        assert_eq!(es(&man(None)).unwrap(), "Estimado señor Houngbo:");
+        let mut woman = man(None);
+        woman.gender = Some(Gender::Female);
+        woman.surname = Some("Pérez".into());
+        assert_eq!(es(&woman).unwrap(), "Estimada señora Pérez:");
+        let mut ambassador = addressee();
+        ambassador.rank = Some(Rank::Ambassador);
+        assert_eq!(es(&ambassador).unwrap(), "Excelencia:");
+        ambassador.gender = Some(Gender::Male);
+        assert_eq!(es(&ambassador).unwrap(), "Excelentísimo señor Embajador:");
+        assert!(courtesy(&ambassador, Language::Es).is_some());
+        let mut unknown = man(Some("Director General"));
+        unknown.gender = None;
+        assert_eq!(es(&unknown), None);
+        assert_eq!(
+            closing(&unknown, Language::Es, "Señora, señor:", false),
+            "Atentamente,"
+        );
+    }
+
+    #[test]
+    fn french_and_spanish_blocks_name_the_person_then_the_office() {
+        let mut dg = man(Some("Directeur général"));
+        dg.organisation = Some("Bureau international du Travail (BIT)".into());
+        assert_eq!(
+            addressee_lines(&dg, Language::Fr),
+            [
+                "Monsieur Gilbert F. Houngbo",
+                "Directeur général",
+                "Bureau international du Travail (BIT)"
+            ]
+        );
+        dg.title = Some("Director General".into());
+        assert_eq!(
+            addressee_lines(&dg, Language::Es)[..2],
+            ["Sr. Gilbert F. Houngbo", "Director General"]
+        );
+        dg.gender = None;
+        assert_eq!(addressee_lines(&dg, Language::Es)[0], "Gilbert F. Houngbo");
     }
 
     #[test]

@@ -16,19 +16,36 @@ pub enum Language {
     Ru,
     /// Belarusian.
     Be,
+    /// French, a working language of the ILO.
+    Fr,
+    /// Spanish, a working language of the ILO.
+    Es,
 }
 
 impl Language {
     /// Every supported language.
-    pub const ALL: [Language; 3] = [Language::En, Language::Ru, Language::Be];
+    pub const ALL: [Language; 5] = [
+        Language::En,
+        Language::Ru,
+        Language::Be,
+        Language::Fr,
+        Language::Es,
+    ];
 
-    /// The ISO 639-1 code: `en`, `ru`, `be`.
+    /// The ISO 639-1 code: `en`, `ru`, `be`, `fr`, `es`.
     pub fn code(self) -> &'static str {
         match self {
             Language::En => "en",
             Language::Ru => "ru",
             Language::Be => "be",
+            Language::Fr => "fr",
+            Language::Es => "es",
         }
+    }
+
+    /// Whether the language is written in Cyrillic (Russian, Belarusian).
+    pub(crate) fn is_cyrillic(self) -> bool {
+        matches!(self, Language::Ru | Language::Be)
     }
 
     /// The language with ISO 639-1 code `code`.
@@ -44,19 +61,25 @@ impl Language {
     }
 
     /// Formats a date as text in this language writes it:
-    /// "1 March 2021", "1 марта 2021 г.", "1 сакавіка 2021 г.".
+    /// "1 March 2021", "1 марта 2021 г.", "1 сакавіка 2021 г.",
+    /// "1er mars 2021" (the first of a month is an ordinal in French),
+    /// "1 de marzo de 2021".
     pub fn format_date(self, date: Date) -> String {
-        let month = usize::from(date.month - 1);
+        let month = self.months()[usize::from(date.month - 1)];
+        let (day, year) = (date.day, date.year);
         match self {
-            Language::En => format!("{} {} {}", date.day, EN_MONTHS[month], date.year),
-            Language::Ru => format!("{} {} {} г.", date.day, RU_MONTHS[month], date.year),
-            Language::Be => format!("{} {} {} г.", date.day, BE_MONTHS[month], date.year),
+            Language::En => format!("{day} {month} {year}"),
+            Language::Ru | Language::Be => format!("{day} {month} {year} г."),
+            Language::Fr if day == 1 => format!("1er {month} {year}"),
+            Language::Fr => format!("{day} {month} {year}"),
+            Language::Es => format!("{day} de {month} de {year}"),
         }
     }
 
     /// Formats the date of a letter's date line: as [`format_date`](Self::format_date),
     /// but English letters write two-digit days there ("01 March 2021"), as
-    /// the IndustriALL letter the templates follow does.
+    /// the IndustriALL letter the templates follow does, and French ones
+    /// put the article before it ("Genève, le 1er mars 2021").
     pub fn format_dateline(self, date: Date) -> String {
         match self {
             Language::En => format!(
@@ -65,12 +88,13 @@ impl Language {
                 EN_MONTHS[usize::from(date.month - 1)],
                 date.year
             ),
+            Language::Fr => format!("le {}", self.format_date(date)),
             _ => self.format_date(date),
         }
     }
 
     /// Formats a date for a table column, where a month's name would be
-    /// split: "16 Feb 2021", "16.02.2021".
+    /// split: "16 Feb 2021", "16.02.2021", "16/02/2021".
     pub fn format_short_date(self, date: Date) -> String {
         match self {
             Language::En => {
@@ -80,20 +104,27 @@ impl Language {
             Language::Ru | Language::Be => {
                 format!("{:02}.{:02}.{}", date.day, date.month, date.year)
             }
+            Language::Fr | Language::Es => {
+                format!("{:02}/{:02}/{}", date.day, date.month, date.year)
+            }
         }
     }
 
     /// The names of the months as dates in this language give them:
-    /// "March", "марта", "сакавіка".
+    /// "March", "марта", "сакавіка", "mars", "marzo".
     pub(crate) fn months(self) -> &'static [&'static str; 12] {
         match self {
             Language::En => &EN_MONTHS,
             Language::Ru => &RU_MONTHS,
             Language::Be => &BE_MONTHS,
+            Language::Fr => &FR_MONTHS,
+            Language::Es => &ES_MONTHS,
         }
     }
 
-    /// Joins items in prose: "A, B and C", "A, B и C", "A, B і C".
+    /// Joins items in prose: "A, B and C", "A, B и C", "A, B і C",
+    /// "A, B et C", "A, B y C" (and "A e inversiones": Spanish writes "e"
+    /// before a word that starts with the sound i, "i-" or "hi-", but not "hie-").
     ///
     /// `last` replaces the word before the final item (with its spaces),
     /// for a serial comma: `Some(", and ")`.
@@ -102,6 +133,9 @@ impl Language {
             Language::En => " and ",
             Language::Ru => " и ",
             Language::Be => " і ",
+            Language::Fr => " et ",
+            Language::Es if items.last().is_some_and(|item| takes_e(item)) => " e ",
+            Language::Es => " y ",
         };
         match items {
             [] => String::new(),
@@ -123,8 +157,22 @@ impl Language {
             Language::En => &EN_LABELS,
             Language::Ru => &RU_LABELS,
             Language::Be => &BE_LABELS,
+            Language::Fr => &FR_LABELS,
+            Language::Es => &ES_LABELS,
         }
     }
+}
+
+/// Whether Spanish "y" becomes "e" before `word`: before the sound i
+/// ("e inversiones", "e hijos"), not before a diphthong ("y hierro", "y yodo").
+fn takes_e(word: &str) -> bool {
+    let lower = word.trim_start_matches(['«', '“', '"', '(']).to_lowercase();
+    let rest = lower
+        .strip_prefix("hi")
+        .or_else(|| lower.strip_prefix('h').and_then(|r| r.strip_prefix('í')))
+        .or_else(|| lower.strip_prefix('i'))
+        .or_else(|| lower.strip_prefix('í'));
+    rest.is_some_and(|rest| !rest.starts_with(['a', 'e', 'o', 'u', 'á', 'é', 'ó', 'ú']))
 }
 
 impl fmt::Display for Language {
@@ -269,6 +317,87 @@ static BE_LABELS: Labels = Labels {
     annex_columns: ["Дата", "Месца", "Асобы", "Што адбылося", "Вынік", "Крыніцы"],
 };
 
+// French labels put a no-break space before a colon, as French
+// typography does everywhere (see `typography`).
+static FR_LABELS: Labels = Labels {
+    cc: "Copie\u{a0}:",
+    enclosures: "Pièces jointes\u{a0}:",
+    enclosure: "Pièce jointe\u{a0}:",
+    enclosures_before_closing: false,
+    by_email: "Par courriel\u{a0}:",
+    phone: "Tél.\u{a0}:",
+    fax: "Fax\u{a0}:",
+    reference: "N/Réf.\u{a0}:",
+    number: "n°",
+    of: "du",
+    in_reply_to: "V/Réf.\u{a0}:",
+    registration_line: false,
+    page: "Page {page} sur {pages}",
+    neutral_salutation: "Madame, Monsieur,",
+    further_case: "Un autre cas\u{a0}:",
+    further_cases: "Autres cas\u{a0}:",
+    sources: "Sources",
+    annex: "Annexe\u{a0}: chronologie des cas",
+    annex_columns: ["Date", "Lieu", "Personnes", "Faits", "Suites", "Sources"],
+};
+
+static ES_LABELS: Labels = Labels {
+    cc: "c. c.:",
+    enclosures: "Anexos:",
+    enclosure: "Anexo:",
+    enclosures_before_closing: false,
+    by_email: "Por correo electrónico:",
+    phone: "Tel.:",
+    fax: "Fax:",
+    reference: "N/Ref.:",
+    number: "n.º",
+    of: "del",
+    in_reply_to: "S/Ref.:",
+    registration_line: false,
+    page: "Página {page} de {pages}",
+    neutral_salutation: "Señora, señor:",
+    further_case: "Otro caso:",
+    further_cases: "Otros casos:",
+    sources: "Fuentes",
+    annex: "Anexo: cronología de los casos",
+    annex_columns: [
+        "Fecha",
+        "Lugar",
+        "Personas",
+        "Hechos",
+        "Consecuencias",
+        "Fuentes",
+    ],
+};
+
+const FR_MONTHS: [&str; 12] = [
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+];
+const ES_MONTHS: [&str; 12] = [
+    "enero",
+    "febrero",
+    "marzo",
+    "abril",
+    "mayo",
+    "junio",
+    "julio",
+    "agosto",
+    "septiembre",
+    "octubre",
+    "noviembre",
+    "diciembre",
+];
 const EN_MONTHS: [&str; 12] = [
     "January",
     "February",
@@ -453,6 +582,17 @@ mod tests {
         assert_eq!(Language::Ru.format_date(date), "1 марта 2021 г.");
         assert_eq!(Language::Ru.format_dateline(date), "1 марта 2021 г.");
         assert_eq!(Language::Be.format_date(date), "1 сакавіка 2021 г.");
+        assert_eq!(Language::Fr.format_date(date), "1er mars 2021");
+        assert_eq!(Language::Fr.format_dateline(date), "le 1er mars 2021");
+        assert_eq!(Language::Es.format_date(date), "1 de marzo de 2021");
+        assert_eq!(Language::Es.format_dateline(date), "1 de marzo de 2021");
+        let date = Date::new(2021, 2, 16).unwrap();
+        assert_eq!(Language::Fr.format_date(date), "16 février 2021");
+        assert_eq!(Language::Fr.format_short_date(date), "16/02/2021");
+        assert_eq!(Language::Es.format_short_date(date), "16/02/2021");
+        let date = Date::new(2021, 8, 31).unwrap();
+        assert_eq!(Language::Fr.format_date(date), "31 août 2021");
+        assert_eq!(Language::Es.format_date(date), "31 de agosto de 2021");
     }
 
     #[test]
@@ -461,6 +601,15 @@ mod tests {
         assert_eq!(Language::En.join(&items, None), "A, B and C");
         assert_eq!(Language::Ru.join(&items, None), "A, B и C");
         assert_eq!(Language::Be.join(&items, None), "A, B і C");
+        assert_eq!(Language::Fr.join(&items, None), "A, B et C");
+        assert_eq!(Language::Es.join(&items, None), "A, B y C");
+        let es = |last: &str| Language::Es.join(&strings(&["A", last]), None);
+        assert_eq!(es("inversiones"), "A e inversiones");
+        assert_eq!(es("hijos"), "A e hijos");
+        assert_eq!(es("Italia"), "A e Italia");
+        assert_eq!(es("hierro"), "A y hierro");
+        assert_eq!(es("iodo"), "A y iodo");
+        assert_eq!(es("libertad"), "A y libertad");
         assert_eq!(Language::En.join(&items[..2], Some(", and ")), "A, and B");
         assert_eq!(Language::En.join(&items[..1], None), "A");
         assert_eq!(Language::En.join(&[], None), "");
@@ -483,5 +632,9 @@ mod tests {
     fn labels_count_pages() {
         assert_eq!(Language::En.labels().page_of(2, 3), "Page 2 of 3");
         assert_eq!(Language::Be.labels().page_of(1, 2), "Старонка 1 з 2");
+        assert_eq!(Language::Fr.labels().page_of(2, 3), "Page 2 sur 3");
+        assert_eq!(Language::Es.labels().page_of(2, 3), "Página 2 de 3");
+        assert_eq!(Language::from_code("fr"), Some(Language::Fr));
+        assert_eq!(Language::from_code("es"), Some(Language::Es));
     }
 }

@@ -272,10 +272,9 @@ pub struct Cited {
     pub authority: Option<String>,
     /// The law invoked.
     pub legal_basis: Option<String>,
-    /// The documents annexed as its evidence, with their numbers among
-    /// all the letter's annexes.
+    /// The documents annexed as its evidence.
     pub annexes: Vec<String>,
-    /// The numbers of those annexes.
+    /// The numbers of those annexes among all the letter's annexes.
     pub annex_numbers: Vec<usize>,
     /// Tags.
     pub tags: Vec<String>,
@@ -470,12 +469,25 @@ pub fn resolve(
                 sources: incident.sources.clone(),
                 authority: pick(incident.authority.as_ref(), "authority"),
                 legal_basis: pick(incident.legal_basis.as_ref(), "legal_basis"),
-                annexes: incident.annexes.clone(),
-                annex_numbers: annex_numbers(&selected_incidents, cited.len()),
+                annexes: problems
+                    .pick(
+                        incident.annexes.as_ref(),
+                        &format!("{path}.annexes"),
+                        lang,
+                        id,
+                        &mut missing,
+                    )
+                    .cloned()
+                    .unwrap_or_default(),
+                annex_numbers: Vec::new(),
                 tags: incident.tags.clone(),
             });
         }
+        // Annexes are numbered from 1 across the incidents, in order.
+        let mut annexed = 0;
         for cited in &mut cited {
+            cited.annex_numbers = (annexed + 1..=annexed + cited.annexes.len()).collect();
+            annexed += cited.annexes.len();
             let text = [Some(&cited.summary), cited.outcome.as_ref()];
             let named = |person: &&Concerned| {
                 text.iter()
@@ -498,7 +510,11 @@ pub fn resolve(
             let incidents: Vec<&Incident> = selected_incidents.iter().map(|(i, _)| *i).collect();
             let pick =
                 |value, key: &str| problems.pick(value, key, lang, id, &mut missing).cloned();
-            complaint::charge(complaint, lang, &incidents, pick, remedies)
+            let annexes = cited
+                .iter()
+                .flat_map(|c| c.annexes.iter().cloned())
+                .collect();
+            complaint::charge(complaint, lang, &incidents, pick, remedies, annexes)
         });
         let body = body
             .as_ref()
@@ -561,24 +577,23 @@ pub fn resolve(
     }
 }
 
-/// The numbers of the annexes of the `nth` incident: annexes are numbered
-/// from 1 across the incidents, in order.
-fn annex_numbers(incidents: &[(&Incident, String)], nth: usize) -> Vec<usize> {
-    let before: usize = incidents[..nth].iter().map(|(i, _)| i.annexes.len()).sum();
-    (1..=incidents[nth].0.annexes.len())
-        .map(|n| before + n)
-        .collect()
-}
-
 /// An enclosure as the enclosures line of a letter in `language` lists it:
 /// "Court ruling (3 pages)", "Приговор суда на 3 л. в 1 экз.".
 fn enclosure(enclosure: &Enclosure, language: Language) -> String {
     let title = &enclosure.title;
     match (language, enclosure.pages, enclosure.copies) {
         (_, None, None) => title.clone(),
-        (Language::En, pages, copies) => {
-            let pages = pages.map(|n| format!("{n} page{}", if n == 1 { "" } else { "s" }));
-            let copies = copies.map(|n| format!("{n} cop{}", if n == 1 { "y" } else { "ies" }));
+        (Language::En | Language::Fr | Language::Es, pages, copies) => {
+            let plural = |n: u32| if n == 1 { "" } else { "s" };
+            let pages = pages.map(|n| match language {
+                Language::Es => format!("{n} página{}", plural(n)),
+                _ => format!("{n} page{}", plural(n)),
+            });
+            let copies = copies.map(|n| match language {
+                Language::Fr => format!("{n} exemplaire{}", plural(n)),
+                Language::Es => format!("{n} ejemplar{}", if n == 1 { "" } else { "es" }),
+                _ => format!("{n} cop{}", if n == 1 { "y" } else { "ies" }),
+            });
             let what: Vec<String> = [pages, copies].into_iter().flatten().collect();
             format!("{title} ({})", what.join(", "))
         }
@@ -760,7 +775,9 @@ fn addressee(recipient: &Recipient, letter: Language, own: Option<Language>) -> 
     if let (None, None, None, Some(full)) = (&given, &patronymic, &surname, word(&recipient.name)) {
         let words: Vec<&str> = full.split_whitespace().collect();
         match (letter, words.as_slice()) {
-            (Language::En, [.., last]) => surname = Some((*last).to_owned()),
+            (Language::En | Language::Fr | Language::Es, [.., last]) => {
+                surname = Some((*last).to_owned())
+            }
             (Language::Ru | Language::Be, [g, p, s])
                 if frame::gender_of_patronymic(p).is_some() =>
             {
@@ -879,7 +896,9 @@ fn missing_forms(
     }
     if addressee.salutation.is_none() && (addressee.name.is_some() || addressee.title.is_some()) {
         let hint = match (language, addressee.gender) {
-            (Language::Ru | Language::Be, None) => "add gender = \"f\" or \"m\"".to_owned(),
+            (Language::Ru | Language::Be | Language::Fr | Language::Es, None) => {
+                "add gender = \"f\" or \"m\"".to_owned()
+            }
             _ => format!("add salutation = {{ {code} = \"…\" }}, or the name parts in {code}"),
         };
         say(
@@ -912,7 +931,10 @@ fn any_language<T: Clone>(
     letter: Language,
     own: Option<Language>,
 ) -> Option<T> {
-    let preferred: Vec<Language> = std::iter::once(letter).chain(own).collect();
+    // A French or Spanish letter prints a name in Latin script rather than
+    // in the recipient's Cyrillic.
+    let latin = matches!(letter, Language::Fr | Language::Es).then_some(Language::En);
+    let preferred: Vec<Language> = std::iter::once(letter).chain(latin).chain(own).collect();
     value?.best(&preferred).cloned()
 }
 
@@ -1399,7 +1421,7 @@ impl Copy<'_> {
                 match language {
                     // "Копия: Генеральному секретарю IndustriALL Global Union".
                     Language::Ru | Language::Be => frame::addressee_lines(&a, language).join(" "),
-                    Language::En => [a.name, a.title, a.organisation]
+                    Language::En | Language::Fr | Language::Es => [a.name, a.title, a.organisation]
                         .into_iter()
                         .flatten()
                         .collect::<Vec<_>>()

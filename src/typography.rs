@@ -1,13 +1,26 @@
 //! Typography: the conventions of each language applied to the words of a
 //! composed letter, so that text, PDF and mail draft print the same.
 //!
-//! | rule | en | ru, be |
-//! |---|---|---|
-//! | quotes | “outer ‘inner’” | «outer „inner“» |
-//! | apostrophe | don’t, Workers’ | O’Brien; be: аб’ява, сям’я |
-//! | dash (` - `, ` -- `, a spaced dash) | spaced en dash: `word – word` | em dash: `слово — слово` |
-//! | range of numbers | 2019–2021, pp. 3–5 | 2019–2021 гг. |
-//! | thousands | 6,500 (as written) | 6,500 and 6 500 → 6 500 |
+//! | rule | en | ru, be | fr | es |
+//! |---|---|---|---|---|
+//! | quotes | “outer ‘inner’” | «outer „inner“» | « outer “inner” » | «outer “inner”» |
+//! | apostrophe | don’t, Workers’ | O’Brien; be: аб’ява, сям’я | l’Organisation, aujourd’hui | O’Donnell |
+//! | dash (` - `, ` -- `, a spaced dash) | spaced en dash: `word – word` | em dash: `слово — слово` | en dash: `mot – mot` | em dash (raya): `palabra — palabra` |
+//! | range of numbers | 2019–2021, pp. 3–5 | 2019–2021 гг. | 2019–2021 | 2019–2021 |
+//! | thousands | 6,500 (as written) | 6,500 and 6 500 → 6 500 | 6 500 → 6 500 (narrow); 6,5 is a decimal | as written: 6500, 6.500; 6 500 tied |
+//! | before `; ! ?` | – | – | narrow no-break space (U+202F) | – (¡ ¿ as written) |
+//! | before `:` | – | – | no-break space (U+00A0) | – |
+//!
+//! French follows the Imprimerie nationale's *Lexique des règles
+//! typographiques*: a narrow no-break space (U+202F, which the embedded
+//! fonts have) before `;`, `!` and `?` and inside « guillemets », a word
+//! space that does not break (U+00A0) before the colon; it is added where
+//! the text has none ("Attention!" → "Attention !"), but never before the
+//! colon of a time or ratio (10:30) nor inside an address. Spanish quotes
+//! are angular with English double quotes inside, as the RAE's
+//! *Ortografía* (2010) prefers for formal text, with no space inside; the
+//! spaced dash becomes a raya with a no-break space before it (pairing
+//! rayas around an aside, "—así—", is left to the writer).
 //!
 //! No-break spaces (U+00A0) replace the space wherever a line must not
 //! break: before a dash (no line starts with one), between initials and
@@ -26,7 +39,9 @@
 //! references; and among numbers, years, dates (01.03.2021), decimals,
 //! phone, case and reference numbers (12/345-2021) and postal codes (a
 //! number of digits alone is never grouped: 119119 Москва). Only spaces
-//! become no-break spaces: none is added where there was no space (№87).
+//! become no-break spaces: none is added where there was no space (№87),
+//! except the spaces French puts before high punctuation and inside
+//! guillemets.
 //! Characters already typographic are kept as they are, so that typesetting
 //! twice gives what typesetting once does.
 //!
@@ -42,8 +57,11 @@ use crate::letter::{Letter, Run};
 
 const NBSP: char = '\u{a0}';
 
+/// The narrow no-break space of French typography.
+const NNBSP: char = '\u{202f}';
+
 /// Brackets and quotes that may come before a word.
-const OPENING: &[char] = &['(', '[', '{', '"', '\'', '«', '„', '“', '‘'];
+const OPENING: &[char] = &['(', '[', '{', '"', '\'', '«', '„', '“', '‘', '¿', '¡'];
 
 /// Brackets, quotes and punctuation that may come after a word.
 const CLOSING: &[char] = &[
@@ -135,8 +153,15 @@ fn apply(cells: &mut Vec<Cell>, language: Language) {
     dashes(cells, language);
     ranges(cells);
     quotes(cells, language);
-    if language != Language::En {
-        thousands(cells);
+    match language {
+        Language::En => {}
+        Language::Ru | Language::Be => thousands(cells, true, NBSP),
+        // A comma in a French or Spanish number is its decimal point.
+        Language::Fr => thousands(cells, false, NNBSP),
+        Language::Es => thousands(cells, false, NBSP),
+    }
+    if language == Language::Fr {
+        french_spaces(cells);
     }
     spaces(cells, language);
 }
@@ -219,8 +244,8 @@ fn is_domain(word: &str) -> bool {
 /// dash, with a no-break space before it.
 fn dashes(cells: &mut Vec<Cell>, language: Language) {
     let dash = match language {
-        Language::En => '–',
-        _ => '—',
+        Language::En | Language::Fr => '–',
+        Language::Ru | Language::Be | Language::Es => '—',
     };
     let mut found = Vec::new();
     for token in tokens(cells) {
@@ -312,7 +337,8 @@ struct Open {
 fn quotes(cells: &mut [Cell], language: Language) {
     let (outer, inner) = match language {
         Language::En => (('“', '”'), ('‘', '’')),
-        _ => (('«', '»'), ('„', '“')),
+        Language::Ru | Language::Be => (('«', '»'), ('„', '“')),
+        Language::Fr | Language::Es => (('«', '»'), ('“', '”')),
     };
     let pair = |is_inner: bool| if is_inner { inner } else { outer };
     let mut stack: Vec<Open> = Vec::new();
@@ -370,7 +396,7 @@ fn quotes(cells: &mut [Cell], language: Language) {
             }
             // “ opens in English and closes „ in Russian and Belarusian.
             '“' => {
-                let closes = language != Language::En
+                let closes = language.is_cyrillic()
                     && stack.last().is_some_and(|open| open.inner && !open.single);
                 if closes {
                     stack.pop();
@@ -392,19 +418,21 @@ fn quotes(cells: &mut [Cell], language: Language) {
 /// Whether a quote after `previous` opens: at the start, after a space, a
 /// bracket, a dash or another opening quote.
 fn opens(previous: Option<char>) -> bool {
-    previous.is_none_or(|c| c.is_whitespace() || "([{«„“‘—–-/".contains(c))
+    previous.is_none_or(|c| c.is_whitespace() || "([{«„“‘—–-/¿¡".contains(c))
 }
 
 /// Russian and Belarusian group thousands with a no-break space: "6,500"
-/// and "6 500" become "6 500". Digits alone are not grouped: they may be a
-/// year, a postal code or a case number.
-fn thousands(cells: &mut [Cell]) {
-    for token in tokens(cells) {
+/// and "6 500" become "6 500" (`commas`); French ties the groups of "6 500"
+/// with a narrow one, Spanish with a no-break space, and neither reads a
+/// comma as a separator of thousands. `space` is the space that ties. Digits
+/// alone are not grouped: they may be a year, a postal code or a case number.
+fn thousands(cells: &mut [Cell], commas: bool, space: char) {
+    for token in tokens(cells).into_iter().filter(|_| commas) {
         let core = core(cells, token);
         if !any_fixed(cells, core.clone()) && is_comma_grouped(&string(cells, core.clone())) {
             for cell in &mut cells[core] {
                 if cell.c == ',' {
-                    cell.c = NBSP;
+                    cell.c = space;
                 }
             }
         }
@@ -419,7 +447,7 @@ fn thousands(cells: &mut [Cell]) {
             .then(|| (core.start - token.start, core.len(), token.end - core.end))
     };
     let spaced = |a: &Range<usize>, b: &Range<usize>| {
-        b.start == a.end + 1 && matches!(cells[a.end].c, ' ' | NBSP) && !cells[a.end].fixed
+        b.start == a.end + 1 && matches!(cells[a.end].c, ' ' | NBSP | NNBSP) && !cells[a.end].fixed
     };
     let mut gaps = Vec::new();
     let mut k = 0;
@@ -454,8 +482,82 @@ fn thousands(cells: &mut [Cell]) {
         k = end + 1;
     }
     for gap in gaps {
-        cells[gap].c = NBSP;
+        cells[gap].c = space;
     }
+}
+
+/// French spaces before the high punctuation and inside guillemets: a
+/// narrow no-break space before `;`, `!`, `?` and after « and before », a
+/// no-break space before `:`; a space there is replaced, and one is added
+/// where there is none, but not before the colon of "10:30" nor anywhere
+/// in an address.
+fn french_spaces(cells: &mut Vec<Cell>) {
+    let space = |c: char| matches!(c, ' ' | NBSP | NNBSP);
+    let mut inserts: Vec<(usize, Cell)> = Vec::new();
+    for i in 0..cells.len() {
+        if cells[i].fixed {
+            continue;
+        }
+        let c = cells[i].c;
+        let previous = i.checked_sub(1).map(|j| cells[j]);
+        let next = cells.get(i + 1).copied();
+        let wanted = match c {
+            ';' | '!' | '?' | '»' => NNBSP,
+            ':' => NBSP,
+            '«' => {
+                match next {
+                    Some(n) if space(n.c) && !n.fixed => cells[i + 1].c = NNBSP,
+                    // "«:" takes its space before the colon, not after «.
+                    Some(n) if !n.c.is_whitespace() && !";:!?»".contains(n.c) => inserts.push((
+                        i + 1,
+                        Cell {
+                            c: NNBSP,
+                            ..cells[i]
+                        },
+                    )),
+                    _ => {}
+                }
+                continue;
+            }
+            _ => continue,
+        };
+        let Some(before) = previous else { continue };
+        if space(before.c) {
+            // "mot ;", but not a mark that starts the text after a line's space.
+            let word_before = i >= 2 && !cells[i - 2].c.is_whitespace();
+            if word_before && !before.fixed {
+                cells[i - 1].c = wanted;
+            }
+            continue;
+        }
+        let ends = next.is_none_or(|n| n.c.is_whitespace() || ")]»”’.,…!?\"'".contains(n.c));
+        let after_word = before.c.is_alphabetic()
+            || ")]»”’…".contains(before.c)
+            || (before.c.is_ascii_digit() && c != ':');
+        let after_word = after_word || (c == '»' && !before.c.is_whitespace());
+        // An address ends before the mark: adding a space changes no address.
+        if (ends || c == '»') && after_word {
+            inserts.push((
+                i,
+                Cell {
+                    c: wanted,
+                    ..cells[i]
+                },
+            ));
+        }
+    }
+    if inserts.is_empty() {
+        return;
+    }
+    let mut out = Vec::with_capacity(cells.len() + inserts.len());
+    let mut from = 0;
+    for (at, cell) in inserts {
+        out.extend_from_slice(&cells[from..at]);
+        out.push(cell);
+        from = at;
+    }
+    out.extend_from_slice(&cells[from..]);
+    *cells = out;
 }
 
 /// "6,500", "1,234,567": groups of three after commas.
@@ -492,7 +594,7 @@ fn binds(before: &str, word: &str, after: Option<&str>, language: Language) -> b
     let before = before.trim_start_matches(OPENING);
     let word = word.trim_start_matches(OPENING);
     let core = |w: &str| w.trim_end_matches(CLOSING).to_owned();
-    let cyrillic = language != Language::En;
+    let cyrillic = language.is_cyrillic();
     let starts_upper = word.starts_with(char::is_uppercase);
     let starts_digit = word.starts_with(|c: char| c.is_ascii_digit());
     let number_before = before.ends_with(|c: char| c.is_ascii_digit());
@@ -503,8 +605,15 @@ fn binds(before: &str, word: &str, after: Option<&str>, language: Language) -> b
             && after.is_some_and(|a| is_initial(a.trim_end_matches([',', ';', ':', ')']))))
         // № 87, No. 87, Art. 3, ст. 342
         || (starts_digit && is_number_sign(before, language))
-        // 1 March, 1 марта; March 1
-        || (is_day(before) && is_month(&core(word), language))
+        // 1 March, 1 марта, 1er mars; March 1; 1 de marzo
+        || ((is_day(before) || (language == Language::Fr && before == "1er"))
+            && is_month(&core(word), language))
+        || (language == Language::Es
+            && is_day(before)
+            && word == "de"
+            && after.is_some_and(|a| is_month(&core(a), language)))
+        // M. Houngbo, Mme Dupont; Sr. Pérez, Dña. Ana
+        || (starts_upper && is_courtesy_title(before, language))
         || (language == Language::En
             && is_month(before.trim_end_matches('.'), language)
             && is_day(&core(word)))
@@ -533,6 +642,20 @@ fn is_name(word: &str) -> bool {
         && word.chars().all(|c| c.is_alphabetic() || c == '-')
 }
 
+/// The abbreviated courtesy titles of French and Spanish.
+fn is_courtesy_title(word: &str, language: Language) -> bool {
+    let titles: &[&str] = match language {
+        Language::Fr => &[
+            "M.", "MM.", "Mme", "Mmes", "Mlle", "Mlles", "Me", "Dr", "Pr",
+        ],
+        Language::Es => &[
+            "Sr.", "Sra.", "Sres.", "Srta.", "D.", "Dña.", "Dr.", "Dra.", "Excmo.", "Excma.",
+        ],
+        _ => &[],
+    };
+    titles.contains(&word)
+}
+
 fn is_number_sign(word: &str, language: Language) -> bool {
     let word = word.to_lowercase();
     let signs: &[&str] = match language {
@@ -556,6 +679,13 @@ fn is_number_sign(word: &str, language: Language) -> bool {
             "стар.",
             "§",
             "§§",
+        ],
+        Language::Fr => &[
+            "n°", "nos", "n°s", "no", "№", "art.", "p.", "pp.", "al.", "chap.", "vol.", "§", "§§",
+        ],
+        Language::Es => &[
+            "n.º", "n.o", "nº", "№", "núm.", "art.", "arts.", "pág.", "págs.", "p.", "pp.", "cap.",
+            "vol.", "§", "§§",
         ],
     };
     signs.contains(&word.as_str())
@@ -586,7 +716,7 @@ fn is_short_word(word: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use Language::{Be, En, Ru};
+    use Language::{Be, En, Es, Fr, Ru};
 
     /// `\u{a0}` written as `~`, as TeX does, for legible expectations.
     fn tilde(text: &str) -> String {
@@ -779,6 +909,10 @@ mod tests {
                 let once = typeset(text, language);
                 let expected = match text {
                     "№ 3030" => tilde("№~3030"),
+                    // French spaces the colon of a label.
+                    "Tel: +41 (0)22 308 50 50" if language == Fr => {
+                        tilde("Tel~: +41 (0)22 308 50 50")
+                    }
                     _ => text.to_owned(),
                 };
                 assert_eq!(once, expected, "{language}: {text:?}");
@@ -862,6 +996,112 @@ mod tests {
         ] {
             assert_eq!(typeset(text, language), text);
         }
+    }
+
+    /// As [`check`], with `^` for the narrow no-break space (U+202F).
+    fn check_fr(text: &str, language: Language, expected: &str) {
+        check(text, language, &expected.replace('^', "\u{202f}"));
+    }
+
+    #[test]
+    fn french_spaces_before_high_punctuation() {
+        check_fr(
+            "Pourquoi? Assez! Voici: la liste; la suite",
+            Fr,
+            "Pourquoi^? Assez^! Voici~: la liste^; la suite",
+        );
+        // A space already there becomes the right one.
+        check_fr(
+            "Pourquoi ? Voici : la liste ; fin !",
+            Fr,
+            "Pourquoi^? Voici~: la liste^; fin^!",
+        );
+        check_fr("« mot » ?", Fr, "«^mot^»^?");
+        // "?!" takes one space, before the first mark.
+        check_fr("Quoi?!", Fr, "Quoi^?!");
+        // Not in English or Spanish.
+        check("Why? Here: now;", En, "Why? Here: now;");
+        check("¿Por qué? ¡Basta!", Es, "¿Por qué? ¡Basta!");
+    }
+
+    #[test]
+    fn french_never_spaces_times_addresses_or_code() {
+        for text in [
+            "à 10:30",
+            "le ratio 1:2",
+            "https://www.ilo.org/dyn/normlex/fr/f?p=1000:12100:0::NO",
+            "info@industrial-all-union.org",
+            "mailto:o'brien@example.org",
+        ] {
+            check(text, Fr, text);
+        }
+        let mut runs = vec![
+            Run {
+                text: "voir ".into(),
+                ..Run::default()
+            },
+            Run {
+                text: "a?b:c!".into(),
+                code: true,
+                ..Run::default()
+            },
+        ];
+        typeset_runs(&mut runs, Fr);
+        assert_eq!(runs[1].text, "a?b:c!");
+    }
+
+    #[test]
+    fn french_and_spanish_quotes() {
+        check_fr(
+            r#"le "Syndicat "Métal" libre""#,
+            Fr,
+            "le «^Syndicat “Métal” libre^»",
+        );
+        check_fr("«Syndicat»", Fr, "«^Syndicat^»");
+        check_fr(
+            "l'Organisation, aujourd'hui",
+            Fr,
+            "l’Organisation, aujourd’hui",
+        );
+        check(
+            r#"el "Sindicato "Metal" Libre""#,
+            Es,
+            "el «Sindicato “Metal” Libre»",
+        );
+        check(r#"¿"Legal"?"#, Es, "¿«Legal»?");
+    }
+
+    #[test]
+    fn french_and_spanish_dashes_dates_and_numbers() {
+        check("mot - mot", Fr, "mot~– mot");
+        check("palabra - palabra", Es, "palabra~— palabra");
+        check(
+            "le 1er mars 2021 et le 16 février",
+            Fr,
+            "le 1er~mars 2021 et le 16~février",
+        );
+        check("el 1 de marzo de 2021", Es, "el 1~de marzo de 2021");
+        check("M. Houngbo et Mme Dupont", Fr, "M.~Houngbo et Mme~Dupont");
+        check(
+            "el Sr. Pérez y la Sra. Ruiz",
+            Es,
+            "el Sr.~Pérez y la Sra.~Ruiz",
+        );
+        check(
+            "la convention n° 87, art. 3",
+            Fr,
+            "la convention n°~87, art.~3",
+        );
+        check("el Convenio núm. 87", Es, "el Convenio núm.~87");
+        // French groups thousands with a narrow space; a comma is decimal.
+        check_fr("plus de 6 500 signatures", Fr, "plus de 6^500 signatures");
+        check("6,500 et 3,14", Fr, "6,500 et 3,14");
+        for text in ["6500 firmas", "6.500 firmas", "6,5 %"] {
+            check(text, Es, &text.replace(" %", "~%"));
+        }
+        check("6 500 firmas", Es, "6~500 firmas");
+        // No Russian short-word ties in French or Spanish.
+        check("a y o", Es, "a y o");
     }
 
     #[test]

@@ -151,3 +151,51 @@ fn letter_frames_match_their_golden_files() {
         );
     }
 }
+
+/// The complaint to the ILO Committee on Freedom of Association of the
+/// example, in English and in French, against its golden files; every
+/// allegation, Convention, remedy and annex is in it.
+#[test]
+fn cfa_complaint_matches_golden_files_in_english_and_french() {
+    for language in ["en", "fr"] {
+        let text = rendered(&[
+            "examples/cfa-complaint-belarus/appeal.toml",
+            "--language",
+            language,
+        ]);
+        let golden = root(&format!(
+            "tests/golden/cfa-complaint-belarus.{language}.txt"
+        ));
+        if std::env::var_os("UPDATE_GOLDEN").is_some() {
+            std::fs::write(&golden, &text).unwrap();
+        }
+        assert_eq!(
+            text,
+            std::fs::read_to_string(&golden).unwrap(),
+            "{language}"
+        );
+        let expected: &[&str] = match language {
+            "en" => &[
+                "hereby lodges a complaint with the Committee on Freedom of Association",
+                "4. On 17\u{a0}November 2021, in Minsk:",
+                "Convention No.\u{a0}87",
+                "Articles 2, 3, 4 and 8(2)",
+                "under its urgent procedure, as it involves human life or personal freedom.",
+                "See Annex\u{a0}1.",
+            ],
+            _ => &[
+                "dépose par la présente une plainte devant le Comité de la liberté syndicale",
+                "Voir annexe\u{a0}1.",
+                "Je vous prie d’agréer, Monsieur le Directeur général,",
+            ],
+        };
+        // Whitespace folded: line ends and no-break spaces alike.
+        let folded = crate::fold(&text);
+        for phrase in expected {
+            assert!(
+                folded.contains(&crate::fold(phrase)),
+                "{language}: no {phrase:?} in\n{text}"
+            );
+        }
+    }
+}

@@ -103,12 +103,21 @@ struct Fields {
 fn fields() -> impl Strategy<Value = Fields> {
     let p = || phrase(true);
     (
+        // Each template in each of its languages: the ILO's French and
+        // Spanish only where the letter goes to the ILO.
         prop::sample::select(vec![
-            "ilo-intervention",
-            "solidarity-appeal",
-            "embassy-petition",
+            ("ilo-intervention", "en"),
+            ("ilo-intervention", "ru"),
+            ("ilo-intervention", "be"),
+            ("ilo-intervention", "fr"),
+            ("ilo-intervention", "es"),
+            ("solidarity-appeal", "en"),
+            ("solidarity-appeal", "ru"),
+            ("solidarity-appeal", "be"),
+            ("embassy-petition", "en"),
+            ("embassy-petition", "ru"),
+            ("embassy-petition", "be"),
         ]),
-        prop::sample::select(vec!["en", "ru", "be"]),
         (
             p(),
             prop::collection::vec(p(), 0..3),
@@ -129,8 +138,7 @@ fn fields() -> impl Strategy<Value = Fields> {
     )
         .prop_map(
             |(
-                template,
-                language,
+                (template, language),
                 (organisation, address, officer, signatory),
                 (place, reference, subject),
                 recipient,
@@ -229,7 +237,7 @@ impl Fields {
             ("organisation", s(organisation)),
             ("address", strings(address)),
         ];
-        if self.language != "en" {
+        if matches!(self.language, "ru" | "be") {
             // Russian and Belarusian letters print the addressee in the dative.
             recipient.push(("title_dative", s(title)));
             recipient.push(("surname_dative", s(name)));
@@ -268,10 +276,11 @@ impl Fields {
 
     /// Every word the letter must print. Russian and Belarusian letters
     /// (ГОСТ Р 7.0.97, СТБ 6.38) print no honorific and no place (the
-    /// letterhead has the address), and sign with initials and surname.
+    /// letterhead has the address), and sign with initials and surname;
+    /// English, French and Spanish ones print all three.
     fn words(&self) -> Vec<&str> {
         let (name, title, organisation, address) = &self.recipient;
-        let english = self.language == "en";
+        let english = matches!(self.language, "en" | "fr" | "es");
         let mut texts: Vec<&String> = vec![
             &self.organisation,
             &self.officer.0,
@@ -309,10 +318,21 @@ impl Fields {
 }
 
 /// Text as typography leaves it comparable with the words it was given:
-/// [`plainly`], and a comma or space between two digits dropped (ru and be
-/// group thousands: "6,500" prints "6 500").
+/// [`plainly`], a comma or space between two digits dropped (ru and be
+/// group thousands: "6,500" prints "6 500"), and no space before `; : ! ?`
+/// nor on either side of a quote (French typography puts one there).
 fn comparable(text: &str) -> String {
-    let chars: Vec<char> = plainly(text).chars().collect();
+    let plain: Vec<char> = plainly(text).chars().collect();
+    let mut unspaced = String::with_capacity(text.len());
+    for (i, &c) in plain.iter().enumerate() {
+        let next = plain.get(i + 1).copied().unwrap_or(' ');
+        let french = |c: char| ";:!?\"".contains(c);
+        if c.is_whitespace() && (french(next) || unspaced.ends_with('"')) {
+            continue;
+        }
+        unspaced.push(c);
+    }
+    let chars: Vec<char> = unspaced.chars().collect();
     let digit = |i: Option<usize>| {
         i.and_then(|i| chars.get(i))
             .is_some_and(char::is_ascii_digit)

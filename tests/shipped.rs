@@ -50,7 +50,7 @@ fn every_template_renders_in_every_language_with_every_word() {
             for letter in &letters {
                 assert_eq!(letter.language, *language);
                 let out = fold(&text(letter, &TextOptions::default()));
-                let date = language.format_date(Date::new(2023, 6, 16).unwrap());
+                let date = language.format_dateline(Date::new(2023, 6, 16).unwrap());
                 for expected in [
                     &format!("Vilnius, {date}"),
                     "Vital Svatkouski was arrested",

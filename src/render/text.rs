@@ -62,7 +62,8 @@ pub fn text(letter: &Letter, options: &TextOptions) -> String {
     for listed in letter.listed().filter(|listed| listed.before_closing) {
         out.list(listed.label, listed.items);
     }
-    out.lines([&letter.closing]);
+    // Wrapped: a French closing is a sentence.
+    out.wrapped(&letter.closing, "", "");
     for signature in &letter.signatories {
         out.signature(signature);
     }
@@ -70,7 +71,11 @@ pub fn text(letter: &Letter, options: &TextOptions) -> String {
         out.list(listed.label, listed.items);
     }
     if !letter.notes.is_empty() {
-        out.lines([&format!("{}:", letter.labels.sources)]);
+        // "Sources:", "Sources :" in French.
+        out.lines([&crate::typography::typeset(
+            &format!("{}:", letter.labels.sources),
+            letter.language,
+        )]);
         out.out.pop();
         for note in &letter.notes {
             let marker = format!("[{}] ", note.number);

@@ -410,7 +410,7 @@ fn run(cli: Cli) -> Result<(), Error> {
             for info in templates.iter() {
                 let languages: Vec<&str> = info.languages.iter().map(|l| l.code()).collect();
                 out.push_str(&format!(
-                    "{:<18} {:<9} {}\n",
+                    "{:<18} {:<14} {}\n",
                     info.name,
                     languages.join(","),
                     info.description

@@ -325,6 +325,14 @@ impl Breaker<'_> {
         let dictionary = dictionary(self.language?)?;
         // Hyphenate the letters only, not the punctuation around them.
         let start = text.find(char::is_alphabetic)?;
+        // An elided article or pronoun goes with the word it is part of:
+        // "l’organisation" is hyphenated as "organisation".
+        let start = match text[start..].rfind(['’', '\'']) {
+            Some(apostrophe) if self.language == Some(Language::Fr) => {
+                start + apostrophe + text[start + apostrophe..].chars().next()?.len_utf8()
+            }
+            _ => start,
+        };
         let end = text
             .rfind(char::is_alphabetic)
             .map(|i| i + text[i..].chars().next().map_or(1, char::len_utf8))?;
@@ -607,6 +615,8 @@ fn dictionary(language: Language) -> Option<&'static Standard> {
     static EN: OnceLock<Option<Standard>> = OnceLock::new();
     static RU: OnceLock<Option<Standard>> = OnceLock::new();
     static BE: OnceLock<Option<Standard>> = OnceLock::new();
+    static FR: OnceLock<Option<Standard>> = OnceLock::new();
+    static ES: OnceLock<Option<Standard>> = OnceLock::new();
     let (cell, patterns, bytes): (_, _, &[u8]) = match language {
         Language::En => (
             &EN,
@@ -623,6 +633,16 @@ fn dictionary(language: Language) -> Option<&'static Standard> {
             &BE,
             hyphenation::Language::Belarusian,
             include_bytes!("../../../assets/hyphenation/be.standard.bincode"),
+        ),
+        Language::Fr => (
+            &FR,
+            hyphenation::Language::French,
+            include_bytes!("../../../assets/hyphenation/fr.standard.bincode"),
+        ),
+        Language::Es => (
+            &ES,
+            hyphenation::Language::Spanish,
+            include_bytes!("../../../assets/hyphenation/es.standard.bincode"),
         ),
     };
     cell.get_or_init(|| Standard::from_reader(patterns, &mut &bytes[..]).ok())
@@ -728,6 +748,19 @@ pub(crate) mod tests {
         let english = dictionary(Language::En).unwrap();
         assert_eq!(english.hyphenate("measures").breaks, [4]);
         assert_eq!(english.hyphenate("organisation").breaks, [2, 5, 8]);
+    }
+
+    #[test]
+    fn hyphenates_french_and_spanish() {
+        let french = dictionary(Language::Fr).unwrap();
+        assert_eq!(french.hyphenate("organisation").breaks, [2, 4, 6, 8]);
+        let spanish = dictionary(Language::Es).unwrap();
+        assert_eq!(spanish.hyphenate("organización").breaks, [2, 4, 6, 8]);
+        // After an elided article, the word is hyphenated.
+        let lines = breaker(14.0, Some(Language::Fr)).lines(&[run("de l’organisation")]);
+        assert_eq!(texts(&lines), ["de@0 l’organisa-@3", "tion@0"]);
+        let lines = breaker(12.0, Some(Language::Es)).lines(&[run("la organización")]);
+        assert_eq!(texts(&lines), ["la@0 organiza-@3", "ción@0"]);
     }
 
     #[test]
