@@ -15,7 +15,7 @@ use appeal::render::{Backend, EmlOptions, Paper, PdfOptions, Subset, TextOptions
 use appeal::{
     Appeal, Date, Diagnostic, Engine, Error, Letter, Registry, ResolveOptions, Templates,
 };
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
 use indicatif::{ProgressBar, ProgressStyle};
 
 use files::write_file;
@@ -164,6 +164,13 @@ enum Command {
     },
     /// List the letter templates.
     Templates,
+    /// Print a shell completion script: `appeal completions bash > /etc/bash_completion.d/appeal`.
+    Completions {
+        /// The shell: bash, zsh, fish, powershell or elvish.
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff): `appeal man > appeal.1; man ./appeal.1`.
+    Man,
     /// Write a commented starter appeal file.
     Init {
         /// Where to write it.
@@ -410,6 +417,18 @@ fn run(cli: Cli) -> Result<(), Error> {
                     info.description
                 ));
             }
+            stdout(out)
+        }
+        Command::Completions { shell } => {
+            let mut out = Vec::new();
+            clap_complete::generate(*shell, &mut Cli::command(), "appeal", &mut out);
+            stdout(out)
+        }
+        Command::Man => {
+            let mut out = Vec::new();
+            clap_mangen::Man::new(Cli::command())
+                .render(&mut out)
+                .map_err(|e| Error::io("<stdout>", e))?;
             stdout(out)
         }
         Command::Init { path, force } => {
