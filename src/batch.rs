@@ -15,6 +15,7 @@ use crate::compose::compose;
 use crate::error::{Diagnostic, Diagnostics, Error};
 use crate::render::{PdfOptions, Subset, TextOptions, draft, pdf, text};
 use crate::resolve::Context;
+use crate::table;
 use crate::templates::Templates;
 
 /// An output format of a batch.
@@ -239,8 +240,8 @@ impl Report {
                 entry.address.join(" / "),
                 entry.language.clone(),
             ]
-            .map(|cell| inert(&cell));
-            let error = inert(&entry.error_line().unwrap_or_default());
+            .map(|cell| table::inert(&cell));
+            let error = table::inert(&entry.error_line().unwrap_or_default());
             let redacted = if entry.redacted { "yes" } else { "no" }.to_owned();
             if entry.files.is_empty() {
                 let row = fixed.iter().cloned().chain([
@@ -270,17 +271,6 @@ impl Report {
             }
         }
         writer.into_inner().expect("writing to memory")
-    }
-}
-
-/// A CSV cell that a spreadsheet shows as text: one starting with `=`, `+`,
-/// `-`, `@`, a tab or a carriage return would be read as a formula
-/// (`=HYPERLINK(…)` in a name), so it gets a leading `'`, as OWASP advises.
-fn inert(cell: &str) -> String {
-    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("'{cell}")
-    } else {
-        cell.to_owned()
     }
 }
 
@@ -607,15 +597,6 @@ mod tests {
         assert_eq!(sink.0.load(Ordering::SeqCst), 2);
         assert_eq!(report.letters[0].files[0].sha256, "00");
         assert_eq!(report.letters[3].files[0].file, "r003.txt");
-    }
-
-    #[test]
-    fn formula_cells_are_made_inert() {
-        assert_eq!(inert("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
-        for risky in ["+1", "-1", "@x", "\tx", "\rx"] {
-            assert!(inert(risky).starts_with('\''), "{risky:?}");
-        }
-        assert_eq!(inert("Anna"), "Anna");
     }
 
     #[test]

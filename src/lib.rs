@@ -59,6 +59,7 @@ mod origin;
 mod redact;
 pub mod render;
 mod resolve;
+mod table;
 mod templates;
 mod validate;
 

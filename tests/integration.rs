@@ -12,6 +12,7 @@ mod golden;
 mod pdf;
 mod properties;
 mod shipped;
+mod spreadsheets;
 
 use std::path::{Path, PathBuf};
 

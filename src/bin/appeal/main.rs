@@ -38,7 +38,9 @@ struct Cli {
     /// A directory of templates (NAME/LANG.toml) that adds to or overrides the built-in ones.
     #[arg(long, global = true, value_name = "DIR")]
     templates: Option<PathBuf>,
-    /// A registry file whose [[recipient]] entries add to or override the built-in ones.
+    /// A registry file whose entries add to or override the built-in ones:
+    /// TOML ([[recipient]] entries), or CSV or JSON (by the extension, as
+    /// `appeal recipients --format csv|json` writes them).
     #[arg(long, global = true, value_name = "FILE")]
     recipients: Option<PathBuf>,
     /// An incident database (TOML [[incident]] entries, or CSV) that appeals
@@ -157,10 +159,17 @@ enum Command {
         format: ListFormat,
     },
     /// List the recipient registry.
+    ///
+    /// As csv or json it is a registry file again: edit it in a spreadsheet
+    /// and give it back with --recipients FILE.csv.
     Recipients {
         /// Only entries with this tag.
         #[arg(long)]
         tag: Option<String>,
+        /// Output: a table for people; csv (every key a column, title.ru for
+        /// a value per language) or json for spreadsheets and programs.
+        #[arg(long, value_enum, default_value_t = ListFormat::Table)]
+        format: ListFormat,
     },
     /// List the letter templates.
     Templates,
@@ -377,18 +386,25 @@ fn run(cli: Cli) -> Result<(), Error> {
                 .collect();
             stdout(list_incidents(&listed, *format))
         }
-        Command::Recipients { tag } => {
+        Command::Recipients { tag, format } => {
             let registry = registry(&cli)?;
+            let mut recipients: Vec<&appeal::Recipient> = registry
+                .iter()
+                .filter(|r| tag.as_ref().is_none_or(|tag| r.tags.contains(tag)))
+                .collect();
+            match format {
+                // Registry order, so that a file read back overrides alike.
+                ListFormat::Csv => return stdout(Registry::to_csv(recipients)?),
+                ListFormat::Json => {
+                    let json =
+                        serde_json::to_string_pretty(&recipients).expect("recipients serialise");
+                    return stdout(json + "\n");
+                }
+                ListFormat::Table => {}
+            }
             let mut out = String::new();
-            let mut recipients: Vec<&appeal::Recipient> = registry.iter().collect();
             recipients.sort_unstable_by(|a, b| a.id.cmp(&b.id));
             for recipient in recipients {
-                if tag
-                    .as_ref()
-                    .is_some_and(|tag| !recipient.tags.contains(tag))
-                {
-                    continue;
-                }
                 let id = &recipient.id;
                 let language = recipient.language.as_deref().unwrap_or_default();
                 let who = [
