@@ -44,6 +44,7 @@ use crate::origin::Origin;
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct Appeal {
     /// Built-in template name or one from a template directory.
@@ -204,6 +205,7 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for Localized<T> {
 
 /// The organisation that writes the letter; its letterhead.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct Sender {
     /// Name of the organisation.
@@ -240,6 +242,7 @@ impl Sender {
 
 /// An officer named on the letterhead.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct Officer {
     /// Office held, e.g. "General Secretary".
@@ -260,6 +263,7 @@ impl Officer {
 
 /// The person who signs the letter.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct Signatory {
     /// Full name.
@@ -284,6 +288,7 @@ impl Signatory {
 
 /// A body a letter can go to: a registry entry or an inline `[[recipient]]`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct Recipient {
     /// Stable id used in `recipients`, `cc` and file names.
@@ -338,6 +343,7 @@ impl Recipient {
 
 /// An incident of repression a letter cites.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct Incident {
     /// Id for `{{cite "ID"}}`.
@@ -514,7 +520,9 @@ pub(crate) struct Entry {
 }
 
 #[derive(Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub(crate) struct RegistryFile {
+    /// The recipients, one `[[recipient]]` table each.
     #[serde(default)]
     pub recipient: Vec<Recipient>,
 }

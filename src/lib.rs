@@ -59,6 +59,8 @@ mod origin;
 mod redact;
 pub mod render;
 mod resolve;
+#[cfg(feature = "schema")]
+mod schema;
 mod table;
 mod templates;
 mod validate;
@@ -74,4 +76,6 @@ pub use lang::{Date, Labels, Language};
 pub use letter::{Annex, Block, Letter, Letterhead, Mailbox, Note, Run, Signature};
 pub use names::{file_names, file_stems};
 pub use resolve::{Addressee, Cited, Context, ResolveOptions, Signer, resolve};
+#[cfg(feature = "schema")]
+pub use schema::{SchemaFile, schema};
 pub use templates::{TemplateInfo, Templates};

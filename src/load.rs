@@ -417,7 +417,9 @@ fn checked_registry(
 }
 
 #[derive(Deserialize)]
-struct IncidentFile {
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub(crate) struct IncidentFile {
+    /// The incidents, one `[[incident]]` table each.
     #[serde(default)]
     incident: Vec<Incident>,
 }

@@ -11,6 +11,7 @@ mod fuzz;
 mod golden;
 mod pdf;
 mod properties;
+mod schema;
 mod shipped;
 mod spreadsheets;
 

@@ -13,7 +13,8 @@ mod mailing;
 use appeal::batch::{BatchOptions, Discard, Format};
 use appeal::render::{Backend, EmlOptions, Paper, PdfOptions, Subset, TextOptions};
 use appeal::{
-    Appeal, Date, Diagnostic, Engine, Error, Letter, Registry, ResolveOptions, Templates,
+    Appeal, Date, Diagnostic, Engine, Error, Letter, Registry, ResolveOptions, SchemaFile,
+    Templates,
 };
 use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
 use indicatif::{ProgressBar, ProgressStyle};
@@ -25,6 +26,9 @@ use mailing::{Mode, Outcome};
 // time the system allocator took there.
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
+/// The schema `appeal init` writes beside the appeal file.
+const SCHEMA_FILE: &str = "appeal.schema.json";
 
 /// The starter appeal `appeal init` writes.
 const STARTER: &str = include_str!("../../../examples/starter/appeal.toml");
@@ -173,6 +177,14 @@ enum Command {
     },
     /// List the letter templates.
     Templates,
+    /// Print the JSON Schema (draft 2020-12) of a data file, for editors:
+    /// taplo and Even Better TOML check and complete a file whose first line
+    /// is `#:schema PATH` (`appeal init` writes one).
+    Schema {
+        /// Which file: appeal, registry or incidents.
+        #[arg(value_enum, default_value_t = SchemaArg::Appeal)]
+        file: SchemaArg,
+    },
     /// Print a shell completion script: `appeal completions bash > /etc/bash_completion.d/appeal`.
     Completions {
         /// The shell: bash, zsh, fish, powershell or elvish.
@@ -200,6 +212,16 @@ struct Select {
     /// Date of letters whose appeal gives none (YYYY-MM-DD); default today.
     #[arg(long, value_parser = parse_date)]
     date: Option<Date>,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum SchemaArg {
+    /// An appeal file.
+    Appeal,
+    /// A recipient registry (--recipients).
+    Registry,
+    /// An incident database (--incidents).
+    Incidents,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -435,6 +457,15 @@ fn run(cli: Cli) -> Result<(), Error> {
             }
             stdout(out)
         }
+        Command::Schema { file } => {
+            let file = match file {
+                SchemaArg::Appeal => SchemaFile::Appeal,
+                SchemaArg::Registry => SchemaFile::Registry,
+                SchemaArg::Incidents => SchemaFile::Incidents,
+            };
+            let schema = appeal::schema(file, &templates(&cli)?);
+            stdout(format!("{schema:#}\n"))
+        }
         Command::Completions { shell } => {
             let mut out = Vec::new();
             clap_complete::generate(*shell, &mut Cli::command(), "appeal", &mut out);
@@ -448,10 +479,21 @@ fn run(cli: Cli) -> Result<(), Error> {
             stdout(out)
         }
         Command::Init { path, force } => {
-            write_file(path, STARTER.as_bytes(), *force, true)?;
+            // The schema beside the appeal, named on its first line for
+            // taplo (Even Better TOML): checks and completion as one types.
+            let schema_path = path.with_file_name(SCHEMA_FILE);
+            let schema = appeal::schema(SchemaFile::Appeal, &templates(&cli)?);
+            let starter = format!("#:schema ./{SCHEMA_FILE}\n{STARTER}");
+            if !force && path.exists() {
+                let exists = Diagnostic::new("exists", format!("{} exists", path.display()));
+                return Err(exists.hint("use --force to overwrite").into());
+            }
+            write_file(&schema_path, format!("{schema:#}\n").as_bytes(), true, true)?;
+            write_file(path, starter.as_bytes(), *force, true)?;
             eprintln!(
-                "wrote {}; edit it, then run: appeal check {}",
+                "wrote {} and {}; edit it, then run: appeal check {}",
                 path.display(),
+                schema_path.display(),
                 path.display()
             );
             Ok(())
