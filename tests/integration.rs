@@ -14,6 +14,7 @@ mod properties;
 mod schema;
 mod shipped;
 mod spreadsheets;
+mod watch;
 
 use std::path::{Path, PathBuf};
 

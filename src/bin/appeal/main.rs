@@ -9,6 +9,7 @@ use std::process::ExitCode;
 
 mod files;
 mod mailing;
+mod watch;
 
 use appeal::batch::{BatchOptions, Discard, Format};
 use appeal::render::{Backend, EmlOptions, Paper, PdfOptions, Subset, TextOptions};
@@ -93,6 +94,29 @@ enum Command {
         /// Overwrite existing files.
         #[arg(long)]
         force: bool,
+        /// Wrap text at this column.
+        #[arg(long, default_value_t = 72, value_name = "N")]
+        width: usize,
+        /// Paper size of PDF letters.
+        #[arg(long, value_enum, default_value_t = PaperArg::A4)]
+        paper: PaperArg,
+    },
+    /// Render the letters again whenever the appeal, its signature, the
+    /// registry, the incident databases or the templates change.
+    ///
+    /// Problems are printed and watching goes on; Ctrl-C stops.
+    Watch {
+        /// The appeal file.
+        appeal: PathBuf,
+        #[command(flatten)]
+        select: Select,
+        /// Output format: txt, pdf or eml.
+        #[arg(long, short, default_value = "pdf")]
+        format: Format,
+        /// The directory the letters are written into (one file per letter,
+        /// replaced at each change).
+        #[arg(long, short, value_name = "DIR", default_value = ".")]
+        output: PathBuf,
         /// Wrap text at this column.
         #[arg(long, default_value_t = 72, value_name = "N")]
         width: usize,
@@ -319,20 +343,7 @@ fn run(cli: Cli) -> Result<(), Error> {
             paper,
         } => {
             let letters = letters(&cli, appeal, select)?;
-            let backend: Box<dyn Backend> = match format {
-                Format::Txt => Box::new(TextOptions { width: *width }),
-                Format::Pdf => Box::new(PdfOptions {
-                    paper: paper.into(),
-                    ..PdfOptions::default()
-                }),
-                Format::Eml => Box::new(EmlOptions {
-                    text: TextOptions { width: *width },
-                    pdf: PdfOptions {
-                        paper: paper.into(),
-                        ..PdfOptions::default()
-                    },
-                }),
-            };
+            let backend = backend(*format, *width, paper);
             write_letters(
                 &letters,
                 *format,
@@ -340,6 +351,32 @@ fn run(cli: Cli) -> Result<(), Error> {
                 output.as_deref(),
                 *force,
             )
+        }
+        Command::Watch {
+            appeal,
+            select,
+            format,
+            output,
+            width,
+            paper,
+        } => {
+            let backend = backend(*format, *width, paper);
+            let render = || {
+                let letters = letters(&cli, appeal, select)?;
+                std::fs::create_dir_all(output).map_err(|e| Error::io(output, e))?;
+                write_letters(&letters, *format, backend.as_ref(), Some(output), true)?;
+                Ok(letters.len())
+            };
+            let inputs = || watch::Inputs {
+                files: [appeal.clone()]
+                    .into_iter()
+                    .chain(signature_files(appeal))
+                    .chain(cli.recipients.clone())
+                    .chain(cli.incidents.iter().cloned())
+                    .collect(),
+                trees: cli.templates.iter().cloned().collect(),
+            };
+            watch::run(&inputs, &render)
         }
         Command::Batch {
             appeal,
@@ -499,6 +536,39 @@ fn run(cli: Cli) -> Result<(), Error> {
             Ok(())
         }
     }
+}
+
+/// The backend of `format`, text wrapped at `width`, PDFs on `paper`.
+fn backend(format: Format, width: usize, paper: &PaperArg) -> Box<dyn Backend> {
+    let pdf = PdfOptions {
+        paper: paper.into(),
+        ..PdfOptions::default()
+    };
+    match format {
+        Format::Txt => Box::new(TextOptions { width }),
+        Format::Pdf => Box::new(pdf),
+        Format::Eml => Box::new(EmlOptions {
+            text: TextOptions { width },
+            pdf,
+        }),
+    }
+}
+
+/// The signature images the appeal at `path` names, if it can be read.
+fn signature_files(path: &Path) -> Vec<PathBuf> {
+    let Ok(source) = std::fs::read_to_string(path) else {
+        return Vec::new();
+    };
+    let Ok(appeal) = Appeal::parse(appeal::Source::new(path.display().to_string(), source)) else {
+        return Vec::new();
+    };
+    let dir = path.parent().unwrap_or(Path::new(""));
+    appeal
+        .signatory
+        .signature
+        .iter()
+        .map(|signature| dir.join(signature))
+        .collect()
 }
 
 fn templates(cli: &Cli) -> Result<Templates, Error> {
