@@ -13,7 +13,7 @@ use sha2::{Digest, Sha256};
 
 use crate::compose::compose;
 use crate::error::{Diagnostic, Diagnostics, Error};
-use crate::render::{PdfOptions, Subset, TextOptions, draft, pdf, text};
+use crate::render::{DocxOptions, PdfOptions, Subset, TextOptions, docx, draft, pdf, text};
 use crate::resolve::Context;
 use crate::table;
 use crate::templates::Templates;
@@ -30,11 +30,13 @@ pub enum Format {
     Pdf,
     /// Mail draft with the PDF attached.
     Eml,
+    /// Editable Word document.
+    Docx,
 }
 
 impl Format {
     /// Every format.
-    pub const ALL: [Format; 3] = [Format::Txt, Format::Pdf, Format::Eml];
+    pub const ALL: [Format; 4] = [Format::Txt, Format::Pdf, Format::Eml, Format::Docx];
 
     /// The file name extension.
     pub fn extension(self) -> &'static str {
@@ -42,6 +44,7 @@ impl Format {
             Format::Txt => "txt",
             Format::Pdf => "pdf",
             Format::Eml => "eml",
+            Format::Docx => "docx",
         }
     }
 }
@@ -59,7 +62,7 @@ impl std::str::FromStr for Format {
         Format::ALL
             .into_iter()
             .find(|format| format.extension() == text)
-            .ok_or_else(|| format!("unknown format \"{text}\"; formats: txt, pdf, eml"))
+            .ok_or_else(|| format!("unknown format \"{text}\"; formats: txt, pdf, eml, docx"))
     }
 }
 
@@ -387,6 +390,10 @@ fn letter(
                 Format::Txt => body.as_bytes().to_vec(),
                 Format::Pdf => attachment.to_vec(),
                 Format::Eml => draft(&letter, body, attachment)?,
+                Format::Docx => {
+                    let paper = options.pdf.paper;
+                    docx(&letter, &DocxOptions { paper })?
+                }
             });
         }
         Ok(outputs)

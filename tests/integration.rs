@@ -4,6 +4,7 @@
 mod bad_inputs;
 mod batch;
 mod cli;
+mod docx;
 mod engine;
 mod evidence;
 mod faults;

@@ -12,7 +12,7 @@ mod mailing;
 mod watch;
 
 use appeal::batch::{BatchOptions, Discard, Format};
-use appeal::render::{Backend, EmlOptions, Paper, PdfOptions, Subset, TextOptions};
+use appeal::render::{Backend, DocxOptions, EmlOptions, Paper, PdfOptions, Subset, TextOptions};
 use appeal::{
     Appeal, Date, Diagnostic, Engine, Error, Letter, Registry, ResolveOptions, SchemaFile,
     Templates,
@@ -84,7 +84,8 @@ enum Command {
         appeal: PathBuf,
         #[command(flatten)]
         select: Select,
-        /// Output format: txt, pdf or eml (a mail draft with the PDF attached).
+        /// Output format: txt, pdf, eml (a mail draft with the PDF attached) or
+        /// docx (an editable Word document).
         #[arg(long, short, default_value = "txt")]
         format: Format,
         /// Where to write: a file, a directory (one file per letter), or - for
@@ -110,7 +111,7 @@ enum Command {
         appeal: PathBuf,
         #[command(flatten)]
         select: Select,
-        /// Output format: txt, pdf or eml.
+        /// Output format: txt, pdf, eml or docx.
         #[arg(long, short, default_value = "pdf")]
         format: Format,
         /// The directory the letters are written into (one file per letter,
@@ -136,7 +137,7 @@ enum Command {
         /// The output directory.
         #[arg(long, short, value_name = "DIR")]
         output: PathBuf,
-        /// Formats, comma-separated: txt, pdf, eml.
+        /// Formats, comma-separated: txt, pdf, eml, docx.
         #[arg(long, short, value_delimiter = ',', default_value = "pdf")]
         format: Vec<Format>,
         /// Print what would be written and write nothing.
@@ -550,6 +551,9 @@ fn backend(format: Format, width: usize, paper: &PaperArg) -> Box<dyn Backend> {
         Format::Eml => Box::new(EmlOptions {
             text: TextOptions { width },
             pdf,
+        }),
+        Format::Docx => Box::new(DocxOptions {
+            paper: paper.into(),
         }),
     }
 }
