@@ -319,3 +319,53 @@ fn render_and_batch_write_docx() {
     assert!(manifest.contains("fnpr.docx"), "{manifest}");
     assert!(dir.path().join("mailing/fnpr.docx").exists());
 }
+
+#[test]
+fn quotes_emphasis_and_nested_lists_keep_their_form() {
+    let appeal = r#"template = "solidarity-appeal"
+language = "en"
+date = 2026-11-23
+recipients = ["industriall"]
+demands = ["condemn the arrests"]
+body = """
+We quote the court:
+
+> The defendant *refused* to **testify**.
+>
+> 1. first count
+> 2. second count
+
+3. third point
+   - a detail
+   - [a source](https://example.org/source)
+4. fourth point
+"""
+[sender]
+organisation = "Free Metalworkers' Union (SPM)"
+[signatory]
+name = "Aleksandr Bukhvostov"
+"#;
+    let letter = crate::letters_of("appeal.toml", appeal.to_owned()).remove(0);
+    let read = parts(&docx(&letter, &DocxOptions::default()).unwrap());
+    let document = &read["word/document.xml"];
+    assert!(document.contains(r#"<w:pStyle w:val="Quote" />"#));
+    assert!(
+        document.contains(r#"<w:i /><w:iCs /></w:rPr><w:t xml:space="preserve">refused</w:t>"#),
+        "{document}"
+    );
+    assert!(
+        document.contains(r#"<w:b /><w:bCs /></w:rPr><w:t xml:space="preserve">testify</w:t>"#)
+    );
+    // The list inside the quote and the outer one restart at their own numbers.
+    let numbering = &read["word/numbering.xml"];
+    assert!(
+        numbering.contains(r#"<w:startOverride w:val="1" />"#),
+        "{numbering}"
+    );
+    assert!(numbering.contains(r#"<w:startOverride w:val="3" />"#));
+    // The nested bullets are one level in.
+    assert!(document.contains(r#"<w:ilvl w:val="1" />"#));
+    let rels = &read["word/_rels/document.xml.rels"];
+    assert!(rels.contains("https://example.org/source"));
+    assert_every_word_is_in(&letter, &fold(&xml_text(document)));
+}
