@@ -210,15 +210,32 @@ impl Report {
 
     /// The manifest as JSON.
     pub fn to_json(&self) -> Vec<u8> {
-        let mut json = serde_json::to_vec_pretty(self).expect("reports serialise");
-        json.push(b'\n');
+        let mut json = Vec::new();
+        self.write_json(&mut json).expect("writing to memory");
         json
+    }
+
+    /// Writes the manifest as JSON to `out`, as it goes: a large mailing's
+    /// manifest is not held in memory whole.
+    pub fn write_json(&self, out: impl std::io::Write) -> std::io::Result<()> {
+        use std::io::Write;
+        let mut out = std::io::BufWriter::new(out);
+        serde_json::to_writer_pretty(&mut out, self)?;
+        out.write_all(b"\n")?;
+        out.flush()
     }
 
     /// The manifest as CSV: one row per file (failed letters have one row
     /// without a file); address lines joined with " / ".
     pub fn to_csv(&self) -> Vec<u8> {
-        let mut writer = csv::Writer::from_writer(Vec::new());
+        let mut csv = Vec::new();
+        self.write_csv(&mut csv).expect("writing to memory");
+        csv
+    }
+
+    /// Writes the manifest as CSV to `out`, as it goes.
+    pub fn write_csv(&self, out: impl std::io::Write) -> std::io::Result<()> {
+        let mut writer = csv::Writer::from_writer(out);
         let header = [
             "id",
             "name",
@@ -233,7 +250,7 @@ impl Report {
             "redacted",
             "error",
         ];
-        writer.write_record(header).expect("writing to memory");
+        writer.write_record(header)?;
         for entry in &self.letters {
             let fixed = [
                 entry.id.clone(),
@@ -255,9 +272,7 @@ impl Report {
                     redacted.clone(),
                     error.clone(),
                 ]);
-                writer
-                    .write_record(row.collect::<Vec<_>>())
-                    .expect("writing to memory");
+                writer.write_record(row.collect::<Vec<_>>())?;
             }
             for file in &entry.files {
                 let own = [
@@ -268,12 +283,10 @@ impl Report {
                     redacted.clone(),
                     error.clone(),
                 ];
-                writer
-                    .write_record(fixed.iter().chain(&own))
-                    .expect("writing to memory");
+                writer.write_record(fixed.iter().chain(&own))?;
             }
         }
-        writer.into_inner().expect("writing to memory")
+        writer.flush()
     }
 }
 
