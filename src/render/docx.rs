@@ -226,7 +226,14 @@ impl Document<'_> {
                 .chain(&head.contacts)
                 .chain(&head.officers),
         );
-        self.lines("Recipient", &letter.recipient);
+        // The recipient block apart from the letterhead, as in the PDF.
+        for (i, line) in letter.recipient.iter().enumerate() {
+            let mut paragraph = Paragraph::new().style("Recipient").add_run(text(line));
+            if i == 0 {
+                paragraph = paragraph.line_spacing(LineSpacing::new().before(PARAGRAPH * 4));
+            }
+            self.add(paragraph);
+        }
         self.lines("Delivery", &letter.delivery);
         self.lines("PlaceDate", [&letter.place_date]);
         self.lines("Reference", &letter.reference);
