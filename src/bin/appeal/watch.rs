@@ -31,7 +31,7 @@ pub struct Inputs {
 }
 
 /// Renders with `render` now and after every change of the inputs that
-/// `inputs` names (asked again after each render, since the appeal may name
+/// `inputs` names (asked again before each render, since the appeal may name
 /// another signature); a failed render is printed, and watching goes on.
 /// Returns only if watching itself fails.
 pub fn run(
@@ -42,18 +42,6 @@ pub fn run(
     let mut watcher = notify::recommended_watcher(sender).map_err(watch_error)?;
     let mut watched = BTreeSet::new();
     loop {
-        let started = Instant::now();
-        match render() {
-            Ok(letters) => eprintln!(
-                "rendered {letters} {} in {} ms; watching for changes (Ctrl-C stops)",
-                if letters == 1 { "letter" } else { "letters" },
-                started.elapsed().as_millis()
-            ),
-            Err(error) => {
-                eprintln!("{error}");
-                eprintln!("watching for changes (Ctrl-C stops)");
-            }
-        }
         let inputs = inputs();
         let files: BTreeSet<PathBuf> = inputs.files.iter().map(|f| absolute(f)).collect();
         let trees: Vec<PathBuf> = inputs.trees.iter().map(|t| absolute(t)).collect();
@@ -65,6 +53,20 @@ pub fn run(
         {
             if dir.is_dir() && watched.insert((dir.clone(), mode == RecursiveMode::Recursive)) {
                 watcher.watch(&dir, mode).map_err(watch_error)?;
+            }
+        }
+        // Watched before rendering: a change saved while the letters are
+        // made waits in the channel and makes them again.
+        let started = Instant::now();
+        match render() {
+            Ok(letters) => eprintln!(
+                "rendered {letters} {} in {} ms; watching for changes (Ctrl-C stops)",
+                if letters == 1 { "letter" } else { "letters" },
+                started.elapsed().as_millis()
+            ),
+            Err(error) => {
+                eprintln!("{error}");
+                eprintln!("watching for changes (Ctrl-C stops)");
             }
         }
         // Reading a file (this program's own reads too) is no change.
