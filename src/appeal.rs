@@ -44,6 +44,7 @@ use crate::origin::Origin;
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct Appeal {
     /// Built-in template name or one from a template directory.
@@ -87,6 +88,10 @@ pub struct Appeal {
     /// letter co-signed by several people or organisations (at most
     /// [`MAX_SIGNATORIES`]).
     #[serde(with = "one_or_many")]
+    #[cfg_attr(
+        feature = "schema",
+        schemars(with = "crate::schema::OneOrMany<Signatory>")
+    )]
     pub signatory: Vec<Signatory>,
     /// Recipients defined in this appeal, beside the registry.
     #[serde(default, rename = "recipient")]
@@ -152,6 +157,7 @@ impl Appeal {
 }
 
 /// The letter an appeal answers.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
@@ -293,6 +299,7 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for Localized<T> {
 
 /// The organisation that writes the letter; its letterhead.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct Sender {
     /// Name of the organisation.
@@ -337,6 +344,7 @@ impl Sender {
 
 /// An officer named on the letterhead.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct Officer {
     /// Office held, e.g. "General Secretary".
@@ -361,6 +369,7 @@ pub const MAX_SIGNATORIES: usize = 12;
 
 /// A person who signs the letter.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct Signatory {
     /// Full name, as written in the sender's language.
@@ -403,6 +412,7 @@ impl Signatory {
 
 /// Grammatical gender of a person: the form of "Dear", "Уважаемый/Уважаемая",
 /// and of a declined surname.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize)]
 pub enum Gender {
     /// `"f"`.
@@ -414,6 +424,7 @@ pub enum Gender {
 }
 
 /// A diplomat's rank, which decides how letters address them.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize)]
 #[serde(rename_all = "kebab-case")]
 #[non_exhaustive]
@@ -482,6 +493,7 @@ mod one_or_many {
 /// uses the value in its own language; names and addresses fall back to
 /// another language's value, words of the frame (title, salutation) never do.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct Recipient {
     /// Stable id used in `recipients`, `cc` and file names.
@@ -568,6 +580,7 @@ impl Recipient {
 
 /// An incident of repression a letter cites.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct Incident {
     /// Id for `{{cite "ID"}}`.
@@ -621,6 +634,7 @@ pub struct Incident {
 /// urgent = true
 /// remedies = ["release the detained trade unionists"]
 /// ```
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
@@ -654,6 +668,7 @@ pub struct Complaint {
 }
 
 /// Who lodges a complaint, as the CFA's procedure admits them.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename_all = "kebab-case")]
 #[non_exhaustive]
@@ -879,7 +894,9 @@ pub(crate) struct Entry {
 }
 
 #[derive(Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub(crate) struct RegistryFile {
+    /// The recipients, one `[[recipient]]` table each.
     #[serde(default)]
     pub recipient: Vec<Recipient>,
 }

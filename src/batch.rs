@@ -13,8 +13,9 @@ use sha2::{Digest, Sha256};
 
 use crate::compose::compose;
 use crate::error::{Diagnostic, Diagnostics, Error};
-use crate::render::{PdfOptions, Subset, TextOptions, draft, pdf, text};
+use crate::render::{DocxOptions, PdfOptions, Subset, TextOptions, docx, draft, pdf, text};
 use crate::resolve::Context;
+use crate::table;
 use crate::templates::Templates;
 
 /// An output format of a batch.
@@ -29,11 +30,13 @@ pub enum Format {
     Pdf,
     /// Mail draft with the PDF attached.
     Eml,
+    /// Editable Word document.
+    Docx,
 }
 
 impl Format {
     /// Every format.
-    pub const ALL: [Format; 3] = [Format::Txt, Format::Pdf, Format::Eml];
+    pub const ALL: [Format; 4] = [Format::Txt, Format::Pdf, Format::Eml, Format::Docx];
 
     /// The file name extension.
     pub fn extension(self) -> &'static str {
@@ -41,6 +44,7 @@ impl Format {
             Format::Txt => "txt",
             Format::Pdf => "pdf",
             Format::Eml => "eml",
+            Format::Docx => "docx",
         }
     }
 }
@@ -58,7 +62,7 @@ impl std::str::FromStr for Format {
         Format::ALL
             .into_iter()
             .find(|format| format.extension() == text)
-            .ok_or_else(|| format!("unknown format \"{text}\"; formats: txt, pdf, eml"))
+            .ok_or_else(|| format!("unknown format \"{text}\"; formats: txt, pdf, eml, docx"))
     }
 }
 
@@ -206,15 +210,32 @@ impl Report {
 
     /// The manifest as JSON.
     pub fn to_json(&self) -> Vec<u8> {
-        let mut json = serde_json::to_vec_pretty(self).expect("reports serialise");
-        json.push(b'\n');
+        let mut json = Vec::new();
+        self.write_json(&mut json).expect("writing to memory");
         json
+    }
+
+    /// Writes the manifest as JSON to `out`, as it goes: a large mailing's
+    /// manifest is not held in memory whole.
+    pub fn write_json(&self, out: impl std::io::Write) -> std::io::Result<()> {
+        use std::io::Write;
+        let mut out = std::io::BufWriter::new(out);
+        serde_json::to_writer_pretty(&mut out, self)?;
+        out.write_all(b"\n")?;
+        out.flush()
     }
 
     /// The manifest as CSV: one row per file (failed letters have one row
     /// without a file); address lines joined with " / ".
     pub fn to_csv(&self) -> Vec<u8> {
-        let mut writer = csv::Writer::from_writer(Vec::new());
+        let mut csv = Vec::new();
+        self.write_csv(&mut csv).expect("writing to memory");
+        csv
+    }
+
+    /// Writes the manifest as CSV to `out`, as it goes.
+    pub fn write_csv(&self, out: impl std::io::Write) -> std::io::Result<()> {
+        let mut writer = csv::Writer::from_writer(out);
         let header = [
             "id",
             "name",
@@ -229,7 +250,7 @@ impl Report {
             "redacted",
             "error",
         ];
-        writer.write_record(header).expect("writing to memory");
+        writer.write_record(header)?;
         for entry in &self.letters {
             let fixed = [
                 entry.id.clone(),
@@ -239,8 +260,8 @@ impl Report {
                 entry.address.join(" / "),
                 entry.language.clone(),
             ]
-            .map(|cell| inert(&cell));
-            let error = inert(&entry.error_line().unwrap_or_default());
+            .map(|cell| table::inert(&cell));
+            let error = table::inert(&entry.error_line().unwrap_or_default());
             let redacted = if entry.redacted { "yes" } else { "no" }.to_owned();
             if entry.files.is_empty() {
                 let row = fixed.iter().cloned().chain([
@@ -251,9 +272,7 @@ impl Report {
                     redacted.clone(),
                     error.clone(),
                 ]);
-                writer
-                    .write_record(row.collect::<Vec<_>>())
-                    .expect("writing to memory");
+                writer.write_record(row.collect::<Vec<_>>())?;
             }
             for file in &entry.files {
                 let own = [
@@ -264,23 +283,10 @@ impl Report {
                     redacted.clone(),
                     error.clone(),
                 ];
-                writer
-                    .write_record(fixed.iter().chain(&own))
-                    .expect("writing to memory");
+                writer.write_record(fixed.iter().chain(&own))?;
             }
         }
-        writer.into_inner().expect("writing to memory")
-    }
-}
-
-/// A CSV cell that a spreadsheet shows as text: one starting with `=`, `+`,
-/// `-`, `@`, a tab or a carriage return would be read as a formula
-/// (`=HYPERLINK(…)` in a name), so it gets a leading `'`, as OWASP advises.
-fn inert(cell: &str) -> String {
-    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("'{cell}")
-    } else {
-        cell.to_owned()
+        writer.flush()
     }
 }
 
@@ -397,6 +403,10 @@ fn letter(
                 Format::Txt => body.as_bytes().to_vec(),
                 Format::Pdf => attachment.to_vec(),
                 Format::Eml => draft(&letter, body, attachment)?,
+                Format::Docx => {
+                    let paper = options.pdf.paper;
+                    docx(&letter, &DocxOptions { paper })?
+                }
             });
         }
         Ok(outputs)
@@ -603,15 +613,6 @@ mod tests {
         assert_eq!(sink.0.load(Ordering::SeqCst), 2);
         assert_eq!(report.letters[0].files[0].sha256, "00");
         assert_eq!(report.letters[3].files[0].file, "r003.txt");
-    }
-
-    #[test]
-    fn formula_cells_are_made_inert() {
-        assert_eq!(inert("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
-        for risky in ["+1", "-1", "@x", "\tx", "\rx"] {
-            assert!(inert(risky).starts_with('\''), "{risky:?}");
-        }
-        assert_eq!(inert("Anna"), "Anna");
     }
 
     #[test]

@@ -61,6 +61,9 @@ mod origin;
 mod redact;
 pub mod render;
 mod resolve;
+#[cfg(feature = "schema")]
+mod schema;
+mod table;
 mod templates;
 mod typography;
 mod validate;
@@ -82,5 +85,7 @@ pub use letter::{
 };
 pub use names::{file_names, file_stems};
 pub use resolve::{Addressee, Cited, Concerned, Context, ResolveOptions, Signer, resolve};
+#[cfg(feature = "schema")]
+pub use schema::{SchemaFile, schema};
 pub use templates::{TemplateInfo, Templates};
 pub use typography::typeset;

@@ -23,6 +23,7 @@ use crate::error::{Diagnostic, Error, Location, Source};
 use crate::incidents::Incidents;
 use crate::lang::Language;
 use crate::origin::Origin;
+use crate::table;
 use crate::templates::Templates;
 use crate::validate::{self, signature};
 
@@ -125,51 +126,311 @@ impl Registry {
     pub fn parse(source: Source) -> Result<Registry, Error> {
         let (recipients, problems) = registry_entries(&source)?;
         let origin = Arc::new(Origin::new(source, Vec::new()));
-        let mut diagnostics = problems;
-        let mut seen: HashMap<&str, usize> = HashMap::new();
-        for (i, recipient) in recipients.iter().enumerate() {
-            let path = format!("recipient[{i}].id");
-            if let Some(problem) = recipient.email.as_deref().and_then(validate::email) {
-                let path = format!("recipient[{i}].email");
-                diagnostics.push(problem.path(&path).at(origin.locate(&path)));
-            }
-            if let Some(problem) = validate::id(&recipient.id, "recipient") {
-                diagnostics.push(problem.path(&path).at(origin.locate(&path)));
-            } else if let Some(first) = seen.insert(&recipient.id, i) {
-                let first = origin.locate(&format!("recipient[{first}].id"));
+        let place = |i: usize, key: &str| origin.locate(&format!("recipient[{i}].{key}"));
+        checked_registry(recipients, problems, Some(&origin), &place)
+    }
+
+    /// Reads and parses the registry file at `path`: TOML, or by its
+    /// extension CSV (`.csv`, see [`Registry::parse_csv`]) or JSON (`.json`,
+    /// `.jsonl`, see [`Registry::parse_json`]).
+    pub fn open(path: impl AsRef<Path>) -> Result<Registry, Error> {
+        let path = path.as_ref();
+        let source = read_source(path, MAX_DATABASE_BYTES)?;
+        let extension = path
+            .extension()
+            .map(|ext| ext.to_string_lossy().to_ascii_lowercase());
+        match extension.as_deref() {
+            Some("csv") => Registry::parse_csv(source),
+            Some("json" | "jsonl") => Registry::parse_json(source),
+            _ => Registry::parse(source),
+        }
+    }
+
+    /// Parses a registry kept as a spreadsheet: CSV with a header row of the
+    /// registry's keys (`id`, `organisation`, `address`, `tags`, …), one
+    /// recipient a row, as [`Registry::to_csv`] writes it.
+    ///
+    /// A list cell (`address`, `tags`) holds its items separated by `;`, or
+    /// one a line where the cell holds line breaks. A value given per
+    /// language has a column per language: `title.en`, `title.ru`. Empty
+    /// cells are values not given. Problems are reported at their row
+    /// (line) and column, all at once.
+    ///
+    /// ```
+    /// use appeal::{Registry, Source};
+    ///
+    /// let csv = "id,organisation,address,tags\n\
+    ///            metall,IG Metall,\"Wilhelm-Leuschner-Str. 79; 60329 Frankfurt\",union;de\n";
+    /// let registry = Registry::parse_csv(Source::new("r.csv", csv))?;
+    /// let metall = registry.get("metall").unwrap();
+    /// let address = metall.address.as_ref().and_then(|a| a.best(&[])).unwrap();
+    /// assert_eq!(address, &["Wilhelm-Leuschner-Str. 79", "60329 Frankfurt"]);
+    /// let written = Registry::to_csv(registry.iter())?;
+    /// let back = Registry::parse_csv(Source::new("again.csv", written))?;
+    /// assert_eq!(back.get("metall"), Some(metall));
+    /// # Ok::<(), appeal::Error>(())
+    /// ```
+    pub fn parse_csv(source: Source) -> Result<Registry, Error> {
+        let fields = fields_of::<Recipient>();
+        fn key(name: &str) -> &str {
+            name.split_once('.').map_or(name, |(key, _)| key)
+        }
+        let (mut reader, header, mut diagnostics) = csv_reader(&source, fields, &["id"], key)?;
+        for (column, name) in header.iter().enumerate() {
+            let Some((_, language)) = name.split_once('.') else {
+                continue;
+            };
+            if fields.contains(&key(name)) && Language::from_code(language).is_none() {
                 diagnostics.push(
                     Diagnostic::new(
-                        "duplicate-id",
-                        format!("duplicate recipient id \"{}\"", recipient.id),
+                        "unknown-language",
+                        format!("unknown language \"{language}\" in column \"{name}\""),
                     )
-                    .path(&path)
-                    .at(origin.locate(&path))
-                    .hint(format!("first defined at {first}")),
+                    .at(table::cell_at(&source, 1, column + 1))
+                    .suggest(language, Language::codes())
+                    .hint(format!(
+                        "a column per language is KEY.LANG, LANG one of: {}",
+                        Language::codes().collect::<Vec<_>>().join(", ")
+                    )),
                 );
             }
         }
         if !diagnostics.is_empty() {
             return Err(Error::invalid(diagnostics));
         }
-        let mut registry = Registry::default();
-        registry.reserve(recipients.len());
-        for (i, recipient) in recipients.into_iter().enumerate() {
-            registry.push(Entry {
-                recipient,
-                origin: Some((origin.clone(), i)),
-            });
+        let column_of = |key: &str| {
+            header
+                .iter()
+                .position(|h| h == key || h.strip_prefix(key).is_some_and(|l| l.starts_with('.')))
+                .map_or(1, |i| i + 1)
+        };
+        let mut recipients = Vec::new();
+        let mut lines = Vec::new();
+        for record in reader.records() {
+            let record = match record {
+                Ok(record) => record,
+                Err(error) => {
+                    diagnostics.push(table::csv_error(&source, &error));
+                    continue;
+                }
+            };
+            let line = record.position().map_or(0, |p| p.line() as usize);
+            match table::from_row::<Recipient>(&header, &record) {
+                Ok(recipient) => {
+                    recipients.push(recipient);
+                    lines.push(line);
+                }
+                Err((message, column)) => {
+                    let (message, column) = match column {
+                        Some(column) => (
+                            format!("{message} in column \"{}\"", header[column]),
+                            column + 1,
+                        ),
+                        None => {
+                            let missing = message
+                                .strip_prefix("missing field `")
+                                .and_then(|rest| rest.split('`').next());
+                            (message.clone(), missing.map_or(1, column_of))
+                        }
+                    };
+                    let mut diagnostic = Diagnostic::new("syntax", message)
+                        .at(table::cell_at(&source, line, column));
+                    if diagnostic.message.starts_with("list ") {
+                        diagnostic = diagnostic
+                            .hint("a list cell holds its items separated by ; or one a line");
+                    } else if diagnostic.message.starts_with("invalid type: map") {
+                        let key = key(&header[column - 1]);
+                        diagnostic = diagnostic.hint(format!(
+                            "\"{key}\" has one value for every language: a column \"{key}\""
+                        ));
+                    }
+                    diagnostics.push(diagnostic);
+                }
+            }
         }
-        Ok(registry)
+        let place = |i: usize, key: &str| table::cell_at(&source, lines[i], column_of(key));
+        checked_registry(recipients, diagnostics, None, &place)
     }
 
-    /// Reads and parses the registry file at `path`.
-    pub fn open(path: impl AsRef<Path>) -> Result<Registry, Error> {
-        Registry::parse(read_source(path.as_ref(), MAX_DATABASE_BYTES)?)
+    /// Parses a registry kept as JSON: an array of recipient objects with
+    /// the registry's keys (as `appeal recipients --format json` prints
+    /// them), or JSON Lines, one object a line.
+    pub fn parse_json(source: Source) -> Result<Registry, Error> {
+        use serde_json::value::RawValue;
+        let text = source.text();
+        let json_error = |error: serde_json::Error, within: &str| {
+            let offset = offset_of(within, error.line(), error.column());
+            let start = within.as_ptr() as usize - text.as_ptr() as usize;
+            let message = error.to_string();
+            let message = message.split(" at line ").next().unwrap_or_default();
+            Diagnostic::new("syntax", message.to_owned())
+                .at(source.locate(&(start + offset..start + offset)))
+        };
+        let values: Vec<&RawValue> = if text.trim_start().starts_with('[') {
+            serde_json::from_str(text).map_err(|e| json_error(e, text))?
+        } else {
+            serde_json::Deserializer::from_str(text)
+                .into_iter::<&RawValue>()
+                .collect::<Result<_, _>>()
+                .map_err(|e| json_error(e, text))?
+        };
+        let mut recipients = Vec::new();
+        let mut entries = Vec::new();
+        let mut diagnostics = Vec::new();
+        let fields = fields_of::<Recipient>();
+        for value in values {
+            let within = value.get();
+            let mut unknown = Vec::new();
+            let mut deserializer = serde_json::Deserializer::from_str(within);
+            let recipient: Result<Recipient, _> =
+                serde_ignored::deserialize(&mut deserializer, |path| unknown.push(segments(&path)));
+            for path in unknown {
+                let key = path.last().cloned().unwrap_or_default();
+                let offset = key_offset(within, &key).unwrap_or(0);
+                let start = within.as_ptr() as usize - text.as_ptr() as usize + offset;
+                let mut diagnostic = Diagnostic::new(
+                    "unknown-field",
+                    format!("unknown field \"{}\" in a recipient", display_path(&path)),
+                )
+                .at(source.locate(&(start..start)));
+                if path.len() == 1 {
+                    diagnostic = diagnostic
+                        .suggest(&key, fields.iter().copied())
+                        .hint(format!("valid fields: {}", fields.join(", ")));
+                }
+                diagnostics.push(diagnostic);
+            }
+            match recipient {
+                Ok(recipient) => {
+                    recipients.push(recipient);
+                    entries.push(within);
+                }
+                Err(error) => diagnostics.push(json_error(error, within)),
+            }
+        }
+        let place = |i: usize, key: &str| {
+            let within = entries[i];
+            let start = within.as_ptr() as usize - text.as_ptr() as usize
+                + key_offset(within, key).unwrap_or(0);
+            source.locate(&(start..start))
+        };
+        checked_registry(recipients, diagnostics, None, &place)
+    }
+
+    /// The recipients as CSV, one a row, with a column for every key of the
+    /// registry and one per language where a value is given per language:
+    /// what [`Registry::parse_csv`] reads back as the same entries.
+    /// Cells a spreadsheet would take for a formula (`=…`, `+…`) get a
+    /// leading `'`, which reading takes off again.
+    ///
+    /// `Err` for a value no cell can hold: a list item with a line break.
+    pub fn to_csv<'a>(
+        recipients: impl IntoIterator<Item = &'a Recipient>,
+    ) -> Result<String, Error> {
+        let recipients: Vec<&Recipient> = recipients.into_iter().collect();
+        table::to_csv(&recipients, fields_of::<Recipient>()).map_err(|problem| {
+            Diagnostic::new(
+                "unrepresentable",
+                format!("cannot write the registry as CSV: {problem}"),
+            )
+            .hint("write it as TOML or JSON instead")
+            .into()
+        })
     }
 }
 
+/// The byte offset in `text` of `column` (counted from 1) on `line`.
+fn offset_of(text: &str, line: usize, column: usize) -> usize {
+    let start: usize = text
+        .split_inclusive('\n')
+        .take(line.saturating_sub(1))
+        .map(str::len)
+        .sum();
+    (start + column.saturating_sub(1)).min(text.len())
+}
+
+/// Where the key `"key":` is in a JSON object's text.
+fn key_offset(object: &str, key: &str) -> Option<usize> {
+    let quoted = format!("\"{key}\"");
+    object
+        .match_indices(&quoted)
+        .map(|(i, _)| i)
+        .find(|&i| object[i + quoted.len()..].trim_start().starts_with(':'))
+}
+
+/// A CSV file's reader past its header, the header's column names, and the
+/// header's problems.
+type CsvFile<'s> = (csv::Reader<&'s [u8]>, Vec<String>, Vec<Diagnostic>);
+
+/// A CSV file opened by [`CsvFile`]; an error for a header that cannot be
+/// read or a quote never closed.
+fn csv_reader<'s>(
+    source: &'s Source,
+    fields: &[&str],
+    required: &[&str],
+    key: fn(&str) -> &str,
+) -> Result<CsvFile<'s>, Error> {
+    if let Some(problem) = table::unclosed_quote(source) {
+        return Err(problem.into());
+    }
+    let mut reader = csv::ReaderBuilder::new()
+        .flexible(false)
+        .from_reader(source.text().as_bytes());
+    let header: Vec<String> = match reader.headers() {
+        Ok(header) => header.iter().map(|h| h.trim().to_owned()).collect(),
+        Err(error) => return Err(table::csv_error(source, &error).into()),
+    };
+    let problems = table::header_problems(source, &header, fields, required, key);
+    Ok((reader, header, problems))
+}
+
+/// A registry of `recipients` once their ids (valid, each once) and e-mail
+/// addresses are checked; `place(i, key)` is where entry `i`'s `key` is.
+fn checked_registry(
+    recipients: Vec<Recipient>,
+    mut diagnostics: Vec<Diagnostic>,
+    origin: Option<&Arc<Origin>>,
+    place: &dyn Fn(usize, &str) -> Location,
+) -> Result<Registry, Error> {
+    let mut seen: HashMap<&str, usize> = HashMap::new();
+    for (i, recipient) in recipients.iter().enumerate() {
+        let path = format!("recipient[{i}].id");
+        if let Some(problem) = recipient.email.as_deref().and_then(validate::email) {
+            let path = format!("recipient[{i}].email");
+            diagnostics.push(problem.path(&path).at(place(i, "email")));
+        }
+        if let Some(problem) = validate::id(&recipient.id, "recipient") {
+            diagnostics.push(problem.path(&path).at(place(i, "id")));
+        } else if let Some(first) = seen.insert(&recipient.id, i) {
+            diagnostics.push(
+                Diagnostic::new(
+                    "duplicate-id",
+                    format!("duplicate recipient id \"{}\"", recipient.id),
+                )
+                .path(&path)
+                .at(place(i, "id"))
+                .hint(format!("first defined at {}", place(first, "id"))),
+            );
+        }
+    }
+    if !diagnostics.is_empty() {
+        return Err(Error::invalid(diagnostics));
+    }
+    let mut registry = Registry::default();
+    registry.reserve(recipients.len());
+    for (i, recipient) in recipients.into_iter().enumerate() {
+        registry.push(Entry {
+            recipient,
+            origin: origin.map(|origin| (origin.clone(), i)),
+        });
+    }
+    Ok(registry)
+}
+
 #[derive(Deserialize)]
-struct IncidentFile {
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub(crate) struct IncidentFile {
+    /// The incidents, one `[[incident]]` table each.
     #[serde(default)]
     incident: Vec<Incident>,
 }
@@ -234,45 +495,9 @@ impl Incidents {
 
     /// Parses a CSV incident database's text (see [`Incidents::open`]).
     pub fn parse_csv(source: Source) -> Result<Incidents, Error> {
-        let at = |line: u64, column: usize| Location {
-            file: source.name().to_owned(),
-            line: line as usize,
-            column,
-            range: 0..0,
-        };
-        let mut reader = csv::ReaderBuilder::new()
-            .flexible(false)
-            .from_reader(source.text().as_bytes());
-        let header: Vec<String> = match reader.headers() {
-            Ok(header) => header.iter().map(|h| h.trim().to_owned()).collect(),
-            Err(error) => return Err(csv_error(&source, &error).into()),
-        };
-        let mut diagnostics = Vec::new();
-        for (column, name) in header.iter().enumerate() {
-            if header[..column].contains(name) {
-                diagnostics.push(
-                    Diagnostic::new("duplicate-field", format!("column \"{name}\" given twice"))
-                        .at(at(1, column + 1))
-                        .hint("each column once: the second would overwrite the first"),
-                );
-            } else if !INCIDENT_COLUMNS.contains(&name.as_str()) {
-                diagnostics.push(
-                    Diagnostic::new("unknown-field", format!("unknown column \"{name}\""))
-                        .at(at(1, column + 1))
-                        .suggest(name, INCIDENT_COLUMNS)
-                        .hint(format!("columns: {}", INCIDENT_COLUMNS.join(", "))),
-                );
-            }
-        }
-        for required in ["id", "summary"] {
-            if !header.iter().any(|h| h == required) {
-                diagnostics.push(
-                    Diagnostic::new("missing-field", format!("no \"{required}\" column"))
-                        .at(at(1, 1))
-                        .hint(format!("columns: {}", INCIDENT_COLUMNS.join(", "))),
-                );
-            }
-        }
+        let at = |line: u64, column: usize| table::cell_at(&source, line as usize, column);
+        let (mut reader, header, mut diagnostics) =
+            csv_reader(&source, &INCIDENT_COLUMNS, &["id", "summary"], |name| name)?;
         if !diagnostics.is_empty() {
             return Err(Error::invalid(diagnostics));
         }
@@ -281,7 +506,7 @@ impl Incidents {
             let record = match record {
                 Ok(record) => record,
                 Err(error) => {
-                    diagnostics.push(csv_error(&source, &error));
+                    diagnostics.push(table::csv_error(&source, &error));
                     continue;
                 }
             };
@@ -312,26 +537,6 @@ impl Incidents {
             false => Err(Error::invalid(diagnostics)),
         }
     }
-}
-
-/// A CSV reader's error placed at its row.
-fn csv_error(source: &Source, error: &csv::Error) -> Diagnostic {
-    let line = error.position().map_or(1, |p| p.line() as usize);
-    let message = match error.kind() {
-        csv::ErrorKind::UnequalLengths {
-            expected_len, len, ..
-        } => format!("row has {len} cells; the header has {expected_len}"),
-        csv::ErrorKind::Utf8 { .. } => "row is not UTF-8 text".to_owned(),
-        _ => error.to_string().to_lowercase(),
-    };
-    Diagnostic::new("syntax", message)
-        .at(Location {
-            file: source.name().to_owned(),
-            line,
-            column: 1,
-            range: 0..0,
-        })
-        .hint("quote cells that hold commas: \"Minsk, Belarus\"")
 }
 
 /// Sets one CSV cell's field of `incident`.

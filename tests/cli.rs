@@ -330,3 +330,84 @@ fn check_names_the_forms_a_belarusian_letter_lacks() {
     );
     assert!(letter.contains("\nПаважаныя калегі!\n"), "{letter}");
 }
+
+/// Runs `program args…` with `input` on standard input; `None` where the
+/// program is not installed (then the check is skipped with a note).
+fn run_tool(program: &str, args: &[&str], input: &[u8]) -> Option<std::process::Output> {
+    use std::io::Write;
+    let mut child = match std::process::Command::new(program)
+        .args(args)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+    {
+        Ok(child) => child,
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
+            eprintln!("note: {program} not installed; its check skipped");
+            return None;
+        }
+        Err(error) => panic!("{program}: {error}"),
+    };
+    child.stdin.take().unwrap().write_all(input).unwrap();
+    Some(child.wait_with_output().unwrap())
+}
+
+#[test]
+fn completions_for_every_shell_are_scripts_the_shell_parses() {
+    for (shell, marker, check) in [
+        ("bash", "complete -F", Some(("bash", &["-n"][..]))),
+        ("zsh", "#compdef appeal", Some(("zsh", &["-n"][..]))),
+        (
+            "fish",
+            "complete -c appeal",
+            Some(("fish", &["--no-execute"][..])),
+        ),
+        ("powershell", "Register-ArgumentCompleter", None),
+    ] {
+        let output = appeal_in(&root(""))
+            .args(["completions", shell])
+            .output()
+            .unwrap();
+        assert!(output.status.success(), "{shell}");
+        let script = String::from_utf8(output.stdout).unwrap();
+        assert!(script.contains(marker), "{shell}: {script}");
+        // Every subcommand is completed.
+        for command in ["render", "batch", "check", "completions", "man"] {
+            assert!(script.contains(command), "{shell} lacks {command}");
+        }
+        if let Some((program, args)) = check
+            && let Some(parsed) = run_tool(program, args, script.as_bytes())
+        {
+            let stderr = String::from_utf8_lossy(&parsed.stderr);
+            assert!(parsed.status.success(), "{program} {args:?}: {stderr}");
+        }
+    }
+    appeal_in(&root(""))
+        .args(["completions", "tcsh"])
+        .assert()
+        .code(2);
+}
+
+#[test]
+fn man_prints_a_manual_page_that_groff_reads() {
+    let output = appeal_in(&root("")).arg("man").output().unwrap();
+    assert!(output.status.success());
+    let page = String::from_utf8(output.stdout).unwrap();
+    // UTF-8 in help texts (…): groff reads it through preconv (-k), as man does.
+    // Before .TH only roff's own conditionals (the quote character) may stand.
+    let first_macro = page
+        .lines()
+        .find(|line| !line.starts_with(".ie") && !line.starts_with(".el"))
+        .unwrap();
+    assert!(first_macro.starts_with(".TH appeal 1"), "{page}");
+    for section in [".SH NAME", ".SH SYNOPSIS", ".SH OPTIONS", ".SH SUBCOMMANDS"] {
+        assert!(page.contains(section), "{section} missing: {page}");
+    }
+    if let Some(formatted) = run_tool("groff", &["-k", "-man", "-Tutf8", "-ww"], page.as_bytes()) {
+        let stderr = String::from_utf8_lossy(&formatted.stderr);
+        assert!(formatted.status.success() && stderr.is_empty(), "{stderr}");
+        let text = String::from_utf8_lossy(&formatted.stdout);
+        assert!(text.contains("appeal-render"), "{text}");
+    }
+}

@@ -4,6 +4,7 @@
 mod bad_inputs;
 mod batch;
 mod cli;
+mod docx;
 mod engine;
 mod evidence;
 mod faults;
@@ -11,7 +12,10 @@ mod fuzz;
 mod golden;
 mod pdf;
 mod properties;
+mod schema;
 mod shipped;
+mod spreadsheets;
+mod watch;
 
 use std::path::{Path, PathBuf};
 

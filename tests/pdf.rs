@@ -8,7 +8,7 @@ use appeal::{Appeal, Engine, Letter, ResolveOptions, SignatureLayout};
 
 use crate::{appeal_in, fold, letters_of, plainly, root};
 
-fn letter(example: &str, to: &str) -> Letter {
+pub fn letter(example: &str, to: &str) -> Letter {
     let appeal = Appeal::open(root(&format!("examples/{example}/appeal.toml"))).unwrap();
     let options = ResolveOptions {
         to: vec![to.into()],
@@ -64,7 +64,7 @@ pub fn join_hyphenated(text: &str) -> String {
 }
 
 /// `text` without its `[1]` note references.
-fn strip_note_markers(text: &str) -> String {
+pub fn strip_note_markers(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
     while let Some(at) = rest.find('[') {

@@ -3,12 +3,16 @@
 //! Backends return bytes and never write files; the caller decides where
 //! they go.
 
+#[cfg(feature = "docx")]
+mod docx;
 #[cfg(feature = "eml")]
 mod eml;
 #[cfg(feature = "pdf")]
 mod pdf;
 mod text;
 
+#[cfg(feature = "docx")]
+pub use docx::{DocxOptions, docx};
 #[cfg(feature = "eml")]
 pub use eml::{EmlOptions, draft, eml};
 #[cfg(feature = "pdf")]

@@ -15,16 +15,20 @@ pub const TEMP_PREFIX: &str = ".appeal-tmp-";
 /// `force`. With `sync`, the data reaches the disk before the rename, so the
 /// name never points at a file a power cut emptied.
 pub fn write_file(path: &Path, bytes: &[u8], force: bool, sync: bool) -> Result<(), Error> {
-    persist(path, written(path, bytes, sync)?, force)
+    let write = |out: &mut dyn Write| out.write_all(bytes);
+    persist(path, written(path, &write, sync)?, force)
 }
 
 /// Writes several files, each whole: all are written beside their targets
 /// first, and named only when every one of them could be, so that a full
 /// disk leaves none of them rather than some.
-pub fn write_files(files: &[(&Path, &[u8])], sync: bool) -> Result<(), Error> {
+///
+/// Each file's bytes are written by its function as they are made, so that
+/// a large file (a manifest of a million letters) is never held whole.
+pub fn write_files(files: &[(&Path, Contents<'_>)], sync: bool) -> Result<(), Error> {
     let mut temps = Vec::with_capacity(files.len());
-    for (path, bytes) in files {
-        temps.push(written(path, bytes, sync)?);
+    for (path, write) in files {
+        temps.push(written(path, *write, sync)?);
     }
     for ((path, _), temp) in files.iter().zip(temps) {
         persist(path, temp, true)?;
@@ -32,8 +36,12 @@ pub fn write_files(files: &[(&Path, &[u8])], sync: bool) -> Result<(), Error> {
     Ok(())
 }
 
-/// `bytes` in a temporary file beside `path`; dropped on an error, it is removed.
-fn written(path: &Path, bytes: &[u8], sync: bool) -> Result<tempfile::NamedTempFile, Error> {
+/// Writes a file's contents into the writer it is given.
+pub type Contents<'a> = &'a dyn Fn(&mut dyn Write) -> io::Result<()>;
+
+/// A file of `write`'s bytes, temporary beside `path`; dropped on an error,
+/// it is removed.
+fn written(path: &Path, write: Contents<'_>, sync: bool) -> Result<tempfile::NamedTempFile, Error> {
     let io_error = |e: io::Error| Error::io(path, e);
     let dir = parent(path);
     std::fs::create_dir_all(dir).map_err(io_error)?;
@@ -43,7 +51,7 @@ fn written(path: &Path, bytes: &[u8], sync: bool) -> Result<tempfile::NamedTempF
     #[cfg(unix)]
     builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666));
     let mut file = builder.tempfile_in(dir).map_err(io_error)?;
-    file.write_all(bytes).map_err(io_error)?;
+    write(&mut file).map_err(io_error)?;
     if sync {
         file.as_file().sync_data().map_err(io_error)?;
     }

@@ -278,8 +278,9 @@ fn finish(dir: &Path, report: &Report, mode: Mode) -> Result<(), Error> {
         sync_dir(dir)?;
     }
     let [csv, json] = MANIFESTS.map(|name| dir.join(name));
-    let (csv_bytes, json_bytes) = (report.to_csv(), report.to_json());
-    write_files(&[(&csv, &csv_bytes), (&json, &json_bytes)], mode.sync)?;
+    let write_csv = |out: &mut dyn Write| report.write_csv(out);
+    let write_json = |out: &mut dyn Write| report.write_json(out);
+    write_files(&[(&csv, &write_csv), (&json, &write_json)], mode.sync)?;
     let journal = dir.join(JOURNAL);
     std::fs::remove_file(&journal).map_err(|e| Error::io(&journal, e))?;
     if mode.sync {

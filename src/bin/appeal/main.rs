@@ -9,13 +9,15 @@ use std::process::ExitCode;
 
 mod files;
 mod mailing;
+mod watch;
 
 use appeal::batch::{BatchOptions, Discard, Format};
-use appeal::render::{Backend, EmlOptions, Paper, PdfOptions, Subset, TextOptions};
+use appeal::render::{Backend, DocxOptions, EmlOptions, Paper, PdfOptions, Subset, TextOptions};
 use appeal::{
-    Appeal, Date, Diagnostic, Engine, Error, Letter, Registry, ResolveOptions, Templates,
+    Appeal, Date, Diagnostic, Engine, Error, Letter, Registry, ResolveOptions, SchemaFile,
+    Templates,
 };
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
 use indicatif::{ProgressBar, ProgressStyle};
 
 use files::write_file;
@@ -25,6 +27,9 @@ use mailing::{Mode, Outcome};
 // time the system allocator took there.
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
+/// The schema `appeal init` writes beside the appeal file.
+const SCHEMA_FILE: &str = "appeal.schema.json";
 
 /// The starter appeal `appeal init` writes.
 const STARTER: &str = include_str!("../../../examples/starter/appeal.toml");
@@ -38,7 +43,9 @@ struct Cli {
     /// A directory of templates (NAME/LANG.toml) that adds to or overrides the built-in ones.
     #[arg(long, global = true, value_name = "DIR")]
     templates: Option<PathBuf>,
-    /// A registry file whose [[recipient]] entries add to or override the built-in ones.
+    /// A registry file whose entries add to or override the built-in ones:
+    /// TOML ([[recipient]] entries), or CSV or JSON (by the extension, as
+    /// `appeal recipients --format csv|json` writes them).
     #[arg(long, global = true, value_name = "FILE")]
     recipients: Option<PathBuf>,
     /// An incident database (TOML [[incident]] entries, or CSV) that appeals
@@ -77,7 +84,8 @@ enum Command {
         appeal: PathBuf,
         #[command(flatten)]
         select: Select,
-        /// Output format: txt, pdf or eml (a mail draft with the PDF attached).
+        /// Output format: txt, pdf, eml (a mail draft with the PDF attached) or
+        /// docx (an editable Word document).
         #[arg(long, short, default_value = "txt")]
         format: Format,
         /// Where to write: a file, a directory (one file per letter), or - for
@@ -87,6 +95,29 @@ enum Command {
         /// Overwrite existing files.
         #[arg(long)]
         force: bool,
+        /// Wrap text at this column.
+        #[arg(long, default_value_t = 72, value_name = "N")]
+        width: usize,
+        /// Paper size of PDF letters.
+        #[arg(long, value_enum, default_value_t = PaperArg::A4)]
+        paper: PaperArg,
+    },
+    /// Render the letters again whenever the appeal, its signature, the
+    /// registry, the incident databases or the templates change.
+    ///
+    /// Problems are printed and watching goes on; Ctrl-C stops.
+    Watch {
+        /// The appeal file.
+        appeal: PathBuf,
+        #[command(flatten)]
+        select: Select,
+        /// Output format: txt, pdf, eml or docx.
+        #[arg(long, short, default_value = "pdf")]
+        format: Format,
+        /// The directory the letters are written into (one file per letter,
+        /// replaced at each change).
+        #[arg(long, short, value_name = "DIR", default_value = ".")]
+        output: PathBuf,
         /// Wrap text at this column.
         #[arg(long, default_value_t = 72, value_name = "N")]
         width: usize,
@@ -106,7 +137,7 @@ enum Command {
         /// The output directory.
         #[arg(long, short, value_name = "DIR")]
         output: PathBuf,
-        /// Formats, comma-separated: txt, pdf, eml.
+        /// Formats, comma-separated: txt, pdf, eml, docx.
         #[arg(long, short, value_delimiter = ',', default_value = "pdf")]
         format: Vec<Format>,
         /// Print what would be written and write nothing.
@@ -157,13 +188,35 @@ enum Command {
         format: ListFormat,
     },
     /// List the recipient registry.
+    ///
+    /// As csv or json it is a registry file again: edit it in a spreadsheet
+    /// and give it back with --recipients FILE.csv.
     Recipients {
         /// Only entries with this tag.
         #[arg(long)]
         tag: Option<String>,
+        /// Output: a table for people; csv (every key a column, title.ru for
+        /// a value per language) or json for spreadsheets and programs.
+        #[arg(long, value_enum, default_value_t = ListFormat::Table)]
+        format: ListFormat,
     },
     /// List the letter templates.
     Templates,
+    /// Print the JSON Schema (draft 2020-12) of a data file, for editors:
+    /// taplo and Even Better TOML check and complete a file whose first line
+    /// is `#:schema PATH` (`appeal init` writes one).
+    Schema {
+        /// Which file: appeal, registry or incidents.
+        #[arg(value_enum, default_value_t = SchemaArg::Appeal)]
+        file: SchemaArg,
+    },
+    /// Print a shell completion script: `appeal completions bash > /etc/bash_completion.d/appeal`.
+    Completions {
+        /// The shell: bash, zsh, fish, powershell or elvish.
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff): `appeal man > appeal.1; man ./appeal.1`.
+    Man,
     /// Write a commented starter appeal file.
     Init {
         /// Where to write it.
@@ -187,6 +240,16 @@ struct Select {
     /// Write every letter in this language (en, ru, be …) instead of the appeal's.
     #[arg(long, value_name = "CODE")]
     language: Option<String>,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum SchemaArg {
+    /// An appeal file.
+    Appeal,
+    /// A recipient registry (--recipients).
+    Registry,
+    /// An incident database (--incidents).
+    Incidents,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -284,20 +347,7 @@ fn run(cli: Cli) -> Result<(), Error> {
             paper,
         } => {
             let letters = letters(&cli, appeal, select)?;
-            let backend: Box<dyn Backend> = match format {
-                Format::Txt => Box::new(TextOptions { width: *width }),
-                Format::Pdf => Box::new(PdfOptions {
-                    paper: paper.into(),
-                    ..PdfOptions::default()
-                }),
-                Format::Eml => Box::new(EmlOptions {
-                    text: TextOptions { width: *width },
-                    pdf: PdfOptions {
-                        paper: paper.into(),
-                        ..PdfOptions::default()
-                    },
-                }),
-            };
+            let backend = backend(*format, *width, paper);
             write_letters(
                 &letters,
                 *format,
@@ -305,6 +355,32 @@ fn run(cli: Cli) -> Result<(), Error> {
                 output.as_deref(),
                 *force,
             )
+        }
+        Command::Watch {
+            appeal,
+            select,
+            format,
+            output,
+            width,
+            paper,
+        } => {
+            let backend = backend(*format, *width, paper);
+            let render = || {
+                let letters = letters(&cli, appeal, select)?;
+                std::fs::create_dir_all(output).map_err(|e| Error::io(output, e))?;
+                write_letters(&letters, *format, backend.as_ref(), Some(output), true)?;
+                Ok(letters.len())
+            };
+            let inputs = || watch::Inputs {
+                files: [appeal.clone()]
+                    .into_iter()
+                    .chain(signature_files(appeal))
+                    .chain(cli.recipients.clone())
+                    .chain(cli.incidents.iter().cloned())
+                    .collect(),
+                trees: cli.templates.iter().cloned().collect(),
+            };
+            watch::run(&inputs, &render)
         }
         Command::Batch {
             appeal,
@@ -373,18 +449,25 @@ fn run(cli: Cli) -> Result<(), Error> {
                 .collect();
             stdout(list_incidents(&listed, *format))
         }
-        Command::Recipients { tag } => {
+        Command::Recipients { tag, format } => {
             let registry = registry(&cli)?;
+            let mut recipients: Vec<&appeal::Recipient> = registry
+                .iter()
+                .filter(|r| tag.as_ref().is_none_or(|tag| r.tags.contains(tag)))
+                .collect();
+            match format {
+                // Registry order, so that a file read back overrides alike.
+                ListFormat::Csv => return stdout(Registry::to_csv(recipients)?),
+                ListFormat::Json => {
+                    let json =
+                        serde_json::to_string_pretty(&recipients).expect("recipients serialise");
+                    return stdout(json + "\n");
+                }
+                ListFormat::Table => {}
+            }
             let mut out = String::new();
-            let mut recipients: Vec<&appeal::Recipient> = registry.iter().collect();
             recipients.sort_unstable_by(|a, b| a.id.cmp(&b.id));
             for recipient in recipients {
-                if tag
-                    .as_ref()
-                    .is_some_and(|tag| !recipient.tags.contains(tag))
-                {
-                    continue;
-                }
                 let id = &recipient.id;
                 let language = recipient.language.as_deref().unwrap_or_default();
                 let own: Vec<appeal::Language> =
@@ -418,16 +501,84 @@ fn run(cli: Cli) -> Result<(), Error> {
             }
             stdout(out)
         }
+        Command::Schema { file } => {
+            let file = match file {
+                SchemaArg::Appeal => SchemaFile::Appeal,
+                SchemaArg::Registry => SchemaFile::Registry,
+                SchemaArg::Incidents => SchemaFile::Incidents,
+            };
+            let schema = appeal::schema(file, &templates(&cli)?);
+            stdout(format!("{schema:#}\n"))
+        }
+        Command::Completions { shell } => {
+            let mut out = Vec::new();
+            clap_complete::generate(*shell, &mut Cli::command(), "appeal", &mut out);
+            stdout(out)
+        }
+        Command::Man => {
+            let mut out = Vec::new();
+            clap_mangen::Man::new(Cli::command())
+                .render(&mut out)
+                .map_err(|e| Error::io("<stdout>", e))?;
+            stdout(out)
+        }
         Command::Init { path, force } => {
-            write_file(path, STARTER.as_bytes(), *force, true)?;
+            // The schema beside the appeal, named on its first line for
+            // taplo (Even Better TOML): checks and completion as one types.
+            let schema_path = path.with_file_name(SCHEMA_FILE);
+            let schema = appeal::schema(SchemaFile::Appeal, &templates(&cli)?);
+            let starter = format!("#:schema ./{SCHEMA_FILE}\n{STARTER}");
+            if !force && path.exists() {
+                let exists = Diagnostic::new("exists", format!("{} exists", path.display()));
+                return Err(exists.hint("use --force to overwrite").into());
+            }
+            write_file(&schema_path, format!("{schema:#}\n").as_bytes(), true, true)?;
+            write_file(path, starter.as_bytes(), *force, true)?;
             eprintln!(
-                "wrote {}; edit it, then run: appeal check {}",
+                "wrote {} and {}; edit it, then run: appeal check {}",
                 path.display(),
+                schema_path.display(),
                 path.display()
             );
             Ok(())
         }
     }
+}
+
+/// The backend of `format`, text wrapped at `width`, PDFs on `paper`.
+fn backend(format: Format, width: usize, paper: &PaperArg) -> Box<dyn Backend> {
+    let pdf = PdfOptions {
+        paper: paper.into(),
+        ..PdfOptions::default()
+    };
+    match format {
+        Format::Txt => Box::new(TextOptions { width }),
+        Format::Pdf => Box::new(pdf),
+        Format::Eml => Box::new(EmlOptions {
+            text: TextOptions { width },
+            pdf,
+        }),
+        Format::Docx => Box::new(DocxOptions {
+            paper: paper.into(),
+        }),
+    }
+}
+
+/// The signature images the appeal at `path` names, if it can be read.
+fn signature_files(path: &Path) -> Vec<PathBuf> {
+    let Ok(source) = std::fs::read_to_string(path) else {
+        return Vec::new();
+    };
+    let Ok(appeal) = Appeal::parse(appeal::Source::new(path.display().to_string(), source)) else {
+        return Vec::new();
+    };
+    let dir = path.parent().unwrap_or(Path::new(""));
+    appeal
+        .signatory
+        .iter()
+        .filter_map(|signatory| signatory.signature.as_ref())
+        .map(|signature| dir.join(signature))
+        .collect()
 }
 
 fn templates(cli: &Cli) -> Result<Templates, Error> {
