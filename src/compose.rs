@@ -116,7 +116,7 @@ pub(crate) fn compose_checked(
     let recipient = &context.recipient;
     let closing = match frame(Part::Closing)? {
         Some(closing) => closing,
-        None => frame::closing(recipient, context.language, &salutation, context.cosigned),
+        None => frame::closing(recipient, context.language, &salutation),
     };
     let delivery = match frame(Part::Delivery)? {
         Some(delivery) => Some(delivery),

@@ -166,18 +166,14 @@ fn elides(word: &str) -> bool {
 /// sincerely,"; "С уважением,"; "З павагай,"; "Atentamente,".
 ///
 /// French closes with a sentence that repeats the salutation's words and
-/// says the regard the addressee's rank is due: "Je vous prie d'agréer,
-/// Monsieur le Directeur général, l'expression de ma haute considération."
-/// (an office), "… l'assurance de ma très haute considération." (an
-/// ambassador), "… l'expression de mes salutations distinguées."
+/// says the regard the addressee's rank is due: "Nous vous prions
+/// d'agréer, Monsieur le Directeur général, l'expression de notre haute
+/// considération." (an office), "… l'assurance de notre très haute
+/// considération." (an ambassador), "… l'expression de nos salutations
+/// distinguées."
 /// (otherwise); `we` when several organisations write ("Nous vous prions
 /// d'agréer, …, l'expression de notre haute considération.").
-pub(crate) fn closing(
-    addressee: &Addressee,
-    language: Language,
-    salutation: &str,
-    we: bool,
-) -> String {
+pub(crate) fn closing(addressee: &Addressee, language: Language, salutation: &str) -> String {
     match language {
         Language::En if salutation == language.labels().neutral_salutation => {
             "Yours faithfully,".into()
@@ -186,13 +182,13 @@ pub(crate) fn closing(
         Language::Ru => "С уважением,".into(),
         Language::Be => "З павагай,".into(),
         Language::Es => "Atentamente,".into(),
-        Language::Fr => french_closing(addressee, salutation, we),
+        Language::Fr => french_closing(addressee, salutation),
     }
 }
 
-/// "Je vous prie d'agréer, Madame, Monsieur, l'expression de mes
+/// "Nous vous prions d'agréer, Madame, Monsieur, l'expression de nos
 /// salutations distinguées.": the French formula around the salutation.
-fn french_closing(addressee: &Addressee, salutation: &str, we: bool) -> String {
+fn french_closing(addressee: &Addressee, salutation: &str) -> String {
     let words = salutation
         .trim()
         .trim_end_matches([',', ':', '!'])
@@ -221,17 +217,9 @@ fn french_closing(addressee: &Addressee, salutation: &str, we: bool) -> String {
     let fraternal = ["cher ", "chère ", "chers ", "chères "]
         .iter()
         .any(|start| words.starts_with(start));
-    let (pray, my, mine) = match we {
-        true => ("Nous vous prions", "notre", "nos"),
-        false => ("Je vous prie", "ma", "mes"),
-    };
+    let (pray, my, mine) = ("Nous vous prions", "notre", "nos");
     if fraternal {
-        let greet = if we {
-            "Nous vous adressons"
-        } else {
-            "Je vous adresse"
-        };
-        return format!("{greet}, {words}, {mine} salutations fraternelles.");
+        return format!("Nous vous adressons, {words}, {mine} salutations fraternelles.");
     }
     let regard = if excellency {
         format!("l'assurance de {my} très haute considération")
@@ -616,15 +604,15 @@ mod tests {
     fn closings_agree_with_the_salutation() {
         let a = addressee();
         assert_eq!(
-            closing(&a, Language::En, "Dear Sir or Madam,", false),
+            closing(&a, Language::En, "Dear Sir or Madam,"),
             "Yours faithfully,"
         );
         assert_eq!(
-            closing(&a, Language::En, "Dear Mr. Ryder,", false),
+            closing(&a, Language::En, "Dear Mr. Ryder,"),
             "Yours sincerely,"
         );
         assert_eq!(
-            closing(&a, Language::Ru, "Уважаемые господа!", false),
+            closing(&a, Language::Ru, "Уважаемые господа!"),
             "С уважением,"
         );
     }
@@ -678,11 +666,7 @@ mod tests {
         let dg = man(Some("Directeur général"));
         let s = salutation(&dg, Language::Fr).unwrap();
         assert_eq!(
-            closing(&dg, Language::Fr, &s, false),
-            "Je vous prie d'agréer, Monsieur le Directeur général, l'expression de ma haute considération."
-        );
-        assert_eq!(
-            closing(&dg, Language::Fr, &s, true),
+            closing(&dg, Language::Fr, &s),
             "Nous vous prions d'agréer, Monsieur le Directeur général, l'expression de notre haute considération."
         );
         let mut ambassador = addressee();
@@ -690,15 +674,15 @@ mod tests {
         ambassador.gender = Some(Gender::Female);
         let s = salutation(&ambassador, Language::Fr).unwrap();
         assert_eq!(
-            closing(&ambassador, Language::Fr, &s, false),
-            "Je vous prie d'agréer, Madame l'Ambassadrice, l'assurance de ma très haute considération."
+            closing(&ambassador, Language::Fr, &s),
+            "Nous vous prions d'agréer, Madame l'Ambassadrice, l'assurance de notre très haute considération."
         );
         assert_eq!(
-            closing(&addressee(), Language::Fr, "Madame, Monsieur,", false),
-            "Je vous prie d'agréer, Madame, Monsieur, l'expression de mes salutations distinguées."
+            closing(&addressee(), Language::Fr, "Madame, Monsieur,"),
+            "Nous vous prions d'agréer, Madame, Monsieur, l'expression de nos salutations distinguées."
         );
         assert_eq!(
-            closing(&addressee(), Language::Fr, "Chers camarades,", true),
+            closing(&addressee(), Language::Fr, "Chers camarades,"),
             "Nous vous adressons, chers camarades, nos salutations fraternelles."
         );
         assert_eq!(
@@ -730,7 +714,7 @@ mod tests {
         unknown.gender = None;
         assert_eq!(es(&unknown), None);
         assert_eq!(
-            closing(&unknown, Language::Es, "Señora, señor:", false),
+            closing(&unknown, Language::Es, "Señora, señor:"),
             "Atentamente,"
         );
     }

@@ -185,6 +185,9 @@ impl fmt::Display for Language {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[non_exhaustive]
 pub struct Labels {
+    /// Before the subject line, where the language labels it: "Objet :",
+    /// "Asunto:"; empty in English, Russian and Belarusian letters.
+    pub subject: &'static str,
     /// Before the carbon-copy list.
     pub cc: &'static str,
     /// Before the list of enclosures.
@@ -238,6 +241,7 @@ impl Labels {
 }
 
 static EN_LABELS: Labels = Labels {
+    subject: "",
     cc: "cc:",
     enclosures: "Enclosures:",
     enclosure: "Enclosure:",
@@ -267,6 +271,7 @@ static EN_LABELS: Labels = Labels {
 };
 
 static RU_LABELS: Labels = Labels {
+    subject: "",
     cc: "Копия:",
     enclosures: "Приложение:",
     enclosure: "Приложение:",
@@ -296,6 +301,7 @@ static RU_LABELS: Labels = Labels {
 };
 
 static BE_LABELS: Labels = Labels {
+    subject: "",
     cc: "Копія:",
     enclosures: "Дадатак:",
     enclosure: "Дадатак:",
@@ -320,6 +326,7 @@ static BE_LABELS: Labels = Labels {
 // French labels put a no-break space before a colon, as French
 // typography does everywhere (see `typography`).
 static FR_LABELS: Labels = Labels {
+    subject: "Objet\u{a0}:",
     cc: "Copie\u{a0}:",
     enclosures: "Pièces jointes\u{a0}:",
     enclosure: "Pièce jointe\u{a0}:",
@@ -342,6 +349,7 @@ static FR_LABELS: Labels = Labels {
 };
 
 static ES_LABELS: Labels = Labels {
+    subject: "Asunto:",
     cc: "c. c.:",
     enclosures: "Anexos:",
     enclosure: "Anexo:",

@@ -172,6 +172,16 @@ pub struct Listed<'a> {
 }
 
 impl Letter {
+    /// The subject as the letter prints it: "Objet : …" in French,
+    /// "Asunto: …" in Spanish, the subject alone in other languages (and in
+    /// mail headers and document titles).
+    pub fn subject_line(&self) -> String {
+        match self.labels.subject {
+            "" => self.subject.clone(),
+            label => format!("{label} {}", self.subject),
+        }
+    }
+
     /// The enclosures and the copies, each where there are any, in the
     /// order the letter's language lists them: enclosures (under the text
     /// in Russian and Belarusian letters, else after the signature), then

@@ -74,7 +74,7 @@ pub struct Context {
     /// Demands.
     pub demands: Vec<String>,
     /// The incidents the appeal selects (its own and those it names from
-    /// the databases), by date, then id.
+    /// the databases), by date, then in the order given.
     pub incidents: Vec<Cited>,
     /// Letters to this recipient give protected people by initials.
     pub redact: bool,
@@ -489,11 +489,8 @@ pub fn resolve(
             cited.annex_numbers = (annexed + 1..=annexed + cited.annexes.len()).collect();
             annexed += cited.annexes.len();
             let text = [Some(&cited.summary), cited.outcome.as_ref()];
-            let named = |person: &&Concerned| {
-                text.iter()
-                    .flatten()
-                    .any(|text| text.contains(&person.name))
-            };
+            let named =
+                |person: &&Concerned| text.iter().flatten().any(|text| names(text, &person.name));
             cited.people_unnamed = cited.people.iter().filter(|p| !named(p)).cloned().collect();
         }
         let complaint = appeal.complaint.as_ref().map(|complaint| {
@@ -575,6 +572,25 @@ pub fn resolve(
     } else {
         Err(Error::invalid(problems.diagnostics))
     }
+}
+
+/// True where `text` names `name`: every word of the name (every part of a
+/// hyphenated one) is in it, endings aside, as names are declined
+/// ("Андрей Комлик-Яматин" in "квартире Андрея Комлика-Яматина").
+fn names(text: &str, name: &str) -> bool {
+    let mut words = name
+        .split(|c: char| c.is_whitespace() || c == '-')
+        .filter(|word| !word.is_empty())
+        .peekable();
+    words.peek().is_some()
+        && words.all(|word| {
+            let chars: Vec<char> = word.chars().collect();
+            let stem: String = match chars.len() {
+                ..=4 => word.to_owned(),
+                n => chars[..n - 2].iter().collect(),
+            };
+            text.contains(&stem)
+        })
 }
 
 /// An enclosure as the enclosures line of a letter in `language` lists it:
@@ -1051,7 +1067,7 @@ impl Problems<'_> {
 
     /// The incidents `appeal` selects, with the key path of each in
     /// diagnostics: its own, then those it names from `databases` (by id
-    /// or `tag:NAME`), each once, by date (undated last), then id.
+    /// or `tag:NAME`), each once, by date (undated last), then in the order given.
     fn incidents<'a>(
         &mut self,
         appeal: &'a Appeal,
@@ -1109,9 +1125,8 @@ impl Problems<'_> {
                 }
             }
         }
-        selected.sort_by(|(a, _), (b, _)| {
-            (a.date.is_none(), a.date, &a.id).cmp(&(b.date.is_none(), b.date, &b.id))
-        });
+        // By date; on the same day, in the order given (a stable sort).
+        selected.sort_by_key(|(incident, _)| (incident.date.is_none(), incident.date));
         selected
     }
 
@@ -1626,6 +1641,17 @@ name = "S"
             "{error}"
         );
         assert_eq!(error.diagnostics()[1].path.as_deref(), Some("demands.by"));
+    }
+
+    #[test]
+    fn a_declined_name_is_still_the_name() {
+        assert!(names(
+            "В квартире Андрея Комлика-Яматина провели обыск.",
+            "Андрей Комлик-Яматин"
+        ));
+        assert!(names("Artem Zhernak was arrested.", "Artem Zhernak"));
+        assert!(!names("The office was raided.", "Vladimir Maley"));
+        assert!(!names("Ivan Petrov", ""));
     }
 
     #[test]

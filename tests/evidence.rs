@@ -93,9 +93,10 @@ fn cited_incidents_stay_in_the_text_and_several_are_further_cases() {
         "Artem Zhernak, the chairman",
         "Further cases:",
         "16\u{a0}February 2021, Minsk: The apartment of the chairman",
-        "Gomel: Riot police arrived",
-        "Gomel: Riot police arrested the mechanical assembler Vital Svatkouski",
+        // Undated, in the order the databases give them.
         "Mogilev: Employees",
+        "Gomel: Riot police arrested the mechanical assembler Vital Svatkouski",
+        "Gomel: Riot police arrived",
         "Sources:",
         "Annex: chronology of the cases",
     ];

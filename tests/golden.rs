@@ -178,7 +178,7 @@ fn cfa_complaint_matches_golden_files_in_english_and_french() {
             "en" => &[
                 "hereby lodges a complaint with the Committee on Freedom of Association",
                 "4. On 17\u{a0}November 2021, in Minsk:",
-                "Convention No.\u{a0}87",
+                "Convention, 1948 (No.\u{a0}87)",
                 "Articles 2, 3, 4 and 8(2)",
                 "under its urgent procedure, as it involves human life or personal freedom.",
                 "See Annex\u{a0}1.",
@@ -186,7 +186,7 @@ fn cfa_complaint_matches_golden_files_in_english_and_french() {
             _ => &[
                 "dépose par la présente une plainte devant le Comité de la liberté syndicale",
                 "Voir annexe\u{a0}1.",
-                "Je vous prie d’agréer, Monsieur le Directeur général,",
+                "Nous vous prions d’agréer, Monsieur le Directeur général,",
             ],
         };
         // Whitespace folded: line ends and no-break spaces alike.

@@ -236,7 +236,7 @@ impl Document<'_> {
         self.lines("Delivery", &letter.delivery);
         self.lines("PlaceDate", [&letter.place_date]);
         self.lines("Reference", &letter.reference);
-        self.lines("Subject", [&letter.subject]);
+        self.lines("Subject", [&letter.subject_line()]);
         self.lines("Salutation", [&letter.salutation]);
     }
 

@@ -2,6 +2,7 @@
 
 use super::Backend;
 use crate::error::Error;
+use crate::lang::Language;
 use crate::letter::{Annex, Block, Letter, Run, Signature, SignatureLayout};
 
 /// Options of the plain-text backend.
@@ -46,6 +47,7 @@ pub fn text(letter: &Letter, options: &TextOptions) -> String {
     let mut out = Writer {
         out: String::new(),
         width: options.width.max(20),
+        language: letter.language,
     };
     let head = &letter.letterhead;
     out.lines(std::iter::once(&head.organisation).chain(&head.address));
@@ -54,7 +56,7 @@ pub fn text(letter: &Letter, options: &TextOptions) -> String {
     out.lines(std::iter::once(&letter.place_date).chain(&letter.reference));
     out.lines(&letter.recipient);
     out.lines(&letter.delivery);
-    out.wrapped(&letter.subject, "", "");
+    out.wrapped(&letter.subject_line(), "", "");
     out.lines([&letter.salutation]);
     for block in &letter.body {
         out.block(block, "", "");
@@ -71,11 +73,7 @@ pub fn text(letter: &Letter, options: &TextOptions) -> String {
         out.list(listed.label, listed.items);
     }
     if !letter.notes.is_empty() {
-        // "Sources:", "Sources :" in French.
-        out.lines([&crate::typography::typeset(
-            &format!("{}:", letter.labels.sources),
-            letter.language,
-        )]);
+        out.lines([&out.label(letter.labels.sources)]);
         out.out.pop();
         for note in &letter.notes {
             let marker = format!("[{}] ", note.number);
@@ -97,6 +95,8 @@ pub fn text(letter: &Letter, options: &TextOptions) -> String {
 struct Writer {
     out: String,
     width: usize,
+    /// For labels written here: "Date:", "Date :" in French.
+    language: Language,
 }
 
 impl Writer {
@@ -210,11 +210,16 @@ impl Writer {
                 .filter(|(_, cell)| !cell.is_empty());
             for (i, (column, cell)) in cells.enumerate() {
                 let first = if i == 0 { "- " } else { "  " };
-                self.wrapped(&format!("{column}: {cell}"), first, "    ");
+                self.wrapped(&format!("{} {cell}", self.label(column)), first, "    ");
                 self.out.pop();
             }
             self.out.push('\n');
         }
+    }
+
+    /// "Sources:" as the letter's language writes it ("Sources :").
+    fn label(&self, label: &str) -> String {
+        crate::typography::typeset(&format!("{label}:"), self.language)
     }
 
     /// Writes "label item" for one item, or the label then a bulleted list.
@@ -291,6 +296,7 @@ mod tests {
         let mut out = Writer {
             out: String::new(),
             width,
+            language: Language::En,
         };
         for block in markdown::parse(markdown).unwrap() {
             out.block(&block, "", "");

@@ -470,7 +470,10 @@ impl Pager<'_> {
     fn chunks(&self) -> Vec<Chunk> {
         let letter = self.letter;
         let width = self.text_width();
-        let subject = self.rows(self.plain(&letter.subject, Style::Bold, BODY, width), LEFT);
+        let subject = self.rows(
+            self.plain(&letter.subject_line(), Style::Bold, BODY, width),
+            LEFT,
+        );
         let mut chunks = vec![Chunk {
             rows: subject,
             space_before: LEADING,
