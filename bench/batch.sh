@@ -54,5 +54,5 @@ run() {
 
 echo "machine: $(nproc) cores, $(uname -m)"
 # Extra batch options (e.g. BATCH_ARGS=--no-sync on a real disk).
-run pdf batch "$work/appeal.toml" --recipients "$work/registry.toml" -o "$work/out-pdf" -f pdf ${BATCH_ARGS:-}
+[ -z "${TXT_ONLY:-}" ] && run pdf batch "$work/appeal.toml" --recipients "$work/registry.toml" -o "$work/out-pdf" -f pdf ${BATCH_ARGS:-}
 run txt batch "$work/appeal.toml" --recipients "$work/registry.toml" -o "$work/out-txt" -f txt ${BATCH_ARGS:-}

@@ -812,11 +812,11 @@ impl<'a> Recipients<'a> {
         }
     }
 
-    fn entry(entry: &'a Entry) -> Chosen<'a> {
+    fn entry(entry: Entry<'a>) -> Chosen<'a> {
         Chosen {
-            recipient: &entry.recipient,
-            origin: entry.origin.as_ref().map(|(origin, _)| origin),
-            index: entry.origin.as_ref().map(|&(_, i)| i),
+            recipient: entry.recipient,
+            origin: entry.origin.map(|(origin, _)| origin),
+            index: entry.origin.map(|(_, i)| i),
         }
     }
 
