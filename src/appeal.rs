@@ -202,8 +202,9 @@ impl From<&str> for Enclosure {
 pub enum Localized<T> {
     /// The same in every letter.
     Same(T),
-    /// One per language code.
-    PerLanguage(BTreeMap<String, T>),
+    /// One per language code (boxed: most values are the same in every
+    /// letter, and a registry holds a dozen of them per entry).
+    PerLanguage(Box<BTreeMap<String, T>>),
 }
 
 impl<T> Localized<T> {
@@ -289,7 +290,8 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for Localized<T> {
                 self,
                 map: A,
             ) -> Result<Self::Value, A::Error> {
-                BTreeMap::deserialize(MapAccessDeserializer::new(map)).map(Localized::PerLanguage)
+                BTreeMap::deserialize(MapAccessDeserializer::new(map))
+                    .map(|values| Localized::PerLanguage(Box::new(values)))
             }
         }
 

@@ -771,7 +771,7 @@ mod tests {
     use super::*;
     use crate::{Appeal, Engine, ResolveOptions, Source};
 
-    fn contexts(n: usize) -> (Engine, Vec<Context>) {
+    fn appeal(n: usize) -> Appeal {
         let recipients: String = (0..n)
             .map(|i| format!("[[recipient]]\nid = \"r{i:03}\"\norganisation = \"Union {i}\"\ntags = [\"all\"]\n"))
             .collect();
@@ -779,10 +779,121 @@ mod tests {
             "template = \"solidarity-appeal\"\nlanguage = \"en\"\ndate = 2021-04-19\nrecipients = [\"tag:all\"]\n\
              demands = [\"speak up\"]\n[sender]\norganisation = \"U\"\n[signatory]\nname = \"S\"\n{recipients}"
         );
-        let appeal = Appeal::parse(Source::new("a.toml", text)).unwrap();
+        Appeal::parse(Source::new("a.toml", text)).unwrap()
+    }
+
+    fn contexts(n: usize) -> (Engine, Vec<Context>) {
         let engine = Engine::builtin();
-        let contexts = engine.resolve(&appeal, &ResolveOptions::default()).unwrap();
+        let contexts = engine.resolve(&appeal(n), &ResolveOptions::default()).unwrap();
         (engine, contexts)
+    }
+
+    // See: #14 (memory in proportion to one letter, not the mailing).
+    #[test]
+    fn a_mailing_makes_each_context_when_its_letter_is_made() {
+        let engine = Engine::builtin();
+        let appeal = appeal(3 * CHUNK + 5);
+        let options = ResolveOptions::default();
+        let mailing = engine.mailing(&appeal, &options).unwrap();
+        assert_eq!(mailing.made(), 0);
+        let mut each = mailing.contexts();
+        assert_eq!(each.next().unwrap().recipient.id, "r000");
+        assert_eq!(mailing.made(), 1);
+        assert_eq!(each.next().unwrap().recipient.id, "r001");
+        assert_eq!(mailing.made(), 2);
+        drop(each);
+
+        /// Counts the files written, and checks that no more letters
+        /// were resolved than are in hand.
+        struct Watch<'m> {
+            mailing: &'m Mailing<'m>,
+            written: AtomicUsize,
+        }
+        impl Sink for Watch<'_> {
+            fn write(&self, _: &Artifact<'_>) -> Result<(), Error> {
+                let written = self.written.fetch_add(1, Ordering::SeqCst) + 1;
+                let made = self.mailing.made();
+                assert!(made <= written + CHUNK + 2, "{made} made, {written} written");
+                Ok(())
+            }
+        }
+        let mailing = engine.mailing(&appeal, &options).unwrap();
+        let sink = Watch {
+            mailing: &mailing,
+            written: AtomicUsize::new(0),
+        };
+        let batch = BatchOptions {
+            formats: vec![Format::Txt],
+            ..BatchOptions::default()
+        };
+        let mut ids = Vec::new();
+        run_each(&mailing, engine.templates(), &batch, &sink, &mut |entry| {
+            ids.push(entry.id)
+        });
+        assert_eq!(sink.written.load(Ordering::SeqCst), 3 * CHUNK + 5);
+        assert_eq!(mailing.made(), 3 * CHUNK + 5);
+        // In the order of the appeal, whatever thread made them.
+        assert!(ids.iter().map(|id| &id[1..]).eq((0..3 * CHUNK + 5).map(|i| format!("{i:03}")).collect::<Vec<_>>().iter().map(String::as_str)));
+    }
+
+    #[test]
+    fn a_mailing_resolves_as_resolve_does() {
+        let engine = Engine::builtin();
+        let appeal = appeal(7);
+        let options = ResolveOptions::default();
+        let mailing = engine.mailing(&appeal, &options).unwrap();
+        let contexts = engine.resolve(&appeal, &options).unwrap();
+        let batch = BatchOptions::default();
+        assert_eq!(
+            fingerprint(&mailing, engine.templates(), &batch),
+            fingerprint(&contexts, engine.templates(), &batch)
+        );
+        assert_eq!(file_names(&mailing, &batch), file_names(&contexts, &batch));
+    }
+
+    #[test]
+    fn file_names_are_those_of_file_stems() {
+        let ids = ["ilo-dg", "A", "a", "a-2", "x..y", "x_y", "x_y-2", "B.b"];
+        let mut contexts = contexts(1).1;
+        let first = contexts.remove(0);
+        let contexts: Vec<Context> = ids
+            .iter()
+            .map(|id| {
+                let mut context = first.clone();
+                context.recipient.id = (*id).to_owned();
+                context
+            })
+            .collect();
+        let options = BatchOptions {
+            formats: vec![Format::Txt],
+            ..BatchOptions::default()
+        };
+        let expected: Vec<Vec<String>> = crate::file_names(ids, "txt")
+            .into_iter()
+            .map(|name| vec![name])
+            .collect();
+        assert_eq!(file_names(&contexts, &options), expected);
+    }
+
+    #[test]
+    fn manifests_written_as_they_go_are_the_report_serialised() {
+        let (engine, contexts) = contexts(3);
+        let options = BatchOptions {
+            formats: vec![Format::Txt, Format::Pdf],
+            ..BatchOptions::default()
+        };
+        let mut report = run(&contexts, engine.templates(), &options, &Discard::default());
+        report.letters[1].error = Some(Diagnostic::new("x", "failed\non two lines").into());
+        let mut whole = serde_json::to_vec_pretty(&report).unwrap();
+        whole.push(b'\n');
+        assert_eq!(String::from_utf8(report.to_json()).unwrap(), String::from_utf8(whole).unwrap());
+        let empty = Report { letters: Vec::new() };
+        let mut whole = serde_json::to_vec_pretty(&empty).unwrap();
+        whole.push(b'\n');
+        assert_eq!(empty.to_json(), whole);
+        let summary = report.summary();
+        assert_eq!((summary.letters, summary.failed.len()), (3, 1));
+        assert_eq!((summary.files, summary.bytes), report.totals());
     }
 
     /// A disk that fills after `room` files.

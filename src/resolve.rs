@@ -534,6 +534,12 @@ impl<'a> Mailing<'a> {
         (0..self.len()).map(|i| self.context(i))
     }
 
+    /// How many contexts have been made, for tests that they are made one at a time.
+    #[cfg(test)]
+    pub(crate) fn made(&self) -> usize {
+        self.made.load(std::sync::atomic::Ordering::SeqCst)
+    }
+
     /// The language of a letter to a recipient whose own language is `own`.
     fn letter_language(&self, own: Option<Language>) -> Language {
         let languages = self.languages;
@@ -764,8 +770,14 @@ fn enclosure(enclosure: &Enclosure, language: Language) -> String {
 struct Chosen<'a> {
     recipient: &'a Recipient,
     origin: Option<&'a Arc<Origin>>,
-    /// Its number among the `[[recipient]]` tables of that file, if it came from one.
-    index: Option<usize>,
+    /// Its number among the `[[recipient]]` tables of that file, if it
+    /// came from one (a mailing keeps one of these per letter: small).
+    index: Option<u32>,
+}
+
+/// A recipient's number in its file, as a mailing keeps it.
+fn number(i: usize) -> u32 {
+    u32::try_from(i).expect("fewer than 4 billion recipients in a file")
 }
 
 impl Chosen<'_> {
@@ -808,7 +820,7 @@ impl<'a> Recipients<'a> {
         Chosen {
             recipient: &self.appeal.inline_recipients[i],
             origin: self.appeal.origin.as_ref(),
-            index: Some(i),
+            index: Some(number(i)),
         }
     }
 
@@ -816,7 +828,7 @@ impl<'a> Recipients<'a> {
         Chosen {
             recipient: entry.recipient,
             origin: entry.origin.map(|(origin, _)| origin),
-            index: entry.origin.map(|(_, i)| i),
+            index: entry.origin.map(|(_, i)| number(i)),
         }
     }
 
@@ -1415,12 +1427,12 @@ impl Problems<'_> {
         };
         match body {
             Localized::Same(text) => Localized::Same(compile(text, "body".into())),
-            Localized::PerLanguage(texts) => Localized::PerLanguage(
+            Localized::PerLanguage(texts) => Localized::PerLanguage(Box::new(
                 texts
                     .iter()
                     .map(|(code, text)| (code.clone(), compile(text, format!("body.{code}"))))
                     .collect(),
-            ),
+            )),
         }
     }
 
@@ -1508,7 +1520,7 @@ impl Problems<'_> {
                     if !map.is_empty() && map.keys().all(|k| Language::from_code(k).is_some()) =>
                 {
                     let per_language =
-                        Localized::PerLanguage(map.iter().map(|(k, v)| (k.clone(), v)).collect());
+                        Localized::PerLanguage(Box::new(map.iter().map(|(k, v)| (k.clone(), v)).collect()));
                     problems
                         .pick(Some(&per_language), path, language, recipient, missing)
                         .map(|v| (*v).clone())
