@@ -966,7 +966,11 @@ impl Registry {
     /// Indexes the recipients from place `start` on, each overriding an
     /// earlier one with its id.
     fn index_from(&mut self, start: usize) {
-        let Registry { parts, index, count } = self;
+        let Registry {
+            parts,
+            index,
+            count,
+        } = self;
         let id_at = |i: u32| -> &str { &Self::find(parts, i as usize).id };
         index.reserve(*count - start, |&i| id_hash(id_at(i)));
         for i in start..*count {
@@ -1037,7 +1041,10 @@ impl Registry {
             .filter(|(part, k, recipient)| self.place(&recipient.id) == Some(part.start + k))
             .map(|(part, k, recipient)| Entry {
                 recipient,
-                origin: part.origin.as_ref().map(|(origin, first)| (origin, first + k)),
+                origin: part
+                    .origin
+                    .as_ref()
+                    .map(|(origin, first)| (origin, first + k)),
             })
     }
 

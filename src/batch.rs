@@ -715,7 +715,11 @@ pub fn fingerprint<C: Contexts + ?Sized>(
             .map(|i| {
                 let context = contexts.context(i);
                 let json = serde_json::to_vec(&*context).expect("contexts serialise");
-                let images: Vec<_> = context.signatories.iter().map(|s| s.image.clone()).collect();
+                let images: Vec<_> = context
+                    .signatories
+                    .iter()
+                    .map(|s| s.image.clone())
+                    .collect();
                 (json, context.body.clone(), images)
             })
             .collect();
@@ -784,7 +788,9 @@ mod tests {
 
     fn contexts(n: usize) -> (Engine, Vec<Context>) {
         let engine = Engine::builtin();
-        let contexts = engine.resolve(&appeal(n), &ResolveOptions::default()).unwrap();
+        let contexts = engine
+            .resolve(&appeal(n), &ResolveOptions::default())
+            .unwrap();
         (engine, contexts)
     }
 
@@ -813,7 +819,10 @@ mod tests {
             fn write(&self, _: &Artifact<'_>) -> Result<(), Error> {
                 let written = self.written.fetch_add(1, Ordering::SeqCst) + 1;
                 let made = self.mailing.made();
-                assert!(made <= written + CHUNK + 2, "{made} made, {written} written");
+                assert!(
+                    made <= written + CHUNK + 2,
+                    "{made} made, {written} written"
+                );
                 Ok(())
             }
         }
@@ -833,7 +842,13 @@ mod tests {
         assert_eq!(sink.written.load(Ordering::SeqCst), 3 * CHUNK + 5);
         assert_eq!(mailing.made(), 3 * CHUNK + 5);
         // In the order of the appeal, whatever thread made them.
-        assert!(ids.iter().map(|id| &id[1..]).eq((0..3 * CHUNK + 5).map(|i| format!("{i:03}")).collect::<Vec<_>>().iter().map(String::as_str)));
+        assert!(
+            ids.iter().map(|id| &id[1..]).eq((0..3 * CHUNK + 5)
+                .map(|i| format!("{i:03}"))
+                .collect::<Vec<_>>()
+                .iter()
+                .map(String::as_str))
+        );
     }
 
     #[test]
@@ -886,8 +901,13 @@ mod tests {
         report.letters[1].error = Some(Diagnostic::new("x", "failed\non two lines").into());
         let mut whole = serde_json::to_vec_pretty(&report).unwrap();
         whole.push(b'\n');
-        assert_eq!(String::from_utf8(report.to_json()).unwrap(), String::from_utf8(whole).unwrap());
-        let empty = Report { letters: Vec::new() };
+        assert_eq!(
+            String::from_utf8(report.to_json()).unwrap(),
+            String::from_utf8(whole).unwrap()
+        );
+        let empty = Report {
+            letters: Vec::new(),
+        };
         let mut whole = serde_json::to_vec_pretty(&empty).unwrap();
         whole.push(b'\n');
         assert_eq!(empty.to_json(), whole);

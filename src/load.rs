@@ -16,8 +16,8 @@ use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
 use crate::appeal::{
-    Appeal, Incident, Localized, Officer, Person, Recipient, Reference, Registry,
-    RegistryFile, Sender, Signatory,
+    Appeal, Incident, Localized, Officer, Person, Recipient, Reference, Registry, RegistryFile,
+    Sender, Signatory,
 };
 use crate::error::{Diagnostic, Error, Location, Source};
 use crate::incidents::Incidents;

@@ -366,10 +366,9 @@ impl<'a> Mailing<'a> {
             .unwrap_or(&Language::ALL);
         let language = match &options.language {
             Some(code) => problems.language(None, "--language", code, languages, template_name),
-            None => appeal
-                .language
-                .as_ref()
-                .and_then(|code| problems.language(origin, "language", code, languages, template_name)),
+            None => appeal.language.as_ref().and_then(|code| {
+                problems.language(origin, "language", code, languages, template_name)
+            }),
         };
 
         let date = match appeal.date {
@@ -445,7 +444,6 @@ impl<'a> Mailing<'a> {
             }
         }
 
-
         let mailing = Mailing {
             appeal,
             languages,
@@ -497,7 +495,9 @@ impl<'a> Mailing<'a> {
 
     /// The recipients' ids, one per letter, in order.
     pub fn ids(&self) -> impl ExactSizeIterator<Item = &'a str> + '_ {
-        self.selected.iter().map(|chosen| chosen.recipient.id.as_str())
+        self.selected
+            .iter()
+            .map(|chosen| chosen.recipient.id.as_str())
     }
 
     /// The sending organisation, as every letter has it.
@@ -522,8 +522,7 @@ impl<'a> Mailing<'a> {
             diagnostics: Vec::new(),
         };
         #[cfg(test)]
-        self.made
-            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        self.made.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let context = self.make(chosen, own, &mut problems, &mut HashSet::new());
         debug_assert!(problems.diagnostics.is_empty(), "checked by Mailing::new");
         context
@@ -574,13 +573,7 @@ impl<'a> Mailing<'a> {
         let place = pick(appeal.place.as_ref(), "place").cloned();
         let subject = pick(appeal.subject.as_ref(), "subject").cloned();
         let enclosures = problems
-            .pick(
-                appeal.enclosures.as_ref(),
-                "enclosures",
-                lang,
-                id,
-                missing,
-            )
+            .pick(appeal.enclosures.as_ref(), "enclosures", lang, id, missing)
             .map(|enclosures| enclosures.iter().map(|e| enclosure(e, lang)).collect())
             .unwrap_or_default();
         let demands = problems
@@ -668,15 +661,15 @@ impl<'a> Mailing<'a> {
                 .cloned()
                 .unwrap_or_default();
             let incidents: Vec<&Incident> = self.incidents.iter().map(|(i, _)| *i).collect();
-            let pick =
-                |value, key: &str| problems.pick(value, key, lang, id, missing).cloned();
+            let pick = |value, key: &str| problems.pick(value, key, lang, id, missing).cloned();
             let annexes = cited
                 .iter()
                 .flat_map(|c| c.annexes.iter().cloned())
                 .collect();
             complaint::charge(complaint, lang, &incidents, pick, remedies, annexes)
         });
-        let body = self.body
+        let body = self
+            .body
             .as_ref()
             .and_then(|bodies| bodies.get(letter_language))
             .cloned()
@@ -711,7 +704,11 @@ impl<'a> Mailing<'a> {
             signatories,
             cosigned: self.organisations.len() > 1,
             organisations: self.organisations.clone(),
-            cc: self.cc.iter().map(|copy| copy.line(letter_language)).collect(),
+            cc: self
+                .cc
+                .iter()
+                .map(|copy| copy.line(letter_language))
+                .collect(),
             enclosures,
             demands,
             incidents: cited,
@@ -785,10 +782,7 @@ impl Chosen<'_> {
     fn path(&self) -> String {
         match self.index {
             Some(i) => format!("recipient[{i}]"),
-            None => format!(
-                "registry entry \"{}\"",
-                self.recipient.id.escape_debug()
-            ),
+            None => format!("registry entry \"{}\"", self.recipient.id.escape_debug()),
         }
     }
 }
@@ -1519,8 +1513,9 @@ impl Problems<'_> {
                 Value::Object(map)
                     if !map.is_empty() && map.keys().all(|k| Language::from_code(k).is_some()) =>
                 {
-                    let per_language =
-                        Localized::PerLanguage(Box::new(map.iter().map(|(k, v)| (k.clone(), v)).collect()));
+                    let per_language = Localized::PerLanguage(Box::new(
+                        map.iter().map(|(k, v)| (k.clone(), v)).collect(),
+                    ));
                     problems
                         .pick(Some(&per_language), path, language, recipient, missing)
                         .map(|v| (*v).clone())

@@ -766,7 +766,11 @@ fn batch(
     match mailing::run(dir, &mailing, templates, options, mode, progress)? {
         Outcome::Finished(summary) => finish(&summary, started, false, json),
         Outcome::Stopped { fault, summary } => {
-            let unwritten: Vec<&str> = summary.failed.iter().map(|entry| entry.id.as_str()).collect();
+            let unwritten: Vec<&str> = summary
+                .failed
+                .iter()
+                .map(|entry| entry.id.as_str())
+                .collect();
             eprintln!("{fault}");
             eprintln!("not written: {}", unwritten.join(", "));
             Err(Error::io(
