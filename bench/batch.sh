@@ -19,10 +19,12 @@ sizes=("${@:-10000}")
 if [ "${#sizes[@]}" -gt 1 ]; then
   declare -A first last
   for n in "${sizes[@]}"; do
-    while read -r label count kb; do
+    out=$(bash "$0" "$n")
+    echo "$out"
+    while read -r label kb; do
       [ -z "${first[$label]:-}" ] && first[$label]=$kb
       last[$label]=$kb
-    done < <(bash "$0" "$n" | tee /dev/stderr | awk '/ letters / {print $1, $2, $(NF-1)}')
+    done < <(echo "$out" | awk '/ letters / {print $1, $(NF-1)}')
   done
   span=$(( ${sizes[-1]} - ${sizes[0]} ))
   for label in "${!last[@]}"; do
