@@ -1,16 +1,39 @@
 #!/usr/bin/env bash
 # Batch throughput and memory: 10,000 personalised two-page letters.
 #
-#   bash bench/batch.sh [N]
+#   bash bench/batch.sh [N...]
 #
 # Builds the release binary, generates a registry of N recipients (default
 # 10,000; every third with a Cyrillic name) and an appeal whose letter runs
 # to two pages, then times `appeal batch` to PDF and to text alone with
 # /usr/bin/time (wall seconds, peak resident memory). Targets (issue #4):
 # PDF under 5 s and 150 MB on 2 cores; text under 0.5 s.
+#
+# With several sizes (`bash bench/batch.sh 10000 50000 100000`), each is
+# measured in turn, and the growth of peak memory per recipient between the
+# first and the last is printed (issue #14: at most 1 KB a recipient).
+# FORMATS="txt" measures text alone.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-n=${1:-10000}
+sizes=("${@:-10000}")
+if [ "${#sizes[@]}" -gt 1 ]; then
+  declare -A first last
+  for n in "${sizes[@]}"; do
+    out=$(bash "$0" "$n")
+    echo "$out"
+    while read -r label kb; do
+      [ -z "${first[$label]:-}" ] && first[$label]=$kb
+      last[$label]=$kb
+    done < <(echo "$out" | awk '/ letters / {print $1, $(NF-1)}')
+  done
+  span=$(( ${sizes[-1]} - ${sizes[0]} ))
+  for label in "${!last[@]}"; do
+    printf '%-10s peak memory grows %.0f bytes a recipient from %d to %d recipients\n' "$label" \
+      "$(echo "(${last[$label]} - ${first[$label]}) * 1024 / $span" | bc -l)" "${sizes[0]}" "${sizes[-1]}"
+  done
+  exit
+fi
+n=${sizes[0]}
 command -v /usr/bin/time >/dev/null || { apt-get update -qq && apt-get install -y -qq time >/dev/null; }
 cargo build --release --quiet
 # Output goes to memory (tmpfs) where there is one: the disk of a shared VM
@@ -49,10 +72,11 @@ run() {
   local pages=""
   [ "$label" = pdf ] && pages=$(pdfinfo "$work/out-pdf/r00001.pdf" 2>/dev/null | awk '/^Pages:/ {print $2}' || true)
   printf '%-10s %6d letters  %7.2f s wall  %6.1f MB peak  %s\n' "$label" "$n" "$wall" "$(echo "$kb / 1024" | bc -l)" \
-    "$(tail -1 "$work/log")${pages:+ (letter 1: $pages pages)}"
+    "$(tail -1 "$work/log")${pages:+ (letter 1: $pages pages)}  ${kb} KB"
 }
 
 echo "machine: $(nproc) cores, $(uname -m)"
 # Extra batch options (e.g. BATCH_ARGS=--no-sync on a real disk).
-run pdf batch "$work/appeal.toml" --recipients "$work/registry.toml" -o "$work/out-pdf" -f pdf ${BATCH_ARGS:-}
-run txt batch "$work/appeal.toml" --recipients "$work/registry.toml" -o "$work/out-txt" -f txt ${BATCH_ARGS:-}
+for format in ${FORMATS:-pdf txt}; do
+  run "$format" batch "$work/appeal.toml" --recipients "$work/registry.toml" -o "$work/out-$format" -f "$format" ${BATCH_ARGS:-}
+done

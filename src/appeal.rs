@@ -6,7 +6,7 @@
 //! whatever built them. Where a value came from a file, the loader keeps its
 //! place beside the model (an [`Origin`]), not inside it.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
@@ -202,8 +202,9 @@ impl From<&str> for Enclosure {
 pub enum Localized<T> {
     /// The same in every letter.
     Same(T),
-    /// One per language code.
-    PerLanguage(BTreeMap<String, T>),
+    /// One per language code (boxed: most values are the same in every
+    /// letter, and a registry holds a dozen of them per entry).
+    PerLanguage(Box<BTreeMap<String, T>>),
 }
 
 impl<T> Localized<T> {
@@ -289,7 +290,8 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for Localized<T> {
                 self,
                 map: A,
             ) -> Result<Self::Value, A::Error> {
-                BTreeMap::deserialize(MapAccessDeserializer::new(map)).map(Localized::PerLanguage)
+                BTreeMap::deserialize(MapAccessDeserializer::new(map))
+                    .map(|values| Localized::PerLanguage(Box::new(values)))
             }
         }
 
@@ -881,16 +883,31 @@ impl Incident {
 /// ```
 #[derive(Debug, Clone, Default)]
 pub struct Registry {
-    entries: Vec<Entry>,
-    /// The entry in force for each id: the last one.
-    index: HashMap<String, usize>,
+    /// The recipients, as they were added: a file's whole, taken without
+    /// copying it.
+    parts: Vec<Part>,
+    /// How many recipients there are in all the parts.
+    count: usize,
+    /// The entry in force for each id (the last one), by its place in the
+    /// registry: the ids are not kept twice.
+    index: hashbrown::HashTable<u32>,
+}
+
+/// Recipients added together, from one file or from none.
+#[derive(Debug, Clone)]
+struct Part {
+    /// The first one's place in the registry.
+    start: usize,
+    recipients: Vec<Recipient>,
+    /// The file, and the first one's number among its `[[recipient]]` tables.
+    origin: Option<(Arc<Origin>, usize)>,
 }
 
 /// A registry entry with the file (and `[[recipient]]` number) it came from.
-#[derive(Debug, Clone)]
-pub(crate) struct Entry {
-    pub recipient: Recipient,
-    pub origin: Option<(Arc<Origin>, usize)>,
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Entry<'a> {
+    pub recipient: &'a Recipient,
+    pub origin: Option<(&'a Arc<Origin>, usize)>,
 }
 
 #[derive(Deserialize)]
@@ -901,64 +918,134 @@ pub(crate) struct RegistryFile {
     pub recipient: Vec<Recipient>,
 }
 
+/// The hash of an id in the registry's index: fixed, so that a registry
+/// needs no hasher of its own.
+fn id_hash(id: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut hasher = std::hash::DefaultHasher::new();
+    id.hash(&mut hasher);
+    hasher.finish()
+}
+
 impl Registry {
     /// A registry of `recipients`, later ones overriding earlier ones with the same id.
     pub fn from_recipients(recipients: impl IntoIterator<Item = Recipient>) -> Registry {
         let mut registry = Registry::default();
-        for recipient in recipients {
-            registry.insert(recipient);
-        }
+        registry.add(recipients.into_iter().collect(), None);
         registry
     }
 
     /// Adds `recipient`, overriding an entry with the same id.
     pub fn insert(&mut self, recipient: Recipient) {
-        self.push(Entry {
-            recipient,
-            origin: None,
+        match self.parts.last_mut() {
+            Some(part) if part.origin.is_none() => {
+                part.recipients.push(recipient);
+                self.count += 1;
+                self.index_from(self.count - 1);
+            }
+            _ => self.add(vec![recipient], None),
+        }
+    }
+
+    /// Adds `recipients`, from `origin` (a file, and the number of the
+    /// first among its `[[recipient]]` tables) if they came from one.
+    pub(crate) fn add(&mut self, recipients: Vec<Recipient>, origin: Option<(Arc<Origin>, usize)>) {
+        if recipients.is_empty() {
+            return;
+        }
+        let start = self.count;
+        self.count += recipients.len();
+        self.parts.push(Part {
+            start,
+            recipients,
+            origin,
         });
+        self.index_from(start);
     }
 
-    /// Makes room for `additional` entries at once, not by doubling.
-    pub(crate) fn reserve(&mut self, additional: usize) {
-        self.entries.reserve_exact(additional);
-        self.index.reserve(additional);
+    /// Indexes the recipients from place `start` on, each overriding an
+    /// earlier one with its id.
+    fn index_from(&mut self, start: usize) {
+        let Registry {
+            parts,
+            index,
+            count,
+        } = self;
+        let id_at = |i: u32| -> &str { &Self::find(parts, i as usize).id };
+        index.reserve(*count - start, |&i| id_hash(id_at(i)));
+        for i in start..*count {
+            let id = id_at(i as u32);
+            let place = u32::try_from(i).expect("fewer than 4 billion recipients");
+            match index.entry(id_hash(id), |&j| id_at(j) == id, |&j| id_hash(id_at(j))) {
+                hashbrown::hash_table::Entry::Occupied(mut entry) => *entry.get_mut() = place,
+                hashbrown::hash_table::Entry::Vacant(entry) => {
+                    entry.insert(place);
+                }
+            }
+        }
     }
 
-    pub(crate) fn push(&mut self, entry: Entry) {
-        self.index
-            .insert(entry.recipient.id.clone(), self.entries.len());
-        self.entries.push(entry);
+    /// The recipient at place `i` of `parts`.
+    fn find(parts: &[Part], i: usize) -> &Recipient {
+        let part = &parts[parts.partition_point(|part| part.start <= i) - 1];
+        &part.recipients[i - part.start]
     }
 
     /// Adds the entries of `other`; where ids are equal, `other`'s entry wins.
     pub fn extend(&mut self, other: Registry) {
-        self.reserve(other.entries.len());
-        for entry in other.entries {
-            self.push(entry);
+        for part in other.parts {
+            self.add(part.recipients, part.origin);
+        }
+    }
+
+    /// The place of the entry in force with `id`.
+    fn place(&self, id: &str) -> Option<usize> {
+        let found = self.index.find(id_hash(id), |&i| {
+            Self::find(&self.parts, i as usize).id == id
+        });
+        found.map(|&i| i as usize)
+    }
+
+    /// Entry `i` with where it came from.
+    fn at(&self, i: usize) -> Entry<'_> {
+        let part = &self.parts[self.parts.partition_point(|part| part.start <= i) - 1];
+        Entry {
+            recipient: &part.recipients[i - part.start],
+            origin: part
+                .origin
+                .as_ref()
+                .map(|(origin, first)| (origin, first + i - part.start)),
         }
     }
 
     /// The entry with `id`.
     pub fn get(&self, id: &str) -> Option<&Recipient> {
-        self.entry(id).map(|entry| &entry.recipient)
+        self.entry(id).map(|entry| entry.recipient)
     }
 
-    pub(crate) fn entry(&self, id: &str) -> Option<&Entry> {
-        self.index.get(id).map(|&i| &self.entries[i])
+    pub(crate) fn entry(&self, id: &str) -> Option<Entry<'_>> {
+        self.place(id).map(|i| self.at(i))
     }
 
     /// The entries in force (not overridden), in the order they were added.
     pub fn iter(&self) -> impl Iterator<Item = &Recipient> {
-        self.in_force().map(|entry| &entry.recipient)
+        self.in_force().map(|entry| entry.recipient)
     }
 
-    pub(crate) fn in_force(&self) -> impl Iterator<Item = &Entry> {
-        self.entries
-            .iter()
-            .enumerate()
-            .filter(|(i, entry)| self.index.get(&entry.recipient.id) == Some(i))
-            .map(|(_, entry)| entry)
+    pub(crate) fn in_force(&self) -> impl Iterator<Item = Entry<'_>> {
+        let places = self.parts.iter().flat_map(|part| {
+            let numbered = part.recipients.iter().enumerate();
+            numbered.map(move |(k, recipient)| (part, k, recipient))
+        });
+        places
+            .filter(|(part, k, recipient)| self.place(&recipient.id) == Some(part.start + k))
+            .map(|(part, k, recipient)| Entry {
+                recipient,
+                origin: part
+                    .origin
+                    .as_ref()
+                    .map(|(origin, first)| (origin, first + k)),
+            })
     }
 
     /// How many entries are in force.
@@ -982,7 +1069,7 @@ impl Registry {
             .filter(move |recipient| recipient.tags.iter().any(|t| t == tag))
     }
 
-    pub(crate) fn tagged_entries<'a>(&'a self, tag: &'a str) -> impl Iterator<Item = &'a Entry> {
+    pub(crate) fn tagged_entries<'a>(&'a self, tag: &'a str) -> impl Iterator<Item = Entry<'a>> {
         self.in_force()
             .filter(move |entry| entry.recipient.tags.iter().any(|t| t == tag))
     }

@@ -1,10 +1,17 @@
 //! Batch: one appeal to many recipients. Letters are composed and rendered
 //! in parallel (rayon) and handed, one file at a time, to a [`Sink`] that
-//! stores them; the batch keeps only the manifest, so memory stays flat
-//! however many letters there are. A letter that fails is reported with its
-//! recipient and the others go on.
+//! stores them. With a [`Mailing`], each letter's context is resolved when
+//! its turn comes, a few hundred at a time, and [`run_each`] hands each
+//! manifest line on as it is made (the manifests are written as they go,
+//! [`CsvManifest`], [`JsonManifest`]): memory stays flat however many
+//! letters there are. A letter that fails is reported with its recipient
+//! and the others go on.
 
+use std::borrow::Cow;
+use std::collections::{HashMap, HashSet};
 use std::fmt;
+use std::hash::{BuildHasherDefault, DefaultHasher, Hasher};
+use std::io::{self, Write};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use rayon::prelude::*;
@@ -14,7 +21,7 @@ use sha2::{Digest, Sha256};
 use crate::compose::compose;
 use crate::error::{Diagnostic, Diagnostics, Error};
 use crate::render::{DocxOptions, PdfOptions, Subset, TextOptions, docx, draft, pdf, text};
-use crate::resolve::Context;
+use crate::resolve::{Context, Mailing};
 use crate::table;
 use crate::templates::Templates;
 
@@ -208,6 +215,15 @@ impl Report {
         })
     }
 
+    /// What the report comes to: letters, files, bytes, the letters that failed.
+    pub fn summary(&self) -> Summary {
+        let mut summary = Summary::default();
+        for entry in &self.letters {
+            summary.add(entry.clone());
+        }
+        summary
+    }
+
     /// The manifest as JSON.
     pub fn to_json(&self) -> Vec<u8> {
         let mut json = Vec::new();
@@ -215,14 +231,13 @@ impl Report {
         json
     }
 
-    /// Writes the manifest as JSON to `out`, as it goes: a large mailing's
-    /// manifest is not held in memory whole.
-    pub fn write_json(&self, out: impl std::io::Write) -> std::io::Result<()> {
-        use std::io::Write;
-        let mut out = std::io::BufWriter::new(out);
-        serde_json::to_writer_pretty(&mut out, self)?;
-        out.write_all(b"\n")?;
-        out.flush()
+    /// Writes the manifest as JSON to `out`, as it goes.
+    pub fn write_json(&self, out: impl Write) -> io::Result<()> {
+        let mut manifest = JsonManifest::new(io::BufWriter::new(out));
+        for entry in &self.letters {
+            manifest.push(entry)?;
+        }
+        manifest.finish()?.flush()
     }
 
     /// The manifest as CSV: one row per file (failed letters have one row
@@ -234,7 +249,52 @@ impl Report {
     }
 
     /// Writes the manifest as CSV to `out`, as it goes.
-    pub fn write_csv(&self, out: impl std::io::Write) -> std::io::Result<()> {
+    pub fn write_csv(&self, out: impl Write) -> io::Result<()> {
+        let mut manifest = CsvManifest::new(out)?;
+        for entry in &self.letters {
+            manifest.push(entry)?;
+        }
+        manifest.finish().map(drop)
+    }
+}
+
+/// What a batch came to, kept as its letters are done: counts, and the
+/// letters that failed (the others are in the manifests).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Summary {
+    /// Letters tried.
+    pub letters: usize,
+    /// Files written.
+    pub files: usize,
+    /// Their total size in bytes.
+    pub bytes: u64,
+    /// The letters that failed, in order.
+    pub failed: Vec<Entry>,
+}
+
+impl Summary {
+    /// Counts `entry`, keeping it if its letter failed.
+    pub fn add(&mut self, entry: Entry) {
+        self.letters += 1;
+        self.files += entry.files.len();
+        self.bytes += entry.files.iter().map(|file| file.bytes).sum::<u64>();
+        if entry.error.is_some() {
+            self.failed.push(entry);
+        }
+    }
+}
+
+/// The CSV manifest of a batch, written a letter at a time: one row per
+/// file (failed letters have one row without a file); address lines joined
+/// with " / ".
+pub struct CsvManifest<W: Write> {
+    writer: csv::Writer<W>,
+}
+
+impl<W: Write> CsvManifest<W> {
+    /// A manifest into `out`, its header written.
+    pub fn new(out: W) -> io::Result<Self> {
         let mut writer = csv::Writer::from_writer(out);
         let header = [
             "id",
@@ -251,106 +311,292 @@ impl Report {
             "error",
         ];
         writer.write_record(header)?;
-        for entry in &self.letters {
-            let fixed = [
-                entry.id.clone(),
-                entry.name.clone().unwrap_or_default(),
-                entry.organisation.clone().unwrap_or_default(),
-                entry.email.clone().unwrap_or_default(),
-                entry.address.join(" / "),
-                entry.language.clone(),
-            ]
-            .map(|cell| table::inert(&cell));
-            let error = table::inert(&entry.error_line().unwrap_or_default());
-            let redacted = if entry.redacted { "yes" } else { "no" }.to_owned();
-            if entry.files.is_empty() {
-                let row = fixed.iter().cloned().chain([
-                    "".into(),
-                    "".into(),
-                    "".into(),
-                    "".into(),
-                    redacted.clone(),
-                    error.clone(),
-                ]);
-                writer.write_record(row.collect::<Vec<_>>())?;
+        Ok(CsvManifest { writer })
+    }
+
+    /// Writes the rows of `entry`.
+    pub fn push(&mut self, entry: &Entry) -> io::Result<()> {
+        let writer = &mut self.writer;
+        let fixed = [
+            entry.id.clone(),
+            entry.name.clone().unwrap_or_default(),
+            entry.organisation.clone().unwrap_or_default(),
+            entry.email.clone().unwrap_or_default(),
+            entry.address.join(" / "),
+            entry.language.clone(),
+        ]
+        .map(|cell| table::inert(&cell));
+        let error = table::inert(&entry.error_line().unwrap_or_default());
+        let redacted = if entry.redacted { "yes" } else { "no" }.to_owned();
+        if entry.files.is_empty() {
+            let row = fixed.iter().cloned().chain([
+                "".into(),
+                "".into(),
+                "".into(),
+                "".into(),
+                redacted.clone(),
+                error.clone(),
+            ]);
+            writer.write_record(row.collect::<Vec<_>>())?;
+        }
+        for file in &entry.files {
+            let own = [
+                file.format.to_string(),
+                file.file.clone(),
+                file.bytes.to_string(),
+                file.sha256.clone(),
+                redacted.clone(),
+                error.clone(),
+            ];
+            writer.write_record(fixed.iter().chain(&own))?;
+        }
+        Ok(())
+    }
+
+    /// Flushes the manifest and gives back its writer.
+    pub fn finish(self) -> io::Result<W> {
+        self.writer.into_inner().map_err(|e| e.into_error())
+    }
+}
+
+/// The JSON manifest of a batch (`{"letters": [...]}`, as [`Report`]
+/// serialises), written a letter at a time.
+pub struct JsonManifest<W: Write> {
+    out: W,
+    letters: usize,
+}
+
+impl<W: Write> JsonManifest<W> {
+    /// A manifest into `out`.
+    pub fn new(out: W) -> Self {
+        JsonManifest { out, letters: 0 }
+    }
+
+    /// Writes `entry`.
+    pub fn push(&mut self, entry: &Entry) -> io::Result<()> {
+        let start: &[u8] = match self.letters {
+            0 => b"{\n  \"letters\": [\n",
+            _ => b",\n",
+        };
+        self.out.write_all(start)?;
+        let json = serde_json::to_string_pretty(entry).map_err(io::Error::other)?;
+        // Lines of JSON text: a string's line breaks are escaped.
+        for (i, line) in json.lines().enumerate() {
+            if i > 0 {
+                self.out.write_all(b"\n")?;
             }
-            for file in &entry.files {
-                let own = [
-                    file.format.to_string(),
-                    file.file.clone(),
-                    file.bytes.to_string(),
-                    file.sha256.clone(),
-                    redacted.clone(),
-                    error.clone(),
-                ];
-                writer.write_record(fixed.iter().chain(&own))?;
+            self.out.write_all(b"    ")?;
+            self.out.write_all(line.as_bytes())?;
+        }
+        self.letters += 1;
+        Ok(())
+    }
+
+    /// Ends the manifest and gives back its writer.
+    pub fn finish(mut self) -> io::Result<W> {
+        let end: &[u8] = match self.letters {
+            0 => b"{\n  \"letters\": []\n}\n",
+            _ => b"\n  ]\n}\n",
+        };
+        self.out.write_all(end)?;
+        self.out.flush()?;
+        Ok(self.out)
+    }
+}
+
+/// The letters of a batch: contexts resolved already (a slice), or a
+/// [`Mailing`] that resolves each when it is needed.
+pub trait Contexts: Sync {
+    /// How many letters.
+    fn count(&self) -> usize;
+    /// The recipient id of letter `i`.
+    fn id(&self, i: usize) -> &str;
+    /// The context of letter `i`.
+    fn context(&self, i: usize) -> Cow<'_, Context>;
+}
+
+impl Contexts for [Context] {
+    fn count(&self) -> usize {
+        self.len()
+    }
+    fn id(&self, i: usize) -> &str {
+        &self[i].recipient.id
+    }
+    fn context(&self, i: usize) -> Cow<'_, Context> {
+        Cow::Borrowed(&self[i])
+    }
+}
+
+impl Contexts for Vec<Context> {
+    fn count(&self) -> usize {
+        self.len()
+    }
+    fn id(&self, i: usize) -> &str {
+        &self[i].recipient.id
+    }
+    fn context(&self, i: usize) -> Cow<'_, Context> {
+        Cow::Borrowed(&self[i])
+    }
+}
+
+impl Contexts for Mailing<'_> {
+    fn count(&self) -> usize {
+        self.len()
+    }
+    fn id(&self, i: usize) -> &str {
+        Mailing::id(self, i)
+    }
+    fn context(&self, i: usize) -> Cow<'_, Context> {
+        Cow::Owned(Mailing::context(self, i))
+    }
+}
+
+/// How many letters a batch has in hand at once (resolved, rendered or
+/// waiting to be reported in order): enough to keep every core busy, few
+/// enough that memory does not grow with the mailing.
+pub const CHUNK: usize = 256;
+
+/// The file names of a batch's letters, as [`crate::file_stems`] makes
+/// them (unique ignoring case), without a name kept per letter: only the
+/// few that a suffix makes unique are kept.
+#[derive(Debug, Clone)]
+pub struct FileNames {
+    renamed: HashMap<usize, String>,
+    extensions: Vec<&'static str>,
+}
+
+impl FileNames {
+    /// The names of the letters of `contexts` in `options.formats`.
+    pub fn new<C: Contexts + ?Sized>(contexts: &C, options: &BatchOptions) -> FileNames {
+        // The names taken, by a hash of their lower case: two names alike
+        // have one hash, so names stay unique; two different names whose
+        // hashes are equal (not to be expected below billions of letters)
+        // would give one of them a suffix it did not need.
+        type Fixed = BuildHasherDefault<DefaultHasher>;
+        let mut taken: HashSet<u64, Fixed> = HashSet::default();
+        taken.reserve(contexts.count());
+        let hash = |name: &str| {
+            let mut hasher = DefaultHasher::new();
+            for c in name.chars().flat_map(char::to_lowercase) {
+                hasher.write_u32(c as u32);
+            }
+            hasher.finish()
+        };
+        let mut renamed = HashMap::new();
+        for i in 0..contexts.count() {
+            let stem = crate::names::stem(contexts.id(i));
+            let mut unique = stem.clone();
+            let mut n = 2;
+            while !taken.insert(hash(&unique)) {
+                unique = format!("{stem}-{n}");
+                n += 1;
+            }
+            if unique != stem {
+                renamed.insert(i, unique);
             }
         }
-        writer.flush()
+        FileNames {
+            renamed,
+            extensions: options.formats.iter().map(|f| f.extension()).collect(),
+        }
+    }
+
+    /// The names of letter `i` of `contexts` (the contexts these names
+    /// were made for), one per format.
+    pub fn get<C: Contexts + ?Sized>(&self, contexts: &C, i: usize) -> Vec<String> {
+        let stem = match self.renamed.get(&i) {
+            Some(stem) => stem.clone(),
+            None => crate::names::stem(contexts.id(i)),
+        };
+        self.extensions
+            .iter()
+            .map(|extension| format!("{stem}.{extension}"))
+            .collect()
     }
 }
 
 /// The file names a batch gives each recipient's letters, by format:
 /// `names[i][j]` for context `i` and `options.formats[j]`.
-pub fn file_names(contexts: &[Context], options: &BatchOptions) -> Vec<Vec<String>> {
-    let stems = crate::file_stems(contexts.iter().map(|c| c.recipient.id.as_str()));
-    stems
-        .into_iter()
-        .map(|stem| {
-            options
-                .formats
-                .iter()
-                .map(|f| format!("{stem}.{}", f.extension()))
-                .collect()
-        })
+pub fn file_names<C: Contexts + ?Sized>(contexts: &C, options: &BatchOptions) -> Vec<Vec<String>> {
+    let names = FileNames::new(contexts, options);
+    (0..contexts.count())
+        .map(|i| names.get(contexts, i))
         .collect()
 }
 
 /// Composes and renders every context's letter in every format, in
 /// parallel, handing each file to `sink`.
 ///
-/// Failures are per letter: the report says which and why.
-pub fn run(
-    contexts: &[Context],
+/// Failures are per letter: the report says which and why. The report
+/// holds a line per letter; [`run_each`] keeps none.
+pub fn run<C: Contexts + ?Sized>(
+    contexts: &C,
     templates: &Templates,
     options: &BatchOptions,
     sink: &dyn Sink,
 ) -> Report {
-    let names = file_names(contexts, options);
-    let work = || {
-        contexts
-            .par_iter()
-            .zip(names.par_iter())
-            .map(|(context, names)| {
-                let mut entry = entry(context);
-                if let Some(files) = sink.stored(&entry.id) {
-                    entry.files = files;
-                    return entry;
-                }
-                if sink.stopped() {
-                    entry.error = Some(
-                        Diagnostic::new(
-                            "not-written",
-                            "not written: the batch stopped when storing a file failed",
-                        )
-                        .into(),
-                    );
-                    return entry;
-                }
-                letter(&mut entry, context, templates, options, names, sink);
-                sink.done(&entry);
-                entry
-            })
-            .collect()
-    };
-    let letters = match options.jobs {
-        0 => work(),
-        jobs => match rayon::ThreadPoolBuilder::new().num_threads(jobs).build() {
-            Ok(pool) => pool.install(work),
-            Err(_) => work(),
-        },
-    };
+    let mut letters = Vec::with_capacity(contexts.count());
+    run_each(contexts, templates, options, sink, &mut |entry| {
+        letters.push(entry)
+    });
     Report { letters }
+}
+
+/// Composes and renders every context's letter in every format, in
+/// parallel, handing each file to `sink` and each letter's manifest line
+/// to `each`, in the order of the contexts.
+///
+/// The letters are made [`CHUNK`] at a time: a [`Mailing`]'s contexts are
+/// resolved as their turn comes and dropped once their files are stored.
+pub fn run_each<C: Contexts + ?Sized>(
+    contexts: &C,
+    templates: &Templates,
+    options: &BatchOptions,
+    sink: &dyn Sink,
+    each: &mut dyn FnMut(Entry),
+) {
+    let names = FileNames::new(contexts, options);
+    let one = |i: usize| {
+        let context = contexts.context(i);
+        let mut entry = entry(&context);
+        if let Some(files) = sink.stored(&entry.id) {
+            entry.files = files;
+            return entry;
+        }
+        if sink.stopped() {
+            entry.error = Some(
+                Diagnostic::new(
+                    "not-written",
+                    "not written: the batch stopped when storing a file failed",
+                )
+                .into(),
+            );
+            return entry;
+        }
+        let names = names.get(contexts, i);
+        letter(&mut entry, &context, templates, options, &names, sink);
+        sink.done(&entry);
+        entry
+    };
+    let pool = match options.jobs {
+        0 => None,
+        jobs => rayon::ThreadPoolBuilder::new()
+            .num_threads(jobs)
+            .build()
+            .ok(),
+    };
+    let count = contexts.count();
+    for start in (0..count).step_by(CHUNK) {
+        let chunk = start..(start + CHUNK).min(count);
+        let work = || chunk.into_par_iter().map(one).collect::<Vec<Entry>>();
+        let entries = match &pool {
+            Some(pool) => pool.install(work),
+            None => work(),
+        };
+        for entry in entries {
+            each(entry);
+        }
+    }
 }
 
 /// The manifest line of a context, before its letter is made.
@@ -438,7 +684,11 @@ fn letter(
 /// letters (with the appeal's body and signature), the templates, the
 /// options and this version of the crate. An interrupted batch resumes only
 /// when it is unchanged.
-pub fn fingerprint(contexts: &[Context], templates: &Templates, options: &BatchOptions) -> String {
+pub fn fingerprint<C: Contexts + ?Sized>(
+    contexts: &C,
+    templates: &Templates,
+    options: &BatchOptions,
+) -> String {
     let mut hasher = Sha256::new();
     let mut field = |bytes: &[u8]| {
         hasher.update((bytes.len() as u64).to_le_bytes());
@@ -456,16 +706,29 @@ pub fn fingerprint(contexts: &[Context], templates: &Templates, options: &BatchO
         field(key.as_bytes());
         field(text.as_bytes());
     }
-    for context in contexts {
-        field(&serde_json::to_vec(context).expect("contexts serialise"));
-        field(
-            context
-                .body
-                .as_ref()
-                .map_or(&[][..], |body| body.text.as_bytes()),
-        );
-        for signer in &context.signatories {
-            field(signer.image.as_deref().map_or(&[][..], Vec::as_slice));
+    // Contexts are resolved and serialised in parallel, a chunk at a time,
+    // and hashed in order.
+    let count = contexts.count();
+    for start in (0..count).step_by(CHUNK) {
+        let made: Vec<_> = (start..(start + CHUNK).min(count))
+            .into_par_iter()
+            .map(|i| {
+                let context = contexts.context(i);
+                let json = serde_json::to_vec(&*context).expect("contexts serialise");
+                let images: Vec<_> = context
+                    .signatories
+                    .iter()
+                    .map(|s| s.image.clone())
+                    .collect();
+                (json, context.body.clone(), images)
+            })
+            .collect();
+        for (json, body, images) in &made {
+            field(json);
+            field(body.as_ref().map_or(&[][..], |body| body.text.as_bytes()));
+            for image in images {
+                field(image.as_deref().map_or(&[][..], Vec::as_slice));
+            }
         }
     }
     hex(&hasher.finalize())
@@ -478,9 +741,9 @@ pub(crate) fn hex(bytes: &[u8]) -> String {
 
 /// Problems that would fail every letter of a batch, found before any is
 /// rendered: mail drafts need the sender's e-mail address.
-pub fn preflight(contexts: &[Context], options: &BatchOptions) -> Result<(), Error> {
+pub fn preflight<C: Contexts + ?Sized>(contexts: &C, options: &BatchOptions) -> Result<(), Error> {
     let needs_sender = options.formats.contains(&Format::Eml);
-    match contexts.first() {
+    match (contexts.count() > 0).then(|| contexts.context(0)) {
         Some(context) if needs_sender && context.sender.email.is_none() => Err(Diagnostic::new(
             "no-email",
             "mail drafts (eml) need the sender's e-mail address",
@@ -512,7 +775,7 @@ mod tests {
     use super::*;
     use crate::{Appeal, Engine, ResolveOptions, Source};
 
-    fn contexts(n: usize) -> (Engine, Vec<Context>) {
+    fn appeal(n: usize) -> Appeal {
         let recipients: String = (0..n)
             .map(|i| format!("[[recipient]]\nid = \"r{i:03}\"\norganisation = \"Union {i}\"\ntags = [\"all\"]\n"))
             .collect();
@@ -520,10 +783,137 @@ mod tests {
             "template = \"solidarity-appeal\"\nlanguage = \"en\"\ndate = 2021-04-19\nrecipients = [\"tag:all\"]\n\
              demands = [\"speak up\"]\n[sender]\norganisation = \"U\"\n[signatory]\nname = \"S\"\n{recipients}"
         );
-        let appeal = Appeal::parse(Source::new("a.toml", text)).unwrap();
+        Appeal::parse(Source::new("a.toml", text)).unwrap()
+    }
+
+    fn contexts(n: usize) -> (Engine, Vec<Context>) {
         let engine = Engine::builtin();
-        let contexts = engine.resolve(&appeal, &ResolveOptions::default()).unwrap();
+        let contexts = engine
+            .resolve(&appeal(n), &ResolveOptions::default())
+            .unwrap();
         (engine, contexts)
+    }
+
+    // See: #14 (memory in proportion to one letter, not the mailing).
+    #[test]
+    fn a_mailing_makes_each_context_when_its_letter_is_made() {
+        let engine = Engine::builtin();
+        let appeal = appeal(3 * CHUNK + 5);
+        let options = ResolveOptions::default();
+        let mailing = engine.mailing(&appeal, &options).unwrap();
+        assert_eq!(mailing.made(), 0);
+        let mut each = mailing.contexts();
+        assert_eq!(each.next().unwrap().recipient.id, "r000");
+        assert_eq!(mailing.made(), 1);
+        assert_eq!(each.next().unwrap().recipient.id, "r001");
+        assert_eq!(mailing.made(), 2);
+        drop(each);
+
+        /// Counts the files written, and checks that no more letters
+        /// were resolved than are in hand.
+        struct Watch<'m> {
+            mailing: &'m Mailing<'m>,
+            written: AtomicUsize,
+        }
+        impl Sink for Watch<'_> {
+            fn write(&self, _: &Artifact<'_>) -> Result<(), Error> {
+                let written = self.written.fetch_add(1, Ordering::SeqCst) + 1;
+                let made = self.mailing.made();
+                assert!(
+                    made <= written + CHUNK + 2,
+                    "{made} made, {written} written"
+                );
+                Ok(())
+            }
+        }
+        let mailing = engine.mailing(&appeal, &options).unwrap();
+        let sink = Watch {
+            mailing: &mailing,
+            written: AtomicUsize::new(0),
+        };
+        let batch = BatchOptions {
+            formats: vec![Format::Txt],
+            ..BatchOptions::default()
+        };
+        let mut ids = Vec::new();
+        run_each(&mailing, engine.templates(), &batch, &sink, &mut |entry| {
+            ids.push(entry.id)
+        });
+        assert_eq!(sink.written.load(Ordering::SeqCst), 3 * CHUNK + 5);
+        assert_eq!(mailing.made(), 3 * CHUNK + 5);
+        // In the order of the appeal, whatever thread made them.
+        assert!(
+            ids.iter().map(|id| &id[1..]).eq((0..3 * CHUNK + 5)
+                .map(|i| format!("{i:03}"))
+                .collect::<Vec<_>>()
+                .iter()
+                .map(String::as_str))
+        );
+    }
+
+    #[test]
+    fn a_mailing_resolves_as_resolve_does() {
+        let engine = Engine::builtin();
+        let appeal = appeal(7);
+        let options = ResolveOptions::default();
+        let mailing = engine.mailing(&appeal, &options).unwrap();
+        let contexts = engine.resolve(&appeal, &options).unwrap();
+        let batch = BatchOptions::default();
+        assert_eq!(
+            fingerprint(&mailing, engine.templates(), &batch),
+            fingerprint(&contexts, engine.templates(), &batch)
+        );
+        assert_eq!(file_names(&mailing, &batch), file_names(&contexts, &batch));
+    }
+
+    #[test]
+    fn file_names_are_those_of_file_stems() {
+        let ids = ["ilo-dg", "A", "a", "a-2", "x..y", "x_y", "x_y-2", "B.b"];
+        let mut contexts = contexts(1).1;
+        let first = contexts.remove(0);
+        let contexts: Vec<Context> = ids
+            .iter()
+            .map(|id| {
+                let mut context = first.clone();
+                context.recipient.id = (*id).to_owned();
+                context
+            })
+            .collect();
+        let options = BatchOptions {
+            formats: vec![Format::Txt],
+            ..BatchOptions::default()
+        };
+        let expected: Vec<Vec<String>> = crate::file_names(ids, "txt")
+            .into_iter()
+            .map(|name| vec![name])
+            .collect();
+        assert_eq!(file_names(&contexts, &options), expected);
+    }
+
+    #[test]
+    fn manifests_written_as_they_go_are_the_report_serialised() {
+        let (engine, contexts) = contexts(3);
+        let options = BatchOptions {
+            formats: vec![Format::Txt, Format::Pdf],
+            ..BatchOptions::default()
+        };
+        let mut report = run(&contexts, engine.templates(), &options, &Discard::default());
+        report.letters[1].error = Some(Diagnostic::new("x", "failed\non two lines").into());
+        let mut whole = serde_json::to_vec_pretty(&report).unwrap();
+        whole.push(b'\n');
+        assert_eq!(
+            String::from_utf8(report.to_json()).unwrap(),
+            String::from_utf8(whole).unwrap()
+        );
+        let empty = Report {
+            letters: Vec::new(),
+        };
+        let mut whole = serde_json::to_vec_pretty(&empty).unwrap();
+        whole.push(b'\n');
+        assert_eq!(empty.to_json(), whole);
+        let summary = report.summary();
+        assert_eq!((summary.letters, summary.failed.len()), (3, 1));
+        assert_eq!((summary.files, summary.bytes), report.totals());
     }
 
     /// A disk that fills after `room` files.

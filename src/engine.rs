@@ -6,7 +6,7 @@ use crate::compose::{compose, compose_checked};
 use crate::error::{Diagnostic, Diagnostics, Error};
 use crate::incidents::Incidents;
 use crate::letter::Letter;
-use crate::resolve::{Context, ResolveOptions, resolve};
+use crate::resolve::{Context, Mailing, ResolveOptions, resolve};
 use crate::templates::Templates;
 
 /// Templates, a recipient registry and incident databases, ready to turn
@@ -118,16 +118,19 @@ impl Engine {
     /// ids and what is worth knowing (incidents the body does not cite,
     /// protected names in letters to authorities), or every problem.
     pub fn check(&self, appeal: &Appeal, options: &ResolveOptions) -> Result<Checked, Diagnostics> {
-        let contexts = self.resolve(appeal, options)?;
+        let mailing = self.mailing(appeal, options)?;
         // On every core where the crate has rayon (feature `batch`).
         #[cfg(feature = "batch")]
-        use rayon::iter::{IntoParallelRefIterator, ParallelIterator};
+        use rayon::iter::{IntoParallelIterator, ParallelIterator};
         #[cfg(feature = "batch")]
-        let each = contexts.par_iter();
+        let each = (0..mailing.len()).into_par_iter();
         #[cfg(not(feature = "batch"))]
-        let each = contexts.iter();
+        let each = 0..mailing.len();
         let outcomes: Vec<Result<Vec<Diagnostic>, Error>> = each
-            .map(|context| compose_checked(context, &self.templates).map(|(_, said)| said))
+            .map(|i| {
+                let context = mailing.context(i);
+                compose_checked(&context, &self.templates).map(|(_, said)| said)
+            })
             .collect();
         let (mut errors, mut said) = (Vec::new(), Vec::new());
         for outcome in outcomes {
@@ -138,7 +141,7 @@ impl Engine {
         }
         if errors.is_empty() {
             Ok(Checked {
-                letters: contexts.into_iter().map(|c| c.recipient.id).collect(),
+                letters: mailing.ids().map(str::to_owned).collect(),
                 notes: Diagnostics::new(said),
             })
         } else {
@@ -154,6 +157,24 @@ impl Engine {
         options: &ResolveOptions,
     ) -> Result<Vec<Context>, Diagnostics> {
         resolve(
+            appeal,
+            &self.registry,
+            &self.incidents,
+            &self.templates,
+            options,
+        )
+        .map_err(|e| e.into_diagnostics())
+    }
+
+    /// The letters of `appeal` resolved up to their contexts, each made when
+    /// it is asked for: every problem is found and reported here, as by
+    /// [`Engine::resolve`], but no context is kept. Batches go through this.
+    pub fn mailing<'a>(
+        &'a self,
+        appeal: &'a Appeal,
+        options: &'a ResolveOptions,
+    ) -> Result<Mailing<'a>, Diagnostics> {
+        Mailing::new(
             appeal,
             &self.registry,
             &self.incidents,

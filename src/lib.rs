@@ -84,7 +84,7 @@ pub use letter::{
     Annex, Block, Letter, Letterhead, Listed, Mailbox, Note, Run, Signature, SignatureLayout,
 };
 pub use names::{file_names, file_stems};
-pub use resolve::{Addressee, Cited, Concerned, Context, ResolveOptions, Signer, resolve};
+pub use resolve::{Addressee, Cited, Concerned, Context, Mailing, ResolveOptions, Signer, resolve};
 #[cfg(feature = "schema")]
 pub use schema::{SchemaFile, schema};
 pub use templates::{TemplateInfo, Templates};

@@ -16,8 +16,8 @@ use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
 use crate::appeal::{
-    Appeal, Entry, Incident, Localized, Officer, Person, Recipient, Reference, Registry,
-    RegistryFile, Sender, Signatory,
+    Appeal, Incident, Localized, Officer, Person, Recipient, Reference, Registry, RegistryFile,
+    Sender, Signatory,
 };
 use crate::error::{Diagnostic, Error, Location, Source};
 use crate::incidents::Incidents;
@@ -417,13 +417,7 @@ fn checked_registry(
         return Err(Error::invalid(diagnostics));
     }
     let mut registry = Registry::default();
-    registry.reserve(recipients.len());
-    for (i, recipient) in recipients.into_iter().enumerate() {
-        registry.push(Entry {
-            recipient,
-            origin: origin.map(|origin| (origin.clone(), i)),
-        });
-    }
+    registry.add(recipients, origin.map(|origin| (origin.clone(), 0)));
     Ok(registry)
 }
 
@@ -668,8 +662,10 @@ const PIECEWISE_BYTES: usize = 64 * 1024;
 fn registry_entries(source: &Source) -> Result<(Vec<Recipient>, Vec<Diagnostic>), Error> {
     let text = source.text();
     if text.len() > PIECEWISE_BYTES && !text.contains("\"\"\"") && !text.contains("'''") {
-        let mut recipients = Vec::new();
-        let whole = entry_pieces(text).into_iter().all(|piece| {
+        let pieces = entry_pieces(text);
+        // Each piece holds one entry (the first maybe none): room for all at once.
+        let mut recipients = Vec::with_capacity(pieces.len());
+        let whole = pieces.into_iter().all(|piece| {
             let piece = Source::new(source.name(), &text[piece]);
             match deserialize::<RegistryFile>(&piece, registry_fields) {
                 Ok((file, problems)) if problems.is_empty() => {

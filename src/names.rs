@@ -36,7 +36,7 @@ pub fn file_stems<'a>(ids: impl IntoIterator<Item = &'a str>) -> Vec<String> {
         .collect()
 }
 
-fn stem(id: &str) -> String {
+pub(crate) fn stem(id: &str) -> String {
     let cleaned: String = id
         .trim_start_matches(['.', '/', '\\'])
         .chars()

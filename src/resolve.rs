@@ -286,6 +286,8 @@ pub struct Cited {
 /// characters, sizes, the signature image, languages), so that an appeal
 /// from JSON or built in code meets the same rules as a file. Every problem
 /// found is reported in one [`Error`], in file order.
+///
+/// This keeps every context; [`Mailing`] makes them one at a time.
 pub fn resolve(
     appeal: &Appeal,
     registry: &Registry,
@@ -293,148 +295,299 @@ pub fn resolve(
     templates: &Templates,
     options: &ResolveOptions,
 ) -> Result<Vec<Context>, Error> {
-    let origin = appeal.origin.as_deref();
-    let mut problems = Problems {
-        origin,
-        diagnostics: origin.map(|o| o.problems().to_vec()).unwrap_or_default(),
-    };
-    problems.values(appeal);
+    let mailing = Mailing::new(appeal, registry, incidents, templates, options)?;
+    Ok(mailing.contexts().collect())
+}
 
-    let template_name = &appeal.template;
-    let template = templates.get(template_name);
-    if template.is_none() {
-        let names: Vec<&str> = templates.iter().map(|t| t.name.as_str()).collect();
-        let diagnostic = Diagnostic::new(
-            "unknown-template",
-            format!("unknown template \"{template_name}\""),
-        )
-        .suggest(template_name, names.iter().copied())
-        .hint(format!("templates: {}", names.join(", ")));
-        problems.at("template", diagnostic);
-    }
-    let languages = template
-        .map(|t| t.languages.as_slice())
-        .unwrap_or(&Language::ALL);
-    let language = match &options.language {
-        Some(code) => problems.language(None, "--language", code, languages, template_name),
-        None => appeal
-            .language
-            .as_ref()
-            .and_then(|code| problems.language(origin, "language", code, languages, template_name)),
-    };
+/// An appeal resolved up to its recipients: every problem of every letter
+/// found and reported, the recipients chosen (as references into the
+/// registry), and what all letters share made once; each letter's
+/// [`Context`] is made when it is asked for, so that a mailing needs memory
+/// for the letters in hand, not for all of them.
+pub struct Mailing<'a> {
+    appeal: &'a Appeal,
+    /// The letters' languages the template has.
+    languages: &'a [Language],
+    /// The language of every letter, if one is set.
+    language: Option<Language>,
+    date: Option<Date>,
+    selected: Vec<Chosen<'a>>,
+    incidents: Vec<(&'a Incident, String)>,
+    protected: bool,
+    body: Option<Localized<Option<Arc<AppealBody>>>>,
+    cc: Vec<Copy<'a>>,
+    organisations: Vec<String>,
+    /// Contexts made so far, for tests that they are made one at a time.
+    #[cfg(test)]
+    made: std::sync::atomic::AtomicUsize,
+}
 
-    let date = match appeal.date {
-        Some(date) => Some(date),
-        None if options.today.is_some() => options.today,
-        None => {
-            let diagnostic = Diagnostic::new("no-date", "no date for the letters")
-                .hint("add date = 2021-03-01 to the appeal (or pass today's date in ResolveOptions::today)");
-            problems.diagnostics.push(diagnostic);
-            None
-        }
-    };
-    problems.languages_of(appeal.place.as_ref(), "place");
-    problems.languages_of(appeal.subject.as_ref(), "subject");
-    problems.languages_of(appeal.enclosures.as_ref(), "enclosures");
-    problems.languages_of(appeal.demands.as_ref(), "demands");
-    problems.languages_of(appeal.body.as_ref(), "body");
-    let selected_incidents = problems.incidents(appeal, incidents);
-    for (incident, path) in &selected_incidents {
-        problems.languages_of(Some(&incident.summary), &format!("{path}.summary"));
-        problems.languages_of(incident.outcome.as_ref(), &format!("{path}.outcome"));
-        problems.languages_of(incident.place.as_ref(), &format!("{path}.place"));
-        problems.languages_of(incident.authority.as_ref(), &format!("{path}.authority"));
-        problems.languages_of(
-            incident.legal_basis.as_ref(),
-            &format!("{path}.legal_basis"),
-        );
+impl std::fmt::Debug for Mailing<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Mailing")
+            .field("template", &self.appeal.template)
+            .field("letters", &self.selected.len())
+            .finish_non_exhaustive()
     }
-    if let Some(complaint) = &appeal.complaint {
-        problems.languages_of(complaint.government.as_ref(), "complaint.government");
-        problems.languages_of(complaint.standing.as_ref(), "complaint.standing");
-        problems.languages_of(complaint.urgency.as_ref(), "complaint.urgency");
-        problems.languages_of(complaint.remedies.as_ref(), "complaint.remedies");
-    }
-    let protected = selected_incidents
-        .iter()
-        .any(|(incident, _)| incident.people.iter().any(|p| p.protect));
-    let body = appeal
-        .body
-        .as_ref()
-        .map(|body| problems.body(body, templates));
-    let mut missing = HashSet::new();
+}
 
-    let recipients = Recipients::new(registry, appeal);
-    let selected = recipients.select(appeal, options, &mut problems);
-    if complaint::applies(appeal) {
-        let key = if options.to.is_empty() {
-            "recipients"
-        } else {
-            "--to"
+impl<'a> Mailing<'a> {
+    /// Resolves everything but the letters' contexts, and checks that each
+    /// can be made: the same problems as [`resolve()`], without keeping a
+    /// context.
+    pub fn new(
+        appeal: &'a Appeal,
+        registry: &'a Registry,
+        incidents: &'a Incidents,
+        templates: &'a Templates,
+        options: &'a ResolveOptions,
+    ) -> Result<Mailing<'a>, Error> {
+        let origin = appeal.origin.as_deref();
+        let mut problems = Problems {
+            origin,
+            diagnostics: origin.map(|o| o.problems().to_vec()).unwrap_or_default(),
         };
-        let ids: Vec<(&str, String)> = selected
-            .iter()
-            .map(|chosen| (chosen.recipient.id.as_str(), key.to_owned()))
-            .collect();
-        for (path, diagnostic) in complaint::check(appeal, &ids, &selected_incidents) {
-            problems.at_or_none(&path, diagnostic);
+        problems.values(appeal);
+
+        let template_name = &appeal.template;
+        let template = templates.get(template_name);
+        if template.is_none() {
+            let names: Vec<&str> = templates.iter().map(|t| t.name.as_str()).collect();
+            let diagnostic = Diagnostic::new(
+                "unknown-template",
+                format!("unknown template \"{template_name}\""),
+            )
+            .suggest(template_name, names.iter().copied())
+            .hint(format!("templates: {}", names.join(", ")));
+            problems.at("template", diagnostic);
         }
-    }
-    let cc: Vec<Copy<'_>> = appeal
-        .cc
-        .iter()
-        .enumerate()
-        .filter_map(|(i, cc)| problems.cc(&recipients, cc, i))
-        .collect();
-    let mut organisations: Vec<String> = Vec::new();
-    for signatory in &appeal.signatory {
-        let organisation = signatory
-            .organisation
+        let languages = template
+            .map(|t| t.languages.as_slice())
+            .unwrap_or(&Language::ALL);
+        let language = match &options.language {
+            Some(code) => problems.language(None, "--language", code, languages, template_name),
+            None => appeal.language.as_ref().and_then(|code| {
+                problems.language(origin, "language", code, languages, template_name)
+            }),
+        };
+
+        let date = match appeal.date {
+            Some(date) => Some(date),
+            None if options.today.is_some() => options.today,
+            None => {
+                let diagnostic = Diagnostic::new("no-date", "no date for the letters")
+                    .hint("add date = 2021-03-01 to the appeal (or pass today's date in ResolveOptions::today)");
+                problems.diagnostics.push(diagnostic);
+                None
+            }
+        };
+        problems.languages_of(appeal.place.as_ref(), "place");
+        problems.languages_of(appeal.subject.as_ref(), "subject");
+        problems.languages_of(appeal.enclosures.as_ref(), "enclosures");
+        problems.languages_of(appeal.demands.as_ref(), "demands");
+        problems.languages_of(appeal.body.as_ref(), "body");
+        let selected_incidents = problems.incidents(appeal, incidents);
+        for (incident, path) in &selected_incidents {
+            problems.languages_of(Some(&incident.summary), &format!("{path}.summary"));
+            problems.languages_of(incident.outcome.as_ref(), &format!("{path}.outcome"));
+            problems.languages_of(incident.place.as_ref(), &format!("{path}.place"));
+            problems.languages_of(incident.authority.as_ref(), &format!("{path}.authority"));
+            problems.languages_of(
+                incident.legal_basis.as_ref(),
+                &format!("{path}.legal_basis"),
+            );
+        }
+        if let Some(complaint) = &appeal.complaint {
+            problems.languages_of(complaint.government.as_ref(), "complaint.government");
+            problems.languages_of(complaint.standing.as_ref(), "complaint.standing");
+            problems.languages_of(complaint.urgency.as_ref(), "complaint.urgency");
+            problems.languages_of(complaint.remedies.as_ref(), "complaint.remedies");
+        }
+        let protected = selected_incidents
+            .iter()
+            .any(|(incident, _)| incident.people.iter().any(|p| p.protect));
+        let body = appeal
+            .body
             .as_ref()
-            .unwrap_or(&appeal.sender.organisation);
-        if !organisations.contains(organisation) {
-            organisations.push(organisation.clone());
+            .map(|body| problems.body(body, templates));
+
+        let recipients = Recipients::new(registry, appeal);
+        let selected = recipients.select(appeal, options, &mut problems);
+        if complaint::applies(appeal) {
+            let key = if options.to.is_empty() {
+                "recipients"
+            } else {
+                "--to"
+            };
+            let ids: Vec<(&str, String)> = selected
+                .iter()
+                .map(|chosen| (chosen.recipient.id.as_str(), key.to_owned()))
+                .collect();
+            for (path, diagnostic) in complaint::check(appeal, &ids, &selected_incidents) {
+                problems.at_or_none(&path, diagnostic);
+            }
+        }
+        let cc: Vec<Copy<'_>> = appeal
+            .cc
+            .iter()
+            .enumerate()
+            .filter_map(|(i, cc)| problems.cc(&recipients, cc, i))
+            .collect();
+        let mut organisations: Vec<String> = Vec::new();
+        for signatory in &appeal.signatory {
+            let organisation = signatory
+                .organisation
+                .as_ref()
+                .unwrap_or(&appeal.sender.organisation);
+            if !organisations.contains(organisation) {
+                organisations.push(organisation.clone());
+            }
+        }
+
+        let mailing = Mailing {
+            appeal,
+            languages,
+            language,
+            date,
+            selected,
+            incidents: selected_incidents,
+            protected,
+            body,
+            cc,
+            organisations,
+            #[cfg(test)]
+            made: std::sync::atomic::AtomicUsize::new(0),
+        };
+        // Each recipient is checked; the values per language are picked for
+        // the first letter in each language (the others would repeat it:
+        // a missing version is reported once per key and language).
+        let mut missing = HashSet::new();
+        let mut languages_seen: Vec<Language> = Vec::new();
+        for chosen in &mailing.selected {
+            let own = problems.recipient(chosen);
+            let language = mailing.letter_language(own);
+            if !languages_seen.contains(&language) {
+                languages_seen.push(language);
+                mailing.make(chosen, own, &mut problems, &mut missing);
+            }
+        }
+        if problems.diagnostics.is_empty() {
+            Ok(mailing)
+        } else {
+            Err(Error::invalid(problems.diagnostics))
         }
     }
 
-    let mut contexts = Vec::with_capacity(selected.len());
-    for chosen in selected {
-        let recipient = chosen.recipient;
-        let own = problems.recipient(&chosen);
-        let letter_language = language
+    /// How many letters.
+    pub fn len(&self) -> usize {
+        self.selected.len()
+    }
+
+    /// True if there are no letters.
+    pub fn is_empty(&self) -> bool {
+        self.selected.is_empty()
+    }
+
+    /// The id of the recipient of letter `i`.
+    pub fn id(&self, i: usize) -> &'a str {
+        &self.selected[i].recipient.id
+    }
+
+    /// The recipients' ids, one per letter, in order.
+    pub fn ids(&self) -> impl ExactSizeIterator<Item = &'a str> + '_ {
+        self.selected
+            .iter()
+            .map(|chosen| chosen.recipient.id.as_str())
+    }
+
+    /// The sending organisation, as every letter has it.
+    pub fn sender(&self) -> &'a Sender {
+        &self.appeal.sender
+    }
+
+    /// The context of letter `i`, made now.
+    ///
+    /// # Panics
+    ///
+    /// If `i` is not less than [`Mailing::len`].
+    pub fn context(&self, i: usize) -> Context {
+        let chosen = &self.selected[i];
+        let own = chosen
+            .recipient
+            .language
+            .as_deref()
+            .and_then(Language::from_code);
+        let mut problems = Problems {
+            origin: self.appeal.origin.as_deref(),
+            diagnostics: Vec::new(),
+        };
+        #[cfg(test)]
+        self.made.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let context = self.make(chosen, own, &mut problems, &mut HashSet::new());
+        debug_assert!(problems.diagnostics.is_empty(), "checked by Mailing::new");
+        context
+    }
+
+    /// Every letter's context, each made when the iterator gets to it.
+    pub fn contexts(&self) -> impl ExactSizeIterator<Item = Context> + '_ {
+        (0..self.len()).map(|i| self.context(i))
+    }
+
+    /// How many contexts have been made, for tests that they are made one at a time.
+    #[cfg(test)]
+    pub(crate) fn made(&self) -> usize {
+        self.made.load(std::sync::atomic::Ordering::SeqCst)
+    }
+
+    /// The language of a letter to a recipient whose own language is `own`.
+    fn letter_language(&self, own: Option<Language>) -> Language {
+        let languages = self.languages;
+        self.language
             .or(own.filter(|l| languages.contains(l)))
             .unwrap_or(if languages.contains(&Language::En) {
                 Language::En
             } else {
                 languages[0]
-            });
+            })
+    }
+
+    /// The context of the letter to `chosen`, whose own language is `own`;
+    /// values missing in the letter's language are reported to `problems`
+    /// (once per key and language, as `missing` remembers).
+    fn make(
+        &self,
+        chosen: &Chosen<'a>,
+        own: Option<Language>,
+        problems: &mut Problems<'_>,
+        missing: &mut HashSet<(String, Language)>,
+    ) -> Context {
+        // Without a date there is no letter, but its values are checked all the same.
+        let date = self.date.or(Date::new(2000, 1, 1)).expect("a real date");
+        let recipient = chosen.recipient;
+        let letter_language = self.letter_language(own);
+        let appeal = self.appeal;
+        let path = chosen.path();
         let id = recipient.id.as_str();
         let lang = letter_language;
-        let mut pick = |value, key: &str| problems.pick(value, key, lang, id, &mut missing);
+        let mut pick = |value, key: &str| problems.pick(value, key, lang, id, missing);
         let place = pick(appeal.place.as_ref(), "place").cloned();
         let subject = pick(appeal.subject.as_ref(), "subject").cloned();
         let enclosures = problems
-            .pick(
-                appeal.enclosures.as_ref(),
-                "enclosures",
-                lang,
-                id,
-                &mut missing,
-            )
+            .pick(appeal.enclosures.as_ref(), "enclosures", lang, id, missing)
             .map(|enclosures| enclosures.iter().map(|e| enclosure(e, lang)).collect())
             .unwrap_or_default();
         let demands = problems
-            .pick(appeal.demands.as_ref(), "demands", lang, id, &mut missing)
+            .pick(appeal.demands.as_ref(), "demands", lang, id, missing)
             .cloned()
             .unwrap_or_default();
-        problems.pick(appeal.body.as_ref(), "body", lang, id, &mut missing);
+        problems.pick(appeal.body.as_ref(), "body", lang, id, missing);
         let mut signatories = Vec::with_capacity(appeal.signatory.len());
         for (i, signatory) in appeal.signatory.iter().enumerate() {
             let path = match appeal.signatory.len() {
                 1 => "signatory.title".to_owned(),
                 _ => format!("signatory[{i}].title"),
             };
-            let title = problems.pick(signatory.title.as_ref(), &path, lang, id, &mut missing);
+            let title = problems.pick(signatory.title.as_ref(), &path, lang, id, missing);
             signatories.push(Signer {
                 name: frame::signed_name(signatory, lang),
                 title: title.cloned(),
@@ -445,11 +598,11 @@ pub fn resolve(
                 image: signatory.signature_image.clone(),
             });
         }
-        let mut cited = Vec::with_capacity(selected_incidents.len());
-        for (incident, path) in &selected_incidents {
+        let mut cited = Vec::with_capacity(self.incidents.len());
+        for (incident, path) in &self.incidents {
             let mut pick = |value, key: &str| {
                 problems
-                    .pick(value, &format!("{path}.{key}"), lang, id, &mut missing)
+                    .pick(value, &format!("{path}.{key}"), lang, id, missing)
                     .cloned()
             };
             cited.push(Cited {
@@ -475,7 +628,7 @@ pub fn resolve(
                         &format!("{path}.annexes"),
                         lang,
                         id,
-                        &mut missing,
+                        missing,
                     )
                     .cloned()
                     .unwrap_or_default(),
@@ -500,25 +653,25 @@ pub fn resolve(
                     "complaint.remedies",
                     lang,
                     id,
-                    &mut missing,
+                    missing,
                 )
                 .cloned()
                 .unwrap_or_default();
-            let incidents: Vec<&Incident> = selected_incidents.iter().map(|(i, _)| *i).collect();
-            let pick =
-                |value, key: &str| problems.pick(value, key, lang, id, &mut missing).cloned();
+            let incidents: Vec<&Incident> = self.incidents.iter().map(|(i, _)| *i).collect();
+            let pick = |value, key: &str| problems.pick(value, key, lang, id, missing).cloned();
             let annexes = cited
                 .iter()
                 .flat_map(|c| c.annexes.iter().cloned())
                 .collect();
             complaint::charge(complaint, lang, &incidents, pick, remedies, annexes)
         });
-        let body = body
+        let body = self
+            .body
             .as_ref()
             .and_then(|bodies| bodies.get(letter_language))
             .cloned()
             .flatten();
-        let vars = problems.vars(&appeal.vars, lang, id, &mut missing);
+        let vars = problems.vars(&appeal.vars, lang, id, missing);
         let mut sender = appeal.sender.clone();
         sender.organisation_genitive = (sender.organisation_genitive.as_ref())
             .and_then(|genitive| genitive.get(lang))
@@ -527,18 +680,15 @@ pub fn resolve(
         let missing = missing_forms(recipient, &addressee, letter_language)
             .into_iter()
             .map(|diagnostic| {
-                let diagnostic = diagnostic.path(&chosen.path);
+                let diagnostic = diagnostic.path(&path);
                 match chosen.origin {
-                    Some(origin) => diagnostic.at(origin.locate(&chosen.path)),
+                    Some(origin) => diagnostic.at(origin.locate(&path)),
                     None => diagnostic,
                 }
             })
             .collect();
-        let (Some(date), true) = (date, problems.diagnostics.is_empty()) else {
-            continue;
-        };
-        contexts.push(Context {
-            template: template_name.clone(),
+        Context {
+            template: appeal.template.clone(),
             language: letter_language,
             date,
             place,
@@ -549,13 +699,17 @@ pub fn resolve(
             sender,
             signatory: signatories[0].clone(),
             signatories,
-            cosigned: organisations.len() > 1,
-            organisations: organisations.clone(),
-            cc: cc.iter().map(|copy| copy.line(letter_language)).collect(),
+            cosigned: self.organisations.len() > 1,
+            organisations: self.organisations.clone(),
+            cc: self
+                .cc
+                .iter()
+                .map(|copy| copy.line(letter_language))
+                .collect(),
             enclosures,
             demands,
             incidents: cited,
-            redact: protected && recipient.tags.iter().any(|t| t == AUTHORITY),
+            redact: self.protected && recipient.tags.iter().any(|t| t == AUTHORITY),
             annex: appeal.annex,
             vars,
             body,
@@ -563,14 +717,9 @@ pub fn resolve(
             missing,
             recipient_at: Place {
                 origin: chosen.origin.cloned(),
-                path: chosen.path,
+                path,
             },
-        });
-    }
-    if problems.diagnostics.is_empty() {
-        Ok(contexts)
-    } else {
-        Err(Error::invalid(problems.diagnostics))
+        }
     }
 }
 
@@ -634,8 +783,24 @@ fn enclosure(enclosure: &Enclosure, language: Language) -> String {
 struct Chosen<'a> {
     recipient: &'a Recipient,
     origin: Option<&'a Arc<Origin>>,
-    /// Its key path in that file: `recipient[3]`.
-    path: String,
+    /// Its number among the `[[recipient]]` tables of that file, if it
+    /// came from one (a mailing keeps one of these per letter: small).
+    index: Option<u32>,
+}
+
+/// A recipient's number in its file, as a mailing keeps it.
+fn number(i: usize) -> u32 {
+    u32::try_from(i).expect("fewer than 4 billion recipients in a file")
+}
+
+impl Chosen<'_> {
+    /// Its key path in its file (`recipient[3]`), or what it is.
+    fn path(&self) -> String {
+        match self.index {
+            Some(i) => format!("recipient[{i}]"),
+            None => format!("registry entry \"{}\"", self.recipient.id.escape_debug()),
+        }
+    }
 }
 
 /// The registry with the appeal's inline recipients over it, without copying either.
@@ -665,18 +830,15 @@ impl<'a> Recipients<'a> {
         Chosen {
             recipient: &self.appeal.inline_recipients[i],
             origin: self.appeal.origin.as_ref(),
-            path: format!("recipient[{i}]"),
+            index: Some(number(i)),
         }
     }
 
-    fn entry(entry: &'a Entry) -> Chosen<'a> {
+    fn entry(entry: Entry<'a>) -> Chosen<'a> {
         Chosen {
-            recipient: &entry.recipient,
-            origin: entry.origin.as_ref().map(|(origin, _)| origin),
-            path: match &entry.origin {
-                Some((_, i)) => format!("recipient[{i}]"),
-                None => format!("registry entry \"{}\"", entry.recipient.id.escape_debug()),
-            },
+            recipient: entry.recipient,
+            origin: entry.origin.map(|(origin, _)| origin),
+            index: entry.origin.map(|(_, i)| number(i)),
         }
     }
 
@@ -1156,20 +1318,21 @@ impl Problems<'_> {
     /// checked; its language, if it has a known one.
     fn recipient(&mut self, chosen: &Chosen<'_>) -> Option<Language> {
         let recipient = chosen.recipient;
+        let chosen_path = chosen.path();
         let origin = chosen.origin.map(|origin| &**origin);
         if origin.is_none()
             && let Some(diagnostic) = validate::id(&recipient.id, "recipient")
         {
-            self.diagnostics.push(diagnostic.path(&chosen.path));
+            self.diagnostics.push(diagnostic.path(&chosen_path));
         }
         let value = serde_json::to_value(recipient).unwrap_or_default();
         let mut found = Vec::new();
-        validate::strings(&value, &mut chosen.path.clone(), &mut found);
+        validate::strings(&value, &mut chosen_path.clone(), &mut found);
         for (path, diagnostic) in found {
             self.in_file(origin, &path, diagnostic);
         }
         if let Some(diagnostic) = recipient.email.as_deref().and_then(validate::email) {
-            self.in_file(origin, &format!("{}.email", chosen.path), diagnostic);
+            self.in_file(origin, &format!("{}.email", chosen_path), diagnostic);
         }
         let r = recipient;
         let texts = [
@@ -1188,11 +1351,11 @@ impl Problems<'_> {
             ("salutation", &r.salutation),
         ];
         for (key, value) in texts {
-            self.languages_in(origin, value.as_ref(), &format!("{}.{key}", chosen.path));
+            self.languages_in(origin, value.as_ref(), &format!("{}.{key}", chosen_path));
         }
-        let address = format!("{}.address", chosen.path);
+        let address = format!("{}.address", chosen_path);
         self.languages_in(origin, r.address.as_ref(), &address);
-        let path = format!("{}.language", chosen.path);
+        let path = format!("{}.language", chosen_path);
         recipient
             .language
             .as_ref()
@@ -1273,12 +1436,12 @@ impl Problems<'_> {
         };
         match body {
             Localized::Same(text) => Localized::Same(compile(text, "body".into())),
-            Localized::PerLanguage(texts) => Localized::PerLanguage(
+            Localized::PerLanguage(texts) => Localized::PerLanguage(Box::new(
                 texts
                     .iter()
                     .map(|(code, text)| (code.clone(), compile(text, format!("body.{code}"))))
                     .collect(),
-            ),
+            )),
         }
     }
 
@@ -1365,8 +1528,9 @@ impl Problems<'_> {
                 Value::Object(map)
                     if !map.is_empty() && map.keys().all(|k| Language::from_code(k).is_some()) =>
                 {
-                    let per_language =
-                        Localized::PerLanguage(map.iter().map(|(k, v)| (k.clone(), v)).collect());
+                    let per_language = Localized::PerLanguage(Box::new(
+                        map.iter().map(|(k, v)| (k.clone(), v)).collect(),
+                    ));
                     problems
                         .pick(Some(&per_language), path, language, recipient, missing)
                         .map(|v| (*v).clone())

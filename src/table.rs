@@ -688,9 +688,9 @@ mod tests {
             Entry {
                 id: "a".into(),
                 lines: vec!["one".into(), "=two".into()],
-                title: Some(crate::appeal::Localized::PerLanguage(
+                title: Some(crate::appeal::Localized::PerLanguage(Box::new(
                     [("en".into(), "T".into()), ("ru".into(), "Т".into())].into(),
-                )),
+                ))),
                 count: Some(2),
                 flag: true,
             },

@@ -19,29 +19,24 @@ pub fn write_file(path: &Path, bytes: &[u8], force: bool, sync: bool) -> Result<
     persist(path, written(path, &write, sync)?, force)
 }
 
-/// Writes several files, each whole: all are written beside their targets
-/// first, and named only when every one of them could be, so that a full
-/// disk leaves none of them rather than some.
-///
-/// Each file's bytes are written by its function as they are made, so that
-/// a large file (a manifest of a million letters) is never held whole.
-pub fn write_files(files: &[(&Path, Contents<'_>)], sync: bool) -> Result<(), Error> {
-    let mut temps = Vec::with_capacity(files.len());
-    for (path, write) in files {
-        temps.push(written(path, *write, sync)?);
-    }
-    for ((path, _), temp) in files.iter().zip(temps) {
-        persist(path, temp, true)?;
-    }
-    Ok(())
-}
-
 /// Writes a file's contents into the writer it is given.
 pub type Contents<'a> = &'a dyn Fn(&mut dyn Write) -> io::Result<()>;
 
 /// A file of `write`'s bytes, temporary beside `path`; dropped on an error,
 /// it is removed.
 fn written(path: &Path, write: Contents<'_>, sync: bool) -> Result<tempfile::NamedTempFile, Error> {
+    let io_error = |e: io::Error| Error::io(path, e);
+    let mut file = temp_beside(path)?;
+    write(&mut file).map_err(io_error)?;
+    if sync {
+        file.as_file().sync_data().map_err(io_error)?;
+    }
+    Ok(file)
+}
+
+/// An empty temporary file beside `path`, to be named `path` by
+/// [`persist_written`] once it is whole; dropped before, it is removed.
+pub fn temp_beside(path: &Path) -> Result<tempfile::NamedTempFile, Error> {
     let io_error = |e: io::Error| Error::io(path, e);
     let dir = parent(path);
     std::fs::create_dir_all(dir).map_err(io_error)?;
@@ -50,12 +45,28 @@ fn written(path: &Path, write: Contents<'_>, sync: bool) -> Result<tempfile::Nam
     builder.prefix(TEMP_PREFIX);
     #[cfg(unix)]
     builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666));
-    let mut file = builder.tempfile_in(dir).map_err(io_error)?;
-    write(&mut file).map_err(io_error)?;
-    if sync {
-        file.as_file().sync_data().map_err(io_error)?;
+    builder.tempfile_in(dir).map_err(io_error)
+}
+
+/// Names each file of [`temp_beside`] its path, once all are flushed (and
+/// with `sync` on the disk): a full disk leaves none of them rather than some.
+pub fn persist_written(
+    files: Vec<(&Path, io::BufWriter<tempfile::NamedTempFile>)>,
+    sync: bool,
+) -> Result<(), Error> {
+    let mut temps = Vec::with_capacity(files.len());
+    for (path, file) in files {
+        let io_error = |e: io::Error| Error::io(path, e);
+        let file = file.into_inner().map_err(|e| io_error(e.into_error()))?;
+        if sync {
+            file.as_file().sync_data().map_err(io_error)?;
+        }
+        temps.push((path, file));
     }
-    Ok(file)
+    for (path, temp) in temps {
+        persist(path, temp, true)?;
+    }
+    Ok(())
 }
 
 /// Names a written temporary file `path`.

@@ -1,7 +1,8 @@
 //! A batch into a directory that survives faults: a lock against a second
 //! batch, a journal of the letters stored (with their hashes) so that an
 //! interrupted batch resumes where it stopped, a stop at the first failing
-//! write, and the manifest written last, whole, or not at all.
+//! write, and the manifest written as the letters are done, beside its
+//! place, and named last, whole, or not at all.
 //!
 //! While a batch runs, `DIR/.appeal-batch.journal` exists; a finished batch
 //! removes it after writing `manifest.csv` and `manifest.json`. A manifest
@@ -15,12 +16,15 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use appeal::batch::{Artifact, BatchOptions, Entry, FileRecord, Report, Sink};
-use appeal::{Context, Diagnostic, Error, Templates};
+use appeal::batch::{
+    Artifact, BatchOptions, Contexts, CsvManifest, Entry, FileNames, FileRecord, JsonManifest,
+    Sink, Summary,
+};
+use appeal::{Diagnostic, Error, Templates};
 use indicatif::ProgressBar;
 use serde::{Deserialize, Serialize};
 
-use crate::files::{remove_stale_temps, sync_dir, write_file, write_files};
+use crate::files::{persist_written, remove_stale_temps, sync_dir, temp_beside, write_file};
 
 /// The journal of the batch under way in a directory.
 const JOURNAL: &str = ".appeal-batch.journal";
@@ -61,21 +65,21 @@ struct Stored {
 /// What a batch into a directory ended with.
 pub enum Outcome {
     /// Every letter was tried; the manifest is written.
-    Finished(Report),
+    Finished(Summary),
     /// Storing failed (a full disk, a read-only or forbidden directory):
     /// the batch stopped, no manifest is written, `--resume` finishes it.
     Stopped {
         /// What failed, as the error reads.
         fault: String,
-        /// The report so far: the letters not written have an error.
-        report: Report,
+        /// The batch so far: the letters not written have an error.
+        summary: Summary,
     },
 }
 
 /// Runs a batch of `contexts` into `dir`, as `mode` says.
-pub fn run(
+pub fn run<C: Contexts + ?Sized>(
     dir: &Path,
-    contexts: &[Context],
+    contexts: &C,
     templates: &Templates,
     options: &BatchOptions,
     mode: Mode,
@@ -136,8 +140,7 @@ pub fn run(
             .into());
         }
         (_, false) => {
-            let names = appeal::batch::file_names(contexts, options);
-            start(dir, &names, mode.force)?;
+            start(dir, contexts, options, mode.force)?;
             HashMap::new()
         }
     };
@@ -147,7 +150,7 @@ pub fn run(
         let header = Header {
             journal: 1,
             fingerprint,
-            letters: contexts.len(),
+            letters: contexts.count(),
         };
         let mut line = serde_json::to_vec(&header).expect("headers serialise");
         line.push(b'\n');
@@ -165,13 +168,29 @@ pub fn run(
         stopped: AtomicBool::new(false),
         progress,
     };
-    let report = appeal::batch::run(contexts, templates, options, &sink);
+    // The manifests, a line per letter as it is done, beside their places.
+    let [csv_path, json_path] = MANIFESTS.map(|name| dir.join(name));
+    let csv_file = io::BufWriter::new(temp_beside(&csv_path)?);
+    let mut csv = CsvManifest::new(csv_file).map_err(|e| Error::io(&csv_path, e))?;
+    let mut json = JsonManifest::new(io::BufWriter::new(temp_beside(&json_path)?));
+    let mut summary = Summary::default();
+    let mut each = |entry: Entry| {
+        let pushed = (csv.push(&entry).map_err(|e| Error::io(&csv_path, e)))
+            .and_then(|()| json.push(&entry).map_err(|e| Error::io(&json_path, e)));
+        if let Err(error) = pushed {
+            sink.stop(error.to_string());
+        }
+        summary.add(entry);
+    };
+    appeal::batch::run_each(contexts, templates, options, &sink, &mut each);
     sink.progress.finish_and_clear();
     if let Some(fault) = sink.fault.into_inner().unwrap_or_else(|e| e.into_inner()) {
-        return Ok(Outcome::Stopped { fault, report });
+        return Ok(Outcome::Stopped { fault, summary });
     }
-    finish(dir, &report, mode)?;
-    Ok(Outcome::Finished(report))
+    let csv = csv.finish().map_err(|e| Error::io(&csv_path, e))?;
+    let json = json.finish().map_err(|e| Error::io(&json_path, e))?;
+    finish(dir, vec![(&csv_path, csv), (&json_path, json)], mode)?;
+    Ok(Outcome::Finished(summary))
 }
 
 /// Refuses a batch into a directory another batch is writing into: the
@@ -194,7 +213,12 @@ fn lock(dir: &Path) -> Result<File, Error> {
 
 /// A fresh start: no file of this batch may exist unless `force`, and with
 /// `force` the old manifests go first, so that none outlives an interrupted run.
-fn start(dir: &Path, names: &[Vec<String>], force: bool) -> Result<(), Error> {
+fn start<C: Contexts + ?Sized>(
+    dir: &Path,
+    contexts: &C,
+    options: &BatchOptions,
+    force: bool,
+) -> Result<(), Error> {
     let manifests = MANIFESTS.map(|name| dir.join(name));
     if force {
         for manifest in &manifests {
@@ -207,9 +231,9 @@ fn start(dir: &Path, names: &[Vec<String>], force: bool) -> Result<(), Error> {
         }
         return sync_dir(dir);
     }
-    let targets = names
-        .iter()
-        .flatten()
+    let names = FileNames::new(contexts, options);
+    let targets = (0..contexts.count())
+        .flat_map(|i| names.get(contexts, i))
         .map(|name| dir.join(name))
         .chain(manifests);
     let existing: Vec<PathBuf> = targets.filter(|path| path.exists()).collect();
@@ -273,14 +297,15 @@ fn verified(dir: &Path, stored: &[Stored]) -> HashMap<String, Vec<FileRecord>> {
 
 /// The end of a batch: every file and name on the disk, then both
 /// manifests, each whole, then the journal removed.
-fn finish(dir: &Path, report: &Report, mode: Mode) -> Result<(), Error> {
+fn finish(
+    dir: &Path,
+    manifests: Vec<(&Path, io::BufWriter<tempfile::NamedTempFile>)>,
+    mode: Mode,
+) -> Result<(), Error> {
     if mode.sync {
         sync_dir(dir)?;
     }
-    let [csv, json] = MANIFESTS.map(|name| dir.join(name));
-    let write_csv = |out: &mut dyn Write| report.write_csv(out);
-    let write_json = |out: &mut dyn Write| report.write_json(out);
-    write_files(&[(&csv, &write_csv), (&json, &write_json)], mode.sync)?;
+    persist_written(manifests, mode.sync)?;
     let journal = dir.join(JOURNAL);
     std::fs::remove_file(&journal).map_err(|e| Error::io(&journal, e))?;
     if mode.sync {

@@ -11,7 +11,7 @@ mod files;
 mod mailing;
 mod watch;
 
-use appeal::batch::{BatchOptions, Discard, Format};
+use appeal::batch::{BatchOptions, Discard, Format, Summary};
 use appeal::render::{Backend, DocxOptions, EmlOptions, Paper, PdfOptions, Subset, TextOptions};
 use appeal::{
     Appeal, Date, Diagnostic, Engine, Error, Letter, Registry, ResolveOptions, SchemaFile,
@@ -718,46 +718,59 @@ fn batch(
     let (appeal, resolve_options) = load(path, select)?;
     let engine = engine(cli)?;
     let templates = engine.templates();
-    let contexts = engine.resolve(&appeal, &resolve_options)?;
-    appeal::batch::preflight(&contexts, options)?;
-    let names = appeal::batch::file_names(&contexts, options);
+    let mailing = engine.mailing(&appeal, &resolve_options)?;
+    appeal::batch::preflight(&mailing, options)?;
     let manifests = mailing::MANIFESTS.map(|name| dir.join(name));
     if dry_run {
-        let report = appeal::batch::run(&contexts, templates, options, &Discard::default());
-        let mut out = String::new();
-        for (entry, names) in report.letters.iter().zip(&names) {
+        // Each letter's line as it is done: a large mailing's listing is not held whole.
+        let names = appeal::batch::FileNames::new(&mailing, options);
+        let mut out = io::BufWriter::new(io::stdout().lock());
+        let mut written = Ok(());
+        let mut summary = Summary::default();
+        let mut i = 0;
+        let mut each = |entry: appeal::batch::Entry| {
             let files: Vec<String> = names
+                .get(&mailing, i)
                 .iter()
                 .map(|name| dir.join(name).display().to_string())
                 .collect();
-            match entry.error_line() {
-                None => out.push_str(&format!(
-                    "{} ({}): {}\n",
-                    entry.id,
-                    entry.language,
-                    files.join(", ")
-                )),
-                Some(error) => out.push_str(&format!("{}: would fail: {error}\n", entry.id)),
+            i += 1;
+            let line = match entry.error_line() {
+                None => format!("{} ({}): {}\n", entry.id, entry.language, files.join(", ")),
+                Some(error) => format!("{}: would fail: {error}\n", entry.id),
+            };
+            if written.is_ok() {
+                written = out.write_all(line.as_bytes());
+            }
+            summary.add(entry);
+        };
+        appeal::batch::run_each(&mailing, templates, options, &Discard::default(), &mut each);
+        for manifest in &manifests {
+            if written.is_ok() {
+                written = writeln!(out, "{}", manifest.display());
             }
         }
-        for manifest in &manifests {
-            out.push_str(&format!("{}\n", manifest.display()));
-        }
-        stdout(out)?;
-        return finish(&report, started, true, json);
+        written
+            .and_then(|()| out.flush())
+            .map_err(|e| Error::io("<stdout>", e))?;
+        return finish(&summary, started, true, json);
     }
     let progress = if io::stderr().is_terminal() {
         let style =
             ProgressStyle::with_template("{bar:40} {pos}/{len} letters, {elapsed} ({eta} left)")
                 .expect("valid progress template");
-        ProgressBar::new(contexts.len() as u64).with_style(style)
+        ProgressBar::new(mailing.len() as u64).with_style(style)
     } else {
         ProgressBar::hidden()
     };
-    match mailing::run(dir, &contexts, templates, options, mode, progress)? {
-        Outcome::Finished(report) => finish(&report, started, false, json),
-        Outcome::Stopped { fault, report } => {
-            let unwritten: Vec<&str> = report.failed().map(|entry| entry.id.as_str()).collect();
+    match mailing::run(dir, &mailing, templates, options, mode, progress)? {
+        Outcome::Finished(summary) => finish(&summary, started, false, json),
+        Outcome::Stopped { fault, summary } => {
+            let unwritten: Vec<&str> = summary
+                .failed
+                .iter()
+                .map(|entry| entry.id.as_str())
+                .collect();
             eprintln!("{fault}");
             eprintln!("not written: {}", unwritten.join(", "));
             Err(Error::io(
@@ -765,7 +778,7 @@ fn batch(
                 io::Error::other(format!(
                     "the batch stopped: {} of {} letters not written; fix the fault, then run the same command with --resume",
                     unwritten.len(),
-                    report.letters.len()
+                    summary.letters
                 )),
             ))
         }
@@ -774,16 +787,16 @@ fn batch(
 
 /// Reports failed letters and the totals; an error if any letter failed.
 fn finish(
-    report: &appeal::batch::Report,
+    summary: &Summary,
     started: std::time::Instant,
     dry_run: bool,
     json: bool,
 ) -> Result<(), Error> {
-    let failed: Vec<&appeal::batch::Entry> = report.failed().collect();
+    let failed = &summary.failed;
     // Each failed letter's problems: one line each for people, whole
     // diagnostics (prefixed with the letter) for programs.
     let mut diagnostics = Vec::new();
-    for entry in &failed {
+    for entry in failed {
         if json {
             for mut diagnostic in entry.error.clone().unwrap_or_default() {
                 diagnostic.message = format!("letter to {}: {}", entry.id, diagnostic.message);
@@ -797,8 +810,8 @@ fn finish(
             );
         }
     }
-    let (files, bytes) = report.totals();
-    let drafted = report.letters.len() - failed.len();
+    let (files, bytes) = (summary.files, summary.bytes);
+    let drafted = summary.letters - failed.len();
     let verb = if dry_run { "would draft" } else { "drafted" };
     let noun = if drafted == 1 { "letter" } else { "letters" };
     eprintln!(
@@ -812,11 +825,7 @@ fn finish(
     }
     diagnostics.push(Diagnostic::new(
         "letters-failed",
-        format!(
-            "{} of {} letters failed",
-            failed.len(),
-            report.letters.len()
-        ),
+        format!("{} of {} letters failed", failed.len(), summary.letters),
     ));
     Err(Error::invalid(diagnostics))
 }
