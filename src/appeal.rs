@@ -152,7 +152,7 @@ impl Appeal {
 
     /// The name of the file this appeal was read from, if it was.
     pub fn file_name(&self) -> Option<&str> {
-        self.origin.as_ref().map(|origin| origin.source().name())
+        self.origin.as_ref().map(|origin| origin.name())
     }
 }
 

@@ -13,26 +13,56 @@ use crate::error::{Diagnostic, Location, Source};
 /// A file a value was read from, with what the loader found in it.
 #[derive(Debug)]
 pub(crate) struct Origin {
+    /// The file; its text is empty where it is kept `packed`.
     source: Source,
+    /// The text of a large file, deflated: a registry of a mailing's
+    /// 100,000 recipients is 25 MB of text only a diagnostic ever reads.
+    packed: Option<Box<[u8]>>,
+    /// The text unpacked, on first use.
+    unpacked: OnceLock<Source>,
     /// Problems that did not stop loading (unknown keys); resolve reports them.
     problems: Vec<Diagnostic>,
     /// Value spans by key path, found on first use: most files need none.
     spans: OnceLock<HashMap<String, Range<usize>>>,
 }
 
+/// Texts longer than this are kept deflated.
+const PACK_BYTES: usize = 256 * 1024;
+
 impl Origin {
-    /// The origin of values read from `source`.
+    /// The origin of values read from `source`; a large text is kept
+    /// deflated until a diagnostic needs it.
     pub fn new(source: Source, problems: Vec<Diagnostic>) -> Origin {
+        let (source, packed) = match source.text().len() > PACK_BYTES {
+            true => {
+                let packed = miniz_oxide::deflate::compress_to_vec(source.text().as_bytes(), 1);
+                (Source::new(source.name(), ""), Some(packed.into_boxed_slice()))
+            }
+            false => (source, None),
+        };
         Origin {
             source,
+            packed,
+            unpacked: OnceLock::new(),
             problems,
             spans: OnceLock::new(),
         }
     }
 
-    /// The file.
+    /// The file, its text unpacked where it was packed.
     pub fn source(&self) -> &Source {
-        &self.source
+        match &self.packed {
+            None => &self.source,
+            Some(packed) => self.unpacked.get_or_init(|| {
+                let bytes = miniz_oxide::inflate::decompress_to_vec(packed).unwrap_or_default();
+                Source::new(self.source.name(), String::from_utf8_lossy(&bytes).into_owned())
+            }),
+        }
+    }
+
+    /// The file's name, without unpacking its text.
+    pub fn name(&self) -> &str {
+        self.source.name()
     }
 
     /// Problems found while loading.
@@ -46,7 +76,7 @@ impl Origin {
     }
 
     fn spans(&self) -> &HashMap<String, Range<usize>> {
-        self.spans.get_or_init(|| spans_of(self.source.text()))
+        self.spans.get_or_init(|| spans_of(self.source().text()))
     }
 
     /// The place of the value at `path` (`recipients[1]`, `sender.email`), or
@@ -56,11 +86,11 @@ impl Origin {
         let mut path = path;
         loop {
             if let Some(span) = spans.get(path) {
-                return self.source.locate(span);
+                return self.source().locate(span);
             }
             match path.rfind(['.', '[']) {
                 Some(cut) => path = &path[..cut],
-                None => return self.source.locate(&(0..0)),
+                None => return self.source().locate(&(0..0)),
             }
         }
     }
@@ -124,5 +154,20 @@ mod tests {
         assert_eq!(origin.locate("sender.email").to_string(), "a.toml:3:1");
         assert_eq!(origin.locate("recipient[0].id").to_string(), "a.toml:6:6");
         assert_eq!(origin.locate("nothing").to_string(), "a.toml:1:1");
+    }
+
+    #[test]
+    fn a_large_text_is_packed_and_places_values_as_before() {
+        let entry = |i: usize| format!("[[recipient]]\nid = \"r{i}\"\norganisation = \"Union {i}\"\n\n");
+        let text: String = (0..20_000).map(entry).collect();
+        assert!(text.len() > PACK_BYTES);
+        let origin = Origin::new(Source::new("r.toml", text.clone()), Vec::new());
+        assert!(origin.packed.as_ref().unwrap().len() < text.len() / 4);
+        assert_eq!(origin.name(), "r.toml");
+        assert_eq!(
+            origin.locate("recipient[19999].organisation").to_string(),
+            format!("r.toml:{}:16", 19_999 * 4 + 3)
+        );
+        assert_eq!(origin.source().text(), text);
     }
 }
