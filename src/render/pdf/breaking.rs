@@ -336,7 +336,8 @@ impl Breaker<'_> {
         let end = text
             .rfind(char::is_alphabetic)
             .map(|i| i + text[i..].chars().next().map_or(1, char::len_utf8))?;
-        let core = &text[start..end];
+        // "Workers’", "l’": nothing after the apostrophe to hyphenate.
+        let core = text.get(start..end)?;
         if core.chars().count() < 5 || !core.chars().all(char::is_alphabetic) {
             return None;
         }
@@ -761,6 +762,13 @@ pub(crate) mod tests {
         assert_eq!(texts(&lines), ["de@0 l’organisa-@3", "tion@0"]);
         let lines = breaker(12.0, Some(Language::Es)).lines(&[run("la organización")]);
         assert_eq!(texts(&lines), ["la@0 organiza-@3", "ción@0"]);
+        // A word ending in an apostrophe ("Workers’", "l’") at a line's end:
+        // nothing after the apostrophe to hyphenate, and no panic.
+        for width in 2..20 {
+            let runs = [run("des Metalworkers’ Union, l’ d’ cœur’ organisation’.")];
+            let lines = breaker(width as f32, Some(Language::Fr)).lines(&runs);
+            assert!(!lines.is_empty());
+        }
     }
 
     #[test]
