@@ -242,6 +242,22 @@ pub(crate) fn check(
 ) -> Vec<(String, Diagnostic)> {
     let mut found = Vec::new();
     let mut at = |path: &str, diagnostic: Diagnostic| found.push((path.to_owned(), diagnostic));
+    // Only the complaint template prints [complaint]: elsewhere it would be
+    // dropped without a word.
+    if appeal.template != TEMPLATE {
+        at(
+            "complaint",
+            Diagnostic::new(
+                "complaint-template",
+                format!(
+                    "[complaint] is printed by template \"{TEMPLATE}\" only, not by \"{}\"",
+                    appeal.template
+                ),
+            )
+            .hint("template = \"cfa-complaint\" for a complaint to the ILO Committee on Freedom of Association, or leave out [complaint]"),
+        );
+        return found;
+    }
     for (id, path) in recipients {
         if *id != DIRECTOR_GENERAL {
             let hint = match *id {

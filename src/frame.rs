@@ -49,11 +49,18 @@ pub(crate) fn salutation(addressee: &Addressee, language: Language) -> Option<St
                 None => {}
             }
             if let Some(surname) = &a.surname {
-                return Some(match a.honorific.as_deref().map(spelled_out) {
-                    Some(honorific) => format!("Dear {honorific} {surname},"),
-                    None => match &a.given {
-                        Some(given) => format!("Dear {given} {surname},"),
-                        None => format!("Dear {surname},"),
+                // Never the bare surname ("Dear Petrova,"): the honorific,
+                // else one agreeing with the gender, else the whole name.
+                return Some(match (a.honorific.as_deref().map(spelled_out), a.gender) {
+                    (Some(honorific), _) => format!("Dear {honorific} {surname},"),
+                    (None, Some(Gender::Female)) => format!("Dear Ms. {surname},"),
+                    (None, Some(Gender::Male)) => format!("Dear Mr. {surname},"),
+                    (None, None) => match (&a.given, &a.name) {
+                        (Some(given), _) => format!("Dear {given} {surname},"),
+                        (None, Some(name)) if in_script(name, language) => {
+                            format!("Dear {name},")
+                        }
+                        _ => return a.title.as_ref().map(|title| format!("Dear {title},")),
                     },
                 });
             }
@@ -590,6 +597,18 @@ mod tests {
         assert_eq!(
             salutation(&b, Language::En).unwrap(),
             "Dear Professor Ewing,"
+        );
+        let mut petrova = addressee();
+        petrova.name = Some("Anna Petrova".into());
+        petrova.surname = Some("Petrova".into());
+        assert_eq!(
+            salutation(&petrova, Language::En).unwrap(),
+            "Dear Anna Petrova,"
+        );
+        petrova.gender = Some(Gender::Female);
+        assert_eq!(
+            salutation(&petrova, Language::En).unwrap(),
+            "Dear Ms. Petrova,"
         );
         let mut c = addressee();
         c.title = Some("Director-General".into());

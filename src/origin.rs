@@ -36,7 +36,10 @@ impl Origin {
         let (source, packed) = match source.text().len() > PACK_BYTES {
             true => {
                 let packed = miniz_oxide::deflate::compress_to_vec(source.text().as_bytes(), 1);
-                (Source::new(source.name(), ""), Some(packed.into_boxed_slice()))
+                (
+                    Source::new(source.name(), ""),
+                    Some(packed.into_boxed_slice()),
+                )
             }
             false => (source, None),
         };
@@ -55,7 +58,10 @@ impl Origin {
             None => &self.source,
             Some(packed) => self.unpacked.get_or_init(|| {
                 let bytes = miniz_oxide::inflate::decompress_to_vec(packed).unwrap_or_default();
-                Source::new(self.source.name(), String::from_utf8_lossy(&bytes).into_owned())
+                Source::new(
+                    self.source.name(),
+                    String::from_utf8_lossy(&bytes).into_owned(),
+                )
             }),
         }
     }
@@ -158,7 +164,8 @@ mod tests {
 
     #[test]
     fn a_large_text_is_packed_and_places_values_as_before() {
-        let entry = |i: usize| format!("[[recipient]]\nid = \"r{i}\"\norganisation = \"Union {i}\"\n\n");
+        let entry =
+            |i: usize| format!("[[recipient]]\nid = \"r{i}\"\norganisation = \"Union {i}\"\n\n");
         let text: String = (0..20_000).map(entry).collect();
         assert!(text.len() > PACK_BYTES);
         let origin = Origin::new(Source::new("r.toml", text.clone()), Vec::new());

@@ -396,7 +396,9 @@ impl<'a> Mailing<'a> {
                 incident.legal_basis.as_ref(),
                 &format!("{path}.legal_basis"),
             );
+            problems.languages_of(incident.annexes.as_ref(), &format!("{path}.annexes"));
         }
+        problems.vars_languages(&appeal.vars, "vars");
         if let Some(complaint) = &appeal.complaint {
             problems.languages_of(complaint.government.as_ref(), "complaint.government");
             problems.languages_of(complaint.standing.as_ref(), "complaint.standing");
@@ -1506,6 +1508,25 @@ impl Problems<'_> {
         picked
     }
 
+    /// Reports tables of `[vars]` whose keys are language codes but one or
+    /// more: a value per language with a mistyped code, which a letter
+    /// would otherwise print as a table.
+    fn vars_languages(&mut self, vars: &serde_json::Map<String, serde_json::Value>, path: &str) {
+        for (key, value) in vars {
+            let path = format!("{path}.{key}");
+            if let serde_json::Value::Object(map) = value {
+                if map.keys().any(|k| Language::from_code(k).is_some()) {
+                    let per_language: Localized<()> = Localized::PerLanguage(Box::new(
+                        map.keys().map(|k| (k.clone(), ())).collect(),
+                    ));
+                    self.languages_of(Some(&per_language), &path);
+                } else {
+                    self.vars_languages(map, &path);
+                }
+            }
+        }
+    }
+
     /// `[vars]` for a letter in `language`: a table whose keys are all
     /// language codes is a value per language, and gives the letter's.
     fn vars(
@@ -1536,15 +1557,24 @@ impl Problems<'_> {
                         .map(|v| (*v).clone())
                         .unwrap_or(Value::Null)
                 }
-                Value::Object(map) => Value::Object(
-                    map.iter()
-                        .map(|(k, v)| {
-                            let path = format!("{path}.{k}");
-                            let v = localize(problems, v, &path, language, recipient, missing);
-                            (k.clone(), v)
-                        })
-                        .collect(),
-                ),
+                Value::Object(map) => {
+                    // Some keys language codes and some not: a value per
+                    // language with a mistyped code, never a table to print.
+                    if map.keys().any(|k| Language::from_code(k).is_some()) {
+                        let per_language =
+                            Localized::PerLanguage(Box::new(map.clone().into_iter().collect()));
+                        problems.languages_of(Some(&per_language), path);
+                    }
+                    Value::Object(
+                        map.iter()
+                            .map(|(k, v)| {
+                                let path = format!("{path}.{k}");
+                                let v = localize(problems, v, &path, language, recipient, missing);
+                                (k.clone(), v)
+                            })
+                            .collect(),
+                    )
+                }
                 other => other.clone(),
             }
         }

@@ -36,7 +36,7 @@ fn cosigned_letter_matches_golden_file() {
     let golden = std::fs::read_to_string(root("tests/golden/cosigned-2021.txt")).unwrap();
     assert_eq!(text, golden);
     assert!(text.contains(
-        "We, the undersigned organisations, Belarusian Congress of Democratic\nTrade Unions (BKDP), Free Metalworkers’ Union (SPM), and Belarusian\nIndependent Trade Union (BITU), are writing"
+        "We, the undersigned organisations, Belarusian Congress of Democratic\nTrade Unions (BKDP), Free Metalworkers’ Union (SPM) and Belarusian\nIndependent Trade Union (BITU), are writing"
     ));
     assert!(text.contains(
         "In solidarity,\n\nAliaksandr Yarashuk\nPresident\nBelarusian Congress of Democratic Trade Unions (BKDP)\n\n\
