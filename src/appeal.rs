@@ -494,10 +494,99 @@ mod one_or_many {
 /// language: `title = { en = "Chairman", ru = "Председатель" }`. A letter
 /// uses the value in its own language; names and addresses fall back to
 /// another language's value, words of the frame (title, salutation) never do.
+///
+/// Files give every field at one level; in memory, what only some entries
+/// give (name parts, case forms, rank, salutation, sourcing) is kept apart
+/// in [`Forms`], so that a registry of 100,000 entries does not hold a
+/// dozen empty fields for each.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(from = "RecipientFields", into = "RecipientFields")]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct Recipient {
+    /// Stable id used in `recipients`, `cc` and file names.
+    pub id: String,
+    /// "Mr.", "Ms.", "Dr" … (English letters).
+    pub honorific: Option<Localized<String>>,
+    /// The person addressed, in full; left out where offices change hands.
+    pub name: Option<Localized<String>>,
+    /// The person's office.
+    pub title: Option<Localized<String>>,
+    /// The body addressed.
+    pub organisation: Option<Localized<String>>,
+    /// Postal address lines.
+    pub address: Option<Localized<Vec<String>>>,
+    /// Country, printed last in the address.
+    pub country: Option<Localized<String>>,
+    /// E-mail address.
+    pub email: Option<String>,
+    /// Language letters to this recipient are written in, where the template has it.
+    pub language: Option<String>,
+    /// Tags for `tag:NAME` selection.
+    pub tags: Vec<String>,
+    /// Name parts, case forms, rank, salutation and sourcing, where given.
+    pub forms: Option<Box<Forms>>,
+}
+
+/// What only some recipients give: the name's parts and case forms, a
+/// diplomat's rank, a fixed salutation, where the facts come from.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[non_exhaustive]
+pub struct Forms {
+    /// Grammatical gender of the person addressed: `"f"` or `"m"`.
+    pub gender: Option<Gender>,
+    /// Given name.
+    pub given: Option<Localized<String>>,
+    /// Patronymic (Russian and Belarusian names).
+    pub patronymic: Option<Localized<String>>,
+    /// Surname.
+    pub surname: Option<Localized<String>>,
+    /// The surname in the dative ("Шмакову"); Russian forms are declined
+    /// where not given, Belarusian ones must be given.
+    pub surname_dative: Option<Localized<String>>,
+    /// A diplomat's rank.
+    pub rank: Option<Rank>,
+    /// The office in the dative, for the addressee block of Russian and
+    /// Belarusian letters: "Председателю", "Паслу".
+    pub title_dative: Option<Localized<String>>,
+    /// The body's name in the genitive: "Федерации независимых профсоюзов России".
+    pub organisation_genitive: Option<Localized<String>>,
+    /// The body's name in the dative: "Федерации независимых профсоюзов России".
+    pub organisation_dative: Option<Localized<String>>,
+    /// Whether English text says "the" before the organisation's name.
+    pub article: Option<bool>,
+    /// Salutation to use instead of the one made from the name and office.
+    pub salutation: Option<Localized<String>>,
+    /// Where the facts come from.
+    pub source: Option<String>,
+    /// When the facts were last checked.
+    pub as_of: Option<Date>,
+}
+
+impl Forms {
+    /// No forms at all.
+    pub const NONE: Forms = Forms {
+        gender: None,
+        given: None,
+        patronymic: None,
+        surname: None,
+        surname_dative: None,
+        rank: None,
+        title_dative: None,
+        organisation_genitive: None,
+        organisation_dative: None,
+        article: None,
+        salutation: None,
+        source: None,
+        as_of: None,
+    };
+}
+
+/// A recipient as files write it: every field at one level.
+#[derive(Clone, Deserialize, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+struct RecipientFields {
     /// Stable id used in `recipients`, `cc` and file names.
     pub id: String,
     /// "Mr.", "Ms.", "Dr" … (English letters).
@@ -570,6 +659,70 @@ pub struct Recipient {
     pub as_of: Option<Date>,
 }
 
+impl From<RecipientFields> for Recipient {
+    fn from(f: RecipientFields) -> Recipient {
+        let forms = Forms {
+            gender: f.gender,
+            given: f.given,
+            patronymic: f.patronymic,
+            surname: f.surname,
+            surname_dative: f.surname_dative,
+            rank: f.rank,
+            title_dative: f.title_dative,
+            organisation_genitive: f.organisation_genitive,
+            organisation_dative: f.organisation_dative,
+            article: f.article,
+            salutation: f.salutation,
+            source: f.source,
+            as_of: f.as_of,
+        };
+        Recipient {
+            id: f.id,
+            honorific: f.honorific,
+            name: f.name,
+            title: f.title,
+            organisation: f.organisation,
+            address: f.address,
+            country: f.country,
+            email: f.email,
+            language: f.language,
+            tags: f.tags,
+            forms: (forms != Forms::NONE).then(|| Box::new(forms)),
+        }
+    }
+}
+
+impl From<Recipient> for RecipientFields {
+    fn from(r: Recipient) -> RecipientFields {
+        let forms = r.forms.map(|forms| *forms).unwrap_or_default();
+        RecipientFields {
+            id: r.id,
+            honorific: r.honorific,
+            name: r.name,
+            title: r.title,
+            organisation: r.organisation,
+            address: r.address,
+            country: r.country,
+            email: r.email,
+            language: r.language,
+            tags: r.tags,
+            gender: forms.gender,
+            given: forms.given,
+            patronymic: forms.patronymic,
+            surname: forms.surname,
+            surname_dative: forms.surname_dative,
+            rank: forms.rank,
+            title_dative: forms.title_dative,
+            organisation_genitive: forms.organisation_genitive,
+            organisation_dative: forms.organisation_dative,
+            article: forms.article,
+            salutation: forms.salutation,
+            source: forms.source,
+            as_of: forms.as_of,
+        }
+    }
+}
+
 impl Recipient {
     /// A recipient with only its id.
     pub fn new(id: impl Into<String>) -> Recipient {
@@ -577,6 +730,16 @@ impl Recipient {
             id: id.into(),
             ..Recipient::default()
         }
+    }
+
+    /// Its forms; none where it gives none.
+    pub fn forms(&self) -> &Forms {
+        self.forms.as_deref().unwrap_or(&Forms::NONE)
+    }
+
+    /// Its forms, to set one.
+    pub fn forms_mut(&mut self) -> &mut Forms {
+        self.forms.get_or_insert_with(Box::default)
     }
 }
 

@@ -945,9 +945,9 @@ fn addressee(recipient: &Recipient, letter: Language, own: Option<Language>) -> 
     let word = |value: &Option<Localized<String>>| in_language(value.as_ref(), letter, own);
     let text = |value: &Option<Localized<String>>| any_language(value.as_ref(), letter, own);
     let (mut given, mut patronymic, mut surname) = (
-        word(&recipient.given),
-        word(&recipient.patronymic),
-        word(&recipient.surname),
+        word(&recipient.forms().given),
+        word(&recipient.forms().patronymic),
+        word(&recipient.forms().surname),
     );
     // Without parts, a name in the letter's own script gives them where its
     // shape is unmistakable: a Russian or Belarusian name with a patronymic,
@@ -970,14 +970,13 @@ fn addressee(recipient: &Recipient, letter: Language, own: Option<Language>) -> 
             _ => {}
         }
     }
-    let gender = recipient
-        .gender
+    let gender = (recipient.forms().gender)
         .or_else(|| patronymic.as_deref().and_then(frame::gender_of_patronymic));
     let russian = |part, name: &Option<String>, case| match (letter, name, gender) {
         (Language::Ru, Some(name), Some(gender)) => Some(frame::declined(part, name, gender, case)),
         _ => None,
     };
-    let surname_dative = word(&recipient.surname_dative)
+    let surname_dative = word(&recipient.forms().surname_dative)
         .or_else(|| russian(frame::NamePart::Surname, &surname, frame::Case::Dative));
     let name_genitive = surname.as_ref().and_then(|_| {
         let parts = [
@@ -1002,17 +1001,17 @@ fn addressee(recipient: &Recipient, letter: Language, own: Option<Language>) -> 
         surname,
         surname_dative,
         name_genitive,
-        rank: recipient.rank,
+        rank: recipient.forms().rank,
         title: word(&recipient.title),
-        title_dative: word(&recipient.title_dative),
+        title_dative: word(&recipient.forms().title_dative),
         organisation: text(&recipient.organisation),
-        organisation_genitive: word(&recipient.organisation_genitive),
-        organisation_dative: word(&recipient.organisation_dative),
-        article: recipient.article.unwrap_or(false),
+        organisation_genitive: word(&recipient.forms().organisation_genitive),
+        organisation_dative: word(&recipient.forms().organisation_dative),
+        article: recipient.forms().article.unwrap_or(false),
         address: any_language(recipient.address.as_ref(), letter, own).unwrap_or_default(),
         country: text(&recipient.country),
         email: recipient.email.clone(),
-        salutation: word(&recipient.salutation),
+        salutation: word(&recipient.forms().salutation),
         tags: recipient.tags.clone(),
     };
     if addressee.salutation.is_none() {
@@ -1340,17 +1339,17 @@ impl Problems<'_> {
         let texts = [
             ("honorific", &r.honorific),
             ("name", &r.name),
-            ("given", &r.given),
-            ("patronymic", &r.patronymic),
-            ("surname", &r.surname),
-            ("surname_dative", &r.surname_dative),
+            ("given", &r.forms().given),
+            ("patronymic", &r.forms().patronymic),
+            ("surname", &r.forms().surname),
+            ("surname_dative", &r.forms().surname_dative),
             ("title", &r.title),
-            ("title_dative", &r.title_dative),
+            ("title_dative", &r.forms().title_dative),
             ("organisation", &r.organisation),
-            ("organisation_genitive", &r.organisation_genitive),
-            ("organisation_dative", &r.organisation_dative),
+            ("organisation_genitive", &r.forms().organisation_genitive),
+            ("organisation_dative", &r.forms().organisation_dative),
             ("country", &r.country),
-            ("salutation", &r.salutation),
+            ("salutation", &r.forms().salutation),
         ];
         for (key, value) in texts {
             self.languages_in(origin, value.as_ref(), &format!("{}.{key}", chosen_path));

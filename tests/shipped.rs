@@ -102,7 +102,7 @@ fn registry_entries_are_sourced_and_dated() {
     for recipient in registry.iter() {
         let id = &recipient.id;
         assert!(
-            recipient.source.is_some() && recipient.as_of.is_some(),
+            recipient.forms().source.is_some() && recipient.forms().as_of.is_some(),
             "{id} has no source or as_of"
         );
         assert!(recipient.organisation.is_some(), "{id} has no organisation");

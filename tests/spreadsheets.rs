@@ -63,7 +63,7 @@ fn lists_are_split_at_semicolons_or_line_breaks_and_formulas_kept_inert() {
         )
     );
     assert_eq!(metall.tags, ["union", "de"]);
-    assert_eq!(metall.as_of.unwrap().to_string(), "2025-06-01");
+    assert_eq!(metall.forms().as_of.unwrap().to_string(), "2025-06-01");
     let odd = registry.get("odd").unwrap();
     assert_eq!(odd.organisation, Some("=SUM(A1)".into()));
     assert_eq!(odd.address, Some(vec!["Box 5; Floor 2".to_owned()].into()));
