@@ -262,7 +262,7 @@ pub(crate) fn check(
         if *id != DIRECTOR_GENERAL {
             let hint = match *id {
                 "ilo-cfa" => {
-                    "recipients = [\"ilo-dg\"]: the Director-General transmits complaints to the Committee; ilo-cfa is for correspondence about an existing case"
+                    "recipients = [\"ilo-dg\"]: the Director-General transmits complaints, and further information in an existing case (case = \"…\"), to the Committee"
                 }
                 _ => "recipients = [\"ilo-dg\"]; copies go to others with cc",
             };

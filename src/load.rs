@@ -102,8 +102,14 @@ impl Appeal {
 /// Reads a PNG named in the data, relative to the file that names it.
 fn read_png(source: &Source, relative: &str) -> Result<Vec<u8>, String> {
     let base = Path::new(source.name()).parent().unwrap_or(Path::new(""));
+    let path = base.join(relative);
+    // A pipe or device would block the read (or never end): files only.
+    let metadata = std::fs::metadata(&path).map_err(|e| e.to_string().to_lowercase())?;
+    if !metadata.is_file() {
+        return Err("not a file".to_owned());
+    }
     let mut bytes = Vec::new();
-    std::fs::File::open(base.join(relative))
+    std::fs::File::open(&path)
         .and_then(|file| {
             file.take(signature::MAX_BYTES as u64 + 1)
                 .read_to_end(&mut bytes)
