@@ -70,7 +70,7 @@ mod validate;
 mod window;
 
 pub use appeal::{
-    Appeal, Complainant, Complaint, ConventionRef, Enclosure, Gender, InReplyTo, Incident,
+    Appeal, Complainant, Complaint, ConventionRef, Enclosure, Forms, Gender, InReplyTo, Incident,
     Localized, MAX_SIGNATORIES, Officer, Person, Rank, Recipient, Reference, Registry, Sender,
     Signatory,
 };
