@@ -60,23 +60,8 @@ pub(crate) fn compose_checked(
                 );
             }
         }
-        let uncited = uncited(context, &cited);
-        for incident in &uncited {
-            said.push(
-                Diagnostic::new(
-                    "uncited-incident",
-                    format!("incident \"{}\" is not cited in the body", incident.id),
-                )
-                .severity(Severity::Note)
-                .path("body")
-                .hint("the letters list it after the body, under \"Further cases:\"; {{cite \"ID\"}} places it in the text"),
-            );
-        }
-        if !uncited.is_empty() {
-            body.push_str(&evidence::further_cases(&uncited, context.language));
-        }
     }
-    data.data_mut()["body"] = body.into();
+    data.data_mut()["body"] = body.as_str().into();
     let render = |part| templates.render(&context.template, context.language, part, &data);
     let too_deep = |part, deep: markdown::TooDeep| {
         let problem = |place: &str| deep.diagnostic(place);
@@ -125,11 +110,33 @@ pub(crate) fn compose_checked(
             .as_ref()
             .map(|email| format!("{} {email}", labels.by_email)),
     };
-    // Every incident is in the letter: those a template leaves out follow its body.
+    // Every incident is in the letter: those neither the appeal's body nor
+    // the template cites follow the appeal's body (rendered again with
+    // them), or, without one, the template's.
     let mut text = render(Part::Body)?.unwrap_or_default();
     let left_out = uncited(context, &evidence::cited(&text));
     if !left_out.is_empty() {
-        text.push_str(&evidence::further_cases(&left_out, context.language));
+        let further = evidence::further_cases(&left_out, context.language);
+        if context.body.is_some() {
+            for incident in &left_out {
+                said.push(
+                    Diagnostic::new(
+                        "uncited-incident",
+                        format!("incident \"{}\" is not cited in the body", incident.id),
+                    )
+                    .severity(Severity::Note)
+                    .path("body")
+                    .hint("the letters list it after the body, under \"Further cases:\"; {{cite \"ID\"}} places it in the text"),
+                );
+            }
+            body.push_str(&further);
+            data.data_mut()["body"] = body.into();
+            text = templates
+                .render(&context.template, context.language, Part::Body, &data)?
+                .unwrap_or_default();
+        } else {
+            text.push_str(&further);
+        }
     }
     if let Some(courtesy) = frame::courtesy(recipient, context.language) {
         text.push_str("\n\n");

@@ -345,3 +345,26 @@ fn check_notes_an_incident_cited_twice() {
          hint: each citation prints the incident's text again; its notes are numbered once\n"
     );
 }
+
+/// A template that cites every incident itself (the complaint) with an
+/// appeal body that cites none: each incident is in the letter once, as an
+/// allegation, not again under "A further case:" after the body.
+#[test]
+fn incidents_the_template_cites_are_not_listed_again_after_the_body() {
+    let appeal =
+        std::fs::read_to_string(root("tests/bad_inputs/complaint-no-government/appeal.toml"))
+            .unwrap()
+            .replace(
+                "[complaint]\n",
+                "body = \"Our members are persecuted.\"\n[complaint]\ngovernment = \"Belarus\"\n",
+            );
+    let letters = letters(&appeal, &[]);
+    let out = crate::fold(&text(&letters[0], &TextOptions::default()));
+    assert_eq!(
+        out.matches("The union’s president was arrested.").count(),
+        1,
+        "{out}"
+    );
+    assert!(!out.contains("further case"), "{out}");
+    assert!(out.contains("Our members are persecuted."), "{out}");
+}
