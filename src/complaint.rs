@@ -284,7 +284,7 @@ pub(crate) fn check(
         );
         return found;
     };
-    if complaint.government.is_none() {
+    if !given(complaint.government.as_ref()) {
         at(
             "complaint",
             Diagnostic::new("no-government", "the complaint names no Government").hint(
@@ -300,7 +300,7 @@ pub(crate) fn check(
         );
     }
     let path = signatory_path(appeal);
-    if !appeal.signatory.iter().any(|s| s.title.is_some()) {
+    if !appeal.signatory.iter().any(|s| given(s.title.as_ref())) {
         at(
             &path,
             Diagnostic::new("no-signatory-post", "no signatory of the complaint gives a post")
@@ -346,11 +346,45 @@ pub(crate) fn check(
                 .hint("add urgency = \"…\", or cite an incident of kind arrest, detention, sentence, death or dissolution: the Committee treats cases involving human life or personal freedom, or the dissolution of an organisation, as urgent"),
         );
     }
+    if complaint.conventions.is_empty() {
+        at(
+            "complaint",
+            Diagnostic::new("no-conventions", "the complaint invokes no ILO Convention")
+                .hint("conventions = [87, 98]: freedom of association and collective bargaining"),
+        );
+    }
     for (i, convention) in complaint.conventions.iter().enumerate() {
+        let path = format!("complaint.conventions[{i}]");
+        if complaint.conventions[..i]
+            .iter()
+            .any(|c| c.number == convention.number)
+        {
+            at(
+                &path,
+                Diagnostic::new(
+                    "duplicate-convention",
+                    format!("Convention No. {} is given twice", convention.number),
+                )
+                .hint("give each Convention once, with all its Articles"),
+            );
+        }
+        if convention.articles.iter().any(|a| a.trim().is_empty()) {
+            at(
+                &path,
+                Diagnostic::new(
+                    "blank-article",
+                    format!(
+                        "an Article of Convention No. {} is blank",
+                        convention.number
+                    ),
+                )
+                .hint("articles = [\"2\", \"3\", \"8(2)\"]"),
+            );
+        }
         if !CONVENTIONS.iter().any(|(n, _, _)| *n == convention.number) {
             let known: Vec<String> = CONVENTIONS.iter().map(|(n, _, _)| n.to_string()).collect();
             at(
-                &format!("complaint.conventions[{i}]"),
+                &path,
                 Diagnostic::new(
                     "unknown-convention",
                     format!("unknown ILO Convention No. {}", convention.number),
@@ -367,6 +401,17 @@ pub(crate) fn check(
         }
     }
     found
+}
+
+/// True for a value given and not blank, in every language it is given in.
+fn given(value: Option<&Localized<String>>) -> bool {
+    match value {
+        None => false,
+        Some(Localized::Same(text)) => !text.trim().is_empty(),
+        Some(Localized::PerLanguage(texts)) => {
+            !texts.is_empty() && texts.values().all(|text| !text.trim().is_empty())
+        }
+    }
 }
 
 /// The key path of the (first) signatory.
