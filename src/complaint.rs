@@ -315,11 +315,15 @@ pub(crate) fn check(
         );
     }
     for (incident, path) in incidents {
-        let annexed = incident
-            .annexes
-            .as_ref()
-            .and_then(|a| a.best(&[]))
-            .is_some_and(|a| !a.is_empty());
+        // Annexes count where each language lists some, none of them blank.
+        let listed = |annexes: &Vec<String>| {
+            !annexes.is_empty() && annexes.iter().all(|annex| !annex.trim().is_empty())
+        };
+        let annexed = match &incident.annexes {
+            None => false,
+            Some(Localized::Same(annexes)) => listed(annexes),
+            Some(Localized::PerLanguage(lists)) => !lists.is_empty() && lists.values().all(listed),
+        };
         if incident.sources.is_empty() && !annexed {
             at(
                 path,
@@ -450,7 +454,8 @@ pub(crate) fn charge<'a>(
         })
         .collect();
     let urgency = match pick(complaint.urgency.as_ref(), "complaint.urgency") {
-        Some(text) => Some(text),
+        // It completes "as it involves …": its own full stop would be a second.
+        Some(text) => Some(text.trim().trim_end_matches('.').to_owned()),
         None => {
             let grounds = grounds(incidents, language);
             (!grounds.is_empty()).then(|| language.join(&grounds, None))

@@ -436,7 +436,7 @@ pub(crate) struct IncidentFile {
 }
 
 /// The columns of an incident CSV file, in the order written.
-const INCIDENT_COLUMNS: [&str; 10] = [
+const INCIDENT_COLUMNS: [&str; 13] = [
     "id",
     "date",
     "place",
@@ -446,6 +446,9 @@ const INCIDENT_COLUMNS: [&str; 10] = [
     "summary",
     "outcome",
     "sources",
+    "authority",
+    "legal_basis",
+    "annexes",
     "tags",
 ];
 
@@ -574,6 +577,12 @@ fn set_incident_field(
         "organisation" => incident.organisation = text(),
         "summary" => incident.summary = Localized::Same(cell.to_owned()),
         "outcome" => incident.outcome = text().map(Localized::Same),
+        "authority" => incident.authority = text().map(Localized::Same),
+        "legal_basis" => incident.legal_basis = text().map(Localized::Same),
+        "annexes" => {
+            let annexes: Vec<String> = list().map(str::to_owned).collect();
+            incident.annexes = (!annexes.is_empty()).then_some(Localized::Same(annexes));
+        }
         "tags" => incident.tags = list().map(str::to_owned).collect(),
         "people" => {
             for item in list() {

@@ -344,7 +344,10 @@ impl<T: JsonSchema> JsonSchema for OneOrMany<T> {
     fn json_schema(generator: &mut SchemaGenerator) -> Schema {
         let one = generator.subschema_for::<T>();
         json_schema!({
-            "anyOf": [one, { "type": "array", "items": one, "minItems": 1 }]
+            "anyOf": [
+                one,
+                { "type": "array", "items": one, "minItems": 1, "maxItems": crate::MAX_SIGNATORIES }
+            ]
         })
     }
 }

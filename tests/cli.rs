@@ -197,6 +197,17 @@ fn init_writes_a_starter_that_checks_and_never_overwrites() {
         .assert()
         .code(2)
         .stderr("error: appeal.toml exists\n  hint: use --force to overwrite\n");
+    // Nor the schema beside it: an officer's own is kept.
+    let other = tempfile::tempdir().unwrap();
+    std::fs::write(other.path().join("appeal.schema.json"), "{}").unwrap();
+    appeal_in(other.path())
+        .arg("init")
+        .assert()
+        .code(2)
+        .stderr("error: appeal.schema.json exists\n  hint: use --force to overwrite\n");
+    let kept = std::fs::read_to_string(other.path().join("appeal.schema.json")).unwrap();
+    assert_eq!(kept, "{}");
+    assert!(!other.path().join("appeal.toml").exists());
 }
 
 #[test]

@@ -368,3 +368,19 @@ fn incidents_the_template_cites_are_not_listed_again_after_the_body() {
     assert!(!out.contains("further case"), "{out}");
     assert!(out.contains("Our members are persecuted."), "{out}");
 }
+
+/// An incident spreadsheet gives a complaint's evidence too: authority,
+/// legal basis and annexes (`;`-separated) are columns.
+#[test]
+fn incident_spreadsheets_carry_authority_legal_basis_and_annexes() {
+    let csv = "id,summary,authority,legal_basis,annexes\n\
+               raid,The office was raided.,the police,Article 1 of the Code,Search record; Photographs\n";
+    let incidents = Incidents::parse_csv(Source::new("db.csv", csv)).unwrap();
+    let raid = incidents.get("raid").unwrap();
+    assert_eq!(raid.authority, Some("the police".into()));
+    assert_eq!(raid.legal_basis, Some("Article 1 of the Code".into()));
+    assert_eq!(
+        raid.annexes,
+        Some(vec!["Search record".to_owned(), "Photographs".to_owned()].into())
+    );
+}

@@ -528,8 +528,13 @@ fn run(cli: Cli) -> Result<(), Error> {
             let schema_path = path.with_file_name(SCHEMA_FILE);
             let schema = appeal::schema(SchemaFile::Appeal, &templates(&cli)?);
             let starter = format!("#:schema ./{SCHEMA_FILE}\n{STARTER}");
-            if !force && path.exists() {
-                let exists = Diagnostic::new("exists", format!("{} exists", path.display()));
+            // Neither file is overwritten without --force, and neither is
+            // written where the other would be refused.
+            if let Some(existing) = [path.as_path(), schema_path.as_path()]
+                .into_iter()
+                .find(|file| !force && file.exists())
+            {
+                let exists = Diagnostic::new("exists", format!("{} exists", existing.display()));
                 return Err(exists.hint("use --force to overwrite").into());
             }
             write_file(&schema_path, format!("{schema:#}\n").as_bytes(), true, true)?;
