@@ -455,7 +455,8 @@ const INCIDENT_COLUMNS: [&str; 13] = [
 impl Incidents {
     /// Reads an incident database: a TOML file of `[[incident]]` entries, or
     /// a CSV file (by its `.csv` extension) with the columns `id, date,
-    /// place, kind, people, organisation, summary, outcome, sources, tags`.
+    /// place, kind, people, organisation, summary, outcome, sources, authority,
+    /// legal_basis, annexes, tags`.
     ///
     /// In CSV, list cells (`people`, `sources`, `tags`) are separated by
     /// `;`, and a person or source's fields by `|`: `Name|role|protect`,

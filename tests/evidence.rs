@@ -168,10 +168,10 @@ fn csv_databases_hold_people_and_sources() {
     assert_eq!(
         error.to_string(),
         "db.csv:1:1: error: no \"summary\" column\n  \
-         hint: columns: id, date, place, kind, people, organisation, summary, outcome, sources, tags\n\
+         hint: columns: id, date, place, kind, people, organisation, summary, outcome, sources, authority, legal_basis, annexes, tags\n\
          db.csv:1:2: error: unknown column \"summry\"\n  \
          hint: did you mean \"summary\"?\n  \
-         hint: columns: id, date, place, kind, people, organisation, summary, outcome, sources, tags"
+         hint: columns: id, date, place, kind, people, organisation, summary, outcome, sources, authority, legal_basis, annexes, tags"
     );
 }
 
