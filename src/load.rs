@@ -458,7 +458,7 @@ impl Incidents {
     /// place, kind, people, organisation, summary, outcome, sources, authority,
     /// legal_basis, annexes, tags`.
     ///
-    /// In CSV, list cells (`people`, `sources`, `tags`) are separated by
+    /// In CSV, list cells (`people`, `sources`, `annexes`, `tags`) are separated by
     /// `;`, and a person or source's fields by `|`: `Name|role|protect`,
     /// `url|title|publisher|date`.
     pub fn open(path: impl AsRef<Path>) -> Result<Incidents, Error> {
