@@ -350,6 +350,32 @@ pub(crate) fn check(
                 .hint("add urgency = \"…\", or cite an incident of kind arrest, detention, sentence, death or dissolution: the Committee treats cases involving human life or personal freedom, or the dissolution of an organisation, as urgent"),
         );
     }
+    if complaint
+        .case
+        .as_deref()
+        .is_some_and(|case| case.trim().is_empty())
+    {
+        at(
+            "complaint.case",
+            Diagnostic::new("blank-case", "the case number is blank").hint(
+                "case = \"3372\", the number of the Committee's case this adds to, or leave it out",
+            ),
+        );
+    }
+    let blank_remedy = match &complaint.remedies {
+        None => false,
+        Some(Localized::Same(remedies)) => remedies.iter().any(|r| r.trim().is_empty()),
+        Some(Localized::PerLanguage(lists)) => {
+            lists.values().flatten().any(|r| r.trim().is_empty())
+        }
+    };
+    if blank_remedy {
+        at(
+            "complaint.remedies",
+            Diagnostic::new("blank-remedy", "a remedy is blank")
+                .hint("each remedy says what the Government is to do: \"release the detained trade unionists\""),
+        );
+    }
     if complaint.conventions.is_empty() {
         at(
             "complaint",

@@ -1040,7 +1040,14 @@ fn missing_forms(
         );
     };
     if matches!(language, Language::Ru | Language::Be) {
-        if let (Some(name), None) = (&addressee.name, &addressee.surname_dative) {
+        // A person known by name, or by name parts alone, in any language.
+        let person = (addressee.name.clone())
+            .or_else(|| addressee.surname.clone())
+            .or_else(|| {
+                let surname = recipient.forms().surname.as_ref();
+                surname.and_then(|surname| surname.best(&[])).cloned()
+            });
+        if let (Some(name), None) = (&person, &addressee.surname_dative) {
             let how = match (language, addressee.gender) {
                 (Language::Ru, None) if addressee.surname.is_some() => {
                     "add gender = \"f\" or \"m\" (the surname is then declined)".to_owned()

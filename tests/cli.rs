@@ -422,3 +422,25 @@ fn man_prints_a_manual_page_that_groff_reads() {
         assert!(text.contains("appeal-render"), "{text}");
     }
 }
+
+/// A person given by name parts alone (no `name`) is warned about too
+/// when a Belarusian letter lacks the dative.
+#[test]
+fn check_names_a_missing_dative_for_name_parts_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = APPEAL
+        .replace("language = \"en\"", "language = \"be\"")
+        .replace(
+            "recipients = [\"ituc-perc\", \"industriall\"]",
+            "recipients = [\"u\"]",
+        )
+        + "[[recipient]]\nid = \"u\"\ngiven = \"Вольга\"\nsurname = \"Кавальская\"\ngender = \"f\"\n";
+    std::fs::write(dir.path().join("appeal.toml"), &text).unwrap();
+    appeal_in(dir.path())
+        .args(["check", "appeal.toml"])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains(
+            "warning: the be letter to \"u\" leaves out Кавальская: no surname in the dative in be",
+        ));
+}
