@@ -8,7 +8,7 @@ use std::collections::HashSet;
 use crate::error::{Diagnostic, Error, Severity};
 use crate::evidence::{self, Numbering};
 use crate::frame;
-use crate::lang::{Date, Labels, Language};
+use crate::lang::{Date, Labels, Language, capitalised, lowercase_first};
 use crate::letter::{Letter, Letterhead, Mailbox, Signature, SignatureLayout};
 use crate::limits::{self, Failure};
 use crate::markdown;
@@ -372,22 +372,6 @@ fn dateline(context: &Context) -> (String, Option<String>) {
             };
             (place_date, reply)
         }
-    }
-}
-
-fn capitalised(text: &str) -> String {
-    let mut chars = text.chars();
-    match chars.next() {
-        Some(first) => first.to_uppercase().chain(chars).collect(),
-        None => String::new(),
-    }
-}
-
-fn lowercase_first(text: &str) -> String {
-    let mut chars = text.chars();
-    match chars.next() {
-        Some(first) => first.to_lowercase().chain(chars).collect(),
-        None => String::new(),
     }
 }
 

@@ -10,7 +10,7 @@
 //! letter never guesses a name's case or a person's gender.
 
 use crate::appeal::{Gender, Localized, Rank, Signatory};
-use crate::lang::Language;
+use crate::lang::{Language, capitalised, lowercase_first};
 use crate::resolve::Addressee;
 
 /// The salutation made from what is known of the addressee, in `language`;
@@ -207,7 +207,7 @@ fn french_closing(addressee: &Addressee, salutation: &str) -> String {
         .any(|title| words.starts_with(title));
     let words = match courtesy_title {
         true => words.to_owned(),
-        false => lowercased_first(words),
+        false => lowercase_first(words),
     };
     let excellency = addressee.rank == Some(Rank::Ambassador)
         || (addressee.rank.is_none() && addressee.honorific.as_deref().is_some_and(is_excellency))
@@ -520,22 +520,6 @@ fn spelled_out(honorific: &str) -> &str {
     match honorific.trim() {
         "Prof." | "Prof" => "Professor",
         other => other,
-    }
-}
-
-fn lowercased_first(text: &str) -> String {
-    let mut chars = text.chars();
-    match chars.next() {
-        Some(first) => first.to_lowercase().chain(chars).collect(),
-        None => String::new(),
-    }
-}
-
-fn capitalised(word: &str) -> String {
-    let mut chars = word.chars();
-    match chars.next() {
-        Some(first) => first.to_uppercase().chain(chars).collect(),
-        None => String::new(),
     }
 }
 

@@ -449,6 +449,24 @@ const BE_MONTHS: [&str; 12] = [
     "снежня",
 ];
 
+/// `text` with its first letter in upper case: "председатель" → "Председатель".
+pub(crate) fn capitalised(text: &str) -> String {
+    first_letter(text, char::to_uppercase)
+}
+
+/// `text` with its first letter in lower case: "Your ref." → "your ref.".
+pub(crate) fn lowercase_first(text: &str) -> String {
+    first_letter(text, char::to_lowercase)
+}
+
+fn first_letter<I: Iterator<Item = char>>(text: &str, case: impl Fn(char) -> I) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => case(first).chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
 /// A calendar date, as letters carry it: always a real day of the years 1
 /// to 9999.
 ///

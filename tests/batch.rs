@@ -44,19 +44,22 @@ pub fn workdir(recipients: &str) -> tempfile::TempDir {
     dir
 }
 
+/// `appeal batch` of the test appeal and registry (see [`workdir`]) into `out`.
+pub const BATCH: [&str; 6] = [
+    "batch",
+    "appeal.toml",
+    "--recipients",
+    "exec.toml",
+    "-o",
+    "out",
+];
+
 fn batch(dir: &Path, extra: &[&str]) -> assert_cmd::assert::Assert {
-    let mut args = vec![
-        "batch",
-        "appeal.toml",
-        "--recipients",
-        "exec.toml",
-        "-o",
-        "out",
-        "-f",
-        "pdf,txt,eml",
-    ];
-    args.extend(extra);
-    appeal_in(dir).args(args).assert()
+    appeal_in(dir)
+        .args(BATCH)
+        .args(["-f", "pdf,txt,eml"])
+        .args(extra)
+        .assert()
 }
 
 pub fn hex(bytes: &[u8]) -> String {
@@ -247,16 +250,8 @@ fn ids_that_differ_only_in_case_get_distinct_files() {
                       [[recipient]]\nid = \"exec\"\norganisation = \"B\"\ntags = [\"exec\"]\n";
     let dir = workdir(recipients);
     appeal_in(dir.path())
-        .args([
-            "batch",
-            "appeal.toml",
-            "--recipients",
-            "exec.toml",
-            "-o",
-            "out",
-            "-f",
-            "txt",
-        ])
+        .args(BATCH)
+        .args(["-f", "txt"])
         .assert()
         .success();
     assert!(

@@ -7,19 +7,12 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use crate::batch::{hex, registry, workdir};
+use crate::batch::{BATCH, hex, registry, workdir};
 
 /// `appeal batch` of the test appeal into `out`, PDF only, with `extra`.
 fn batch(dir: &Path, extra: &[&str]) -> std::process::Output {
     crate::appeal_in(dir)
-        .args([
-            "batch",
-            "appeal.toml",
-            "--recipients",
-            "exec.toml",
-            "-o",
-            "out",
-        ])
+        .args(BATCH)
         .args(extra)
         .output()
         .unwrap()
@@ -63,14 +56,7 @@ fn a_killed_batch_resumes_to_a_complete_verified_manifest() {
     let out = dir.path().join("out");
     let mut child = Command::new(assert_cmd::cargo::cargo_bin("appeal"))
         .current_dir(dir.path())
-        .args([
-            "batch",
-            "appeal.toml",
-            "--recipients",
-            "exec.toml",
-            "-o",
-            "out",
-        ])
+        .args(BATCH)
         .stderr(Stdio::null())
         .spawn()
         .unwrap();

@@ -1768,14 +1768,7 @@ pub(crate) mod tests {
     #[test]
     fn the_annex_runs_over_pages_its_header_atop_each() {
         let mut letter = letter(vec![paragraph(0, 3)]);
-        let columns = [
-            "Date",
-            "Place",
-            "People",
-            "What happened",
-            "Outcome",
-            "Sources",
-        ];
+        let columns = Language::En.labels().annex_columns;
         letter.annex = Some(Annex {
             title: "Annex: chronology".into(),
             columns: columns.map(String::from).to_vec(),
