@@ -315,7 +315,8 @@ pub struct Mailing<'a> {
     incidents: Vec<(&'a Incident, String)>,
     protected: bool,
     body: Option<Localized<Option<Arc<AppealBody>>>>,
-    cc: Vec<Copy<'a>>,
+    /// The copy lines, once for each language the letters can be in.
+    cc: Vec<(Language, Vec<String>)>,
     organisations: Vec<String>,
     /// Contexts made so far, for tests that they are made one at a time.
     #[cfg(test)]
@@ -434,6 +435,16 @@ impl<'a> Mailing<'a> {
             .iter()
             .enumerate()
             .filter_map(|(i, cc)| problems.cc(&recipients, cc, i))
+            .collect();
+        // Named in each language once, not once a letter.
+        let cc = languages
+            .iter()
+            .map(|&language| {
+                (
+                    language,
+                    cc.iter().map(|copy| copy.line(language)).collect(),
+                )
+            })
             .collect();
         let mut organisations: Vec<String> = Vec::new();
         for signatory in &appeal.signatory {
@@ -703,11 +714,10 @@ impl<'a> Mailing<'a> {
             signatories,
             cosigned: self.organisations.len() > 1,
             organisations: self.organisations.clone(),
-            cc: self
-                .cc
-                .iter()
-                .map(|copy| copy.line(letter_language))
-                .collect(),
+            cc: (self.cc.iter())
+                .find(|(language, _)| *language == letter_language)
+                .map(|(_, lines)| lines.clone())
+                .unwrap_or_default(),
             enclosures,
             demands,
             incidents: cited,
