@@ -12,7 +12,7 @@
 use serde::Serialize;
 
 use crate::appeal::{Appeal, Complainant, Complaint, Incident, Localized};
-use crate::error::Diagnostic;
+use crate::error::{Diagnostic, Severity};
 use crate::lang::Language;
 
 /// The template complaints are written with; an appeal with it, or with a
@@ -223,13 +223,29 @@ fn grounds(incidents: &[&Incident], language: Language) -> Vec<String> {
     GROUNDS
         .iter()
         .filter(|(stems, _)| {
-            incidents.iter().any(|incident| {
-                let kind = incident.kind.as_deref().unwrap_or_default().to_lowercase();
-                stems.iter().any(|stem| kind.contains(stem))
-            })
+            incidents
+                .iter()
+                .any(|incident| shows(incident.kind.as_deref().unwrap_or_default(), stems))
         })
         .map(|(_, words)| words[column].to_owned())
         .collect()
+}
+
+/// Words that deny what follows them: "no detention", «без задержания».
+const NEGATIONS: &[&str] = &["no", "not", "non", "without", "не", "нет", "без", "няма"];
+
+/// True where a word of `kind` starts with one of `stems` and the word
+/// before it does not deny it.
+fn shows(kind: &str, stems: &[&str]) -> bool {
+    let kind = kind.to_lowercase();
+    let words: Vec<&str> = kind
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|word| !word.is_empty())
+        .collect();
+    words.iter().enumerate().any(|(i, word)| {
+        stems.iter().any(|stem| word.starts_with(stem))
+            && (i == 0 || !NEGATIONS.contains(&words[i - 1]))
+    })
 }
 
 /// The checklist's findings for `appeal`, each with the key path it is
@@ -315,10 +331,9 @@ pub(crate) fn check(
         );
     }
     for (incident, path) in incidents {
-        // Annexes count where each language lists some, none of them blank.
-        let listed = |annexes: &Vec<String>| {
-            !annexes.is_empty() && annexes.iter().all(|annex| !annex.trim().is_empty())
-        };
+        // Annexes count where each language lists some (a blank one is
+        // refused on its own).
+        let listed = |annexes: &Vec<String>| !annexes.is_empty();
         let annexed = match &incident.annexes {
             None => false,
             Some(Localized::Same(annexes)) => listed(annexes),
@@ -350,30 +365,15 @@ pub(crate) fn check(
                 .hint("add urgency = \"…\", or cite an incident of kind arrest, detention, sentence, death or dissolution: the Committee treats cases involving human life or personal freedom, or the dissolution of an organisation, as urgent"),
         );
     }
-    if complaint
-        .case
-        .as_deref()
-        .is_some_and(|case| case.trim().is_empty())
-    {
+    if !complaint.urgent && complaint.urgency.is_some() {
         at(
-            "complaint.case",
-            Diagnostic::new("blank-case", "the case number is blank").hint(
-                "case = \"3372\", the number of the Committee's case this adds to, or leave it out",
-            ),
-        );
-    }
-    let blank_remedy = match &complaint.remedies {
-        None => false,
-        Some(Localized::Same(remedies)) => remedies.iter().any(|r| r.trim().is_empty()),
-        Some(Localized::PerLanguage(lists)) => {
-            lists.values().flatten().any(|r| r.trim().is_empty())
-        }
-    };
-    if blank_remedy {
-        at(
-            "complaint.remedies",
-            Diagnostic::new("blank-remedy", "a remedy is blank")
-                .hint("each remedy says what the Government is to do: \"release the detained trade unionists\""),
+            "complaint.urgency",
+            Diagnostic::new(
+                "urgency-not-asked",
+                "urgency gives a reason, but the urgent procedure is not asked for: the letter leaves it out",
+            )
+            .severity(Severity::Warning)
+            .hint("add urgent = true, or leave urgency out"),
         );
     }
     if complaint.conventions.is_empty() {
@@ -398,19 +398,6 @@ pub(crate) fn check(
                 .hint("give each Convention once, with all its Articles"),
             );
         }
-        if convention.articles.iter().any(|a| a.trim().is_empty()) {
-            at(
-                &path,
-                Diagnostic::new(
-                    "blank-article",
-                    format!(
-                        "an Article of Convention No. {} is blank",
-                        convention.number
-                    ),
-                )
-                .hint("articles = [\"2\", \"3\", \"8(2)\"]"),
-            );
-        }
         if !CONVENTIONS.iter().any(|(n, _, _)| *n == convention.number) {
             let known: Vec<String> = CONVENTIONS.iter().map(|(n, _, _)| n.to_string()).collect();
             at(
@@ -433,14 +420,13 @@ pub(crate) fn check(
     found
 }
 
-/// True for a value given and not blank, in every language it is given in.
+/// True for a value given, in some language (a blank one is refused on
+/// its own).
 fn given(value: Option<&Localized<String>>) -> bool {
     match value {
         None => false,
-        Some(Localized::Same(text)) => !text.trim().is_empty(),
-        Some(Localized::PerLanguage(texts)) => {
-            !texts.is_empty() && texts.values().all(|text| !text.trim().is_empty())
-        }
+        Some(Localized::Same(_)) => true,
+        Some(Localized::PerLanguage(texts)) => !texts.is_empty(),
     }
 }
 
@@ -508,6 +494,18 @@ mod tests {
         let mut incident = Incident::new("x", "y");
         incident.kind = Some(kind.into());
         incident
+    }
+
+    #[test]
+    fn urgency_needs_a_word_that_shows_it_undenied() {
+        let stems = GROUNDS[0].0;
+        assert!(shows("Detention of union leaders", stems));
+        assert!(shows("обыск и задержание", stems));
+        assert!(shows("arrest; raid", stems));
+        assert!(!shows("raid, no detention", stems));
+        assert!(!shows("release without arrest", stems));
+        assert!(!shows("predetention hearing", stems));
+        assert!(!shows("обыск без задержания", stems));
     }
 
     #[test]

@@ -318,6 +318,8 @@ pub struct Mailing<'a> {
     /// The copy lines, once for each language the letters can be in.
     cc: Vec<(Language, Vec<String>)>,
     organisations: Vec<String>,
+    /// Warnings about the appeal as a whole, said with each letter.
+    warnings: Vec<Diagnostic>,
     /// Contexts made so far, for tests that they are made one at a time.
     #[cfg(test)]
     made: std::sync::atomic::AtomicUsize,
@@ -430,6 +432,11 @@ impl<'a> Mailing<'a> {
                 problems.at_or_none(&path, diagnostic);
             }
         }
+        // Warnings go with the letters, not among the errors that stop them.
+        let (warnings, errors) = std::mem::take(&mut problems.diagnostics)
+            .into_iter()
+            .partition(|diagnostic| diagnostic.severity == Severity::Warning);
+        problems.diagnostics = errors;
         let cc: Vec<Copy<'_>> = appeal
             .cc
             .iter()
@@ -468,6 +475,7 @@ impl<'a> Mailing<'a> {
             body,
             cc,
             organisations,
+            warnings,
             #[cfg(test)]
             made: std::sync::atomic::AtomicUsize::new(0),
         };
@@ -699,6 +707,7 @@ impl<'a> Mailing<'a> {
                     None => diagnostic,
                 }
             })
+            .chain(self.warnings.iter().cloned())
             .collect();
         Context {
             template: appeal.template.clone(),

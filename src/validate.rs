@@ -88,9 +88,11 @@ pub(crate) fn url(url: &str) -> Option<Diagnostic> {
     })
 }
 
-/// Reports, by key path, every string in `value` that holds a control
-/// character other than a line break or a tab (it would reach letters, PDFs
-/// and mail headers unseen), and returns the bytes of text it holds.
+/// Reports, by key path, every string in `value` that is blank (a letter
+/// would print an empty name or line; `vars` are free-form and may be) or
+/// holds a control character other than a line break or a tab (it would
+/// reach letters, PDFs and mail headers unseen), and returns the bytes of
+/// text it holds.
 pub(crate) fn strings(
     value: &Value,
     path: &mut String,
@@ -98,7 +100,13 @@ pub(crate) fn strings(
 ) -> usize {
     match value {
         Value::String(text) => {
-            if let Some(c) = text.chars().find(|&c| {
+            if text.trim().is_empty() && !is_vars(path) {
+                out.push((
+                    path.clone(),
+                    Diagnostic::new("blank-value", format!("{path} is blank"))
+                        .hint("give a value, or leave the key out"),
+                ));
+            } else if let Some(c) = text.chars().find(|&c| {
                 (c.is_control() && !matches!(c, '\n' | '\t' | '\r'))
                     || crate::evidence::is_reserved(c)
             }) {
@@ -138,6 +146,11 @@ pub(crate) fn strings(
         }
         _ => 0,
     }
+}
+
+/// True for a key path inside the free-form `vars` table.
+fn is_vars(path: &str) -> bool {
+    path == "vars" || path.starts_with("vars.") || path.starts_with("vars[")
 }
 
 /// Limits on signature images.
@@ -250,15 +263,37 @@ mod tests {
 
     #[test]
     fn finds_control_characters_by_path_and_counts_text() {
-        let value = serde_json::json!({"sender": {"address": ["ok", "bad\u{7}"]}, "x": "\t\n"});
+        let value = serde_json::json!({"sender": {"address": ["ok", "bad\u{7}"]}, "x": "\tb\n"});
         let mut out = Vec::new();
         let bytes = strings(&value, &mut String::new(), &mut out);
-        assert_eq!(bytes, "sender".len() + "address".len() + 2 + 4 + 1 + 2);
+        assert_eq!(bytes, "sender".len() + "address".len() + 2 + 4 + 1 + 3);
         assert_eq!(out.len(), 1);
         assert_eq!(out[0].0, "sender.address[1]");
         assert_eq!(
             out[0].1.message,
             "control character U+0007 in sender.address[1]"
+        );
+    }
+
+    #[test]
+    fn finds_blank_values_but_in_vars() {
+        let value = serde_json::json!({
+            "signatory": {"name": " \u{a0}\n", "title": "General Secretary"},
+            "sender": {"address": ["", "Geneva"]},
+            "vars": {"note": "", "per": {"en": " "}},
+        });
+        let mut out = Vec::new();
+        strings(&value, &mut String::new(), &mut out);
+        let found: Vec<_> = out
+            .iter()
+            .map(|(path, d)| (path.as_str(), d.message.as_str()))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                ("sender.address[0]", "sender.address[0] is blank"),
+                ("signatory.name", "signatory.name is blank"),
+            ]
         );
     }
 }

@@ -444,3 +444,24 @@ fn check_names_a_missing_dative_for_name_parts_alone() {
             "warning: the be letter to \"u\" leaves out Кавальская: no surname in the dative in be",
         ));
 }
+
+#[test]
+fn check_warns_of_an_urgency_the_complaint_does_not_ask_for() {
+    let dir = tempfile::tempdir().unwrap();
+    let example =
+        std::fs::read_to_string(crate::root("examples/cfa-complaint-belarus/appeal.toml"))
+            .unwrap()
+            .replace(
+                "urgent = true",
+                "urgent = false\nurgency = \"the detention of leaders\"",
+            );
+    std::fs::write(dir.path().join("appeal.toml"), example).unwrap();
+    appeal_in(dir.path())
+        .args(["check", "appeal.toml"])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains(
+            "warning: urgency gives a reason, but the urgent procedure is not asked for: the letter leaves it out\n  \
+             hint: add urgent = true, or leave urgency out",
+        ));
+}

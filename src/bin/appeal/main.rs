@@ -52,7 +52,7 @@ struct Cli {
     /// cite from with incidents = ["id", "tag:NAME"]; repeatable.
     #[arg(long, global = true, value_name = "FILE")]
     incidents: Vec<PathBuf>,
-    /// How to print problems: human (file:line:col: error: …) or json (one
+    /// How to print problems: human (file:line:col: error: message) or json (one
     /// array of diagnostics with code, severity, path and place).
     #[arg(long, global = true, value_enum, default_value_t = MessageFormat::Human)]
     message_format: MessageFormat,
@@ -237,7 +237,7 @@ struct Select {
     /// Date of letters whose appeal gives none (YYYY-MM-DD); default today.
     #[arg(long, value_parser = parse_date)]
     date: Option<Date>,
-    /// Write every letter in this language (en, ru, be …) instead of the appeal's.
+    /// Write every letter in this language (en, ru, be, fr, es) instead of the appeal's.
     #[arg(long, value_name = "CODE")]
     language: Option<String>,
 }
