@@ -103,6 +103,23 @@ fn escape(text: &str) -> String {
     crate::helpers::escape_markdown(text)
 }
 
+/// Takes the punctuation mark that ends `text` off it, with the backslash
+/// that may escape it in CommonMark and the space French sets before it,
+/// for a note call to go before them.
+fn take_punctuation(text: &mut String) -> String {
+    let Some(last) = text.chars().last().filter(|c| ".,;:!?".contains(*c)) else {
+        return String::new();
+    };
+    let mut at = text.len() - last.len_utf8();
+    if text[..at].ends_with('\\') {
+        at -= 1;
+    }
+    at = text[..at]
+        .trim_end_matches([' ', '\u{a0}', '\u{202f}'])
+        .len();
+    text.split_off(at)
+}
+
 /// The notes of a letter: each cited incident's sources numbered in the
 /// order of first citation.
 #[derive(Debug, Default)]
@@ -134,9 +151,14 @@ impl Numbering {
                 let numbers = self.numbers_of(incident, language);
                 if !numbers.is_empty() {
                     let list: Vec<String> = numbers.iter().map(usize::to_string).collect();
+                    let moved = match language.calls_before_punctuation() {
+                        true => take_punctuation(&mut out),
+                        false => String::new(),
+                    };
                     out.push(NOTE.0);
                     out.push_str(&list.join(","));
                     out.push(NOTE.1);
+                    out.push_str(&moved);
                 }
             }
             rest = &after[end + CITE.1.len_utf8()..];
@@ -240,5 +262,21 @@ mod tests {
     fn reserves_the_token_characters() {
         assert!(is_reserved('\u{E000}') && is_reserved('\u{E003}'));
         assert!(!is_reserved('\u{E004}') && !is_reserved('a'));
+    }
+
+    #[test]
+    fn note_calls_go_before_the_punctuation_but_in_english() {
+        let take = |text: &str| {
+            let mut text = text.to_owned();
+            let taken = take_punctuation(&mut text);
+            (text, taken)
+        };
+        assert_eq!(take("employeur."), ("employeur".into(), ".".into()));
+        assert_eq!(take("1\\."), ("1".into(), "\\.".into()));
+        assert_eq!(take("les faits :"), ("les faits".into(), " :".into()));
+        assert_eq!(take("«задержан»"), ("«задержан»".into(), String::new()));
+        assert_eq!(take("ainsi…"), ("ainsi…".into(), String::new()));
+        assert!(!Language::En.calls_before_punctuation());
+        assert!(Language::Fr.calls_before_punctuation());
     }
 }

@@ -122,6 +122,14 @@ impl Language {
         }
     }
 
+    /// True where a note call goes before the punctuation that ends its
+    /// phrase ("employeur[1].", «задержан[1].»), as French, Russian,
+    /// Belarusian and Spanish typography has it; English sets it after
+    /// ("employer.[1]").
+    pub fn calls_before_punctuation(self) -> bool {
+        !matches!(self, Language::En)
+    }
+
     /// Joins items in prose: "A, B and C", "A, B и C", "A, B і C",
     /// "A, B et C", "A, B y C" (and "A e inversiones": Spanish writes "e"
     /// before a word that starts with the sound i, "i-" or "hi-", but not "hie-").
