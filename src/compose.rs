@@ -287,7 +287,8 @@ fn letterhead(context: &Context, labels: &Labels) -> Letterhead {
     }
 }
 
-/// The signature blocks: organisations named where several sign; one
+/// The signature blocks: organisations named where several sign, or where
+/// a signatory's is not the letterhead's; one
 /// Russian or Belarusian signatory with a title has it left, the name right.
 fn signatures(context: &Context) -> Vec<Signature> {
     let alone = context.signatories.len() == 1;
@@ -298,7 +299,8 @@ fn signatures(context: &Context) -> Vec<Signature> {
         .map(|signer| Signature {
             name: signer.name.clone(),
             title: signer.title.clone(),
-            organisation: context.cosigned.then(|| signer.organisation.clone()),
+            organisation: (context.cosigned || signer.organisation != context.sender.organisation)
+                .then(|| signer.organisation.clone()),
             image: signer.image.as_deref().cloned(),
             layout: match alone && gost && signer.title.is_some() {
                 true => SignatureLayout::TitleLeftNameRight,

@@ -67,6 +67,9 @@ pub struct Context {
     /// More than one organisation signs: templates say "we, the undersigned
     /// organisations".
     pub cosigned: bool,
+    /// More than one person signs: templates say "we" (a single signatory
+    /// writes "I" on the organisation's behalf).
+    pub we: bool,
     /// Carbon copies, as printed.
     pub cc: Vec<String>,
     /// Enclosures.
@@ -720,6 +723,7 @@ impl<'a> Mailing<'a> {
             recipient: addressee,
             sender,
             signatory: signatories[0].clone(),
+            we: signatories.len() > 1,
             signatories,
             cosigned: self.organisations.len() > 1,
             organisations: self.organisations.clone(),

@@ -2,7 +2,7 @@
 
 use predicates::prelude::*;
 
-use crate::{appeal_in, root};
+use crate::{appeal_in, fold, root};
 
 const APPEAL: &str = r#"template = "solidarity-appeal"
 language = "en"
@@ -463,5 +463,46 @@ fn check_warns_of_an_urgency_the_complaint_does_not_ask_for() {
         .stderr(predicate::str::contains(
             "warning: urgency gives a reason, but the urgent procedure is not asked for: the letter leaves it out\n  \
              hint: add urgent = true, or leave urgency out",
+        ));
+}
+
+#[test]
+fn two_signatories_of_one_union_write_we() {
+    let dir = tempfile::tempdir().unwrap();
+    let two = APPEAL.replace(
+        "[signatory]\nname = \"Aleksandr Bukhvostov\"\n",
+        "[[signatory]]\nname = \"Aleksandr Bukhvostov\"\n[[signatory]]\nname = \"Ihar Komlik\"\n",
+    );
+    for (language, we, i) in [
+        ("en", "we are writing to inform you", "I am writing"),
+        ("ru", "сообщаем Вам", "сообщаю"),
+        ("be", "паведамляем Вам", "паведамляю"),
+    ] {
+        let text = two.replace("language = \"en\"", &format!("language = \"{language}\""));
+        std::fs::write(dir.path().join("appeal.toml"), text).unwrap();
+        let output = appeal_in(dir.path())
+            .args(["render", "appeal.toml", "--to", "industriall"])
+            .output()
+            .unwrap();
+        let letter = String::from_utf8(output.stdout).unwrap();
+        assert!(fold(&letter).contains(we), "{language}: {letter}");
+        assert!(!letter.contains(i), "{language}: {letter}");
+    }
+}
+
+#[test]
+fn a_signatory_of_another_organisation_than_the_letterhead_is_named_with_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = APPEAL.replace(
+        "name = \"Aleksandr Bukhvostov\"\n",
+        "name = \"Aleksandr Bukhvostov\"\norganisation = \"Belarusian Congress of Democratic Trade Unions\"\n",
+    );
+    std::fs::write(dir.path().join("appeal.toml"), text).unwrap();
+    appeal_in(dir.path())
+        .args(["render", "appeal.toml", "--to", "industriall"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "Aleksandr Bukhvostov\nBelarusian Congress of Democratic Trade Unions\n",
         ));
 }
