@@ -272,13 +272,22 @@ impl Registry {
             Diagnostic::new("syntax", message.to_owned())
                 .at(source.locate(&(start + offset..start + offset)))
         };
-        let values: Vec<&RawValue> = if text.trim_start().starts_with('[') {
-            serde_json::from_str(text).map_err(|e| json_error(e, text))?
+        // A byte order mark, as spreadsheet programs write, is no value.
+        let body = text.strip_prefix('\u{feff}').unwrap_or(text);
+        if body.trim().is_empty() {
+            return Err(Error::invalid(vec![
+                Diagnostic::new("syntax", "the file is empty")
+                    .at(source.locate(&(0..0)))
+                    .hint("a JSON registry is an array of recipients, or one object a line; [] for none"),
+            ]));
+        }
+        let values: Vec<&RawValue> = if body.trim_start().starts_with('[') {
+            serde_json::from_str(body).map_err(|e| json_error(e, body))?
         } else {
-            serde_json::Deserializer::from_str(text)
+            serde_json::Deserializer::from_str(body)
                 .into_iter::<&RawValue>()
                 .collect::<Result<_, _>>()
-                .map_err(|e| json_error(e, text))?
+                .map_err(|e| json_error(e, body))?
         };
         let mut recipients = Vec::new();
         let mut entries = Vec::new();

@@ -158,3 +158,22 @@ fn the_command_writes_a_registry_a_spreadsheet_can_edit_and_give_back() {
         .success()
         .stdout(Registry::to_csv(Registry::builtin().iter()).unwrap());
 }
+
+#[test]
+fn a_json_registry_may_start_with_a_byte_order_mark_but_may_not_be_empty() {
+    let registry = Registry::parse_json(Source::new(
+        "r.json",
+        "\u{feff}[{\"id\": \"x\", \"organisation\": \"X\"}]",
+    ))
+    .unwrap();
+    assert_eq!(registry.get("x").unwrap().organisation, Some("X".into()));
+    let broken = Registry::parse_json(Source::new("r.json", "\u{feff}[{\"id\": }]")).unwrap_err();
+    assert_eq!(broken.to_string(), "r.json:1:10: error: expected value");
+    for empty in ["", "\u{feff}\n  \n"] {
+        let error = Registry::parse_json(Source::new("r.jsonl", empty)).unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "r.jsonl:1:1: error: the file is empty\n  hint: a JSON registry is an array of recipients, or one object a line; [] for none"
+        );
+    }
+}
