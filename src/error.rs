@@ -126,6 +126,20 @@ impl std::error::Error for Error {
     }
 }
 
+/// A value of the input quoted in a message: escaped, and cut after 60
+/// characters (a 50 MB cell is not repeated whole), saying how long it is.
+pub(crate) fn quote(text: &str) -> String {
+    const SHOWN: usize = 60;
+    match text.char_indices().nth(SHOWN) {
+        None => format!("\"{}\"", text.escape_debug()),
+        Some((end, _)) => format!(
+            "\"{}…\" ({} characters)",
+            text[..end].escape_debug(),
+            text.chars().count()
+        ),
+    }
+}
+
 /// How serious a [`Diagnostic`] is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -421,6 +435,17 @@ pub(crate) fn did_you_mean<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn quotes_a_long_value_cut_with_its_length() {
+        assert_eq!(quote("en\n"), "\"en\\n\"");
+        let long = "9".repeat(200);
+        assert_eq!(
+            quote(&long),
+            format!("\"{}…\" (200 characters)", "9".repeat(60))
+        );
+        assert_eq!(quote(&"я".repeat(60)), format!("\"{}\"", "я".repeat(60)));
+    }
 
     #[test]
     fn locates_lines_and_character_columns() {

@@ -542,7 +542,12 @@ impl std::str::FromStr for Date {
 
     /// Parses `YYYY-MM-DD`.
     fn from_str(s: &str) -> Result<Date, String> {
-        let invalid = || format!("invalid date \"{}\", expected YYYY-MM-DD", s.escape_debug());
+        let invalid = || {
+            format!(
+                "invalid date {}, expected YYYY-MM-DD",
+                crate::error::quote(s)
+            )
+        };
         let mut parts = s.splitn(3, '-');
         let mut next = || parts.next().ok_or_else(invalid);
         let (year, month, day) = (next()?, next()?, next()?);
@@ -582,8 +587,8 @@ impl<'de> serde::Deserialize<'de> for Date {
             fn visit_str<E: serde::de::Error>(self, text: &str) -> Result<Date, E> {
                 text.parse().map_err(|_| {
                     E::custom(format!(
-                        "expected a date like 2021-03-01, not \"{}\"",
-                        text.escape_debug()
+                        "expected a date like 2021-03-01, not {}",
+                        crate::error::quote(text)
                     ))
                 })
             }

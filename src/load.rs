@@ -19,7 +19,7 @@ use crate::appeal::{
     Appeal, Incident, Localized, Officer, Person, Recipient, Reference, Registry, RegistryFile,
     Sender, Signatory,
 };
-use crate::error::{Diagnostic, Error, Location, Source};
+use crate::error::{Diagnostic, Error, Location, Source, quote};
 use crate::incidents::Incidents;
 use crate::lang::Language;
 use crate::origin::Origin;
@@ -573,10 +573,7 @@ fn set_incident_field(
                 Box::new(
                     Diagnostic::new(
                         "syntax",
-                        format!(
-                            "invalid date \"{}\" in column \"date\"",
-                            cell.escape_debug()
-                        ),
+                        format!("invalid date {} in column \"date\"", quote(cell)),
                     )
                     .hint("dates are written 2021-03-01"),
                 )
@@ -636,10 +633,7 @@ fn set_incident_field(
                         Box::new(
                             Diagnostic::new(
                                 "syntax",
-                                format!(
-                                    "invalid date \"{}\" in column \"sources\"",
-                                    date.escape_debug()
-                                ),
+                                format!("invalid date {} in column \"sources\"", quote(date)),
                             )
                             .hint("a source is url|title|publisher|date, dates written 2021-03-01"),
                         )

@@ -11,7 +11,7 @@ use crate::appeal::{
     Rank, Recipient, Reference, Registry, Sender, sorted_tags,
 };
 use crate::complaint::{self, Charge};
-use crate::error::{Diagnostic, Error, Severity, Source};
+use crate::error::{Diagnostic, Error, Severity, Source, quote};
 use crate::frame;
 use crate::incidents::Incidents;
 use crate::lang::{Date, Language};
@@ -1404,7 +1404,7 @@ impl Problems<'_> {
         let Some(language) = Language::from_code(code) else {
             let diagnostic = Diagnostic::new(
                 "unknown-language",
-                format!("unknown language \"{}\"", code.escape_debug()),
+                format!("unknown language {}", quote(code)),
             )
             .suggest(code, Language::codes())
             .hint(format!(
@@ -1499,7 +1499,7 @@ impl Problems<'_> {
         {
             let diagnostic = Diagnostic::new(
                 "unknown-language",
-                format!("unknown language \"{}\" in {key}", code.escape_debug()),
+                format!("unknown language {} in {key}", quote(code)),
             )
             .suggest(code, Language::codes())
             .hint(format!(

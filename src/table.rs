@@ -259,8 +259,8 @@ fn cell_text(value: &serde_json::Value) -> Result<String, String> {
             let items = items.iter().map(cell_text).collect::<Result<Vec<_>, _>>()?;
             if let Some(item) = items.iter().find(|i| i.contains(['\n', '\r'])) {
                 return Err(format!(
-                    "list item \"{}\" holds a line break, which a list cell cannot",
-                    item.escape_debug()
+                    "list item {} holds a line break, which a list cell cannot",
+                    crate::error::quote(item)
                 ));
             }
             match items.iter().any(|i| i.contains(';')) {
@@ -287,8 +287,8 @@ fn list_items(text: &str) -> Result<Vec<&str>, String> {
     let items: Vec<&str> = text.split(';').map(str::trim).collect();
     match items.iter().position(|item| item.is_empty()) {
         Some(i) => Err(format!(
-            "list \"{}\" has an empty item {}",
-            text.escape_debug(),
+            "list {} has an empty item {}",
+            crate::error::quote(text),
             i + 1
         )),
         None => Ok(items),

@@ -3,7 +3,7 @@
 
 use serde_json::Value;
 
-use crate::error::Diagnostic;
+use crate::error::{Diagnostic, quote};
 
 /// The most text an appeal holds, all strings together: about 300 pages of
 /// letter, as the loader's limit on file size.
@@ -19,7 +19,7 @@ pub(crate) fn id(id: &str, what: &str) -> Option<Diagnostic> {
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
     (!well_formed).then(|| {
-        Diagnostic::new("invalid-id", format!("invalid {what} id \"{}\"", id.escape_debug()))
+        Diagnostic::new("invalid-id", format!("invalid {what} id {}", quote(id)))
             .hint("ids hold up to 100 ASCII letters, digits, '-', '_' and '.', and start with a letter or digit")
     })
 }
@@ -55,7 +55,7 @@ pub(crate) fn email(email: &str) -> Option<Diagnostic> {
     (!valid).then(|| {
         Diagnostic::new(
             "invalid-email",
-            format!("invalid e-mail address \"{}\"", email.escape_debug()),
+            format!("invalid e-mail address {}", quote(email)),
         )
         .hint("one address such as \"office@example.org\": no name, no <>, no second address")
     })
@@ -80,11 +80,8 @@ pub(crate) fn url(url: &str) -> Option<Diagnostic> {
                 .all(|c| c.is_alphanumeric() || ".-:[]".contains(c))
     }) && !url.chars().any(char::is_whitespace);
     (!valid).then(|| {
-        Diagnostic::new(
-            "invalid-url",
-            format!("source \"{}\" is not a URL", url.escape_debug()),
-        )
-        .hint("give the address of the report: \"https://…\"")
+        Diagnostic::new("invalid-url", format!("source {} is not a URL", quote(url)))
+            .hint("give the address of the report: \"https://…\"")
     })
 }
 

@@ -63,7 +63,9 @@ pub fn join_hyphenated(text: &str) -> String {
     text.replace("\u{AD}\n", "").replace("-\n", "-")
 }
 
-/// `text` without its `[1]` note references.
+/// `text` without its `[1]` note references, each a space: a call before
+/// the punctuation ("арышту[1].") is a raised digit in the PDF, between
+/// the word and its full stop.
 pub fn strip_note_markers(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
@@ -72,6 +74,7 @@ pub fn strip_note_markers(text: &str) -> String {
         let after = &rest[at + 1..];
         match after.find(']') {
             Some(end) if end > 0 && after[..end].bytes().all(|b| b.is_ascii_digit()) => {
+                out.push(' ');
                 rest = &after[end + 1..];
             }
             _ => {
