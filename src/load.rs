@@ -19,7 +19,7 @@ use crate::appeal::{
     Appeal, Incident, Localized, Officer, Person, Recipient, Reference, Registry, RegistryFile,
     Sender, Signatory,
 };
-use crate::error::{Diagnostic, Error, Location, Source, quote};
+use crate::error::{Diagnostic, Error, Source, quote};
 use crate::incidents::Incidents;
 use crate::lang::Language;
 use crate::origin::Origin;
@@ -131,9 +131,11 @@ impl Registry {
     /// Parses a registry file's text; `source` names it in diagnostics.
     pub fn parse(source: Source) -> Result<Registry, Error> {
         let (recipients, problems) = registry_entries(&source)?;
-        let origin = Arc::new(Origin::new(source, Vec::new()));
-        let place = |i: usize, key: &str| origin.locate(&format!("recipient[{i}].{key}"));
-        checked_registry(recipients, problems, Some(&origin), &place)
+        checked_registry(
+            recipients,
+            problems,
+            Arc::new(Origin::new(source, Vec::new())),
+        )
     }
 
     /// Reads and parses the registry file at `path`: TOML, or by its
@@ -254,8 +256,8 @@ impl Registry {
                 }
             }
         }
-        let place = |i: usize, key: &str| table::cell_at(&source, lines[i], column_of(key));
-        checked_registry(recipients, diagnostics, None, &place)
+        let origin = Origin::rows(source, header, lines);
+        checked_registry(recipients, diagnostics, Arc::new(origin))
     }
 
     /// Parses a registry kept as JSON: an array of recipient objects with
@@ -323,13 +325,15 @@ impl Registry {
                 Err(error) => diagnostics.push(json_error(error, within)),
             }
         }
-        let place = |i: usize, key: &str| {
-            let within = entries[i];
-            let start = within.as_ptr() as usize - text.as_ptr() as usize
-                + key_offset(within, key).unwrap_or(0);
-            source.locate(&(start..start))
-        };
-        checked_registry(recipients, diagnostics, None, &place)
+        let starts = entries
+            .iter()
+            .map(|within| within.as_ptr() as usize - text.as_ptr() as usize)
+            .collect();
+        checked_registry(
+            recipients,
+            diagnostics,
+            Arc::new(Origin::objects(source, starts)),
+        )
     }
 
     /// The recipients as CSV, one a row, with a column for every key of the
@@ -365,7 +369,7 @@ fn offset_of(text: &str, line: usize, column: usize) -> usize {
 }
 
 /// Where the key `"key":` is in a JSON object's text.
-fn key_offset(object: &str, key: &str) -> Option<usize> {
+pub(crate) fn key_offset(object: &str, key: &str) -> Option<usize> {
     let quoted = format!("\"{key}\"");
     object
         .match_indices(&quoted)
@@ -399,14 +403,14 @@ fn csv_reader<'s>(
     Ok((reader, header, problems))
 }
 
-/// A registry of `recipients` once their ids (valid, each once) and e-mail
-/// addresses are checked; `place(i, key)` is where entry `i`'s `key` is.
+/// A registry of `recipients` read from `origin`, once their ids (valid,
+/// each once) and e-mail addresses are checked.
 fn checked_registry(
     recipients: Vec<Recipient>,
     mut diagnostics: Vec<Diagnostic>,
-    origin: Option<&Arc<Origin>>,
-    place: &dyn Fn(usize, &str) -> Location,
+    origin: Arc<Origin>,
 ) -> Result<Registry, Error> {
+    let place = |i: usize, key: &str| origin.locate(&format!("recipient[{i}].{key}"));
     let mut seen: HashMap<&str, usize> = HashMap::new();
     for (i, recipient) in recipients.iter().enumerate() {
         let path = format!("recipient[{i}].id");
@@ -432,7 +436,7 @@ fn checked_registry(
         return Err(Error::invalid(diagnostics));
     }
     let mut registry = Registry::default();
-    registry.add(recipients, origin.map(|origin| (origin.clone(), 0)));
+    registry.add(recipients, Some((origin, 0)));
     Ok(registry)
 }
 

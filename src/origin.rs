@@ -24,6 +24,24 @@ pub(crate) struct Origin {
     problems: Vec<Diagnostic>,
     /// Value spans by key path, found on first use: most files need none.
     spans: OnceLock<HashMap<String, Range<usize>>>,
+    /// How entries are laid out where the file is not TOML.
+    shape: Shape,
+}
+
+/// How the values of a file are found by key path.
+#[derive(Debug, Default)]
+enum Shape {
+    /// TOML: by the spans of its values.
+    #[default]
+    Toml,
+    /// A CSV table of `recipient` entries: the column names, and the line
+    /// each row starts on. Places are a row and a column.
+    Rows {
+        header: Vec<String>,
+        lines: Vec<usize>,
+    },
+    /// JSON `recipient` entries: where each object starts in the text.
+    Objects { starts: Vec<usize> },
 }
 
 /// Texts longer than this are kept deflated.
@@ -49,6 +67,26 @@ impl Origin {
             unpacked: OnceLock::new(),
             problems,
             spans: OnceLock::new(),
+            shape: Shape::Toml,
+        }
+    }
+
+    /// The origin of entries read from a CSV `source` with columns
+    /// `header`, row `i` starting on line `lines[i]`: `recipient[i].title.ru`
+    /// is placed at its row and column.
+    pub fn rows(source: Source, header: Vec<String>, lines: Vec<usize>) -> Origin {
+        Origin {
+            shape: Shape::Rows { header, lines },
+            ..Origin::new(source, Vec::new())
+        }
+    }
+
+    /// The origin of entries read from a JSON `source`, object `i` starting
+    /// at byte `starts[i]`: `recipient[i].title` is placed at its key.
+    pub fn objects(source: Source, starts: Vec<usize>) -> Origin {
+        Origin {
+            shape: Shape::Objects { starts },
+            ..Origin::new(source, Vec::new())
         }
     }
 
@@ -88,6 +126,36 @@ impl Origin {
     /// The place of the value at `path` (`recipients[1]`, `sender.email`), or
     /// of the nearest value that holds it; the file's start if none does.
     pub fn locate(&self, path: &str) -> Location {
+        match &self.shape {
+            Shape::Toml => self.locate_span(path),
+            Shape::Rows { header, lines } => {
+                let (i, key) = entry(path);
+                let line = i.and_then(|i| lines.get(i)).copied().unwrap_or(1);
+                // `title.ru` has a column of its own, or is in `title`'s.
+                let column = [key, key.split(['.', '[']).next().unwrap_or(key)]
+                    .iter()
+                    .find_map(|key| header.iter().position(|name| name == key))
+                    .map_or(1, |column| column + 1);
+                crate::table::cell_at(self.source(), line, column)
+            }
+            Shape::Objects { starts } => {
+                let (i, key) = entry(path);
+                let Some(&start) = i.and_then(|i| starts.get(i)) else {
+                    return self.source().locate(&(0..0));
+                };
+                let text = self.source().text();
+                let end = i
+                    .and_then(|i| starts.get(i + 1))
+                    .map_or(text.len(), |&end| end);
+                let field = key.split(['.', '[']).next().unwrap_or(key);
+                let at = start + crate::load::key_offset(&text[start..end], field).unwrap_or(0);
+                self.source().locate(&(at..at))
+            }
+        }
+    }
+
+    /// [`Origin::locate`] in a TOML file.
+    fn locate_span(&self, path: &str) -> Location {
         let spans = self.spans();
         let mut path = path;
         loop {
@@ -100,6 +168,17 @@ impl Origin {
             }
         }
     }
+}
+
+/// The entry number and the key within it of a path `recipient[3].title.ru`.
+fn entry(path: &str) -> (Option<usize>, &str) {
+    let Some((index, key)) = path
+        .strip_prefix("recipient[")
+        .and_then(|rest| rest.split_once(']'))
+    else {
+        return (None, "");
+    };
+    (index.parse().ok(), key.strip_prefix('.').unwrap_or(key))
 }
 
 /// The span of every value in a TOML text, by key path.

@@ -177,3 +177,32 @@ fn a_json_registry_may_start_with_a_byte_order_mark_but_may_not_be_empty() {
         );
     }
 }
+
+#[test]
+fn problems_found_in_a_chosen_entry_are_placed_at_its_cell_or_key() {
+    let dir = tempfile::tempdir().unwrap();
+    let appeal = APPEAL.replace("[\"embassy-by-de\"]", "[\"x\", \"y\"]");
+    std::fs::write(dir.path().join("appeal.toml"), appeal).unwrap();
+    std::fs::write(
+        dir.path().join("r.csv"),
+        "id,organisation,language\nx,X,zz\ny,\"Y\u{7}\",en\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("r.json"),
+        "[{\"id\": \"x\", \"organisation\": \"X\", \"language\": \"zz\"},\n {\"id\": \"y\", \"organisation\": \"Y\\u0007\"}]",
+    )
+    .unwrap();
+    for (file, language, control) in [("r.csv", "2:3", "3:2"), ("r.json", "1:35", "2:14")] {
+        appeal_in(dir.path())
+            .args(["check", "appeal.toml", "--recipients", file])
+            .assert()
+            .code(2)
+            .stderr(format!(
+                "{file}:{language}: error: unknown language \"zz\"\n  \
+                 hint: languages: en, ru, be, fr, es\n\
+                 {file}:{control}: error: control character U+0007 in recipient[1].organisation\n  \
+                 hint: remove it: it would reach letters and mail headers unseen\n"
+            ));
+    }
+}
