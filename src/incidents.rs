@@ -2,9 +2,11 @@
 //! the loader), or built in code, indexed by id, selected by id or tag.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use crate::appeal::{Incident, sorted_tags};
 use crate::error::{Diagnostic, Error, Location};
+use crate::origin::Origin;
 
 /// Incidents an appeal can cite by id or `tag:NAME`.
 ///
@@ -24,8 +26,29 @@ use crate::error::{Diagnostic, Error, Location};
 /// ```
 #[derive(Debug, Clone, Default)]
 pub struct Incidents {
-    entries: Vec<(Incident, Option<Location>)>,
+    entries: Vec<(Incident, Option<Defined>)>,
     index: HashMap<String, usize>,
+}
+
+/// Where an incident of a database file is defined: the file, and its
+/// number there (`incident[3]`).
+#[derive(Debug, Clone)]
+pub(crate) struct Defined {
+    pub origin: Arc<Origin>,
+    pub index: usize,
+}
+
+impl Defined {
+    /// The key path of the incident's `key` (`.summary`, or `""` for the
+    /// incident) in its file.
+    pub fn path(&self, key: &str) -> String {
+        format!("incident[{}]{key}", self.index)
+    }
+
+    /// Where the incident's `key` is in its file.
+    pub fn locate(&self, key: &str) -> Location {
+        self.origin.locate(&self.path(key))
+    }
 }
 
 impl Incidents {
@@ -35,21 +58,17 @@ impl Incidents {
     }
 
     /// Adds `incident`, defined at `place`; its id must be new.
-    pub(crate) fn push(
-        &mut self,
-        incident: Incident,
-        place: Option<Location>,
-    ) -> Result<(), Error> {
+    pub(crate) fn push(&mut self, incident: Incident, place: Option<Defined>) -> Result<(), Error> {
         if let Some(&first) = self.index.get(&incident.id) {
             let mut diagnostic = Diagnostic::new(
                 "duplicate-id",
                 format!("duplicate incident id \"{}\"", incident.id),
             );
-            if let Some(place) = place {
-                diagnostic = diagnostic.at(place);
+            if let Some(place) = &place {
+                diagnostic = diagnostic.at(place.locate(".id"));
             }
             diagnostic = match &self.entries[first].1 {
-                Some(first) => diagnostic.hint(format!("first defined at {first}")),
+                Some(first) => diagnostic.hint(format!("first defined at {}", first.locate(".id"))),
                 None => diagnostic.hint("first defined in code"),
             };
             return Err(diagnostic.into());
@@ -71,6 +90,11 @@ impl Incidents {
             true => Ok(()),
             false => Err(Error::invalid(diagnostics)),
         }
+    }
+
+    /// Where the incident with `id` is defined, if it came from a file.
+    pub(crate) fn defined(&self, id: &str) -> Option<&Defined> {
+        self.index.get(id).and_then(|&i| self.entries[i].1.as_ref())
     }
 
     /// The incident with `id`.

@@ -20,7 +20,7 @@ use crate::appeal::{
     Sender, Signatory,
 };
 use crate::error::{Diagnostic, Error, Source, quote};
-use crate::incidents::Incidents;
+use crate::incidents::{Defined, Incidents};
 use crate::lang::Language;
 use crate::origin::Origin;
 use crate::table;
@@ -489,14 +489,17 @@ impl Incidents {
     /// Parses a TOML incident database's text; `source` names it in diagnostics.
     pub fn parse(source: Source) -> Result<Incidents, Error> {
         let (file, mut diagnostics): (IncidentFile, _) = deserialize(&source, incident_fields)?;
-        let origin = Origin::new(source, Vec::new());
+        let origin = Arc::new(Origin::new(source, Vec::new()));
         let mut incidents = Incidents::default();
         for (i, incident) in file.incident.into_iter().enumerate() {
             let path = format!("incident[{i}]");
             let problems = incident_problems(&incident, &path);
             if problems.is_empty() {
-                let id = origin.locate(&format!("{path}.id"));
-                if let Err(error) = incidents.push(incident, Some(id)) {
+                let defined = Defined {
+                    origin: origin.clone(),
+                    index: i,
+                };
+                if let Err(error) = incidents.push(incident, Some(defined)) {
                     diagnostics.extend(error.diagnostics().iter().cloned());
                 }
             }
@@ -518,7 +521,8 @@ impl Incidents {
         if !diagnostics.is_empty() {
             return Err(Error::invalid(diagnostics));
         }
-        let mut incidents = Incidents::default();
+        let mut read = Vec::new();
+        let mut lines = Vec::new();
         for record in reader.records() {
             let record = match record {
                 Ok(record) => record,
@@ -528,6 +532,7 @@ impl Incidents {
                 }
             };
             let line = record.position().map_or(0, |p| p.line());
+            lines.push(line as usize);
             let mut incident = Incident::default();
             let mut problems = Vec::new();
             for (column, (name, cell)) in header.iter().zip(record.iter()).enumerate() {
@@ -542,12 +547,21 @@ impl Incidents {
             for (path, problem) in incident_problems(&incident, "") {
                 problems.push(problem.at(at(line, column_of(&path))));
             }
-            if problems.is_empty()
-                && let Err(error) = incidents.push(incident, Some(at(line, column_of("id"))))
-            {
-                diagnostics.extend(error.diagnostics().iter().cloned());
+            if problems.is_empty() {
+                read.push((incident, lines.len() - 1));
             }
             diagnostics.extend(problems);
+        }
+        let origin = Arc::new(Origin::rows(source, header, lines));
+        let mut incidents = Incidents::default();
+        for (incident, index) in read {
+            let defined = Defined {
+                origin: origin.clone(),
+                index,
+            };
+            if let Err(error) = incidents.push(incident, Some(defined)) {
+                diagnostics.extend(error.diagnostics().iter().cloned());
+            }
         }
         match diagnostics.is_empty() {
             true => Ok(incidents),

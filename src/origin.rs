@@ -34,8 +34,9 @@ enum Shape {
     /// TOML: by the spans of its values.
     #[default]
     Toml,
-    /// A CSV table of `recipient` entries: the column names, and the line
-    /// each row starts on. Places are a row and a column.
+    /// A CSV table of entries (`recipient[i]`, `incident[i]`): the column
+    /// names, and the line each row starts on. Places are a row and a
+    /// column.
     Rows {
         header: Vec<String>,
         lines: Vec<usize>,
@@ -173,8 +174,8 @@ impl Origin {
 /// The entry number and the key within it of a path `recipient[3].title.ru`.
 fn entry(path: &str) -> (Option<usize>, &str) {
     let Some((index, key)) = path
-        .strip_prefix("recipient[")
-        .and_then(|rest| rest.split_once(']'))
+        .split_once('[')
+        .and_then(|(_, rest)| rest.split_once(']'))
     else {
         return (None, "");
     };

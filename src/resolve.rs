@@ -351,6 +351,7 @@ impl<'a> Mailing<'a> {
         let origin = appeal.origin.as_deref();
         let mut problems = Problems {
             origin,
+            databases: Some(incidents),
             diagnostics: origin.map(|o| o.problems().to_vec()).unwrap_or_default(),
         };
         problems.values(appeal);
@@ -543,6 +544,7 @@ impl<'a> Mailing<'a> {
             .and_then(Language::from_code);
         let mut problems = Problems {
             origin: self.appeal.origin.as_deref(),
+            databases: None,
             diagnostics: Vec::new(),
         };
         #[cfg(test)]
@@ -1151,14 +1153,26 @@ fn any_language<T: Clone>(
 /// the value came from (when it came from one).
 struct Problems<'s> {
     origin: Option<&'s Origin>,
+    /// The incident databases: a path `incident "id".summary` is in one.
+    databases: Option<&'s Incidents>,
     diagnostics: Vec<Diagnostic>,
 }
 
 impl Problems<'_> {
-    /// Reports a problem with the appeal's value at `path`.
+    /// Reports a problem with the appeal's value at `path`, or with the
+    /// value of a database's incident at `incident "id"…` in its file.
     fn at(&mut self, path: &str, diagnostic: Diagnostic) {
-        let origin = self.origin;
-        self.in_file(origin, path, diagnostic);
+        let defined = path
+            .strip_prefix("incident \"")
+            .and_then(|rest| rest.split_once('"'))
+            .and_then(|(id, key)| Some((self.databases?.defined(id)?, key)));
+        match defined {
+            Some((defined, key)) => {
+                let origin = defined.origin.clone();
+                self.in_file(Some(&origin), &defined.path(key), diagnostic);
+            }
+            None => self.in_file(self.origin, path, diagnostic),
+        }
     }
 
     /// Reports a problem with the value at `path` in `origin`'s file.

@@ -506,3 +506,46 @@ fn a_signatory_of_another_organisation_than_the_letterhead_is_named_with_it() {
             "Aleksandr Bukhvostov\nBelarusian Congress of Democratic Trade Unions\n",
         ));
 }
+
+#[test]
+fn a_problem_with_a_database_incident_is_placed_in_the_database() {
+    let dir = tempfile::tempdir().unwrap();
+    let complaint = "template = \"cfa-complaint\"\ndate = 2021-12-01\nrecipients = [\"ilo-dg\"]\n\
+                     incidents = [\"threat\"]\n[complaint]\ngovernment = \"Belarus\"\nconventions = [87]\n\
+                     [sender]\norganisation = \"Example Workers' Union\"\naddress = [\"Minsk\"]\n\
+                     [signatory]\nname = \"Ann Example\"\ntitle = \"President\"\n";
+    std::fs::write(dir.path().join("appeal.toml"), complaint).unwrap();
+    std::fs::write(
+        dir.path().join("db.toml"),
+        "[[incident]]\nid = \"raid\"\nsummary = \"A raid.\"\n\n[[incident]]\nid = \"threat\"\n\
+         summary = { en = \"The president was threatened.\" }\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("db.csv"),
+        "id,summary\nraid,A raid.\nthreat,The president was threatened.\n",
+    )
+    .unwrap();
+    let evidence = "error: allegation \"threat\" gives no evidence\n  \
+                    hint: add sources = [\"https://…\"] (reports) or annexes = [\"…\"] (documents sent with the complaint)\n";
+    for (database, at, extra) in [
+        ("db.toml", "db.toml:5:1", vec!["--language", "fr"]),
+        ("db.csv", "db.csv:3:1", vec![]),
+    ] {
+        let output = appeal_in(dir.path())
+            .args(["check", "appeal.toml", "--incidents", database])
+            .args(&extra)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8(output.stderr).unwrap();
+        assert!(stderr.starts_with(&format!("{at}: {evidence}")), "{stderr}");
+        if database == "db.toml" {
+            assert!(
+                stderr.contains(
+                    "db.toml:7:11: error: incident \"threat\".summary has no \"fr\" version"
+                ),
+                "{stderr}"
+            );
+        }
+    }
+}
