@@ -428,9 +428,17 @@ impl<'a> Mailing<'a> {
             } else {
                 "--to"
             };
+            // Each placed at the selector that names it, where one does.
             let ids: Vec<(&str, String)> = selected
                 .iter()
-                .map(|chosen| (chosen.recipient.id.as_str(), key.to_owned()))
+                .map(|chosen| {
+                    let id = chosen.recipient.id.as_str();
+                    let named = match options.to.is_empty() {
+                        true => appeal.recipients.iter().position(|r| r == id),
+                        false => options.to.iter().position(|r| r == id),
+                    };
+                    (id, named.map_or(key.to_owned(), |i| format!("{key}[{i}]")))
+                })
                 .collect();
             for (path, diagnostic) in complaint::check(appeal, &ids, &selected_incidents) {
                 problems.at_or_none(&path, diagnostic);
