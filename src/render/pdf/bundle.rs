@@ -108,10 +108,10 @@ pub struct PdfStream<W: Write> {
     /// The offset of each object, by id less one.
     offsets: Vec<u64>,
     pages: Vec<Ref>,
-    /// Fonts and images written, by address (the value keeps it alive, so
-    /// that the address is not another's).
-    fonts: HashMap<usize, (Arc<EmbeddedFont>, Ref)>,
-    images: HashMap<usize, (Arc<Picture>, Ref, Ref)>,
+    /// Fonts and images written: a few, each made once per process (or
+    /// twice, where two threads made it at once: equal, it is written once).
+    fonts: Vec<(Arc<EmbeddedFont>, Ref)>,
+    images: Vec<(Arc<Picture>, Ref, Ref)>,
     title: String,
 }
 
@@ -130,8 +130,8 @@ impl<W: Write> PdfStream<W> {
             at: header.len() as u64,
             offsets: vec![0; INFO.get() as usize],
             pages: Vec::new(),
-            fonts: HashMap::new(),
-            images: HashMap::new(),
+            fonts: Vec::new(),
+            images: Vec::new(),
             title: title.to_owned(),
         })
     }
@@ -149,26 +149,25 @@ impl<W: Write> PdfStream<W> {
         let mut shared = Chunk::new();
         let mut ids = Ids(self.offsets.len() as i32);
         for (local, style, font) in &sheets.resources.fonts {
-            let key = Arc::as_ptr(font) as usize;
-            let global = match self.fonts.get(&key) {
+            let global = match self.fonts.iter().find(|(known, _)| same(known, font)) {
                 Some((_, global)) => *global,
                 None => {
                     let global = ids.next();
                     write_font(&mut shared, &mut ids, global, fonts.face(*style), font);
-                    self.fonts.insert(key, (font.clone(), global));
+                    self.fonts.push((font.clone(), global));
                     global
                 }
             };
             map.insert(*local, global);
         }
         for (image, mask, picture) in &sheets.resources.images {
-            let key = Arc::as_ptr(picture) as usize;
-            let (global, global_mask) = match self.images.get(&key) {
+            let known = self.images.iter().find(|(known, ..)| same(known, picture));
+            let (global, global_mask) = match known {
                 Some((_, image, mask)) => (*image, *mask),
                 None => {
                     let (image, mask) = (ids.next(), ids.next());
                     write_image(&mut shared, image, mask, picture);
-                    self.images.insert(key, (picture.clone(), image, mask));
+                    self.images.push((picture.clone(), image, mask));
                     (image, mask)
                 }
             };
@@ -246,6 +245,11 @@ impl<W: Write> PdfStream<W> {
         self.at += bytes.len() as u64;
         Ok(())
     }
+}
+
+/// True if `a` and `b` are one font or picture, or equal.
+fn same<T: PartialEq>(a: &Arc<T>, b: &Arc<T>) -> bool {
+    Arc::ptr_eq(a, b) || a == b
 }
 
 /// Where object `id` starts in `bytes`, at or after `from`: the first

@@ -198,7 +198,7 @@ pub fn envelope(
         &letter.recipient,
         ENVELOPE_SIZE,
         ENVELOPE_SIZE,
-        width - right - left,
+        (width - right - left, f32::INFINITY),
     )
     .ok_or_else(|| too_long(letter, "envelope"))?;
     items.extend(block.place(left, top));
@@ -218,14 +218,13 @@ pub fn labels(
         let (column, row) = sheet.place(i);
         let (w, h) = grid.label;
         let x = grid.origin.0 + column as f32 * grid.pitch + grid.inset;
-        let block = fit(metrics, address, LABEL_SIZE, SMALLEST, w - 2.0 * grid.inset)
-            .filter(|block| block.height() <= h - 2.0 * 2.0 * MM)
-            .ok_or_else(|| {
-                Error::from(Diagnostic::new(
-                    "address-too-long",
-                    format!("the address of the letter to \"{id}\" does not fit a label"),
-                ))
-            })?;
+        let room = (w - 2.0 * grid.inset, h - 2.0 * 2.0 * MM);
+        let block = fit(metrics, address, LABEL_SIZE, SMALLEST, room).ok_or_else(|| {
+            Error::from(Diagnostic::new(
+                "address-too-long",
+                format!("the address of the letter to \"{id}\" does not fit a label"),
+            ))
+        })?;
         // Centred from top to bottom.
         let label_top = grid.origin.1 + row as f32 * h;
         let top = label_top + (h - block.height()) / 2.0 + ASCENT * block.size;
@@ -256,13 +255,13 @@ impl Block {
 
 /// The address `lines` set at the largest half point from `largest` down to
 /// `smallest` at which it takes at most [`LINES`] lines, none wider than
-/// `width`; `None` if none does.
+/// `width`, all within `height`; `None` if none does.
 fn fit(
     metrics: &dyn FontMetrics,
     address: &[String],
     largest: f32,
     smallest: f32,
-    width: f32,
+    (width, height): (f32, f32),
 ) -> Option<Block> {
     let mut size = largest;
     while size >= smallest {
@@ -270,8 +269,9 @@ fn fit(
             .flat_map(|text| self::lines(metrics, text, size, width))
             .collect();
         let fits = lines.len() <= LINES && lines.iter().all(|line| line.width() <= width + 0.01);
-        if fits && !lines.is_empty() {
-            return Some(Block { size, lines });
+        let block = Block { size, lines };
+        if fits && !block.lines.is_empty() && block.height() <= height {
+            return Some(block);
         }
         size -= 0.5;
     }

@@ -63,6 +63,7 @@ impl CharSet {
 
 /// A face as embedded for one set of characters: the same set always gives
 /// the same objects, so they are made once per process and shared.
+#[derive(PartialEq)]
 pub(super) struct EmbeddedFont {
     base_font: String,
     /// Old glyph id → glyph id in the subset; `u16::MAX` where absent.
@@ -742,6 +743,7 @@ fn compress(mut input: &[u8], level: u8) -> Vec<u8> {
 }
 
 /// A signature image as embedded: 8-bit RGB and alpha planes, deflated.
+#[derive(PartialEq)]
 pub(super) struct Picture {
     width: u32,
     height: u32,
