@@ -372,7 +372,14 @@ mod tests {
 
     #[test]
     fn labels_fill_a_sheet_row_by_row_and_shrink_what_is_too_wide() {
-        let long = vec!["International Confederation of Workers in the Mining, Metallurgical and Chemical Industries".to_owned()];
+        let long = vec![
+            "Mr. Member Number1".to_owned(),
+            "Member of the Executive".to_owned(),
+            "Union 1".to_owned(),
+            "Street 1".to_owned(),
+            "City".to_owned(),
+            "Internationalconfederationofworkers".to_owned(),
+        ];
         let short = vec!["FNPR".to_owned(), "Moscow".to_owned()];
         let addresses: Vec<(&str, &[String])> = (0..5)
             .map(|i| ("r", if i == 4 { &long[..] } else { &short[..] }))
@@ -404,7 +411,7 @@ mod tests {
         .unwrap_err();
         assert_eq!(
             error.to_string(),
-            "the address of the letter to \"ilo-dg\" does not fit a label"
+            "error: the address of the letter to \"ilo-dg\" does not fit a label"
         );
     }
 }
