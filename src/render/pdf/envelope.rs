@@ -372,7 +372,7 @@ mod tests {
 
     #[test]
     fn labels_fill_a_sheet_row_by_row_and_shrink_what_is_too_wide() {
-        let long = vec![
+        let long = [
             "Mr. Member Number1".to_owned(),
             "Member of the Executive".to_owned(),
             "Union 1".to_owned(),
@@ -380,7 +380,7 @@ mod tests {
             "City".to_owned(),
             "Internationalconfederationofworkers".to_owned(),
         ];
-        let short = vec!["FNPR".to_owned(), "Moscow".to_owned()];
+        let short = ["FNPR".to_owned(), "Moscow".to_owned()];
         let addresses: Vec<(&str, &[String])> = (0..5)
             .map(|i| ("r", if i == 4 { &long[..] } else { &short[..] }))
             .collect();
@@ -402,7 +402,7 @@ mod tests {
 
     #[test]
     fn an_address_that_cannot_fit_a_label_is_refused_naming_its_recipient() {
-        let word = vec!["W".repeat(200)];
+        let word = ["W".repeat(200)];
         let error = labels(
             &[("ilo-dg", &word[..])],
             LabelSheet::A4x21,
