@@ -60,8 +60,21 @@ pub struct Placed {
     pub pages: usize,
     /// Its envelope's page in envelopes.pdf.
     pub envelope: usize,
-    /// Its label: the sheet of labels.pdf, the row and column on it.
-    pub label: [usize; 3],
+    /// Its label.
+    pub label: Label,
+}
+
+/// Where a label is: the sheet (page of labels.pdf), and the row and
+/// column on it, all from 1.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+pub struct Label {
+    /// The sheet.
+    pub sheet: usize,
+    /// The row, from the top.
+    pub row: usize,
+    /// The column, from the left.
+    pub column: usize,
 }
 
 /// The bundle, written into three writers as letters are pushed.
@@ -110,7 +123,11 @@ impl<W: Write> Bundle<W> {
         let per_sheet = self.options.labels.per_sheet();
         let index = self.letters % per_sheet;
         let (column, row) = self.options.labels.place(index);
-        let label = [self.letters / per_sheet + 1, row + 1, column + 1];
+        let label = Label {
+            sheet: self.letters / per_sheet + 1,
+            row: row + 1,
+            column: column + 1,
+        };
         self.pending.push((id.to_owned(), printed.address));
         if self.pending.len() == per_sheet {
             self.sheet_of_labels()?;

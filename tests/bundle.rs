@@ -58,10 +58,9 @@ fn print_bundle_of_a_mailing_in_the_manifests_order() {
         let name = entry["name"].as_str().unwrap();
         assert!(text.contains(name), "page {first}: {text}");
         assert_eq!(placed["envelope"], i + 1);
-        assert_eq!(
-            placed["label"],
-            serde_json::json!([i / 21 + 1, i % 21 / 3 + 1, i % 3 + 1])
-        );
+        let label =
+            serde_json::json!({"sheet": i / 21 + 1, "row": i % 21 / 3 + 1, "column": i % 3 + 1});
+        assert_eq!(placed["label"], label);
     }
     assert_eq!(pages.len() as u32, next - 1, "an even count of pages");
 

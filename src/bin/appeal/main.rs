@@ -792,7 +792,12 @@ fn batch(
             summary.add(entry);
         };
         appeal::batch::run_each(&mailing, templates, options, &Discard::default(), &mut each);
-        for manifest in &manifests {
+        let bundle = options.print.iter().flat_map(|_| appeal::bundle::FILES);
+        for manifest in manifests
+            .iter()
+            .cloned()
+            .chain(bundle.map(|name| dir.join(name)))
+        {
             if written.is_ok() {
                 written = writeln!(out, "{}", manifest.display());
             }
