@@ -203,3 +203,58 @@ impl<W: Write> Write for Hashed<W> {
         self.out.flush()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use lopdf::Document;
+
+    use super::*;
+    use crate::{Appeal, Engine};
+
+    #[test]
+    fn each_letter_starts_on_a_right_hand_page_and_labels_fill_sheets() {
+        let appeal = Appeal::open(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/examples/cosigned-2021/appeal.toml"
+        ))
+        .unwrap();
+        let letters = Engine::builtin().letters(&appeal).unwrap();
+        let print = PrintOptions {
+            labels: LabelSheet::Avery5160,
+            ..PrintOptions::default()
+        };
+        let pdf = PdfOptions::default();
+        let mut bundle = Bundle::new([Vec::new(), Vec::new(), Vec::new()], print, &pdf).unwrap();
+        let mut placed = Vec::new();
+        for letter in letters.iter().cycle().take(32) {
+            let printed = Printed::new(letter, &print, &pdf).unwrap();
+            placed.push(bundle.push(&letter.recipient_id, printed).unwrap());
+        }
+        // One page and two, alternately: a blank verso after each one-pager.
+        let pages: Vec<usize> = placed.iter().map(|p| p.pages).collect();
+        assert_eq!(pages[..2], [1, 2]);
+        let firsts: Vec<usize> = placed.iter().map(|p| p.first_page).collect();
+        assert_eq!(firsts[..4], [1, 3, 5, 7]);
+        let last = &placed[31];
+        assert_eq!(
+            (last.envelope, last.label),
+            (
+                32,
+                Label {
+                    sheet: 2,
+                    row: 1,
+                    column: 2
+                }
+            )
+        );
+        let files = bundle.finish().unwrap();
+        let count = |bytes: &[u8]| Document::load_mem(bytes).unwrap().get_pages().len();
+        assert_eq!(count(&files[0].1), 64);
+        assert_eq!(count(&files[1].1), 32);
+        assert_eq!(count(&files[2].1), 2);
+        let (record, bytes) = &files[2];
+        assert_eq!(record.file, "labels.pdf");
+        assert_eq!(record.bytes, bytes.len() as u64);
+        assert_eq!(record.sha256, hex(&Sha256::digest(bytes)));
+    }
+}

@@ -308,21 +308,37 @@ mod tests {
         }
         stream.blank((100.0, 100.0)).unwrap();
         let bytes = stream.finish().unwrap();
-        let document = Document::load_mem(&bytes).unwrap();
-        assert_eq!(document.get_pages().len(), 3);
         // Every offset in the table is where its object starts.
-        for (id, object) in &document.objects {
-            assert!(!matches!(object, lopdf::Object::Null), "{id:?}");
+        let text = String::from_utf8_lossy(&bytes);
+        let table = &text[text.rfind("\nxref\n").unwrap() + 1..];
+        let entries = table
+            .lines()
+            .skip(3)
+            .take_while(|line| line.ends_with(" n"));
+        let mut count = 0;
+        for (i, entry) in entries.enumerate() {
+            let offset: usize = entry[..10].parse().unwrap();
+            let header = format!("{} 0 obj\n", i + 1);
+            assert!(bytes[offset..].starts_with(header.as_bytes()), "{header}");
+            count += 1;
         }
-        let fonts = (document.objects.values())
-            .filter(|o| {
-                o.as_dict().is_ok_and(|d| {
-                    d.get(b"Subtype")
-                        .is_ok_and(|s| s.as_name().is_ok_and(|n| n == b"Type0"))
+        let document = Document::load_mem(&bytes).unwrap();
+        assert_eq!(count, document.objects.len());
+        assert_eq!(document.get_pages().len(), 3);
+        let fonts = |document: &Document| {
+            (document.objects.values())
+                .filter(|o| {
+                    o.as_dict().is_ok_and(|d| {
+                        d.get(b"Subtype")
+                            .is_ok_and(|s| s.as_name().is_ok_and(|n| n == b"Type0"))
+                    })
                 })
-            })
-            .count();
-        assert_eq!(fonts, 1);
+                .count()
+        };
+        // As many fonts as one letter has: the second letter shares them.
+        let one = letter(vec![Block::Paragraph(vec![run("One letter.")])]);
+        let single = Document::load_mem(&crate::render::pdf::pdf(&one, &options).unwrap()).unwrap();
+        assert_eq!(fonts(&document), fonts(&single));
         let text = document.extract_text(&[2]).unwrap();
         assert!(text.contains("Another letter."), "{text}");
     }
