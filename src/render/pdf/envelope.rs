@@ -242,7 +242,8 @@ struct Block {
 impl Block {
     /// From the top of the first line's ascent to the foot of the last's descent.
     fn height(&self) -> f32 {
-        (ASCENT + DESCENT) * self.size + (self.lines.len() - 1) as f32 * LEADING * self.size
+        let gaps = self.lines.len().saturating_sub(1);
+        (ASCENT + DESCENT) * self.size + gaps as f32 * LEADING * self.size
     }
 
     /// The lines, the first baseline at `y` (from the top), left edge `x`.
@@ -270,7 +271,7 @@ fn fit(
             .collect();
         let fits = lines.len() <= LINES && lines.iter().all(|line| line.width() <= width + 0.01);
         let block = Block { size, lines };
-        if fits && !block.lines.is_empty() && block.height() <= height {
+        if fits && block.height() <= height {
             return Some(block);
         }
         size -= 0.5;
@@ -398,6 +399,16 @@ mod tests {
         assert!((fourth[0].x - (0.1875 + 2.75 + 0.125) * 72.0).abs() < 0.01);
         assert!(fourth[0].y > 1.5 * 72.0 && fourth.last().unwrap().y < 2.5 * 72.0);
         assert_eq!(LabelSheet::A4x21.place(20), (2, 6));
+    }
+
+    #[test]
+    fn a_letter_without_an_address_has_a_blank_envelope_and_label() {
+        let mut letter = letter(Vec::new());
+        letter.recipient = Vec::new();
+        let layout = envelope(&letter, Envelope::C5, Fonts::embedded()).unwrap();
+        assert!(texts(&layout).iter().all(|(x, _, _)| *x < 100.0));
+        let layout = labels(&[("x", &[][..])], LabelSheet::A4x24, Fonts::embedded()).unwrap();
+        assert!(layout.pages[0].is_empty());
     }
 
     #[test]
