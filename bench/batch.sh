@@ -70,13 +70,18 @@ run() {
   /usr/bin/time -f "%e %M" -o "$work/time" target/release/appeal "$@" >/dev/null 2>"$work/log"
   read -r wall kb <"$work/time"
   local pages=""
-  [ "$label" = pdf ] && pages=$(pdfinfo "$work/out-pdf/r00001.pdf" 2>/dev/null | awk '/^Pages:/ {print $2}' || true)
+  [ "$label" != txt ] && pages=$(pdfinfo "$work/out-$label/r00001.pdf" 2>/dev/null | awk '/^Pages:/ {print $2}' || true)
   printf '%-10s %6d letters  %7.2f s wall  %6.1f MB peak  %s\n' "$label" "$n" "$wall" "$(echo "$kb / 1024" | bc -l)" \
     "$(tail -1 "$work/log")${pages:+ (letter 1: $pages pages)}  ${kb} KB"
 }
 
 echo "machine: $(nproc) cores, $(uname -m)"
 # Extra batch options (e.g. BATCH_ARGS=--no-sync on a real disk).
+# FORMATS="pdf print" also measures the PDF letters with their print bundle (--print).
 for format in ${FORMATS:-pdf txt}; do
-  run "$format" batch "$work/appeal.toml" --recipients "$work/registry.toml" -o "$work/out-$format" -f "$format" ${BATCH_ARGS:-}
+  case $format in
+    print) args=(-f pdf --print) ;;
+    *) args=(-f "$format") ;;
+  esac
+  run "$format" batch "$work/appeal.toml" --recipients "$work/registry.toml" -o "$work/out-$format" "${args[@]}" ${BATCH_ARGS:-}
 done

@@ -18,6 +18,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
+use crate::bundle::{Placed, PrintOptions, Printed};
 use crate::compose::compose;
 use crate::error::{Diagnostic, Diagnostics, Error};
 use crate::render::{DocxOptions, PdfOptions, Subset, TextOptions, docx, draft, pdf, text};
@@ -85,6 +86,9 @@ pub struct BatchOptions {
     pub pdf: PdfOptions,
     /// Worker threads; 0 uses one per core.
     pub jobs: usize,
+    /// The print bundle of a postal mailing (with PDF letters): each
+    /// letter's pages, envelope and label go to [`Sink::print`].
+    pub print: Option<PrintOptions>,
 }
 
 impl Default for BatchOptions {
@@ -97,6 +101,7 @@ impl Default for BatchOptions {
                 ..PdfOptions::default()
             },
             jobs: 0,
+            print: None,
         }
     }
 }
@@ -135,6 +140,11 @@ pub trait Sink: Sync {
     fn stopped(&self) -> bool {
         false
     }
+
+    /// Takes a letter's part of the print bundle (with
+    /// [`BatchOptions::print`]), one letter at a time in the order of the
+    /// letters, and records in `entry` where it went.
+    fn print(&self, _entry: &mut Entry, _printed: Printed) {}
 }
 
 /// A file in the manifest.
@@ -180,6 +190,9 @@ pub struct Entry {
     pub redacted: bool,
     /// Why the letter failed, if it did.
     pub error: Option<Diagnostics>,
+    /// Where the letter is in the print bundle, if there is one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub print: Option<Placed>,
 }
 
 impl Entry {
@@ -393,12 +406,24 @@ impl<W: Write> JsonManifest<W> {
     }
 
     /// Ends the manifest and gives back its writer.
-    pub fn finish(mut self) -> io::Result<W> {
+    pub fn finish(self) -> io::Result<W> {
+        self.finish_with(&[])
+    }
+
+    /// Ends the manifest with the files of the print bundle (under
+    /// `"bundle"`, after the letters) and gives back its writer.
+    pub fn finish_with(mut self, bundle: &[FileRecord]) -> io::Result<W> {
         let end: &[u8] = match self.letters {
-            0 => b"{\n  \"letters\": []\n}\n",
-            _ => b"\n  ]\n}\n",
+            0 => b"{\n  \"letters\": []",
+            _ => b"\n  ]",
         };
         self.out.write_all(end)?;
+        if !bundle.is_empty() {
+            let json = serde_json::to_string_pretty(bundle).map_err(io::Error::other)?;
+            self.out.write_all(b",\n  \"bundle\": ")?;
+            self.out.write_all(json.replace('\n', "\n  ").as_bytes())?;
+        }
+        self.out.write_all(b"\n}\n")?;
         self.out.flush()?;
         Ok(self.out)
     }
@@ -561,7 +586,15 @@ pub fn run_each<C: Contexts + ?Sized>(
         let mut entry = entry(&context);
         if let Some(files) = sink.stored(&entry.id) {
             entry.files = files;
-            return entry;
+            // A resumed batch makes its whole bundle again.
+            let printed = options.print.as_ref().and_then(|print| {
+                let printed = compose(&context, templates)
+                    .and_then(|letter| Printed::new(&letter, print, &options.pdf));
+                printed
+                    .map_err(|e| entry.error = Some(e.into_diagnostics()))
+                    .ok()
+            });
+            return (entry, printed);
         }
         if sink.stopped() {
             entry.error = Some(
@@ -571,12 +604,12 @@ pub fn run_each<C: Contexts + ?Sized>(
                 )
                 .into(),
             );
-            return entry;
+            return (entry, None);
         }
         let names = names.get(contexts, i);
-        letter(&mut entry, &context, templates, options, &names, sink);
+        let printed = letter(&mut entry, &context, templates, options, &names, sink);
         sink.done(&entry);
-        entry
+        (entry, printed)
     };
     let pool = match options.jobs {
         0 => None,
@@ -588,12 +621,15 @@ pub fn run_each<C: Contexts + ?Sized>(
     let count = contexts.count();
     for start in (0..count).step_by(CHUNK) {
         let chunk = start..(start + CHUNK).min(count);
-        let work = || chunk.into_par_iter().map(one).collect::<Vec<Entry>>();
+        let work = || chunk.into_par_iter().map(one).collect::<Vec<_>>();
         let entries = match &pool {
             Some(pool) => pool.install(work),
             None => work(),
         };
-        for entry in entries {
+        for (mut entry, printed) in entries {
+            if let Some(printed) = printed {
+                sink.print(&mut entry, printed);
+            }
             each(entry);
         }
     }
@@ -614,10 +650,12 @@ fn entry(context: &Context) -> Entry {
         files: Vec::new(),
         redacted: context.redact,
         error: None,
+        print: None,
     }
 }
 
-/// Makes and stores one letter's files, recording them (or why not) in `entry`.
+/// Makes and stores one letter's files, recording them (or why not) in
+/// `entry`; gives its part of the print bundle, if one is made.
 fn letter(
     entry: &mut Entry,
     context: &Context,
@@ -625,11 +663,12 @@ fn letter(
     options: &BatchOptions,
     names: &[String],
     sink: &dyn Sink,
-) {
+) -> Option<Printed> {
     let recipient = &context.recipient;
     // Render every format before storing any, so that a letter that fails
     // leaves no files behind.
     // Text and PDF are rendered once each, also when a mail draft holds them.
+    let mut printed = None;
     let rendered = compose(context, templates).and_then(|letter| {
         let mut body: Option<String> = None;
         let mut attachment: Option<Vec<u8>> = None;
@@ -655,6 +694,9 @@ fn letter(
                 }
             });
         }
+        if let Some(print) = &options.print {
+            printed = Some(Printed::new(&letter, print, &options.pdf)?);
+        }
         Ok(outputs)
     });
     let stored = rendered.and_then(|outputs| {
@@ -675,8 +717,12 @@ fn letter(
         }
         Ok(())
     });
-    if let Err(error) = stored {
-        entry.error = Some(error.into_diagnostics());
+    match stored {
+        Ok(()) => printed,
+        Err(error) => {
+            entry.error = Some(error.into_diagnostics());
+            None
+        }
     }
 }
 
@@ -700,6 +746,7 @@ pub fn fingerprint<C: Contexts + ?Sized>(
         &options.text,
         options.pdf.paper,
         options.pdf.subset,
+        options.print,
     );
     field(format!("{settings:?}").as_bytes());
     for (key, text) in templates.texts() {
@@ -740,8 +787,17 @@ pub(crate) fn hex(bytes: &[u8]) -> String {
 }
 
 /// Problems that would fail every letter of a batch, found before any is
-/// rendered: mail drafts need the sender's e-mail address.
+/// rendered: mail drafts need the sender's e-mail address; a print bundle
+/// needs PDF letters.
 pub fn preflight<C: Contexts + ?Sized>(contexts: &C, options: &BatchOptions) -> Result<(), Error> {
+    if options.print.is_some() && !options.formats.contains(&Format::Pdf) {
+        return Err(Diagnostic::new(
+            "usage",
+            "a print bundle (--print) is made of the PDF letters, and pdf is not among the formats",
+        )
+        .hint("add pdf to --format, e.g. -f pdf --print")
+        .into());
+    }
     let needs_sender = options.formats.contains(&Format::Eml);
     match (contexts.count() > 0).then(|| contexts.context(0)) {
         Some(context) if needs_sender && context.sender.email.is_none() => Err(Diagnostic::new(

@@ -43,6 +43,8 @@
 mod appeal;
 #[cfg(feature = "batch")]
 pub mod batch;
+#[cfg(feature = "batch")]
+pub mod bundle;
 mod complaint;
 mod compose;
 mod engine;

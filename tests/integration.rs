@@ -3,6 +3,7 @@
 
 mod bad_inputs;
 mod batch;
+mod bundle;
 mod cli;
 mod docx;
 mod engine;

@@ -18,7 +18,10 @@ pub use eml::{EmlOptions, draft, eml};
 #[cfg(feature = "pdf")]
 pub(crate) use pdf::window;
 #[cfg(feature = "pdf")]
-pub use pdf::{FontMetrics, Paper, PdfCache, PdfOptions, Style, Subset, layout_dump, pdf};
+pub use pdf::{
+    Envelope, FontMetrics, LabelSheet, Paper, PdfCache, PdfOptions, PdfStream, Sheets, Style,
+    Subset, envelope_sheets, label_sheets, layout_dump, letter_sheets, pdf,
+};
 pub use text::{TextOptions, text};
 
 use crate::error::Error;

@@ -20,6 +20,7 @@ use appeal::batch::{
     Artifact, BatchOptions, Contexts, CsvManifest, Entry, FileNames, FileRecord, JsonManifest,
     Sink, Summary,
 };
+use appeal::bundle::{Bundle, Printed};
 use appeal::{Diagnostic, Error, Templates};
 use indicatif::ProgressBar;
 use serde::{Deserialize, Serialize};
@@ -159,9 +160,22 @@ pub fn run<C: Contexts + ?Sized>(
     }
     .map_err(|e| Error::io(&journal_path, e))?;
 
+    // The print bundle, beside its places like the manifests.
+    let bundle_paths = appeal::bundle::FILES.map(|name| dir.join(name));
+    let bundle = match &options.print {
+        None => None,
+        Some(print) => {
+            let temps = [0, 1, 2].map(|i| temp_beside(&bundle_paths[i]).map(io::BufWriter::new));
+            let [a, b, c] = temps;
+            let bundle = Bundle::new([a?, b?, c?], *print, &options.pdf)
+                .map_err(|e| Error::io(&bundle_paths[0], e))?;
+            Some(bundle)
+        }
+    };
     let sink = DirSink {
         dir,
         mode,
+        bundle: Mutex::new(bundle),
         journal: Mutex::new(journal),
         stored,
         fault: Mutex::new(None),
@@ -187,9 +201,18 @@ pub fn run<C: Contexts + ?Sized>(
     if let Some(fault) = sink.fault.into_inner().unwrap_or_else(|e| e.into_inner()) {
         return Ok(Outcome::Stopped { fault, summary });
     }
+    let bundle = sink.bundle.into_inner().unwrap_or_else(|e| e.into_inner());
+    let (records, bundle): (Vec<FileRecord>, Vec<_>) = match bundle {
+        Some(bundle) => bundle.finish()?.into_iter().unzip(),
+        None => Default::default(),
+    };
     let csv = csv.finish().map_err(|e| Error::io(&csv_path, e))?;
-    let json = json.finish().map_err(|e| Error::io(&json_path, e))?;
-    finish(dir, vec![(&csv_path, csv), (&json_path, json)], mode)?;
+    let json = json
+        .finish_with(&records)
+        .map_err(|e| Error::io(&json_path, e))?;
+    let mut files = vec![(csv_path.as_path(), csv), (json_path.as_path(), json)];
+    files.extend(bundle_paths.iter().map(PathBuf::as_path).zip(bundle));
+    finish(dir, files, mode)?;
     Ok(Outcome::Finished(summary))
 }
 
@@ -219,7 +242,12 @@ fn start<C: Contexts + ?Sized>(
     options: &BatchOptions,
     force: bool,
 ) -> Result<(), Error> {
-    let manifests = MANIFESTS.map(|name| dir.join(name));
+    // The manifests and the print bundle: each written last, whole.
+    let manifests: Vec<PathBuf> = MANIFESTS
+        .iter()
+        .chain(options.print.iter().flat_map(|_| &appeal::bundle::FILES))
+        .map(|name| dir.join(name))
+        .collect();
     if force {
         for manifest in &manifests {
             match std::fs::remove_file(manifest) {
@@ -320,6 +348,8 @@ struct DirSink<'a> {
     dir: &'a Path,
     mode: Mode,
     journal: Mutex<File>,
+    /// The print bundle, if one is made.
+    bundle: Mutex<Option<Bundle<io::BufWriter<tempfile::NamedTempFile>>>>,
     /// Letters an interrupted run stored, checked against their hashes.
     stored: HashMap<String, Vec<FileRecord>>,
     /// The first failed write: the batch stops there.
@@ -368,6 +398,16 @@ impl Sink for DirSink<'_> {
 
     fn stopped(&self) -> bool {
         self.stopped.load(Ordering::Relaxed)
+    }
+
+    fn print(&self, entry: &mut Entry, printed: Printed) {
+        let mut bundle = self.bundle.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(bundle) = bundle.as_mut() {
+            match bundle.push(&entry.id, printed) {
+                Ok(placed) => entry.print = Some(placed),
+                Err(error) => self.stop(error.to_string()),
+            }
+        }
     }
 }
 

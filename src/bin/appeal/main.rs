@@ -12,7 +12,10 @@ mod mailing;
 mod watch;
 
 use appeal::batch::{BatchOptions, Discard, Format, Summary};
-use appeal::render::{Backend, DocxOptions, EmlOptions, Paper, PdfOptions, Subset, TextOptions};
+use appeal::bundle::PrintOptions;
+use appeal::render::{
+    Backend, DocxOptions, EmlOptions, Envelope, LabelSheet, Paper, PdfOptions, Subset, TextOptions,
+};
 use appeal::{
     Appeal, Date, Diagnostic, Engine, Error, Letter, Registry, ResolveOptions, SchemaFile,
     Templates,
@@ -161,6 +164,18 @@ enum Command {
         /// Paper size of PDF letters.
         #[arg(long, value_enum, default_value_t = PaperArg::A4)]
         paper: PaperArg,
+        /// Also write the print bundle of a postal mailing (with -f pdf):
+        /// print.pdf (every letter, each from a right-hand page, for duplex
+        /// printing), envelopes.pdf and labels.pdf.
+        #[arg(long)]
+        print: bool,
+        /// The envelopes of --print: dl (220 × 110 mm), c5, c4 or us10.
+        #[arg(long, value_parser = parse_envelope, default_value = "dl", requires = "print")]
+        envelope: Envelope,
+        /// The label sheet of --print: 3x7 (A4, 70 × 42.3 mm), 3x8 (A4,
+        /// 70 × 37 mm) or avery5160 (US Letter, 3 × 10).
+        #[arg(long, value_parser = parse_labels, default_value = "3x7", requires = "print")]
+        labels: LabelSheet,
     },
     /// Check an appeal: load, resolve and compose every letter, write nothing.
     Check {
@@ -267,6 +282,25 @@ impl From<&PaperArg> for Paper {
             PaperArg::Letter => Paper::Letter,
         }
     }
+}
+
+fn parse_envelope(text: &str) -> Result<Envelope, String> {
+    named(&Envelope::ALL, text)
+}
+
+fn parse_labels(text: &str) -> Result<LabelSheet, String> {
+    named(&LabelSheet::ALL, text)
+}
+
+/// The value named `text` among `named`, or what the names are.
+fn named<T: Copy>(named: &[(T, &str)], text: &str) -> Result<T, String> {
+    let found = named
+        .iter()
+        .find(|(_, name)| name.eq_ignore_ascii_case(text));
+    found.map(|(value, _)| *value).ok_or_else(|| {
+        let names: Vec<&str> = named.iter().map(|(_, name)| *name).collect();
+        format!("choose one of {}", names.join(", "))
+    })
 }
 
 fn parse_date(text: &str) -> Result<Date, String> {
@@ -393,8 +427,16 @@ fn run(cli: Cli) -> Result<(), Error> {
             no_sync,
             jobs,
             paper,
+            print,
+            envelope,
+            labels,
         } => {
+            let print = print.then_some(PrintOptions {
+                envelope: *envelope,
+                labels: *labels,
+            });
             let options = BatchOptions {
+                print,
                 formats: format.clone(),
                 pdf: PdfOptions {
                     paper: paper.into(),
@@ -750,7 +792,12 @@ fn batch(
             summary.add(entry);
         };
         appeal::batch::run_each(&mailing, templates, options, &Discard::default(), &mut each);
-        for manifest in &manifests {
+        let bundle = options.print.iter().flat_map(|_| appeal::bundle::FILES);
+        for manifest in manifests
+            .iter()
+            .cloned()
+            .chain(bundle.map(|name| dir.join(name)))
+        {
             if written.is_ok() {
                 written = writeln!(out, "{}", manifest.display());
             }

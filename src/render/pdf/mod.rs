@@ -5,14 +5,18 @@
 //! over pages; [`write`] writes the PDF with subset fonts.
 
 mod breaking;
+mod bundle;
 mod cache;
 mod dehint;
+mod envelope;
 mod font;
 mod layout;
 mod memo;
 mod write;
 
+pub use bundle::{PdfStream, Sheets, envelope_sheets, label_sheets, letter_sheets};
 pub use cache::PdfCache;
+pub use envelope::{Envelope, LabelSheet};
 pub use font::{FontMetrics, Style};
 pub use layout::Paper;
 

@@ -14,7 +14,7 @@ use pdf_writer::types::{
     ActionType, AnnotationType, CidFontType, FontFlags, SystemInfo, UnicodeCmap,
 };
 use pdf_writer::writers::PositionedItems;
-use pdf_writer::{Content, Filter, Finish, Name, Pdf, Rect, Ref, Str, TextStr};
+use pdf_writer::{Chunk, Content, Filter, Finish, Name, Pdf, Rect, Ref, Str, TextStr};
 use subsetter::GlyphRemapper;
 
 use super::breaking::RAISE;
@@ -24,7 +24,7 @@ use super::font::{Face, Fonts, Glyph, Style};
 use super::layout::{Item, Layout, TextLine};
 use super::memo::hash;
 use crate::error::{Diagnostic, Error};
-use crate::letter::Letter;
+use crate::letter::{Letter, Signature};
 use crate::render::{PdfOptions, Subset};
 
 /// Colour of link text.
@@ -63,6 +63,7 @@ impl CharSet {
 
 /// A face as embedded for one set of characters: the same set always gives
 /// the same objects, so they are made once per process and shared.
+#[derive(PartialEq)]
 pub(super) struct EmbeddedFont {
     base_font: String,
     /// Old glyph id → glyph id in the subset; `u16::MAX` where absent.
@@ -76,10 +77,11 @@ pub(super) struct EmbeddedFont {
 }
 
 /// Allocates object ids in order.
-struct Ids(i32);
+pub(super) struct Ids(pub i32);
 
 impl Ids {
-    fn next(&mut self) -> Ref {
+    /// The next id.
+    pub fn next(&mut self) -> Ref {
         self.0 += 1;
         Ref::new(self.0)
     }
@@ -92,6 +94,79 @@ pub fn write(
     fonts: &Fonts,
     options: &PdfOptions,
 ) -> Result<Vec<u8>, Error> {
+    let mut pdf = Pdf::new();
+    let mut ids = Ids(0);
+    let catalog = ids.next();
+    let tree = ids.next();
+    let info = ids.next();
+    let (page_refs, resources) = write_pages(
+        &letter.signatories,
+        layout,
+        fonts,
+        options,
+        &mut pdf,
+        &mut ids,
+        tree,
+    )?;
+    pdf.pages(tree)
+        .kids(page_refs.iter().copied())
+        .count(page_refs.len() as i32);
+    for (font_ref, style, font) in &resources.fonts {
+        write_font(&mut pdf, &mut ids, *font_ref, fonts.face(*style), font);
+    }
+    for (image_ref, mask_ref, picture) in &resources.images {
+        write_image(&mut pdf, *image_ref, *mask_ref, picture);
+    }
+
+    let date = letter.date;
+    let pdf_date = pdf_writer::Date::new(date.year() as u16)
+        .month(date.month())
+        .day(date.day());
+    pdf.document_info(info)
+        .title(TextStr(letter.title()))
+        .author(TextStr(letter.author()))
+        .creator(TextStr("appeal"))
+        .creation_date(pdf_date);
+    pdf.catalog(catalog)
+        .pages(tree)
+        .lang(TextStr(letter.language.code()));
+    // A file id from the content, so that equal letters give equal files.
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    (
+        letter.title(),
+        letter.author(),
+        &letter.recipient,
+        &letter.place_date,
+        layout.pages.len(),
+    )
+        .hash(&mut hasher);
+    let id = Hasher::finish(&hasher).to_be_bytes().to_vec();
+    pdf.set_file_id((id.clone(), id));
+    Ok(pdf.finish())
+}
+
+/// What a letter's pages use that may be shared with other letters in one
+/// file: the fonts and images, each with the id the pages refer to it by.
+pub(super) struct Resources {
+    /// Font id, its face, and the subset embedded.
+    pub fonts: Vec<(Ref, Style, Arc<EmbeddedFont>)>,
+    /// Image id, its mask's id, and the picture.
+    pub images: Vec<(Ref, Ref, Arc<Picture>)>,
+}
+
+/// Writes the pages of a laid-out letter into `chunk` with ids from `ids`,
+/// each page a kid of `tree`: their content, links and page objects, not
+/// the fonts and images they use (the caller writes those, once for all the
+/// letters of a file that share them). Gives the pages' ids, in order.
+pub(super) fn write_pages(
+    signatories: &[Signature],
+    layout: &Layout,
+    fonts: &Fonts,
+    options: &PdfOptions,
+    chunk: &mut Chunk,
+    ids: &mut Ids,
+    tree: Ref,
+) -> Result<(Vec<Ref>, Resources), Error> {
     let memos = options.cache.memos();
     // Which characters each face shows, so that each can be embedded as a subset.
     let mut chars: [CharSet; 4] = Default::default();
@@ -118,16 +193,10 @@ pub fn write(
             )?),
         });
     }
-
-    let mut pdf = Pdf::new();
-    let mut ids = Ids(0);
-    let catalog = ids.next();
-    let tree = ids.next();
-    let info = ids.next();
     let font_refs: Vec<Ref> = Style::ALL.iter().map(|_| ids.next()).collect();
     // One image per signatory with a signature, named by the signatory's number.
-    let mut images = Vec::with_capacity(letter.signatories.len());
-    for signature in &letter.signatories {
+    let mut images = Vec::with_capacity(signatories.len());
+    for signature in signatories {
         images.push(match &signature.image {
             Some(png) => Some((ids.next(), ids.next(), picture(&memos.pictures, png)?)),
             None => None,
@@ -163,16 +232,17 @@ pub fn write(
                 );
             }
             let id = ids.next();
-            pdf.stream(
-                id,
-                &compress_once(&memos.contents, content.finish().as_slice()),
-            )
-            .filter(Filter::FlateDecode);
+            chunk
+                .stream(
+                    id,
+                    &compress_once(&memos.contents, content.finish().as_slice()),
+                )
+                .filter(Filter::FlateDecode);
             contents.push(id);
         }
         let annotations: Vec<Ref> = links.iter().map(|_| ids.next()).collect();
         for (id, (rect, uri)) in annotations.iter().zip(&links) {
-            let mut annotation = pdf.annotation(*id);
+            let mut annotation = chunk.annotation(*id);
             annotation
                 .subtype(AnnotationType::Link)
                 .rect(*rect)
@@ -182,7 +252,7 @@ pub fn write(
                 .action_type(ActionType::Uri)
                 .uri(Str(uri.as_bytes()));
         }
-        let mut page_writer = pdf.page(page);
+        let mut page_writer = chunk.page(page);
         page_writer
             .media_box(Rect::new(0.0, 0.0, width, height))
             .parent(tree);
@@ -207,57 +277,29 @@ pub fn write(
             }
         }
     }
-    pdf.pages(tree)
-        .kids(page_refs.iter().copied())
-        .count(page_refs.len() as i32);
+    let fonts = (font_refs.into_iter().zip(Style::ALL).zip(embedded))
+        .filter_map(|((id, style), font)| Some((id, style, font?)))
+        .collect();
+    let images = images.into_iter().flatten().collect();
+    Ok((page_refs, Resources { fonts, images }))
+}
 
-    for (i, style) in Style::ALL.into_iter().enumerate() {
-        if let Some(font) = &embedded[i] {
-            write_font(&mut pdf, &mut ids, font_refs[i], fonts.face(style), font);
-        }
-    }
-    for (image_ref, mask_ref, picture) in images.iter().flatten() {
-        let mut x_object = pdf.image_xobject(*image_ref, &picture.rgb);
-        x_object
-            .width(picture.width as i32)
-            .height(picture.height as i32);
-        x_object.filter(Filter::FlateDecode);
-        x_object.color_space().device_rgb();
-        x_object.bits_per_component(8).s_mask(*mask_ref);
-        x_object.finish();
-        let mut mask = pdf.image_xobject(*mask_ref, &picture.alpha);
-        mask.width(picture.width as i32)
-            .height(picture.height as i32);
-        mask.filter(Filter::FlateDecode);
-        mask.color_space().device_gray();
-        mask.bits_per_component(8);
-    }
-
-    let date = letter.date;
-    let pdf_date = pdf_writer::Date::new(date.year() as u16)
-        .month(date.month())
-        .day(date.day());
-    pdf.document_info(info)
-        .title(TextStr(letter.title()))
-        .author(TextStr(letter.author()))
-        .creator(TextStr("appeal"))
-        .creation_date(pdf_date);
-    pdf.catalog(catalog)
-        .pages(tree)
-        .lang(TextStr(letter.language.code()));
-    // A file id from the content, so that equal letters give equal files.
-    let mut hasher = std::collections::hash_map::DefaultHasher::new();
-    (
-        letter.title(),
-        letter.author(),
-        &letter.recipient,
-        &letter.place_date,
-        layout.pages.len(),
-    )
-        .hash(&mut hasher);
-    let id = Hasher::finish(&hasher).to_be_bytes().to_vec();
-    pdf.set_file_id((id.clone(), id));
-    Ok(pdf.finish())
+/// Writes a signature image and its mask.
+pub(super) fn write_image(chunk: &mut Chunk, image_ref: Ref, mask_ref: Ref, picture: &Picture) {
+    let mut x_object = chunk.image_xobject(image_ref, &picture.rgb);
+    x_object
+        .width(picture.width as i32)
+        .height(picture.height as i32);
+    x_object.filter(Filter::FlateDecode);
+    x_object.color_space().device_rgb();
+    x_object.bits_per_component(8).s_mask(mask_ref);
+    x_object.finish();
+    let mut mask = chunk.image_xobject(mask_ref, &picture.alpha);
+    mask.width(picture.width as i32)
+        .height(picture.height as i32);
+    mask.filter(Filter::FlateDecode);
+    mask.color_space().device_gray();
+    mask.bits_per_component(8);
 }
 
 /// The resource name of signatory `index`'s image: `Im0`, `Im1` …
@@ -581,7 +623,13 @@ fn make_font(face: &Face, chars: &[char]) -> Result<EmbeddedFont, Error> {
 }
 
 /// Writes an embedded face as a Type 0 font over a CID font.
-fn write_font(pdf: &mut Pdf, ids: &mut Ids, font: Ref, face: &Face, embedded: &EmbeddedFont) {
+pub(super) fn write_font(
+    pdf: &mut Chunk,
+    ids: &mut Ids,
+    font: Ref,
+    face: &Face,
+    embedded: &EmbeddedFont,
+) {
     let (cid, descriptor, file, cmap) = (ids.next(), ids.next(), ids.next(), ids.next());
     let base = Name(embedded.base_font.as_bytes());
     let scale = 1000.0 / face.units_per_em;
@@ -695,6 +743,7 @@ fn compress(mut input: &[u8], level: u8) -> Vec<u8> {
 }
 
 /// A signature image as embedded: 8-bit RGB and alpha planes, deflated.
+#[derive(PartialEq)]
 pub(super) struct Picture {
     width: u32,
     height: u32,
