@@ -12,7 +12,9 @@ mod mailing;
 mod watch;
 
 use appeal::batch::{BatchOptions, Discard, Format, Summary};
-use appeal::render::{Backend, DocxOptions, EmlOptions, Paper, PdfOptions, Subset, TextOptions};
+use appeal::render::{
+    Backend, DocxOptions, EmlOptions, Paper, PdfOptions, PdfStandard, Subset, TextOptions,
+};
 use appeal::{
     Appeal, Date, Diagnostic, Engine, Error, Letter, Registry, ResolveOptions, SchemaFile,
     Templates,
@@ -101,6 +103,10 @@ enum Command {
         /// Paper size of PDF letters.
         #[arg(long, value_enum, default_value_t = PaperArg::A4)]
         paper: PaperArg,
+        /// Standards PDF letters meet: archival (tagged, PDF/A-2b, PDF/UA-1)
+        /// or none (untagged).
+        #[arg(long, value_enum, default_value_t = StandardArg::Archival)]
+        pdf_standard: StandardArg,
     },
     /// Render the letters again whenever the appeal, its signature, the
     /// registry, the incident databases or the templates change.
@@ -124,6 +130,10 @@ enum Command {
         /// Paper size of PDF letters.
         #[arg(long, value_enum, default_value_t = PaperArg::A4)]
         paper: PaperArg,
+        /// Standards PDF letters meet: archival (tagged, PDF/A-2b, PDF/UA-1)
+        /// or none (untagged).
+        #[arg(long, value_enum, default_value_t = StandardArg::Archival)]
+        pdf_standard: StandardArg,
     },
     /// Prepare a mailing: every letter, in parallel, with a manifest.
     ///
@@ -161,6 +171,10 @@ enum Command {
         /// Paper size of PDF letters.
         #[arg(long, value_enum, default_value_t = PaperArg::A4)]
         paper: PaperArg,
+        /// Standards PDF letters meet: archival (tagged, PDF/A-2b, PDF/UA-1)
+        /// or none (untagged).
+        #[arg(long, value_enum, default_value_t = StandardArg::Archival)]
+        pdf_standard: StandardArg,
     },
     /// Check an appeal: load, resolve and compose every letter, write nothing.
     Check {
@@ -260,6 +274,23 @@ enum PaperArg {
     Letter,
 }
 
+#[derive(Clone, Copy, ValueEnum)]
+enum StandardArg {
+    /// Tagged for screen readers, PDF/A-2b and PDF/UA-1.
+    Archival,
+    /// Untagged.
+    None,
+}
+
+impl From<StandardArg> for PdfStandard {
+    fn from(standard: StandardArg) -> PdfStandard {
+        match standard {
+            StandardArg::Archival => PdfStandard::Archival,
+            StandardArg::None => PdfStandard::None,
+        }
+    }
+}
+
 impl From<&PaperArg> for Paper {
     fn from(paper: &PaperArg) -> Paper {
         match paper {
@@ -345,9 +376,10 @@ fn run(cli: Cli) -> Result<(), Error> {
             force,
             width,
             paper,
+            pdf_standard,
         } => {
             let letters = letters(&cli, appeal, select)?;
-            let backend = backend(*format, *width, paper);
+            let backend = backend(*format, *width, paper, *pdf_standard);
             write_letters(
                 &letters,
                 *format,
@@ -363,8 +395,9 @@ fn run(cli: Cli) -> Result<(), Error> {
             output,
             width,
             paper,
+            pdf_standard,
         } => {
-            let backend = backend(*format, *width, paper);
+            let backend = backend(*format, *width, paper, *pdf_standard);
             let render = || {
                 let letters = letters(&cli, appeal, select)?;
                 std::fs::create_dir_all(output).map_err(|e| Error::io(output, e))?;
@@ -393,12 +426,14 @@ fn run(cli: Cli) -> Result<(), Error> {
             no_sync,
             jobs,
             paper,
+            pdf_standard,
         } => {
             let options = BatchOptions {
                 formats: format.clone(),
                 pdf: PdfOptions {
                     paper: paper.into(),
                     subset: Subset::Shared,
+                    standard: (*pdf_standard).into(),
                     ..PdfOptions::default()
                 },
                 jobs: *jobs,
@@ -550,10 +585,17 @@ fn run(cli: Cli) -> Result<(), Error> {
     }
 }
 
-/// The backend of `format`, text wrapped at `width`, PDFs on `paper`.
-fn backend(format: Format, width: usize, paper: &PaperArg) -> Box<dyn Backend> {
+/// The backend of `format`, text wrapped at `width`, PDFs on `paper`
+/// meeting `standard`.
+fn backend(
+    format: Format,
+    width: usize,
+    paper: &PaperArg,
+    standard: StandardArg,
+) -> Box<dyn Backend> {
     let pdf = PdfOptions {
         paper: paper.into(),
+        standard: standard.into(),
         ..PdfOptions::default()
     };
     match format {

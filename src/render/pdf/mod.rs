@@ -10,6 +10,7 @@ mod dehint;
 mod font;
 mod layout;
 mod memo;
+mod tag;
 mod write;
 
 pub use cache::PdfCache;
@@ -50,6 +51,22 @@ pub struct PdfOptions {
     /// Work shared with other PDFs rendered with the same cache; by default
     /// the process's shared one.
     pub cache: PdfCache,
+    /// The standards the file meets: by default tagged, PDF/A-2b and PDF/UA-1.
+    pub standard: PdfStandard,
+}
+
+/// The standards a PDF meets.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum PdfStandard {
+    /// Tagged for screen readers, archival: PDF/UA-1 and PDF/A-2b (a
+    /// structure tree in reading order, XMP metadata, an sRGB output
+    /// intent, link descriptions, running heads as artifacts).
+    #[default]
+    Archival,
+    /// Untagged: no structure tree, no metadata beyond the document
+    /// information; a little smaller.
+    None,
 }
 
 /// Which glyphs of a font a PDF embeds.

@@ -11,10 +11,13 @@ use std::hash::{Hash, Hasher};
 use std::sync::Arc;
 
 use pdf_writer::types::{
-    ActionType, AnnotationType, CidFontType, FontFlags, SystemInfo, UnicodeCmap,
+    ActionType, AnnotationFlags, AnnotationType, CidFontType, FontFlags, SystemInfo, TabOrder,
+    UnicodeCmap,
 };
 use pdf_writer::writers::PositionedItems;
-use pdf_writer::{Content, Filter, Finish, Name, Pdf, Rect, Ref, Str, TextStr};
+use pdf_writer::{
+    Content, Filter, Finish, Name, Pdf, Rect, Ref, Settings, Str, TextStr, XRefFilter,
+};
 use subsetter::GlyphRemapper;
 
 use super::breaking::RAISE;
@@ -23,9 +26,10 @@ use super::dehint::dehint;
 use super::font::{Face, Fonts, Glyph, Style};
 use super::layout::{Item, Layout, TextLine};
 use super::memo::hash;
+use super::tag::Tagger;
 use crate::error::{Diagnostic, Error};
 use crate::letter::Letter;
-use crate::render::{PdfOptions, Subset};
+use crate::render::{PdfOptions, PdfStandard, Subset};
 
 /// Colour of link text.
 const LINK: [f32; 3] = [0.05, 0.2, 0.55];
@@ -119,7 +123,8 @@ pub fn write(
         });
     }
 
-    let mut pdf = Pdf::new();
+    // Compact: no indentation in dictionaries.
+    let mut pdf = Pdf::with_settings(Settings { pretty: false });
     let mut ids = Ids(0);
     let catalog = ids.next();
     let tree = ids.next();
@@ -138,8 +143,10 @@ pub fn write(
         .map(|image| image.as_ref().map(|(_, _, picture)| &**picture))
         .collect();
     let (width, height) = layout.size;
+    let mut tagger = (options.standard == PdfStandard::Archival)
+        .then(|| Tagger::new(&layout.nodes, layout.pages.len()));
     let mut page_refs = Vec::new();
-    for (items, &head) in layout.pages.iter().zip(&layout.heads) {
+    for (number, (items, &head)) in layout.pages.iter().zip(&layout.heads).enumerate() {
         let page = ids.next();
         page_refs.push(page);
         // The running head apart from the rest, which may be the same in
@@ -152,6 +159,10 @@ pub fn write(
             }
             let mut content = Content::new();
             for item in part {
+                let before = links.len();
+                if let Some(tagger) = &mut tagger {
+                    tagger.begin(&mut content, number, item);
+                }
                 draw(
                     &mut content,
                     item,
@@ -161,6 +172,12 @@ pub fn write(
                     &pictures,
                     &mut links,
                 );
+                if let Some(tagger) = &mut tagger {
+                    tagger.links(number, links.len() - before);
+                }
+            }
+            if let Some(tagger) = &mut tagger {
+                tagger.close(&mut content);
             }
             let id = ids.next();
             pdf.stream(
@@ -177,6 +194,12 @@ pub fn write(
                 .subtype(AnnotationType::Link)
                 .rect(*rect)
                 .border(0.0, 0.0, 0.0, None);
+            if let Some(tagger) = &mut tagger {
+                annotation
+                    .flags(AnnotationFlags::PRINT)
+                    .contents(TextStr(uri))
+                    .struct_parent(tagger.annotation(*id));
+            }
             annotation
                 .action()
                 .action_type(ActionType::Uri)
@@ -189,6 +212,12 @@ pub fn write(
         page_writer.contents_array(contents);
         if !annotations.is_empty() {
             page_writer.annotations(annotations);
+            if tagger.is_some() {
+                page_writer.tab_order(TabOrder::StructureOrder);
+            }
+        }
+        if tagger.is_some() {
+            page_writer.struct_parents(number as i32);
         }
         let mut resources = page_writer.resources();
         let mut font_dict = resources.fonts();
@@ -242,9 +271,13 @@ pub fn write(
         .author(TextStr(letter.author()))
         .creator(TextStr("appeal"))
         .creation_date(pdf_date);
-    pdf.catalog(catalog)
-        .pages(tree)
-        .lang(TextStr(letter.language.code()));
+    let archival = tagger.map(|tagger| tagger.write(&mut pdf, letter, &page_refs, || ids.next()));
+    let mut catalog = pdf.catalog(catalog);
+    catalog.pages(tree).lang(TextStr(letter.language.code()));
+    if let Some(archival) = archival {
+        archival.catalog(&mut catalog);
+    }
+    catalog.finish();
     // A file id from the content, so that equal letters give equal files.
     let mut hasher = std::collections::hash_map::DefaultHasher::new();
     (
@@ -257,7 +290,11 @@ pub fn write(
         .hash(&mut hasher);
     let id = Hasher::finish(&hasher).to_be_bytes().to_vec();
     pdf.set_file_id((id.clone(), id));
-    Ok(pdf.finish())
+    // A cross-reference stream, deflated: a fifth the size of a table.
+    let xref = ids.next();
+    Ok(pdf.finish_with_xref_stream_and_filter(xref, |table| {
+        (compress(table, SHARED), XRefFilter::Single(Filter::FlateDecode))
+    }))
 }
 
 /// The resource name of signatory `index`'s image: `Im0`, `Im1` …
@@ -547,7 +584,8 @@ fn make_font(face: &Face, chars: &[char]) -> Result<EmbeddedFont, Error> {
             .ttf()
             .glyph_hor_advance(ttf_parser::GlyphId(old))
             .unwrap_or(0);
-        widths[usize::from(new)] = f32::from(advance) * scale;
+        // Whole thousandths: shorter, and within the unit PDF/A allows.
+        widths[usize::from(new)] = (f32::from(advance) * scale).round();
     }
     let info = SystemInfo {
         registry: Str(b"Adobe"),
@@ -639,7 +677,7 @@ fn write_font(pdf: &mut Pdf, ids: &mut Ids, font: Ref, face: &Face, embedded: &E
 const CONTENT: u8 = 1;
 /// Deflate level for what is made once and shared by letters: fonts (per
 /// process) and signature images (per thread).
-const SHARED: u8 = 9;
+pub(super) const SHARED: u8 = 9;
 
 /// Deflates page content at level [`CONTENT`], or takes the result for
 /// equal content deflated before with the same memo: in a batch, the pages
@@ -658,7 +696,7 @@ fn compress_once(memo: &ContentMemo, content: &[u8]) -> Arc<Vec<u8>> {
 /// Deflates a stream (zlib format) at `level`, reusing one compressor per
 /// thread: its tables are large, and clearing them is cheaper than
 /// allocating them anew.
-fn compress(mut input: &[u8], level: u8) -> Vec<u8> {
+pub(super) fn compress(mut input: &[u8], level: u8) -> Vec<u8> {
     use miniz_oxide::DataFormat;
     use miniz_oxide::deflate::core::{CompressorOxide, TDEFLFlush, TDEFLStatus, compress};
     thread_local! {

@@ -1,0 +1,352 @@
+//! Tagged PDF, PDF/A-2b and PDF/UA-1: the letter's structure tree, the
+//! marked content that ties each drawn line to it, and the catalog's
+//! metadata that claims the standards.
+//!
+//! Every line or image the layout gives an element ([`Node`]) becomes a
+//! marked-content sequence with its own MCID, marked with the element's
+//! structure type; everything else (running heads, rules) is marked as an
+//! artifact. Link annotations become Link elements of the element their
+//! text is in. Nothing here reads a clock: dates come from the letter, so
+//! equal letters give equal bytes.
+
+use pdf_writer::types::{ArtifactType, OutputIntentSubtype, StructRole};
+use pdf_writer::writers::{Catalog, StructTreeRoot};
+use pdf_writer::{Content, Filter, Finish, Name, Pdf, Ref, Str, TextStr};
+use xmp_writer::{DateTime, XmpWriter};
+
+use super::layout::{Item, Node, Role};
+use super::write::{SHARED, compress};
+use crate::letter::Letter;
+
+/// The sRGB colour profile of the output intent (ICC v4, 480 bytes; see
+/// assets/icc/README.md for where it comes from and its licence).
+const SRGB: &[u8] = include_bytes!("../../../assets/icc/sRGB-v4.icc");
+
+/// What a marked-content sequence is.
+#[derive(Clone, Copy, PartialEq)]
+enum Marked {
+    /// Part of the element with this number.
+    Element(u32),
+    /// An artifact.
+    Artifact(ArtifactType),
+}
+
+/// What the structure element of an MCID, or of a link, holds.
+enum Kid {
+    /// Marked content on a page.
+    Content { page: usize, mcid: i32 },
+    /// A link annotation, by its number in the document.
+    Link(usize),
+}
+
+/// Collects, while pages are drawn, which marked content and which links
+/// belong to which element; then writes the structure tree.
+pub(super) struct Tagger<'a> {
+    nodes: &'a [Node],
+    /// What each element holds, in drawing order.
+    kids: Vec<Vec<Kid>>,
+    /// For each page, the element of each of its MCIDs.
+    mcids: Vec<Vec<u32>>,
+    /// For each link: its page, its element, and its annotation once written.
+    links: Vec<(usize, Option<u32>, Option<Ref>)>,
+    /// The element of the item being drawn.
+    current: Option<u32>,
+    /// The marked content open: an element's, or an artifact of a kind.
+    open: Option<Marked>,
+    /// How many links have their annotation.
+    annotated: usize,
+}
+
+impl<'a> Tagger<'a> {
+    /// A tagger for a layout's elements over `pages` pages.
+    pub fn new(nodes: &'a [Node], pages: usize) -> Self {
+        Tagger {
+            nodes,
+            kids: nodes.iter().map(|_| Vec::new()).collect(),
+            mcids: vec![Vec::new(); pages],
+            links: Vec::new(),
+            current: None,
+            open: None,
+            annotated: 0,
+        }
+    }
+
+    /// Opens the marked content of `item` on page `page`: its element's
+    /// next MCID, or an artifact; or goes on with the marked content open
+    /// where it is the same element's or the same kind of artifact's.
+    pub fn begin(&mut self, content: &mut Content, page: usize, item: &Item) {
+        let tag = match item {
+            Item::Text(line) => line.tag,
+            Item::Signature(signatory, _) => (self.nodes.iter())
+                .position(|node| node.image == Some(*signatory))
+                .map(|i| i as u32),
+            Item::Rule(_) | Item::VRule(_) => None,
+        };
+        self.current = tag;
+        let marked = match (tag, item) {
+            (Some(tag), _) => Marked::Element(tag),
+            (None, Item::Text(_)) => Marked::Artifact(ArtifactType::Pagination),
+            (None, _) => Marked::Artifact(ArtifactType::Layout),
+        };
+        if self.open == Some(marked) {
+            return;
+        }
+        self.close(content);
+        self.open = Some(marked);
+        let Some(tag) = tag else {
+            let Marked::Artifact(kind) = marked else {
+                unreachable!("an element's marked content has its tag")
+            };
+            (content.begin_marked_content_with_properties(Name(b"Artifact")))
+                .properties()
+                .artifact()
+                .kind(kind);
+            return;
+        };
+        let mcids = &mut self.mcids[page];
+        let mcid = mcids.len() as i32;
+        mcids.push(tag);
+        self.kids[tag as usize].push(Kid::Content { page, mcid });
+        let role = role(self.nodes[tag as usize].role);
+        (content.begin_marked_content_with_properties(role.to_name()))
+            .properties()
+            .identify(mcid);
+    }
+
+    /// Closes the marked content open, if any: at the end of a content
+    /// stream, or before other marked content.
+    pub fn close(&mut self, content: &mut Content) {
+        if self.open.take().is_some() {
+            content.end_marked_content();
+        }
+    }
+
+    /// Records the links the item drawn made on page `page`.
+    pub fn links(&mut self, page: usize, links: usize) {
+        for _ in 0..links {
+            if let Some(tag) = self.current {
+                self.kids[tag as usize].push(Kid::Link(self.links.len()));
+            }
+            self.links.push((page, self.current, None));
+        }
+    }
+
+    /// Records the annotation of the next link without one, in drawing
+    /// order; gives its key in the parent tree.
+    pub fn annotation(&mut self, annotation: Ref) -> i32 {
+        let i = self.annotated;
+        self.links[i].2 = Some(annotation);
+        self.annotated += 1;
+        (self.mcids.len() + i) as i32
+    }
+
+    /// Writes the structure tree and the metadata of an archival file, its
+    /// objects numbered by `next`, for pages `pages`.
+    pub fn write(
+        self,
+        pdf: &mut Pdf,
+        letter: &Letter,
+        pages: &[Ref],
+        mut next: impl FnMut() -> Ref,
+    ) -> Archival {
+        let root = next();
+        // An element is written where it, or an element in it, holds content.
+        let mut used: Vec<bool> = self.kids.iter().map(|kids| !kids.is_empty()).collect();
+        for (i, node) in self.nodes.iter().enumerate().rev() {
+            if let (true, Some(parent)) = (used[i], node.parent) {
+                used[parent as usize] = true;
+            }
+        }
+        let refs: Vec<Option<Ref>> = used.iter().map(|&u| u.then(&mut next)).collect();
+        let document = next();
+        let mut children: Vec<Vec<Ref>> = vec![Vec::new(); self.nodes.len()];
+        let mut top = Vec::new();
+        for (node, id) in self.nodes.iter().zip(&refs) {
+            if let Some(id) = *id {
+                match node.parent {
+                    Some(parent) => children[parent as usize].push(id),
+                    None => top.push(id),
+                }
+            }
+        }
+        let link_refs: Vec<Ref> = self.links.iter().map(|_| next()).collect();
+        // Links outside any element are the document's.
+        for (link, id) in self.links.iter().zip(&link_refs) {
+            if link.1.is_none() {
+                top.push(*id);
+            }
+        }
+
+        let mut element = pdf.struct_element(document);
+        element.kind(StructRole::Document).parent(root);
+        element.children().items(top.iter().copied());
+        element.finish();
+
+        for (i, node) in self.nodes.iter().enumerate() {
+            let Some(id) = refs[i] else { continue };
+            let mut element = pdf.struct_element(id);
+            element.kind(role(node.role));
+            element.parent(node.parent.and_then(|p| refs[p as usize]).unwrap_or(document));
+            if let Some(alt) = &node.alt {
+                element.alt(TextStr(alt));
+            }
+            if node.role == Role::Note {
+                element.id(Str(format!("note-{i}").as_bytes()));
+            }
+            let first = self.kids[i].iter().find_map(|kid| match kid {
+                Kid::Content { page, .. } => Some(*page),
+                Kid::Link(_) => None,
+            });
+            if let Some(page) = first {
+                element.page(pages[page]);
+            }
+            let mut kids = element.children();
+            for kid in &self.kids[i] {
+                match *kid {
+                    Kid::Content { page, mcid } if Some(page) == first => {
+                        kids.marked_content_id(mcid);
+                    }
+                    Kid::Content { page, mcid } => {
+                        kids.marked_content_ref()
+                            .marked_content_id(mcid)
+                            .page(pages[page]);
+                    }
+                    Kid::Link(link) => {
+                        kids.struct_element(link_refs[link]);
+                    }
+                }
+            }
+            kids.items(children[i].iter().copied());
+        }
+
+        for (link, id) in self.links.iter().zip(&link_refs) {
+            let (page, node, annotation) = *link;
+            let mut element = pdf.struct_element(*id);
+            element.kind(StructRole::Link);
+            element.parent(node.and_then(|n| refs[n as usize]).unwrap_or(document));
+            element.page(pages[page]);
+            if let Some(annotation) = annotation {
+                element
+                    .children()
+                    .object_ref()
+                    .object(annotation)
+                    .page(pages[page]);
+            }
+        }
+
+        let mut tree = pdf.indirect(root).start::<StructTreeRoot>();
+        tree.child(document);
+        let mut parents = tree.parent_tree();
+        let mut nums = parents.nums();
+        let mut arrays = Vec::new();
+        for (page, mcids) in self.mcids.iter().enumerate() {
+            if !mcids.is_empty() {
+                let array = next();
+                nums.insert(page as i32, array);
+                arrays.push((array, mcids));
+            }
+        }
+        for (i, id) in link_refs.iter().enumerate() {
+            nums.insert((self.mcids.len() + i) as i32, *id);
+        }
+        nums.finish();
+        parents.finish();
+        let notes: Vec<(String, Ref)> = (self.nodes.iter().enumerate())
+            .filter(|(i, node)| node.role == Role::Note && refs[*i].is_some())
+            .map(|(i, _)| (format!("note-{i}"), refs[i].expect("used")))
+            .collect();
+        if !notes.is_empty() {
+            let mut ids = tree.id_tree();
+            let mut names = ids.names();
+            // A name tree's keys go in byte order.
+            let mut sorted: Vec<&(String, Ref)> = notes.iter().collect();
+            sorted.sort();
+            for (name, id) in sorted {
+                names.insert(Str(name.as_bytes()), *id);
+            }
+        }
+        tree.parent_tree_next_key((self.mcids.len() + self.links.len()) as i32);
+        tree.finish();
+        for (array, mcids) in arrays {
+            pdf.indirect(array)
+                .array()
+                .items(mcids.iter().map(|&n| refs[n as usize].expect("holds content")));
+        }
+        let (metadata, profile) = (next(), next());
+        pdf.metadata(metadata, &xmp(letter));
+        let srgb = compress(SRGB, SHARED);
+        let mut icc = pdf.icc_profile(profile, &srgb);
+        icc.n(3).range([0.0, 1.0, 0.0, 1.0, 0.0, 1.0]);
+        icc.filter(Filter::FlateDecode);
+        icc.finish();
+        Archival {
+            tree: root,
+            metadata,
+            profile,
+        }
+    }
+}
+
+/// The objects of an archival file that its catalog refers to.
+pub(super) struct Archival {
+    tree: Ref,
+    metadata: Ref,
+    profile: Ref,
+}
+
+impl Archival {
+    /// Writes what the catalog of a tagged PDF/A-2b, PDF/UA-1 file holds
+    /// beyond an untagged one's: the structure tree, the XMP metadata, the
+    /// sRGB output intent, and the flags that ask viewers to show the title.
+    pub fn catalog(&self, catalog: &mut Catalog) {
+        catalog.pair(Name(b"StructTreeRoot"), self.tree);
+        catalog.metadata(self.metadata);
+        catalog.mark_info().marked(true);
+        catalog.viewer_preferences().display_doc_title(true);
+        catalog
+            .output_intents()
+            .push()
+            .subtype(OutputIntentSubtype::PDFA)
+            .output_condition_identifier(TextStr("sRGB"))
+            .info(TextStr("sRGB IEC61966-2.1"))
+            .dest_output_profile(self.profile);
+    }
+}
+
+/// The standard structure type of a role.
+fn role(role: Role) -> StructRole {
+    match role {
+        Role::H1 => StructRole::H1,
+        Role::H2 => StructRole::H2,
+        Role::P => StructRole::P,
+        Role::L => StructRole::L,
+        Role::LI => StructRole::LI,
+        Role::LBody => StructRole::LBody,
+        Role::BlockQuote => StructRole::BlockQuote,
+        Role::Note => StructRole::Note,
+        Role::Table => StructRole::Table,
+        Role::TR => StructRole::TR,
+        Role::TH => StructRole::TH,
+        Role::TD => StructRole::TD,
+        Role::Figure => StructRole::Figure,
+    }
+}
+
+/// The XMP metadata of a PDF/A-2b, PDF/UA-1 file: the same title, author,
+/// tool and date as the document information dictionary.
+pub(super) fn xmp(letter: &Letter) -> Vec<u8> {
+    let date = letter.date;
+    let mut xmp = XmpWriter::new();
+    xmp.title([(None, letter.title())])
+        .creator([letter.author()])
+        .format("application/pdf")
+        .creator_tool("appeal")
+        .create_date(DateTime::date(date.year() as u16, date.month(), date.day()))
+        .pdfa_part(2)
+        .pdfa_conformance("B")
+        .pdfua_part(1);
+    let mut schemas = xmp.extension_schemas();
+    schemas.pdfua_id().properties().describe_part();
+    schemas.finish();
+    xmp.finish(None).into_bytes()
+}
