@@ -157,6 +157,13 @@ impl<'a> Tagger<'a> {
                 used[parent as usize] = true;
             }
         }
+        // A table's cells are all written, empty ones too, so that its
+        // columns line up.
+        for (i, node) in self.nodes.iter().enumerate() {
+            if let (Role::TH | Role::TD, Some(row)) = (node.role, node.parent) {
+                used[i] |= used[row as usize];
+            }
+        }
         let refs: Vec<Option<Ref>> = used.iter().map(|&u| u.then(&mut next)).collect();
         let document = next();
         let mut children: Vec<Vec<Ref>> = vec![Vec::new(); self.nodes.len()];
@@ -199,6 +206,22 @@ impl<'a> Tagger<'a> {
             });
             if let Some(page) = first {
                 element.page(pages[page]);
+            }
+            // One kid stands alone: shorter, and what simple readers expect.
+            match (&self.kids[i][..], &children[i][..]) {
+                ([Kid::Content { mcid, .. }], []) => {
+                    element.pair(Name(b"K"), *mcid);
+                    continue;
+                }
+                ([Kid::Link(link)], []) => {
+                    element.child(link_refs[*link]);
+                    continue;
+                }
+                ([], [child]) => {
+                    element.child(*child);
+                    continue;
+                }
+                _ => {}
             }
             let mut kids = element.children();
             for kid in &self.kids[i] {
