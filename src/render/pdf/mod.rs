@@ -10,6 +10,7 @@ mod dehint;
 mod font;
 mod layout;
 mod memo;
+mod pack;
 mod tag;
 mod write;
 

@@ -15,9 +15,7 @@ use pdf_writer::types::{
     UnicodeCmap,
 };
 use pdf_writer::writers::PositionedItems;
-use pdf_writer::{
-    Content, Filter, Finish, Name, Pdf, Rect, Ref, Settings, Str, TextStr, XRefFilter,
-};
+use pdf_writer::{Content, Filter, Finish, Name, Pdf, Rect, Ref, Settings, Str, TextStr};
 use subsetter::GlyphRemapper;
 
 use super::breaking::RAISE;
@@ -26,6 +24,7 @@ use super::dehint::dehint;
 use super::font::{Face, Fonts, Glyph, Style};
 use super::layout::{Item, Layout, TextLine};
 use super::memo::hash;
+use super::pack::pack;
 use super::tag::Tagger;
 use crate::error::{Diagnostic, Error};
 use crate::letter::Letter;
@@ -272,12 +271,12 @@ pub fn write(
         .creator(TextStr("appeal"))
         .creation_date(pdf_date);
     let archival = tagger.map(|tagger| tagger.write(&mut pdf, letter, &page_refs, || ids.next()));
-    let mut catalog = pdf.catalog(catalog);
-    catalog.pages(tree).lang(TextStr(letter.language.code()));
+    let mut root = pdf.catalog(catalog);
+    root.pages(tree).lang(TextStr(letter.language.code()));
     if let Some(archival) = archival {
-        archival.catalog(&mut catalog);
+        archival.catalog(&mut root);
     }
-    catalog.finish();
+    root.finish();
     // A file id from the content, so that equal letters give equal files.
     let mut hasher = std::collections::hash_map::DefaultHasher::new();
     (
@@ -289,12 +288,8 @@ pub fn write(
     )
         .hash(&mut hasher);
     let id = Hasher::finish(&hasher).to_be_bytes().to_vec();
-    pdf.set_file_id((id.clone(), id));
-    // A cross-reference stream, deflated: a fifth the size of a table.
-    let xref = ids.next();
-    Ok(pdf.finish_with_xref_stream_and_filter(xref, |table| {
-        (compress(table, SHARED), XRefFilter::Single(Filter::FlateDecode))
-    }))
+    pdf.set_file_id((id.clone(), id.clone()));
+    Ok(pack(pdf.finish(), catalog, info, &id))
 }
 
 /// The resource name of signatory `index`'s image: `Im0`, `Im1` …
