@@ -200,10 +200,16 @@ fn every_paragraph_is_a_p_in_reading_order_and_the_subject_an_h1() {
     assert_eq!(subject.2, fold(&letter.subject_line()));
     // The letterhead first, the closing and signatory last.
     assert!(elements[0].2.starts_with("IndustriALL Global Union"));
-    assert!(elements.iter().any(|(_, _, text)| text == &fold(&letter.closing)));
+    assert!(
+        elements
+            .iter()
+            .any(|(_, _, text)| text == &fold(&letter.closing))
+    );
     // The running head of page 2 is an artifact: in no element.
     assert!(
-        elements.iter().all(|(_, _, text)| !text.contains("Page 2 of 2")),
+        elements
+            .iter()
+            .all(|(_, _, text)| !text.contains("Page 2 of 2")),
         "{elements:#?}"
     );
     // The website in the body is a link, tagged and described.
@@ -220,12 +226,14 @@ fn every_paragraph_is_a_p_in_reading_order_and_the_subject_an_h1() {
     let first = document.get_pages()[&1];
     let page = document.get_dictionary(first).unwrap();
     assert_eq!(page.get(b"Tabs").unwrap().as_name().unwrap(), b"S");
-    assert!(roles.contains(&"Link") || {
-        // A Link element holds only the annotation: found by its OBJR.
-        (document.objects.values())
-            .filter_map(|object| object.as_dict().ok())
-            .any(|dict| dict.get(b"S").and_then(Object::as_name).ok() == Some(b"Link"))
-    });
+    assert!(
+        roles.contains(&"Link") || {
+            // A Link element holds only the annotation: found by its OBJR.
+            (document.objects.values())
+                .filter_map(|object| object.as_dict().ok())
+                .any(|dict| dict.get(b"S").and_then(Object::as_name).ok() == Some(b"Link"))
+        }
+    );
 }
 
 #[test]
@@ -240,7 +248,11 @@ fn catalog_claims_pdf_a_2b_and_pdf_ua_1() {
     assert_eq!(marked.get(b"Marked").unwrap().as_bool().unwrap(), true);
     let preferences = deref(&document, catalog.get(b"ViewerPreferences").unwrap());
     assert_eq!(
-        preferences.get(b"DisplayDocTitle").unwrap().as_bool().unwrap(),
+        preferences
+            .get(b"DisplayDocTitle")
+            .unwrap()
+            .as_bool()
+            .unwrap(),
         true
     );
     let metadata = catalog.get(b"Metadata").unwrap().as_reference().unwrap();
@@ -322,7 +334,11 @@ fn annex_is_a_table_with_a_header_row() {
     assert_eq!(headers, columns);
     let cells = elements.iter().filter(|(role, _, _)| role == "TD").count();
     assert_eq!(cells, annex.rows.len() * columns.len());
-    assert!(elements.iter().any(|(role, _, text)| role == "H2" && *text == fold(&annex.title)));
+    assert!(
+        elements
+            .iter()
+            .any(|(role, _, text)| role == "H2" && *text == fold(&annex.title))
+    );
     // Notes are Note elements.
     assert!(elements.iter().any(|(role, _, _)| role == "Note"));
 }
@@ -337,8 +353,17 @@ fn pdf_standard_none_is_untagged() {
     let bytes = pdf(&letter, &options).unwrap();
     let document = Document::load_mem(&bytes).unwrap();
     let catalog = document.catalog().unwrap();
-    for key in [&b"StructTreeRoot"[..], b"MarkInfo", b"Metadata", b"OutputIntents"] {
-        assert!(catalog.get(key).is_err(), "{}", String::from_utf8_lossy(key));
+    for key in [
+        &b"StructTreeRoot"[..],
+        b"MarkInfo",
+        b"Metadata",
+        b"OutputIntents",
+    ] {
+        assert!(
+            catalog.get(key).is_err(),
+            "{}",
+            String::from_utf8_lossy(key)
+        );
     }
     let tagged = pdf(&letter, &PdfOptions::default()).unwrap();
     assert!(bytes.len() < tagged.len());
@@ -347,7 +372,14 @@ fn pdf_standard_none_is_untagged() {
     let dir = tempfile::tempdir().unwrap();
     let example = root("examples/ilo-belarus-2021/appeal.toml");
     appeal_in(dir.path())
-        .args(["render", example.to_str().unwrap(), "-f", "pdf", "--pdf-standard", "none"])
+        .args([
+            "render",
+            example.to_str().unwrap(),
+            "-f",
+            "pdf",
+            "--pdf-standard",
+            "none",
+        ])
         .args(["-o", "untagged.pdf"])
         .assert()
         .success();

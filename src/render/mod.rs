@@ -18,7 +18,9 @@ pub use eml::{EmlOptions, draft, eml};
 #[cfg(feature = "pdf")]
 pub(crate) use pdf::window;
 #[cfg(feature = "pdf")]
-pub use pdf::{FontMetrics, Paper, PdfCache, PdfOptions, PdfStandard, Style, Subset, layout_dump, pdf};
+pub use pdf::{
+    FontMetrics, Paper, PdfCache, PdfOptions, PdfStandard, Style, Subset, layout_dump, pdf,
+};
 pub use text::{TextOptions, text};
 
 use crate::error::Error;

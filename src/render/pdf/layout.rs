@@ -990,7 +990,11 @@ impl Pager<'_> {
             self.items.push(Item::Rule(rule));
             let tag = self.tag.get();
             for part in foot.parts {
-                let note = self.letter.notes.iter().position(|n| n.number == part.number);
+                let note = self
+                    .letter
+                    .notes
+                    .iter()
+                    .position(|n| n.number == part.number);
                 self.tag.set(note.map(|i| self.note_tags[i]));
                 for line in part.lines {
                     self.put(LEFT + self.hang, y, NOTE, line);

@@ -68,7 +68,11 @@ fn objects(pdf: &[u8]) -> Option<(usize, Vec<Object<'_>>)> {
     }
     starts.sort_unstable();
     let header = starts.first()?.0;
-    let ends = starts.iter().skip(1).map(|&(offset, _)| offset).chain([xref]);
+    let ends = starts
+        .iter()
+        .skip(1)
+        .map(|&(offset, _)| offset)
+        .chain([xref]);
     let mut objects = Vec::with_capacity(starts.len());
     for (&(start, number), end) in starts.iter().zip(ends) {
         let span = pdf.get(start..end)?;
@@ -89,7 +93,8 @@ fn repack(header: &[u8], objects: &[Object], root: Ref, info: Ref, id: &[u8]) ->
     // Each object's entry: in the file at an offset, or in the object stream at an index.
     let mut entries = vec![(0u8, 0usize, 0usize); size];
     entries[0] = (0, 0, 65535);
-    let mut out = Vec::with_capacity(header.len() + objects.iter().map(|o| o.span.len()).sum::<usize>());
+    let mut out =
+        Vec::with_capacity(header.len() + objects.iter().map(|o| o.span.len()).sum::<usize>());
     out.extend_from_slice(header);
     let (mut index, mut values) = (String::new(), Vec::new());
     let mut packed = 0;
@@ -136,7 +141,10 @@ fn repack(header: &[u8], objects: &[Object], root: Ref, info: Ref, id: &[u8]) ->
         table.len()
     );
     out.extend_from_slice(&table);
-    let _ = write!(Text(&mut out), "\nendstream\nendobj\nstartxref\n{start}\n%%EOF");
+    let _ = write!(
+        Text(&mut out),
+        "\nendstream\nendobj\nstartxref\n{start}\n%%EOF"
+    );
     out
 }
 
@@ -183,7 +191,10 @@ mod tests {
         assert_eq!(after.get_pages().len(), 1);
         for number in 1..=5 {
             let id = (number, 0);
-            let (a, b) = (before.get_object(id).unwrap(), after.get_object(id).unwrap());
+            let (a, b) = (
+                before.get_object(id).unwrap(),
+                after.get_object(id).unwrap(),
+            );
             match (a.as_stream(), b.as_stream()) {
                 (Ok(a), Ok(b)) => assert_eq!(a.content, b.content),
                 _ => assert_eq!(a, b, "object {number}"),

@@ -193,7 +193,11 @@ impl<'a> Tagger<'a> {
             let Some(id) = refs[i] else { continue };
             let mut element = pdf.struct_element(id);
             element.kind(role(node.role));
-            element.parent(node.parent.and_then(|p| refs[p as usize]).unwrap_or(document));
+            element.parent(
+                node.parent
+                    .and_then(|p| refs[p as usize])
+                    .unwrap_or(document),
+            );
             if let Some(alt) = &node.alt {
                 element.alt(TextStr(alt));
             }
@@ -291,9 +295,11 @@ impl<'a> Tagger<'a> {
         tree.parent_tree_next_key((self.mcids.len() + self.links.len()) as i32);
         tree.finish();
         for (array, mcids) in arrays {
-            pdf.indirect(array)
-                .array()
-                .items(mcids.iter().map(|&n| refs[n as usize].expect("holds content")));
+            pdf.indirect(array).array().items(
+                mcids
+                    .iter()
+                    .map(|&n| refs[n as usize].expect("holds content")),
+            );
         }
         let (metadata, profile) = (next(), next());
         pdf.metadata(metadata, &xmp(letter));
@@ -372,4 +378,95 @@ pub(super) fn xmp(letter: &Letter) -> Vec<u8> {
     schemas.pdfua_id().properties().describe_part();
     schemas.finish();
     xmp.finish(None).into_bytes()
+}
+
+#[cfg(test)]
+mod tests {
+    use lopdf::content::Content as Decoded;
+    use lopdf::{Document, Object};
+
+    use crate::letter::Block;
+    use crate::render::PdfOptions;
+    use crate::render::pdf::font::Fonts;
+    use crate::render::pdf::layout::tests::{letter, run};
+    use crate::render::pdf::layout::{Item, Role, layout};
+    use crate::render::pdf::{Paper, pdf};
+
+    /// A letter of three pages: a quote, a list, and long paragraphs.
+    fn long_letter() -> crate::letter::Letter {
+        let words = "The authorities raided the union's office and detained its leaders. ";
+        let paragraph = || Block::Paragraph(vec![run(&words.repeat(12))]);
+        let mut body = vec![Block::Quote(vec![paragraph()])];
+        body.push(Block::List {
+            start: Some(1),
+            items: vec![vec![paragraph()], vec![paragraph()]],
+        });
+        body.extend((0..8).map(|_| paragraph()));
+        letter(body)
+    }
+
+    #[test]
+    fn every_line_has_an_element_but_the_running_heads() {
+        let letter = long_letter();
+        let layout = layout(&letter, Paper::A4, Fonts::embedded(), None).unwrap();
+        assert!(layout.pages.len() >= 3);
+        for (page, &head) in layout.pages.iter().zip(&layout.heads) {
+            for (i, item) in page.iter().enumerate() {
+                if let Item::Text(line) = item {
+                    assert_eq!(line.tag.is_none(), i < head, "{line:?}");
+                }
+            }
+        }
+        // Lists and quotes nest: a paragraph in an item's body, in the list.
+        let nodes = &layout.nodes;
+        let parent = |i: u32| nodes[i as usize].parent;
+        let p_in_list = (0..nodes.len() as u32)
+            .filter(|&i| nodes[i as usize].role == Role::P)
+            .filter_map(|i| parent(i))
+            .filter(|&body| nodes[body as usize].role == Role::LBody)
+            .filter_map(|body| parent(body))
+            .filter(|&item| nodes[item as usize].role == Role::LI)
+            .filter_map(|item| parent(item))
+            .all(|list| nodes[list as usize].role == Role::L);
+        assert!(p_in_list);
+        assert!(nodes.iter().any(|n| n.role == Role::BlockQuote));
+    }
+
+    /// The lines of one element drawn one after another are one
+    /// marked-content sequence; running heads and rules are artifacts.
+    #[test]
+    fn one_marked_content_sequence_per_element_and_page() {
+        let letter = long_letter();
+        let bytes = pdf(&letter, &PdfOptions::default()).unwrap();
+        let document = Document::load_mem(&bytes).unwrap();
+        let page = document.get_pages()[&2];
+        let content = Decoded::decode(&document.get_page_content(page)).unwrap();
+        let (mut mcids, mut artifacts) = (Vec::new(), 0);
+        for operation in &content.operations {
+            if operation.operator != "BDC" {
+                continue;
+            }
+            match operation.operands[0].as_name().unwrap() {
+                b"Artifact" => artifacts += 1,
+                _ => {
+                    let properties = operation.operands[1].as_dict().unwrap();
+                    mcids.push(properties.get(b"MCID").unwrap().as_i64().unwrap());
+                }
+            }
+        }
+        // Numbered from 0 on each page, one for each element there.
+        let layout = layout(&letter, Paper::A4, Fonts::embedded(), None).unwrap();
+        let mut tags: Vec<u32> = (layout.pages[1].iter())
+            .filter_map(|item| match item {
+                Item::Text(line) => line.tag,
+                _ => None,
+            })
+            .collect();
+        tags.dedup();
+        assert_eq!(mcids, (0..tags.len() as i64).collect::<Vec<_>>());
+        // The running head's two lines, its rule.
+        assert_eq!(artifacts, 2, "{:?}", content.operations);
+        let page = document.get_dictionary(page).unwrap();
+        assert_eq!(page.get(b"StructParents").unwrap(), &Object::Integer(1));
+    }
 }
