@@ -245,16 +245,10 @@ fn catalog_claims_pdf_a_2b_and_pdf_ua_1() {
     let lang = lopdf::decode_text_string(catalog.get(b"Lang").unwrap()).unwrap();
     assert_eq!(lang, "ru");
     let marked = deref(&document, catalog.get(b"MarkInfo").unwrap());
-    assert_eq!(marked.get(b"Marked").unwrap().as_bool().unwrap(), true);
+    assert!(marked.get(b"Marked").unwrap().as_bool().unwrap());
     let preferences = deref(&document, catalog.get(b"ViewerPreferences").unwrap());
-    assert_eq!(
-        preferences
-            .get(b"DisplayDocTitle")
-            .unwrap()
-            .as_bool()
-            .unwrap(),
-        true
-    );
+    let display = preferences.get(b"DisplayDocTitle").unwrap();
+    assert!(display.as_bool().unwrap());
     let metadata = catalog.get(b"Metadata").unwrap().as_reference().unwrap();
     let xmp = document.get_object(metadata).unwrap().as_stream().unwrap();
     let xmp = String::from_utf8(xmp.content.clone()).unwrap();

@@ -422,11 +422,11 @@ mod tests {
         let parent = |i: u32| nodes[i as usize].parent;
         let p_in_list = (0..nodes.len() as u32)
             .filter(|&i| nodes[i as usize].role == Role::P)
-            .filter_map(|i| parent(i))
+            .filter_map(&parent)
             .filter(|&body| nodes[body as usize].role == Role::LBody)
-            .filter_map(|body| parent(body))
+            .filter_map(&parent)
             .filter(|&item| nodes[item as usize].role == Role::LI)
-            .filter_map(|item| parent(item))
+            .filter_map(parent)
             .all(|list| nodes[list as usize].role == Role::L);
         assert!(p_in_list);
         assert!(nodes.iter().any(|n| n.role == Role::BlockQuote));
