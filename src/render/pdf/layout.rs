@@ -71,7 +71,7 @@ pub enum Role {
     H2,
     /// A paragraph, or a block of the frame (letterhead, address, date line).
     P,
-    /// A list, its items, and each item's body.
+    /// A list.
     L,
     /// A list item.
     LI,
@@ -81,7 +81,7 @@ pub enum Role {
     BlockQuote,
     /// A note.
     Note,
-    /// The annex's table, its rows, header cells and cells.
+    /// The annex's table.
     Table,
     /// A table row.
     TR,

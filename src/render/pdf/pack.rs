@@ -14,18 +14,17 @@ use std::fmt::Write as _;
 
 use pdf_writer::Ref;
 
-use super::write::compress;
-
-/// Deflate level of the object stream: small, made once per letter.
-const LEVEL: u8 = 6;
+use super::cache::ContentMemo;
+use super::write::{CONTENT, compress, compress_once};
 
 /// `classic`, a PDF with a cross-reference table, with its small objects in
 /// an object stream and a cross-reference stream; `root`, `info` and `id`
-/// as its trailer names them. Gives `classic` unchanged where it is not as
-/// pdf-writer writes it.
-pub fn pack(classic: Vec<u8>, root: Ref, info: Ref, id: &[u8]) -> Vec<u8> {
+/// as its trailer names them. The object stream is deflated once for equal
+/// objects with `memo` (letters of a batch mostly have the same). Gives
+/// `classic` unchanged where it is not as pdf-writer writes it.
+pub fn pack(classic: Vec<u8>, root: Ref, info: Ref, id: &[u8], memo: &ContentMemo) -> Vec<u8> {
     match objects(&classic) {
-        Some((header, objects)) => repack(&classic[..header], &objects, root, info, id),
+        Some((header, objects)) => repack(&classic[..header], &objects, [root, info], id, memo),
         None => classic,
     }
 }
@@ -87,7 +86,13 @@ fn objects(pdf: &[u8]) -> Option<(usize, Vec<Object<'_>>)> {
 
 /// The packed file: `header`, the streams as they were, one object stream
 /// holding every other object, and a cross-reference stream.
-fn repack(header: &[u8], objects: &[Object], root: Ref, info: Ref, id: &[u8]) -> Vec<u8> {
+fn repack(
+    header: &[u8],
+    objects: &[Object],
+    [root, info]: [Ref; 2],
+    id: &[u8],
+    memo: &ContentMemo,
+) -> Vec<u8> {
     let size = objects.iter().map(|o| o.number).max().unwrap_or(0) + 3;
     let (packed_number, xref_number) = (size - 2, size - 1);
     // Each object's entry: in the file at an offset, or in the object stream at an index.
@@ -113,7 +118,7 @@ fn repack(header: &[u8], objects: &[Object], root: Ref, info: Ref, id: &[u8]) ->
     let first = index.len();
     let mut data = index.into_bytes();
     data.extend_from_slice(&values);
-    let data = compress(&data, LEVEL);
+    let data = compress_once(memo, &data);
     entries[packed_number] = (1, out.len(), 0);
     let _ = write!(
         Text(&mut out),
@@ -131,7 +136,7 @@ fn repack(header: &[u8], objects: &[Object], root: Ref, info: Ref, id: &[u8]) ->
         table.extend_from_slice(&(first as u32).to_be_bytes());
         table.extend_from_slice(&(second as u32).to_be_bytes());
     }
-    let table = compress(&table, LEVEL);
+    let table = compress(&table, CONTENT);
     let hex: String = id.iter().map(|b| format!("{b:02X}")).collect();
     let _ = write!(
         Text(&mut out),
@@ -163,6 +168,7 @@ mod tests {
     use pdf_writer::{Finish, Pdf, Rect, Ref, Settings, TextStr};
 
     use super::pack;
+    use crate::render::PdfCache;
 
     /// A one-page file whose title holds what a naive reader could take for
     /// the end of an object or a stream.
@@ -185,7 +191,9 @@ mod tests {
     #[test]
     fn packed_file_reads_the_same() {
         let classic = classic();
-        let packed = pack(classic.clone(), Ref::new(1), Ref::new(5), b"ab");
+        let cache = PdfCache::default();
+        let memo = &cache.memos().contents;
+        let packed = pack(classic.clone(), Ref::new(1), Ref::new(5), b"ab", memo);
         let before = lopdf::Document::load_mem(&classic).unwrap();
         let after = lopdf::Document::load_mem(&packed).unwrap();
         assert_eq!(after.get_pages().len(), 1);
@@ -207,12 +215,14 @@ mod tests {
             "endstream\nendobj\n6 0 obj"
         );
         // Packed once, the same bytes again.
-        assert_eq!(pack(classic, Ref::new(1), Ref::new(5), b"ab"), packed);
+        assert_eq!(pack(classic, Ref::new(1), Ref::new(5), b"ab", memo), packed);
     }
 
     #[test]
     fn a_file_not_as_pdf_writer_writes_it_stays_as_it_is() {
         let odd = b"%PDF-1.7\nnot a file\n%%EOF".to_vec();
-        assert_eq!(pack(odd.clone(), Ref::new(1), Ref::new(2), b""), odd);
+        let cache = PdfCache::default();
+        let memo = &cache.memos().contents;
+        assert_eq!(pack(odd.clone(), Ref::new(1), Ref::new(2), b"", memo), odd);
     }
 }

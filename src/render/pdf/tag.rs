@@ -9,6 +9,8 @@
 //! text is in. Nothing here reads a clock: dates come from the letter, so
 //! equal letters give equal bytes.
 
+use std::sync::LazyLock;
+
 use pdf_writer::types::{ArtifactType, OutputIntentSubtype, StructRole};
 use pdf_writer::writers::{Catalog, StructTreeRoot};
 use pdf_writer::{Content, Filter, Finish, Name, Pdf, Ref, Str, TextStr};
@@ -21,6 +23,9 @@ use crate::letter::Letter;
 /// The sRGB colour profile of the output intent (ICC v4, 480 bytes; see
 /// assets/icc/README.md for where it comes from and its licence).
 const SRGB: &[u8] = include_bytes!("../../../assets/icc/sRGB-v4.icc");
+
+/// The profile deflated, once per process.
+static SRGB_DEFLATED: LazyLock<Vec<u8>> = LazyLock::new(|| compress(SRGB, SHARED));
 
 /// What a marked-content sequence is.
 #[derive(Clone, Copy, PartialEq)]
@@ -93,24 +98,24 @@ impl<'a> Tagger<'a> {
         }
         self.close(content);
         self.open = Some(marked);
-        let Some(tag) = tag else {
-            let Marked::Artifact(kind) = marked else {
-                unreachable!("an element's marked content has its tag")
-            };
-            (content.begin_marked_content_with_properties(Name(b"Artifact")))
-                .properties()
-                .artifact()
-                .kind(kind);
-            return;
-        };
-        let mcids = &mut self.mcids[page];
-        let mcid = mcids.len() as i32;
-        mcids.push(tag);
-        self.kids[tag as usize].push(Kid::Content { page, mcid });
-        let role = role(self.nodes[tag as usize].role);
-        (content.begin_marked_content_with_properties(role.to_name()))
-            .properties()
-            .identify(mcid);
+        match marked {
+            Marked::Artifact(kind) => {
+                (content.begin_marked_content_with_properties(Name(b"Artifact")))
+                    .properties()
+                    .artifact()
+                    .kind(kind);
+            }
+            Marked::Element(tag) => {
+                let mcids = &mut self.mcids[page];
+                let mcid = mcids.len() as i32;
+                mcids.push(tag);
+                self.kids[tag as usize].push(Kid::Content { page, mcid });
+                let role = role(self.nodes[tag as usize].role);
+                (content.begin_marked_content_with_properties(role.to_name()))
+                    .properties()
+                    .identify(mcid);
+            }
+        }
     }
 
     /// Closes the marked content open, if any: at the end of a content
@@ -303,8 +308,7 @@ impl<'a> Tagger<'a> {
         }
         let (metadata, profile) = (next(), next());
         pdf.metadata(metadata, &xmp(letter));
-        let srgb = compress(SRGB, SHARED);
-        let mut icc = pdf.icc_profile(profile, &srgb);
+        let mut icc = pdf.icc_profile(profile, &SRGB_DEFLATED);
         icc.n(3).range([0.0, 1.0, 0.0, 1.0, 0.0, 1.0]);
         icc.filter(Filter::FlateDecode);
         icc.finish();

@@ -289,7 +289,7 @@ pub fn write(
         .hash(&mut hasher);
     let id = Hasher::finish(&hasher).to_be_bytes().to_vec();
     pdf.set_file_id((id.clone(), id.clone()));
-    Ok(pack(pdf.finish(), catalog, info, &id))
+    Ok(pack(pdf.finish(), catalog, info, &id, &memos.contents))
 }
 
 /// The resource name of signatory `index`'s image: `Im0`, `Im1` …
@@ -669,7 +669,7 @@ fn write_font(pdf: &mut Pdf, ids: &mut Ids, font: Ref, face: &Face, embedded: &E
 }
 
 /// Deflate level for what each letter has of its own: page contents.
-const CONTENT: u8 = 1;
+pub(super) const CONTENT: u8 = 1;
 /// Deflate level for what is made once and shared by letters: fonts (per
 /// process) and signature images (per thread).
 pub(super) const SHARED: u8 = 9;
@@ -677,7 +677,7 @@ pub(super) const SHARED: u8 = 9;
 /// Deflates page content at level [`CONTENT`], or takes the result for
 /// equal content deflated before with the same memo: in a batch, the pages
 /// after the first are mostly the same in every letter.
-fn compress_once(memo: &ContentMemo, content: &[u8]) -> Arc<Vec<u8>> {
+pub(super) fn compress_once(memo: &ContentMemo, content: &[u8]) -> Arc<Vec<u8>> {
     let hash = hash(&content);
     if let Some(deflated) = lock(memo).get(hash, |raw| raw == content) {
         return deflated;
