@@ -154,26 +154,62 @@ impl<'a> Tagger<'a> {
         pages: &[Ref],
         mut next: impl FnMut() -> Ref,
     ) -> Archival {
-        let root = next();
-        // An element is written where it, or an element in it, holds content.
+        let numbers = self.number(&mut next);
+        let mut document = pdf.struct_element(numbers.document);
+        document.kind(StructRole::Document).parent(numbers.root);
+        document.children().items(numbers.top.iter().copied());
+        document.finish();
+        for i in 0..self.nodes.len() {
+            self.write_element(pdf, &numbers, pages, i);
+        }
+        for (link, id) in self.links.iter().zip(&numbers.links) {
+            let (page, node, annotation) = *link;
+            let mut element = pdf.struct_element(*id);
+            element.kind(StructRole::Link);
+            element.parent(numbers.parent(node));
+            element.page(pages[page]);
+            if let Some(annotation) = annotation {
+                (element.children().object_ref())
+                    .object(annotation)
+                    .page(pages[page]);
+            }
+        }
+        self.write_root(pdf, &numbers, &mut next);
+        let (metadata, profile) = (next(), next());
+        pdf.metadata(metadata, &xmp(letter));
+        let mut icc = pdf.icc_profile(profile, &SRGB_DEFLATED);
+        icc.n(3).range([0.0, 1.0, 0.0, 1.0, 0.0, 1.0]);
+        icc.filter(Filter::FlateDecode);
+        icc.finish();
+        Archival {
+            tree: numbers.root,
+            metadata,
+            profile,
+        }
+    }
+
+    /// Numbers the objects of the tree: each element written, which is one
+    /// that holds content or an element that does (and every cell of a
+    /// table row, empty ones too, so that its columns line up).
+    fn number(&self, mut next: impl FnMut() -> Ref) -> Numbers {
         let mut used: Vec<bool> = self.kids.iter().map(|kids| !kids.is_empty()).collect();
         for (i, node) in self.nodes.iter().enumerate().rev() {
             if let (true, Some(parent)) = (used[i], node.parent) {
                 used[parent as usize] = true;
             }
         }
-        // A table's cells are all written, empty ones too, so that its
-        // columns line up.
         for (i, node) in self.nodes.iter().enumerate() {
             if let (Role::TH | Role::TD, Some(row)) = (node.role, node.parent) {
                 used[i] |= used[row as usize];
             }
         }
-        let refs: Vec<Option<Ref>> = used.iter().map(|&u| u.then(&mut next)).collect();
+        let root = next();
+        let elements: Vec<Option<Ref>> = used.iter().map(|&u| u.then(&mut next)).collect();
         let document = next();
+        let links: Vec<Ref> = self.links.iter().map(|_| next()).collect();
         let mut children: Vec<Vec<Ref>> = vec![Vec::new(); self.nodes.len()];
         let mut top = Vec::new();
-        for (node, id) in self.nodes.iter().zip(&refs) {
+        for (node, id) in self.nodes.iter().zip(&elements) {
             if let Some(id) = *id {
                 match node.parent {
                     Some(parent) => children[parent as usize].push(id),
@@ -181,93 +217,86 @@ impl<'a> Tagger<'a> {
                 }
             }
         }
-        let link_refs: Vec<Ref> = self.links.iter().map(|_| next()).collect();
         // Links outside any element are the document's.
-        for (link, id) in self.links.iter().zip(&link_refs) {
+        for (link, id) in self.links.iter().zip(&links) {
             if link.1.is_none() {
                 top.push(*id);
             }
         }
-
-        let mut element = pdf.struct_element(document);
-        element.kind(StructRole::Document).parent(root);
-        element.children().items(top.iter().copied());
-        element.finish();
-
-        for (i, node) in self.nodes.iter().enumerate() {
-            let Some(id) = refs[i] else { continue };
-            let mut element = pdf.struct_element(id);
-            element.kind(role(node.role));
-            element.parent(
-                node.parent
-                    .and_then(|p| refs[p as usize])
-                    .unwrap_or(document),
-            );
-            if let Some(alt) = &node.alt {
-                element.alt(TextStr(alt));
-            }
-            if node.role == Role::Note {
-                element.id(Str(format!("note-{i}").as_bytes()));
-            }
-            let first = self.kids[i].iter().find_map(|kid| match kid {
-                Kid::Content { page, .. } => Some(*page),
-                Kid::Link(_) => None,
-            });
-            if let Some(page) = first {
-                element.page(pages[page]);
-            }
-            // One kid stands alone: shorter, and what simple readers expect.
-            match (&self.kids[i][..], &children[i][..]) {
-                ([Kid::Content { mcid, .. }], []) => {
-                    element.pair(Name(b"K"), *mcid);
-                    continue;
-                }
-                ([Kid::Link(link)], []) => {
-                    element.child(link_refs[*link]);
-                    continue;
-                }
-                ([], [child]) => {
-                    element.child(*child);
-                    continue;
-                }
-                _ => {}
-            }
-            let mut kids = element.children();
-            for kid in &self.kids[i] {
-                match *kid {
-                    Kid::Content { page, mcid } if Some(page) == first => {
-                        kids.marked_content_id(mcid);
-                    }
-                    Kid::Content { page, mcid } => {
-                        kids.marked_content_ref()
-                            .marked_content_id(mcid)
-                            .page(pages[page]);
-                    }
-                    Kid::Link(link) => {
-                        kids.struct_element(link_refs[link]);
-                    }
-                }
-            }
-            kids.items(children[i].iter().copied());
+        Numbers {
+            root,
+            document,
+            elements,
+            links,
+            children,
+            top,
         }
+    }
 
-        for (link, id) in self.links.iter().zip(&link_refs) {
-            let (page, node, annotation) = *link;
-            let mut element = pdf.struct_element(*id);
-            element.kind(StructRole::Link);
-            element.parent(node.and_then(|n| refs[n as usize]).unwrap_or(document));
+    /// Writes element `i`, if it is written: its type, parent, alternative
+    /// text, and what it holds in order.
+    fn write_element(&self, pdf: &mut Pdf, numbers: &Numbers, pages: &[Ref], i: usize) {
+        let Some(id) = numbers.elements[i] else {
+            return;
+        };
+        let node = &self.nodes[i];
+        let mut element = pdf.struct_element(id);
+        element.kind(role(node.role));
+        element.parent(numbers.parent(node.parent));
+        if let Some(alt) = &node.alt {
+            element.alt(TextStr(alt));
+        }
+        if node.role == Role::Note {
+            element.id(Str(note_id(i).as_bytes()));
+        }
+        let first = self.kids[i].iter().find_map(|kid| match kid {
+            Kid::Content { page, .. } => Some(*page),
+            Kid::Link(_) => None,
+        });
+        if let Some(page) = first {
             element.page(pages[page]);
-            if let Some(annotation) = annotation {
-                element
-                    .children()
-                    .object_ref()
-                    .object(annotation)
-                    .page(pages[page]);
+        }
+        // One kid stands alone: shorter, and what simple readers expect.
+        match (&self.kids[i][..], &numbers.children[i][..]) {
+            ([Kid::Content { mcid, .. }], []) => {
+                element.pair(Name(b"K"), *mcid);
+                return;
+            }
+            ([Kid::Link(link)], []) => {
+                element.child(numbers.links[*link]);
+                return;
+            }
+            ([], [child]) => {
+                element.child(*child);
+                return;
+            }
+            _ => {}
+        }
+        let mut kids = element.children();
+        for kid in &self.kids[i] {
+            match *kid {
+                Kid::Content { page, mcid } if Some(page) == first => {
+                    kids.marked_content_id(mcid);
+                }
+                Kid::Content { page, mcid } => {
+                    (kids.marked_content_ref())
+                        .marked_content_id(mcid)
+                        .page(pages[page]);
+                }
+                Kid::Link(link) => {
+                    kids.struct_element(numbers.links[link]);
+                }
             }
         }
+        kids.items(numbers.children[i].iter().copied());
+    }
 
-        let mut tree = pdf.indirect(root).start::<StructTreeRoot>();
-        tree.child(document);
+    /// Writes the structure tree's root: the parent tree (each page's
+    /// MCIDs, then each link annotation, to their elements) and the notes'
+    /// IDs.
+    fn write_root(&self, pdf: &mut Pdf, numbers: &Numbers, mut next: impl FnMut() -> Ref) {
+        let mut tree = pdf.indirect(numbers.root).start::<StructTreeRoot>();
+        tree.child(numbers.document);
         let mut parents = tree.parent_tree();
         let mut nums = parents.nums();
         let mut arrays = Vec::new();
@@ -278,46 +307,59 @@ impl<'a> Tagger<'a> {
                 arrays.push((array, mcids));
             }
         }
-        for (i, id) in link_refs.iter().enumerate() {
+        for (i, id) in numbers.links.iter().enumerate() {
             nums.insert((self.mcids.len() + i) as i32, *id);
         }
         nums.finish();
         parents.finish();
-        let notes: Vec<(String, Ref)> = (self.nodes.iter().enumerate())
-            .filter(|(i, node)| node.role == Role::Note && refs[*i].is_some())
-            .map(|(i, _)| (format!("note-{i}"), refs[i].expect("used")))
+        let mut notes: Vec<(String, Ref)> = (self.nodes.iter().zip(&numbers.elements))
+            .enumerate()
+            .filter_map(|(i, (node, id))| {
+                Some((note_id(i), (*id)?)).filter(|_| node.role == Role::Note)
+            })
             .collect();
         if !notes.is_empty() {
+            // A name tree's keys go in byte order.
+            notes.sort();
             let mut ids = tree.id_tree();
             let mut names = ids.names();
-            // A name tree's keys go in byte order.
-            let mut sorted: Vec<&(String, Ref)> = notes.iter().collect();
-            sorted.sort();
-            for (name, id) in sorted {
+            for (name, id) in &notes {
                 names.insert(Str(name.as_bytes()), *id);
             }
         }
         tree.parent_tree_next_key((self.mcids.len() + self.links.len()) as i32);
         tree.finish();
         for (array, mcids) in arrays {
-            pdf.indirect(array).array().items(
-                mcids
-                    .iter()
-                    .map(|&n| refs[n as usize].expect("holds content")),
-            );
-        }
-        let (metadata, profile) = (next(), next());
-        pdf.metadata(metadata, &xmp(letter));
-        let mut icc = pdf.icc_profile(profile, &SRGB_DEFLATED);
-        icc.n(3).range([0.0, 1.0, 0.0, 1.0, 0.0, 1.0]);
-        icc.filter(Filter::FlateDecode);
-        icc.finish();
-        Archival {
-            tree: root,
-            metadata,
-            profile,
+            let elements = mcids.iter().map(|&n| numbers.elements[n as usize]);
+            (pdf.indirect(array).array()).items(elements.map(|id| id.expect("holds content")));
         }
     }
+}
+
+/// The object numbers of a structure tree.
+struct Numbers {
+    root: Ref,
+    document: Ref,
+    /// Each element's, where it is written.
+    elements: Vec<Option<Ref>>,
+    /// Each link's element.
+    links: Vec<Ref>,
+    /// The elements in each element, in order.
+    children: Vec<Vec<Ref>>,
+    /// The elements at the top, in the document.
+    top: Vec<Ref>,
+}
+
+impl Numbers {
+    /// The element of the element `node` is in: the document at the top.
+    fn parent(&self, node: Option<u32>) -> Ref {
+        (node.and_then(|n| self.elements[n as usize])).unwrap_or(self.document)
+    }
+}
+
+/// The ID of the note that is element `i`.
+fn note_id(i: usize) -> String {
+    format!("note-{i}")
 }
 
 /// The objects of an archival file that its catalog refers to.
