@@ -15,7 +15,7 @@ use std::fmt::Write as _;
 use pdf_writer::Ref;
 
 use super::cache::ContentMemo;
-use super::write::{CONTENT, compress, compress_once};
+use super::write::compress_once;
 
 /// `classic`, a PDF with a cross-reference table, with its small objects in
 /// an object stream and a cross-reference stream; `root`, `info` and `id`
@@ -29,22 +29,17 @@ pub fn pack(classic: Vec<u8>, root: Ref, info: Ref, id: &[u8], memo: &ContentMem
     }
 }
 
-/// An object of the classic file: its number and its bytes from `N 0 obj`
-/// to `endobj`.
+/// An object of the classic file: its number, its bytes from `N 0 obj` to
+/// `endobj`, and its value between them.
 struct Object<'a> {
     number: usize,
     span: &'a [u8],
+    value: &'a [u8],
 }
 
 impl Object<'_> {
-    /// The object's value, between `N 0 obj\n` and `\nendobj\n`.
-    fn value(&self) -> &[u8] {
-        let prefix = format!("{} 0 obj\n", self.number).len();
-        &self.span[prefix..self.span.len() - b"\nendobj\n".len()]
-    }
-
     fn is_stream(&self) -> bool {
-        self.value().ends_with(b"\nendstream")
+        self.value.ends_with(b"\nendstream")
     }
 }
 
@@ -75,11 +70,15 @@ fn objects(pdf: &[u8]) -> Option<(usize, Vec<Object<'_>>)> {
     let mut objects = Vec::with_capacity(starts.len());
     for (&(start, number), end) in starts.iter().zip(ends) {
         let span = pdf.get(start..end)?;
-        let prefix = format!("{number} 0 obj\n");
-        if !span.starts_with(prefix.as_bytes()) || !span.ends_with(b"\nendobj\n") {
-            return None;
-        }
-        objects.push(Object { number, span });
+        let digits = span.iter().take_while(|b| b.is_ascii_digit()).count();
+        let value = (span[digits..].strip_prefix(b" 0 obj\n"))
+            .and_then(|rest| rest.strip_suffix(b"\nendobj\n"))
+            .filter(|_| span[..digits] == *number.to_string().as_bytes())?;
+        objects.push(Object {
+            number,
+            span,
+            value,
+        });
     }
     Some((header, objects))
 }
@@ -111,7 +110,7 @@ fn repack(
             entries[object.number] = (2, packed_number, packed);
             packed += 1;
             let _ = write!(index, "{} {} ", object.number, values.len());
-            values.extend_from_slice(object.value());
+            values.extend_from_slice(object.value);
             values.push(b'\n');
         }
     }
@@ -130,17 +129,23 @@ fn repack(
 
     let start = out.len();
     entries[xref_number] = (1, start, 0);
-    let mut table = Vec::with_capacity(entries.len() * 9);
-    for (kind, first, second) in entries {
+    // Fields as wide as their largest value: the table is left undeflated,
+    // too small to be worth a compressor's time.
+    let width = |field: fn(&(u8, usize, usize)) -> usize| {
+        let largest = entries.iter().map(field).max().unwrap_or(0);
+        (usize::BITS - largest.leading_zeros()).div_ceil(8).max(1) as usize
+    };
+    let (first, second) = (width(|e| e.1), width(|e| e.2));
+    let mut table = Vec::with_capacity(entries.len() * (1 + first + second));
+    for (kind, one, two) in entries {
         table.push(kind);
-        table.extend_from_slice(&(first as u32).to_be_bytes());
-        table.extend_from_slice(&(second as u32).to_be_bytes());
+        table.extend_from_slice(&one.to_be_bytes()[size_of::<usize>() - first..]);
+        table.extend_from_slice(&two.to_be_bytes()[size_of::<usize>() - second..]);
     }
-    let table = compress(&table, CONTENT);
     let hex: String = id.iter().map(|b| format!("{b:02X}")).collect();
     let _ = write!(
         Text(&mut out),
-        "{xref_number} 0 obj\n<</Type/XRef/Size {size}/W[1 4 4]/Root {} 0 R/Info {} 0 R/ID[<{hex}><{hex}>]/Filter/FlateDecode/Length {}>>\nstream\n",
+        "{xref_number} 0 obj\n<</Type/XRef/Size {size}/W[1 {first} {second}]/Root {} 0 R/Info {} 0 R/ID[<{hex}><{hex}>]/Length {}>>\nstream\n",
         root.get(),
         info.get(),
         table.len()

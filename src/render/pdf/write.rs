@@ -669,7 +669,7 @@ fn write_font(pdf: &mut Pdf, ids: &mut Ids, font: Ref, face: &Face, embedded: &E
 }
 
 /// Deflate level for what each letter has of its own: page contents.
-pub(super) const CONTENT: u8 = 1;
+const CONTENT: u8 = 1;
 /// Deflate level for what is made once and shared by letters: fonts (per
 /// process) and signature images (per thread).
 pub(super) const SHARED: u8 = 9;
