@@ -333,6 +333,19 @@ fn annex_is_a_table_with_a_header_row() {
             .iter()
             .any(|(role, _, text)| role == "H2" && *text == fold(&annex.title))
     );
+    // Each header cell heads its column.
+    let document = Document::load_mem(&bytes).unwrap();
+    let scopes = (document.objects.values())
+        .filter_map(|object| object.as_dict().ok())
+        .filter(|dict| dict.get(b"S").and_then(Object::as_name).ok() == Some(b"TH"))
+        .map(|th| {
+            let attributes = th.get(b"A").unwrap().as_array().unwrap();
+            let table = attributes[0].as_dict().unwrap();
+            assert_eq!(table.get(b"O").unwrap().as_name().unwrap(), b"Table");
+            table.get(b"Scope").unwrap().as_name().unwrap().to_vec()
+        })
+        .collect::<Vec<_>>();
+    assert_eq!(scopes, vec![b"Column".to_vec(); columns.len()]);
     // Notes are Note elements.
     assert!(elements.iter().any(|(role, _, _)| role == "Note"));
 }

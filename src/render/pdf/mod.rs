@@ -2,7 +2,10 @@
 //!
 //! Three stages, each its own module: [`breaking`] turns runs into justified,
 //! hyphenated lines; [`layout`] places the letter frame and flows the body
-//! over pages; [`write`] writes the PDF with subset fonts.
+//! over pages, each line with its element of the letter's structure;
+//! [`write`] writes the PDF with subset fonts, [`tag`] its structure tree
+//! and archival metadata (tagged, PDF/A-2b, PDF/UA-1, unless
+//! [`PdfStandard::None`]), and [`pack`] packs its small objects.
 
 mod breaking;
 mod cache;

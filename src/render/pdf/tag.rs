@@ -11,7 +11,7 @@
 
 use std::sync::LazyLock;
 
-use pdf_writer::types::{ArtifactType, OutputIntentSubtype, StructRole};
+use pdf_writer::types::{ArtifactType, OutputIntentSubtype, StructRole, TableHeaderScope};
 use pdf_writer::writers::{Catalog, StructTreeRoot};
 use pdf_writer::{Content, Filter, Finish, Name, Pdf, Ref, Str, TextStr};
 use xmp_writer::{DateTime, XmpWriter};
@@ -248,6 +248,10 @@ impl<'a> Tagger<'a> {
         }
         if node.role == Role::Note {
             element.id(Str(note_id(i).as_bytes()));
+        }
+        if node.role == Role::TH {
+            // The header row heads the columns under it.
+            (element.attributes().push().table()).scope(TableHeaderScope::Column);
         }
         let first = self.kids[i].iter().find_map(|kid| match kid {
             Kid::Content { page, .. } => Some(*page),
