@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# appeal against typst on the same two-page letter: single files and a batch.
+# appeal against typst on the same two-page letter: single files and a batch,
+# tagged (PDF/A-2b, PDF/UA-1: both tools' archival output) and untagged.
 #
 #   bash bench/compare-typst.sh [BATCH]
 #

@@ -4,7 +4,10 @@ side by side. Run through bench/compare-typst.sh, which installs typst.
 
 Both use Liberation Serif from assets/fonts (typst without system fonts),
 justified hyphenated text, A4. The typst source is made from appeal's own
-text rendering of the letter, so both set the same words.
+text rendering of the letter, so both set the same words; bench/ilo-letter.typ
+is that source with the document's title, for the archival comparison: both
+tagged, PDF/A-2b and PDF/UA-1 (appeal's default, typst's pdf_standards), and
+both untagged (appeal's --pdf-standard none, typst's pdf_tags=False).
 """
 import os
 import re
@@ -20,6 +23,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 APPEAL = os.path.join(ROOT, "target", "release", "appeal")
 EXAMPLE = os.path.join(ROOT, "examples", "ilo-belarus-2021", "appeal.toml")
 FONTS = os.path.join(ROOT, "assets", "fonts")
+TYPST_LETTER = os.path.join(ROOT, "bench", "ilo-letter.typ")
 BATCH = int(sys.argv[1]) if len(sys.argv) > 1 else 1000
 
 
@@ -50,11 +54,12 @@ def peak_mb(who):
     return usage.ru_maxrss / 1024
 
 
-def time_appeal_single(runs=20):
+def time_appeal_single(runs=20, standard="archival"):
     out = tempfile.mkdtemp()
     start = time.perf_counter()
     for i in range(runs):
-        subprocess.run([APPEAL, "render", EXAMPLE, "-f", "pdf", "-o", f"{out}/{i}.pdf"], check=True, capture_output=True)
+        subprocess.run([APPEAL, "render", EXAMPLE, "-f", "pdf", "--pdf-standard", standard,
+                        "-o", f"{out}/{i}.pdf"], check=True, capture_output=True)
     elapsed = (time.perf_counter() - start) / runs
     return elapsed * 1000, os.path.getsize(f"{out}/0.pdf")
 
@@ -82,6 +87,15 @@ def time_appeal_batch(n, jobs=None):
     user, system, peak = open(f"{work}/time").read().split()[-3:]
     subprocess.run(["rm", "-rf", work], check=True)
     return elapsed * 1000 / n, (float(user) + float(system)) * 1000 / n, size, int(peak) / 1024
+
+
+def time_typst_file(runs=20, **options):
+    """ms per fresh compile of bench/ilo-letter.typ, and the PDF's size."""
+    source = open(TYPST_LETTER, "rb").read()
+    start = time.perf_counter()
+    for _ in range(runs):
+        pdf = typst.compile(source, font_paths=[FONTS], ignore_system_fonts=True, **options)
+    return (time.perf_counter() - start) * 1000 / runs, len(pdf)
 
 
 def cpu_seconds():
@@ -120,6 +134,9 @@ def main():
     typst_peak = peak_mb(resource.RUSAGE_SELF)  # the Python process, typst inside it
 
     appeal_single, appeal_size = time_appeal_single()
+    appeal_untagged, appeal_untagged_size = time_appeal_single(standard="none")
+    typst_archival, typst_archival_size = time_typst_file(pdf_standards=["a-2b", "ua-1"])
+    typst_untagged, typst_untagged_size = time_typst_file(pdf_tags=False)
     appeal_batch, appeal_cpu, appeal_batch_size, appeal_peak = time_appeal_batch(BATCH)
     appeal_one_thread, _, _, _ = time_appeal_batch(BATCH, jobs=1)
 
@@ -129,6 +146,10 @@ def main():
         (f"batch of {BATCH}: CPU ms per letter", f"{appeal_cpu:.3f}", f"{typst_cpu:.3f}"),
         (f"batch of {BATCH}: wall ms per letter, 1 thread", f"{appeal_one_thread:.3f}", ""),
         ("PDF size, bytes (one letter)", f"{appeal_size}", f"{len(pdf)}"),
+        ("tagged, PDF/A-2b + UA-1: one letter, ms", f"{appeal_single:.2f}", f"{typst_archival:.2f}"),
+        ("tagged, PDF/A-2b + UA-1: size, bytes", f"{appeal_size}", f"{typst_archival_size}"),
+        ("untagged: one letter, ms", f"{appeal_untagged:.2f}", f"{typst_untagged:.2f}"),
+        ("untagged: size, bytes", f"{appeal_untagged_size}", f"{typst_untagged_size}"),
         ("PDF size, bytes (letter of the batch)", f"{appeal_batch_size}", f"{len(batch_pdf)}"),
         ("peak memory of the batch, MB", f"{appeal_peak:.1f}", f"{typst_peak:.1f}"),
     ]

@@ -225,6 +225,8 @@ pub struct Labels {
     pub registration_line: bool,
     /// The page count of the running head; `{page}` and `{pages}` are replaced.
     pub page: &'static str,
+    /// The alternative text of a signature image; `{name}` is replaced.
+    pub signature: &'static str,
     /// Salutation when nothing is known of the addressee.
     pub neutral_salutation: &'static str,
     /// Before the one incident the body does not cite.
@@ -263,6 +265,7 @@ static EN_LABELS: Labels = Labels {
     in_reply_to: "Your ref.",
     registration_line: false,
     page: "Page {page} of {pages}",
+    signature: "Signature of {name}",
     neutral_salutation: "Dear Sir or Madam,",
     further_case: "A further case:",
     further_cases: "Further cases:",
@@ -293,6 +296,7 @@ static RU_LABELS: Labels = Labels {
     in_reply_to: "На №",
     registration_line: true,
     page: "Страница {page} из {pages}",
+    signature: "Подпись: {name}",
     neutral_salutation: "Уважаемые господа!",
     further_case: "Ещё один случай:",
     further_cases: "Другие случаи:",
@@ -323,6 +327,7 @@ static BE_LABELS: Labels = Labels {
     in_reply_to: "На №",
     registration_line: true,
     page: "Старонка {page} з {pages}",
+    signature: "Подпіс: {name}",
     neutral_salutation: "Паважаныя спадары!",
     further_case: "Яшчэ адзін выпадак:",
     further_cases: "Іншыя выпадкі:",
@@ -348,6 +353,7 @@ static FR_LABELS: Labels = Labels {
     in_reply_to: "V/Réf.\u{a0}:",
     registration_line: false,
     page: "Page {page} sur {pages}",
+    signature: "Signature de {name}",
     neutral_salutation: "Madame, Monsieur,",
     further_case: "Un autre cas\u{a0}:",
     further_cases: "Autres cas\u{a0}:",
@@ -371,6 +377,7 @@ static ES_LABELS: Labels = Labels {
     in_reply_to: "S/Ref.:",
     registration_line: false,
     page: "Página {page} de {pages}",
+    signature: "Firma de {name}",
     neutral_salutation: "Señora, señor:",
     further_case: "Otro caso:",
     further_cases: "Otros casos:",

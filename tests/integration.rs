@@ -16,6 +16,7 @@ mod properties;
 mod schema;
 mod shipped;
 mod spreadsheets;
+mod tagged;
 mod watch;
 
 use std::path::{Path, PathBuf};

@@ -19,8 +19,8 @@ pub use eml::{EmlOptions, draft, eml};
 pub(crate) use pdf::window;
 #[cfg(feature = "pdf")]
 pub use pdf::{
-    Envelope, FontMetrics, LabelSheet, Paper, PdfCache, PdfOptions, PdfStream, Sheets, Style,
-    Subset, envelope_sheets, label_sheets, layout_dump, letter_sheets, pdf,
+    Envelope, FontMetrics, LabelSheet, Paper, PdfCache, PdfOptions, PdfStandard, PdfStream, Sheets,
+    Style, Subset, envelope_sheets, label_sheets, layout_dump, letter_sheets, pdf,
 };
 pub use text::{TextOptions, text};
 

@@ -14,7 +14,8 @@ mod watch;
 use appeal::batch::{BatchOptions, Discard, Format, Summary};
 use appeal::bundle::PrintOptions;
 use appeal::render::{
-    Backend, DocxOptions, EmlOptions, Envelope, LabelSheet, Paper, PdfOptions, Subset, TextOptions,
+    Backend, DocxOptions, EmlOptions, Envelope, LabelSheet, Paper, PdfOptions, PdfStandard, Subset,
+    TextOptions,
 };
 use appeal::{
     Appeal, Date, Diagnostic, Engine, Error, Letter, Registry, ResolveOptions, SchemaFile,
@@ -104,6 +105,10 @@ enum Command {
         /// Paper size of PDF letters.
         #[arg(long, value_enum, default_value_t = PaperArg::A4)]
         paper: PaperArg,
+        /// Standards PDF letters meet: archival (tagged, PDF/A-2b, PDF/UA-1)
+        /// or none (untagged).
+        #[arg(long, value_enum, default_value_t = StandardArg::Archival)]
+        pdf_standard: StandardArg,
     },
     /// Render the letters again whenever the appeal, its signature, the
     /// registry, the incident databases or the templates change.
@@ -127,6 +132,10 @@ enum Command {
         /// Paper size of PDF letters.
         #[arg(long, value_enum, default_value_t = PaperArg::A4)]
         paper: PaperArg,
+        /// Standards PDF letters meet: archival (tagged, PDF/A-2b, PDF/UA-1)
+        /// or none (untagged).
+        #[arg(long, value_enum, default_value_t = StandardArg::Archival)]
+        pdf_standard: StandardArg,
     },
     /// Prepare a mailing: every letter, in parallel, with a manifest.
     ///
@@ -176,6 +185,10 @@ enum Command {
         /// 70 × 37 mm) or avery5160 (US Letter, 3 × 10).
         #[arg(long, value_parser = parse_labels, default_value = "3x7", requires = "print")]
         labels: LabelSheet,
+        /// Standards PDF letters meet: archival (tagged, PDF/A-2b, PDF/UA-1)
+        /// or none (untagged).
+        #[arg(long, value_enum, default_value_t = StandardArg::Archival)]
+        pdf_standard: StandardArg,
     },
     /// Check an appeal: load, resolve and compose every letter, write nothing.
     Check {
@@ -273,6 +286,23 @@ enum PaperArg {
     A4,
     /// US Letter.
     Letter,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum StandardArg {
+    /// Tagged for screen readers, PDF/A-2b and PDF/UA-1.
+    Archival,
+    /// Untagged.
+    None,
+}
+
+impl From<StandardArg> for PdfStandard {
+    fn from(standard: StandardArg) -> PdfStandard {
+        match standard {
+            StandardArg::Archival => PdfStandard::Archival,
+            StandardArg::None => PdfStandard::None,
+        }
+    }
 }
 
 impl From<&PaperArg> for Paper {
@@ -379,9 +409,10 @@ fn run(cli: Cli) -> Result<(), Error> {
             force,
             width,
             paper,
+            pdf_standard,
         } => {
             let letters = letters(&cli, appeal, select)?;
-            let backend = backend(*format, *width, paper);
+            let backend = backend(*format, *width, paper, *pdf_standard);
             write_letters(
                 &letters,
                 *format,
@@ -397,8 +428,9 @@ fn run(cli: Cli) -> Result<(), Error> {
             output,
             width,
             paper,
+            pdf_standard,
         } => {
-            let backend = backend(*format, *width, paper);
+            let backend = backend(*format, *width, paper, *pdf_standard);
             let render = || {
                 let letters = letters(&cli, appeal, select)?;
                 std::fs::create_dir_all(output).map_err(|e| Error::io(output, e))?;
@@ -430,6 +462,7 @@ fn run(cli: Cli) -> Result<(), Error> {
             print,
             envelope,
             labels,
+            pdf_standard,
         } => {
             let print = print.then_some(PrintOptions {
                 envelope: *envelope,
@@ -441,6 +474,7 @@ fn run(cli: Cli) -> Result<(), Error> {
                 pdf: PdfOptions {
                     paper: paper.into(),
                     subset: Subset::Shared,
+                    standard: (*pdf_standard).into(),
                     ..PdfOptions::default()
                 },
                 jobs: *jobs,
@@ -592,10 +626,17 @@ fn run(cli: Cli) -> Result<(), Error> {
     }
 }
 
-/// The backend of `format`, text wrapped at `width`, PDFs on `paper`.
-fn backend(format: Format, width: usize, paper: &PaperArg) -> Box<dyn Backend> {
+/// The backend of `format`, text wrapped at `width`, PDFs on `paper`
+/// meeting `standard`.
+fn backend(
+    format: Format,
+    width: usize,
+    paper: &PaperArg,
+    standard: StandardArg,
+) -> Box<dyn Backend> {
     let pdf = PdfOptions {
         paper: paper.into(),
+        standard: standard.into(),
         ..PdfOptions::default()
     };
     match format {

@@ -89,9 +89,10 @@ fn sheets(
         layout,
         fonts,
         options,
-        &mut chunk,
-        &mut ids,
+        (&mut chunk, &mut ids),
         TREE,
+        // A printer's file: not tagged.
+        None,
     )?;
     Ok(Sheets {
         chunk,

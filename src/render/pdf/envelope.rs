@@ -308,7 +308,13 @@ fn lines(metrics: &dyn FontMetrics, text: &str, size: f32, width: f32) -> Vec<Li
 }
 
 fn text_line(x: f32, y: f32, size: f32, line: Line) -> Item {
-    Item::Text(TextLine { x, y, size, line })
+    Item::Text(TextLine {
+        x,
+        y,
+        size,
+        line,
+        tag: None,
+    })
 }
 
 /// One page of `size` showing `items`.
@@ -317,6 +323,7 @@ fn page(size: (f32, f32), items: Vec<Item>) -> Layout {
         size,
         pages: vec![items],
         heads: vec![0],
+        nodes: Vec::new(),
     }
 }
 

@@ -14,6 +14,8 @@
 //! Only a note longer than a page's room is cut, and continues on the next.
 //! An annex table follows on pages of its own, its header row atop each.
 
+use std::cell::{Cell, RefCell};
+
 use super::breaking::{Breaker, Line, Placed};
 use super::cache::{ParagraphMemo, PdfCache};
 use super::font::{FontMetrics, Style};
@@ -54,6 +56,55 @@ pub struct TextLine {
     pub size: f32,
     /// The words.
     pub line: Line,
+    /// The element of [`Layout::nodes`] the line is part of; none for an
+    /// artifact such as a running head.
+    pub tag: Option<u32>,
+}
+
+/// What an element of the letter's structure is, for tagged PDF: the
+/// standard structure types of PDF 1.7.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    /// The subject.
+    H1,
+    /// A heading in the body; the annex's title.
+    H2,
+    /// A paragraph, or a block of the frame (letterhead, address, date line).
+    P,
+    /// A list.
+    L,
+    /// A list item.
+    LI,
+    /// A list item's body.
+    LBody,
+    /// A block quote.
+    BlockQuote,
+    /// A note.
+    Note,
+    /// The annex's table.
+    Table,
+    /// A table row.
+    TR,
+    /// A header cell.
+    TH,
+    /// A cell.
+    TD,
+    /// An image, with alternative text.
+    Figure,
+}
+
+/// An element of the letter's structure, in reading order among its
+/// siblings.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Node {
+    /// What it is.
+    pub role: Role,
+    /// The element it is part of; none at the top.
+    pub parent: Option<u32>,
+    /// Alternative text, for figures.
+    pub alt: Option<String>,
+    /// The signatory whose signature image this figure is.
+    pub image: Option<usize>,
 }
 
 /// Something drawn on a page.
@@ -80,6 +131,8 @@ pub struct Layout {
     /// How many items at the start of each page are its running head: the
     /// rest of a page may be the same in letters to different people.
     pub heads: Vec<usize>,
+    /// The elements of the letter's structure, parents before children.
+    pub nodes: Vec<Node>,
 }
 
 const BODY: f32 = 11.0;
@@ -189,6 +242,10 @@ pub fn layout(
         carry: Vec::new(),
         address_end: 0.0,
         address_pushed: false,
+        nodes: RefCell::default(),
+        tag: Cell::new(None),
+        parent: Cell::new(None),
+        note_tags: Vec::new(),
     };
     (page.hang, page.notes) = page.note_lines();
     page.first_page();
@@ -214,6 +271,9 @@ pub fn layout(
         ]));
     }
     let chunks = page.chunks();
+    page.note_tags = (letter.notes.iter())
+        .map(|_| page.open(Role::Note, None))
+        .collect();
     page.flow(chunks);
     page.unreferenced_notes();
     if let Some(annex) = &letter.annex {
@@ -228,6 +288,7 @@ pub fn layout(
         size,
         pages: page.pages,
         heads,
+        nodes: page.nodes.into_inner(),
     })
 }
 
@@ -268,6 +329,14 @@ struct Pager<'a> {
     address_end: f32,
     /// The letterhead pushed the recipient block below the window's top.
     address_pushed: bool,
+    /// The elements of the letter's structure so far.
+    nodes: RefCell<Vec<Node>>,
+    /// The element the lines made now are part of.
+    tag: Cell<Option<u32>>,
+    /// The element new elements are part of.
+    parent: Cell<Option<u32>>,
+    /// Each note's element.
+    note_tags: Vec<u32>,
 }
 
 /// The lines of one note that go at the foot of one page.
@@ -362,7 +431,39 @@ impl Pager<'_> {
     }
 
     fn put(&mut self, x: f32, y: f32, size: f32, line: Line) {
-        self.items.push(Item::Text(TextLine { x, y, size, line }));
+        let tag = self.tag.get();
+        (self.items).push(Item::Text(TextLine {
+            x,
+            y,
+            size,
+            line,
+            tag,
+        }));
+    }
+
+    /// A new element of the structure, part of the element being filled
+    /// (or of `alt`'s figure); its number.
+    fn open(&self, role: Role, alt: Option<(usize, String)>) -> u32 {
+        let mut nodes = self.nodes.borrow_mut();
+        let (image, alt) = alt.unzip();
+        nodes.push(Node {
+            role,
+            parent: self.parent.get(),
+            alt,
+            image,
+        });
+        nodes.len() as u32 - 1
+    }
+
+    /// Makes the lines made from now on part of a new element.
+    fn leaf(&self, role: Role) {
+        self.tag.set(Some(self.open(role, None)));
+    }
+
+    /// Makes the elements opened from now on part of a new element; gives
+    /// the element they were part of, to go back to.
+    fn enter(&self, role: Role) -> Option<u32> {
+        self.parent.replace(Some(self.open(role, None)))
     }
 
     /// Letterhead, recipient block, place and date, delivery line.
@@ -371,6 +472,7 @@ impl Pager<'_> {
         let head = &letter.letterhead;
         // The organisation, top left, large and bold.
         let mut y = TOP + 14.0;
+        self.leaf(Role::P);
         for line in self.plain(&head.organisation, Style::Bold, 15.0, 95.0 * MM) {
             self.put(LEFT, y, 15.0, line);
             y += 17.0;
@@ -384,6 +486,7 @@ impl Pager<'_> {
             if i > 0 && !group.is_empty() {
                 side += 4.0;
             }
+            self.leaf(Role::P);
             for text in group {
                 for line in self.plain(text, Style::Regular, SMALL, column) {
                     let x = right - line.width();
@@ -407,6 +510,7 @@ impl Pager<'_> {
         // (`layout` refuses the letter if the address then leaves it).
         let mut y = (ADDRESS_TOP + ADDRESS_ASCENT).max(rule + LEADING);
         self.address_pushed = y > ADDRESS_TOP + ADDRESS_ASCENT;
+        self.leaf(Role::P);
         for text in &letter.recipient {
             for line in address_lines(self.metrics, text) {
                 self.put(LEFT, y, ADDRESS_SIZE, line);
@@ -420,6 +524,7 @@ impl Pager<'_> {
         if letter.labels.registration_line {
             let lines = std::iter::once(&letter.place_date).chain(&letter.reference);
             for text in lines {
+                self.leaf(Role::P);
                 for line in self.plain(text, Style::Regular, BODY, self.text_width()) {
                     self.put(LEFT, y, BODY, line);
                     y += LEADING;
@@ -431,6 +536,7 @@ impl Pager<'_> {
         }
         if let Some(delivery) = &letter.delivery {
             y += 2.0 * LEADING;
+            self.leaf(Role::P);
             for line in self.plain(delivery, Style::Regular, BODY, self.text_width()) {
                 self.put(LEFT, y, BODY, line);
                 y += LEADING;
@@ -448,6 +554,7 @@ impl Pager<'_> {
         let half = (self.text_width() - GUTTER) / 2.0;
         let mut left = y;
         if let Some(reference) = &letter.reference {
+            self.leaf(Role::P);
             for line in self.plain(reference, Style::Regular, BODY, half) {
                 self.put(LEFT, left, BODY, line);
                 left += LEADING;
@@ -458,6 +565,7 @@ impl Pager<'_> {
         } else {
             self.text_width()
         };
+        self.leaf(Role::P);
         for line in self.plain(&letter.place_date, Style::Regular, BODY, date_width) {
             let x = right - line.width();
             self.put(x, y, BODY, line);
@@ -470,6 +578,7 @@ impl Pager<'_> {
     fn chunks(&self) -> Vec<Chunk> {
         let letter = self.letter;
         let width = self.text_width();
+        self.leaf(Role::H1);
         let subject = self.rows(
             self.plain(&letter.subject_line(), Style::Bold, BODY, width),
             LEFT,
@@ -481,6 +590,7 @@ impl Pager<'_> {
             keep_with_next: true,
             images: Vec::new(),
         }];
+        self.leaf(Role::P);
         let salutation = self.rows(
             self.plain(&letter.salutation, Style::Regular, BODY, width),
             LEFT,
@@ -496,6 +606,7 @@ impl Pager<'_> {
             self.block(block, LEFT, width, &mut chunks);
         }
         for listed in letter.listed().filter(|listed| listed.before_closing) {
+            self.leaf(Role::P);
             chunks.push(self.list(listed, BODY, width));
         }
         if let Some(last) = chunks.last_mut() {
@@ -504,6 +615,7 @@ impl Pager<'_> {
         let after: Vec<Listed> = letter.listed().filter(|l| !l.before_closing).collect();
         // The closing and the first row of signature blocks: one
         // unbreakable chunk; each further row of blocks, another.
+        self.leaf(Role::P);
         let closing = self.rows(
             self.plain(&letter.closing, Style::Regular, BODY, width),
             LEFT,
@@ -540,6 +652,7 @@ impl Pager<'_> {
         }
         // Copies (and enclosures, in English), small.
         for listed in after {
+            self.leaf(Role::P);
             chunks.push(self.list(listed, 9.0, width));
         }
         chunks
@@ -569,6 +682,7 @@ impl Pager<'_> {
                 y: i as f32 * (size + 2.0),
                 size,
                 line,
+                tag: self.tag.get(),
             })
             .collect();
         Chunk {
@@ -590,6 +704,7 @@ impl Pager<'_> {
                 y: i as f32 * LEADING,
                 size: BODY,
                 line,
+                tag: self.tag.get(),
             })
             .collect()
     }
@@ -597,6 +712,7 @@ impl Pager<'_> {
     fn block(&self, block: &Block, x: f32, width: f32, chunks: &mut Vec<Chunk>) {
         match block {
             Block::Paragraph(runs) => {
+                self.leaf(Role::P);
                 let lines = self.breaker(BODY, width, true).lines(runs);
                 chunks.push(Chunk {
                     rows: self.rows(lines, x),
@@ -614,6 +730,7 @@ impl Pager<'_> {
                         ..r.clone()
                     })
                     .collect();
+                self.leaf(Role::H2);
                 let lines = self.breaker(BODY, width, false).lines(&bold);
                 chunks.push(Chunk {
                     rows: self.rows(lines, x),
@@ -629,9 +746,11 @@ impl Pager<'_> {
                 } else {
                     0.0
                 };
+                let outer = self.enter(Role::BlockQuote);
                 for inner in blocks {
                     self.block(inner, x + indent, width - 2.0 * indent, chunks);
                 }
+                self.parent.set(outer);
             }
             Block::List { start, items } => {
                 // Deep in a nest, items stop indenting and markers go inline.
@@ -640,12 +759,15 @@ impl Pager<'_> {
                 } else {
                     0.0
                 };
+                let list = self.enter(Role::L);
                 for (i, item) in items.iter().enumerate() {
                     let marker = match start {
                         Some(start) => format!("{}.", start + i as u64),
                         None => "•".to_owned(),
                     };
                     let first = chunks.len();
+                    let outer = self.enter(Role::LI);
+                    self.enter(Role::LBody);
                     for (j, inner) in item.iter().enumerate() {
                         if indent == 0.0 && j == 0 {
                             self.block(&marked(inner, &marker), x, width, chunks);
@@ -653,6 +775,7 @@ impl Pager<'_> {
                             self.block(inner, x + indent, width - indent, chunks);
                         }
                     }
+                    self.parent.set(outer);
                     let Some(chunk) = chunks.get_mut(first) else {
                         continue;
                     };
@@ -669,6 +792,7 @@ impl Pager<'_> {
                             .insert(0, hanging(marker, width, at - row.x));
                     }
                 }
+                self.parent.set(list);
             }
         }
     }
@@ -750,6 +874,11 @@ impl Pager<'_> {
         for (j, &(index, signature)) in blocks.iter().enumerate() {
             let x = LEFT + j as f32 * (column + GUTTER);
             let has_image = signature.image.is_some();
+            if has_image {
+                let alt = (self.letter.labels.signature).replace("{name}", &signature.name);
+                self.open(Role::Figure, Some((index, alt)));
+            }
+            self.leaf(Role::P);
             let box_width = (50.0 * MM).min(column);
             if let (SignatureLayout::TitleLeftNameRight, Some(title)) =
                 (signature.layout, &signature.title)
@@ -780,6 +909,7 @@ impl Pager<'_> {
                         y,
                         size: BODY,
                         line,
+                        tag: self.tag.get(),
                     });
                     y += LEADING;
                 }
@@ -858,13 +988,21 @@ impl Pager<'_> {
             let mut y = self.size.1 - BOTTOM - height;
             let rule = [LEFT, y - NOTE_RULE, LEFT + NOTE_RULE_WIDTH];
             self.items.push(Item::Rule(rule));
+            let tag = self.tag.get();
             for part in foot.parts {
+                let note = self
+                    .letter
+                    .notes
+                    .iter()
+                    .position(|n| n.number == part.number);
+                self.tag.set(note.map(|i| self.note_tags[i]));
                 for line in part.lines {
                     self.put(LEFT + self.hang, y, NOTE, line);
                     y += NOTE_LEADING;
                 }
                 y += NOTE_GAP;
             }
+            self.tag.set(tag);
         }
         self.pages.push(std::mem::take(&mut self.items));
     }
@@ -995,13 +1133,16 @@ impl Pager<'_> {
         // The table starts half a line below the title.
         let above = title.len() as f32 * LEADING - LEADING / 2.0 + BODY;
         self.table_page(above + row_height(&header) + row_height(&[]));
+        self.leaf(Role::H2);
         for line in title {
             self.put(LEFT, self.y, BODY, line);
             self.y += LEADING;
         }
         let top = self.y - LEADING / 2.0;
+        let outer = self.enter(Role::Table);
+        let tags = self.row_tags(Role::TH, header.len());
         let mut table = Table {
-            y: self.table_row(&edges, top, &header),
+            y: self.table_row(&edges, top, &header, &tags),
             edges,
             header,
             top,
@@ -1009,9 +1150,19 @@ impl Pager<'_> {
         };
         for row in &annex.rows {
             let cells = self.cells(row, &table.edges, Style::Regular);
-            self.add_row(&mut table, cells);
+            let tags = self.row_tags(Role::TD, cells.len());
+            self.add_row(&mut table, cells, &tags);
         }
+        self.parent.set(outer);
         self.close_table(&table);
+    }
+
+    /// A new row of the table's structure: its cells' elements.
+    fn row_tags(&self, role: Role, cells: usize) -> Vec<Option<u32>> {
+        let outer = self.enter(Role::TR);
+        let tags = (0..cells).map(|_| Some(self.open(role, None))).collect();
+        self.parent.set(outer);
+        tags
     }
 
     /// Column edges that fill the text width, each column in proportion to
@@ -1078,12 +1229,12 @@ impl Pager<'_> {
 
     /// Adds a row to the table: whole on this page or the next, or, taller
     /// than that, as many lines as fit on each page.
-    fn add_row(&mut self, table: &mut Table, mut cells: Vec<Vec<Line>>) {
+    fn add_row(&mut self, table: &mut Table, mut cells: Vec<Vec<Line>>, tags: &[Option<u32>]) {
         loop {
             let room = self.bottom() - table.y;
             let height = row_height(&cells);
             if height <= room + 0.01 {
-                table.y = self.table_row(&table.edges, table.y, &cells);
+                table.y = self.table_row(&table.edges, table.y, &cells, tags);
                 table.rows += 1;
                 return;
             }
@@ -1101,7 +1252,7 @@ impl Pager<'_> {
             let rest = (cells.iter_mut())
                 .map(|cell| cell.split_off(fit.min(cell.len())))
                 .collect();
-            table.y = self.table_row(&table.edges, table.y, &cells);
+            table.y = self.table_row(&table.edges, table.y, &cells, tags);
             table.rows += 1;
             cells = rest;
             self.next_table_page(table);
@@ -1113,7 +1264,9 @@ impl Pager<'_> {
         self.close_table(table);
         self.table_page(row_height(&table.header) + row_height(&[]));
         table.top = TABLE_TOP;
-        table.y = self.table_row(&table.edges, table.top, &table.header);
+        // The header again: an artifact, its text is the first page's.
+        let artifact = vec![None; table.header.len()];
+        table.y = self.table_row(&table.edges, table.top, &table.header, &artifact);
         table.rows = 0;
     }
 
@@ -1126,9 +1279,17 @@ impl Pager<'_> {
         }
     }
 
-    /// Places a row of `cells` from `top`, a rule under it; its bottom.
-    fn table_row(&mut self, edges: &[f32], top: f32, cells: &[Vec<Line>]) -> f32 {
-        for (cell, x) in cells.iter().zip(edges) {
+    /// Places a row of `cells` from `top`, each part of its element in
+    /// `tags`, a rule under it; its bottom.
+    fn table_row(
+        &mut self,
+        edges: &[f32],
+        top: f32,
+        cells: &[Vec<Line>],
+        tags: &[Option<u32>],
+    ) -> f32 {
+        for ((cell, x), tag) in cells.iter().zip(edges).zip(tags) {
+            self.tag.set(*tag);
             for (i, line) in cell.iter().enumerate() {
                 let y = top + CELL_PAD + 0.75 * CELL + i as f32 * CELL_LEADING;
                 self.put(x + CELL_PAD, y, CELL, line.clone());
@@ -1168,6 +1329,7 @@ impl Pager<'_> {
                     y: TOP + 10.0,
                     size: 9.0,
                     line,
+                    tag: None,
                 }));
             }
             let text = format!("{} · {page_of}", letter.place_date);
@@ -1182,6 +1344,7 @@ impl Pager<'_> {
                     y: TOP + 10.0,
                     size: 9.0,
                     line,
+                    tag: None,
                 }));
             }
             head.push(Item::Rule([LEFT, TOP + 14.0, right]));

@@ -2,7 +2,10 @@
 //!
 //! Three stages, each its own module: [`breaking`] turns runs into justified,
 //! hyphenated lines; [`layout`] places the letter frame and flows the body
-//! over pages; [`write`] writes the PDF with subset fonts.
+//! over pages, each line with its element of the letter's structure;
+//! [`write`] writes the PDF with subset fonts, [`tag`] its structure tree
+//! and archival metadata (tagged, PDF/A-2b, PDF/UA-1, unless
+//! [`PdfStandard::None`]), and [`pack`] packs its small objects.
 
 mod breaking;
 mod bundle;
@@ -12,6 +15,8 @@ mod envelope;
 mod font;
 mod layout;
 mod memo;
+mod pack;
+mod tag;
 mod write;
 
 pub use bundle::{PdfStream, Sheets, envelope_sheets, label_sheets, letter_sheets};
@@ -54,6 +59,22 @@ pub struct PdfOptions {
     /// Work shared with other PDFs rendered with the same cache; by default
     /// the process's shared one.
     pub cache: PdfCache,
+    /// The standards the file meets: by default tagged, PDF/A-2b and PDF/UA-1.
+    pub standard: PdfStandard,
+}
+
+/// The standards a PDF meets.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum PdfStandard {
+    /// Tagged for screen readers, archival: PDF/UA-1 and PDF/A-2b (a
+    /// structure tree in reading order, XMP metadata, an sRGB output
+    /// intent, link descriptions, running heads as artifacts).
+    #[default]
+    Archival,
+    /// Untagged: no structure tree, no metadata beyond the document
+    /// information; a little smaller.
+    None,
 }
 
 /// Which glyphs of a font a PDF embeds.

@@ -11,10 +11,11 @@ use std::hash::{Hash, Hasher};
 use std::sync::Arc;
 
 use pdf_writer::types::{
-    ActionType, AnnotationType, CidFontType, FontFlags, SystemInfo, UnicodeCmap,
+    ActionType, AnnotationFlags, AnnotationType, CidFontType, FontFlags, SystemInfo, TabOrder,
+    UnicodeCmap,
 };
 use pdf_writer::writers::PositionedItems;
-use pdf_writer::{Chunk, Content, Filter, Finish, Name, Pdf, Rect, Ref, Str, TextStr};
+use pdf_writer::{Chunk, Content, Filter, Finish, Name, Pdf, Rect, Ref, Settings, Str, TextStr};
 use subsetter::GlyphRemapper;
 
 use super::breaking::RAISE;
@@ -23,9 +24,11 @@ use super::dehint::dehint;
 use super::font::{Face, Fonts, Glyph, Style};
 use super::layout::{Item, Layout, TextLine};
 use super::memo::hash;
+use super::pack::pack;
+use super::tag::Tagger;
 use crate::error::{Diagnostic, Error};
 use crate::letter::{Letter, Signature};
-use crate::render::{PdfOptions, Subset};
+use crate::render::{PdfOptions, PdfStandard, Subset};
 
 /// Colour of link text.
 const LINK: [f32; 3] = [0.05, 0.2, 0.55];
@@ -94,19 +97,23 @@ pub fn write(
     fonts: &Fonts,
     options: &PdfOptions,
 ) -> Result<Vec<u8>, Error> {
-    let mut pdf = Pdf::new();
+    let memos = options.cache.memos();
+    // Compact: no indentation in dictionaries.
+    let mut pdf = Pdf::with_settings(Settings { pretty: false });
     let mut ids = Ids(0);
     let catalog = ids.next();
     let tree = ids.next();
     let info = ids.next();
+    let mut tagger = (options.standard == PdfStandard::Archival)
+        .then(|| Tagger::new(&layout.nodes, layout.pages.len()));
     let (page_refs, resources) = write_pages(
         &letter.signatories,
         layout,
         fonts,
         options,
-        &mut pdf,
-        &mut ids,
+        (&mut pdf, &mut ids),
         tree,
+        tagger.as_mut(),
     )?;
     pdf.pages(tree)
         .kids(page_refs.iter().copied())
@@ -127,9 +134,13 @@ pub fn write(
         .author(TextStr(letter.author()))
         .creator(TextStr("appeal"))
         .creation_date(pdf_date);
-    pdf.catalog(catalog)
-        .pages(tree)
-        .lang(TextStr(letter.language.code()));
+    let archival = tagger.map(|tagger| tagger.write(&mut pdf, letter, &page_refs, || ids.next()));
+    let mut root = pdf.catalog(catalog);
+    root.pages(tree).lang(TextStr(letter.language.code()));
+    if let Some(archival) = archival {
+        archival.catalog(&mut root);
+    }
+    root.finish();
     // A file id from the content, so that equal letters give equal files.
     let mut hasher = std::collections::hash_map::DefaultHasher::new();
     (
@@ -141,8 +152,8 @@ pub fn write(
     )
         .hash(&mut hasher);
     let id = Hasher::finish(&hasher).to_be_bytes().to_vec();
-    pdf.set_file_id((id.clone(), id));
-    Ok(pdf.finish())
+    pdf.set_file_id((id.clone(), id.clone()));
+    Ok(pack(pdf.finish(), catalog, info, &id, &memos.contents))
 }
 
 /// What a letter's pages use that may be shared with other letters in one
@@ -158,14 +169,15 @@ pub(super) struct Resources {
 /// each page a kid of `tree`: their content, links and page objects, not
 /// the fonts and images they use (the caller writes those, once for all the
 /// letters of a file that share them). Gives the pages' ids, in order.
+/// With a `tagger`, the content is marked for the structure tree it writes.
 pub(super) fn write_pages(
     signatories: &[Signature],
     layout: &Layout,
     fonts: &Fonts,
     options: &PdfOptions,
-    chunk: &mut Chunk,
-    ids: &mut Ids,
+    (chunk, ids): (&mut Chunk, &mut Ids),
     tree: Ref,
+    mut tagger: Option<&mut Tagger>,
 ) -> Result<(Vec<Ref>, Resources), Error> {
     let memos = options.cache.memos();
     // Which characters each face shows, so that each can be embedded as a subset.
@@ -208,7 +220,7 @@ pub(super) fn write_pages(
         .collect();
     let (width, height) = layout.size;
     let mut page_refs = Vec::new();
-    for (items, &head) in layout.pages.iter().zip(&layout.heads) {
+    for (number, (items, &head)) in layout.pages.iter().zip(&layout.heads).enumerate() {
         let page = ids.next();
         page_refs.push(page);
         // The running head apart from the rest, which may be the same in
@@ -221,6 +233,10 @@ pub(super) fn write_pages(
             }
             let mut content = Content::new();
             for item in part {
+                let before = links.len();
+                if let Some(tagger) = &mut tagger {
+                    tagger.begin(&mut content, number, item);
+                }
                 draw(
                     &mut content,
                     item,
@@ -230,6 +246,12 @@ pub(super) fn write_pages(
                     &pictures,
                     &mut links,
                 );
+                if let Some(tagger) = &mut tagger {
+                    tagger.links(number, links.len() - before);
+                }
+            }
+            if let Some(tagger) = &mut tagger {
+                tagger.close(&mut content);
             }
             let id = ids.next();
             chunk
@@ -247,6 +269,12 @@ pub(super) fn write_pages(
                 .subtype(AnnotationType::Link)
                 .rect(*rect)
                 .border(0.0, 0.0, 0.0, None);
+            if let Some(tagger) = &mut tagger {
+                annotation
+                    .flags(AnnotationFlags::PRINT)
+                    .contents(TextStr(uri))
+                    .struct_parent(tagger.annotation(*id));
+            }
             annotation
                 .action()
                 .action_type(ActionType::Uri)
@@ -259,6 +287,12 @@ pub(super) fn write_pages(
         page_writer.contents_array(contents);
         if !annotations.is_empty() {
             page_writer.annotations(annotations);
+            if tagger.is_some() {
+                page_writer.tab_order(TabOrder::StructureOrder);
+            }
+        }
+        if tagger.is_some() {
+            page_writer.struct_parents(number as i32);
         }
         let mut resources = page_writer.resources();
         let mut font_dict = resources.fonts();
@@ -589,7 +623,8 @@ fn make_font(face: &Face, chars: &[char]) -> Result<EmbeddedFont, Error> {
             .ttf()
             .glyph_hor_advance(ttf_parser::GlyphId(old))
             .unwrap_or(0);
-        widths[usize::from(new)] = f32::from(advance) * scale;
+        // Whole thousandths: shorter, and within the unit PDF/A allows.
+        widths[usize::from(new)] = (f32::from(advance) * scale).round();
     }
     let info = SystemInfo {
         registry: Str(b"Adobe"),
@@ -687,12 +722,12 @@ pub(super) fn write_font(
 const CONTENT: u8 = 1;
 /// Deflate level for what is made once and shared by letters: fonts (per
 /// process) and signature images (per thread).
-const SHARED: u8 = 9;
+pub(super) const SHARED: u8 = 9;
 
 /// Deflates page content at level [`CONTENT`], or takes the result for
 /// equal content deflated before with the same memo: in a batch, the pages
 /// after the first are mostly the same in every letter.
-fn compress_once(memo: &ContentMemo, content: &[u8]) -> Arc<Vec<u8>> {
+pub(super) fn compress_once(memo: &ContentMemo, content: &[u8]) -> Arc<Vec<u8>> {
     let hash = hash(&content);
     if let Some(deflated) = lock(memo).get(hash, |raw| raw == content) {
         return deflated;
@@ -706,7 +741,7 @@ fn compress_once(memo: &ContentMemo, content: &[u8]) -> Arc<Vec<u8>> {
 /// Deflates a stream (zlib format) at `level`, reusing one compressor per
 /// thread: its tables are large, and clearing them is cheaper than
 /// allocating them anew.
-fn compress(mut input: &[u8], level: u8) -> Vec<u8> {
+pub(super) fn compress(mut input: &[u8], level: u8) -> Vec<u8> {
     use miniz_oxide::DataFormat;
     use miniz_oxide::deflate::core::{CompressorOxide, TDEFLFlush, TDEFLStatus, compress};
     thread_local! {
