@@ -153,8 +153,14 @@ pub(crate) mod signature {
     /// Why `bytes` cannot be a signature, if they cannot: not a PNG, too
     /// large, or (when `decode`) broken.
     pub fn check(bytes: &[u8], decode: bool) -> Result<(), String> {
+        png(bytes, decode, "a signature")
+    }
+
+    /// Why `bytes` cannot be `what` ("a signature", "a logo"), if they
+    /// cannot: not a PNG, too large, or (when `decode`) broken.
+    pub fn png(bytes: &[u8], decode: bool, what: &str) -> Result<(), String> {
         if bytes.len() > MAX_BYTES {
-            return Err("larger than 16 MiB; a signature image is far smaller".into());
+            return Err(format!("larger than 16 MiB; {what} image is far smaller"));
         }
         if !bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
             return Err("not a PNG file".into());
@@ -165,7 +171,7 @@ pub(crate) mod signature {
         let (width, height) = (reader.info().width, reader.info().height);
         if width.max(height) > MAX_SIDE {
             return Err(format!(
-                "{width} × {height} pixels; a signature is at most {MAX_SIDE} pixels a side"
+                "{width} × {height} pixels; {what} is at most {MAX_SIDE} pixels a side"
             ));
         }
         if decode {
@@ -173,6 +179,111 @@ pub(crate) mod signature {
             reader.next_frame(&mut pixels).map_err(broken)?;
         }
         Ok(())
+    }
+}
+
+/// Letterhead logos: a PNG (checked as a signature image is) or an SVG,
+/// parsed into usvg's tree of paths.
+pub(crate) mod logo {
+    use std::collections::HashMap;
+    use std::sync::Arc;
+
+    use crate::appeal::Logo;
+
+    /// An SVG logo's largest file.
+    pub const MAX_SVG_BYTES: usize = 1024 * 1024;
+
+    /// The most elements an SVG logo may have, `<use>` references expanded:
+    /// a logo has hundreds; more only slows every letter down.
+    pub const MAX_ELEMENTS: usize = 20_000;
+
+    /// The logo in `bytes`, or why they are none: a PNG (by its signature)
+    /// or an SVG (by its text), of bounded size, that decodes or parses.
+    pub fn read(bytes: Vec<u8>) -> Result<Logo, String> {
+        if bytes.starts_with(b"\x89PNG") {
+            super::signature::png(&bytes, true, "a logo")?;
+            return Ok(Logo::Png(Arc::new(bytes)));
+        }
+        let text = String::from_utf8_lossy(&bytes[..bytes.len().min(1024)]);
+        if !text.trim_start_matches('\u{feff}').trim_start().starts_with('<') {
+            return Err("neither a PNG nor an SVG file".into());
+        }
+        svg(&bytes)?;
+        Ok(Logo::Svg(Arc::new(bytes)))
+    }
+
+    /// The SVG drawing in `bytes`: parsed with no access to files (an
+    /// `<image>` linking to one is left out) and no fonts (text is left
+    /// out: a logo's lettering belongs in paths).
+    pub fn svg(bytes: &[u8]) -> Result<usvg::Tree, String> {
+        if bytes.len() > MAX_SVG_BYTES {
+            return Err("larger than 1 MiB; an SVG logo is far smaller".into());
+        }
+        let text = std::str::from_utf8(bytes).map_err(|_| "broken SVG file: not UTF-8 text")?;
+        let broken = |e: &dyn std::fmt::Display| format!("broken SVG file: {e}");
+        let options = roxmltree::ParsingOptions {
+            allow_dtd: true,
+            ..Default::default()
+        };
+        let document = roxmltree::Document::parse_with_options(text, options).map_err(|e| broken(&e))?;
+        let elements = expanded(&document);
+        if elements > MAX_ELEMENTS {
+            return Err(format!(
+                "{} elements with their <use> references; an SVG logo has at most {MAX_ELEMENTS}",
+                if elements == usize::MAX { "endless".to_owned() } else { elements.to_string() }
+            ));
+        }
+        let mut options = usvg::Options::default();
+        options.image_href_resolver.resolve_string = Box::new(|_, _| None);
+        let tree = usvg::Tree::from_str(text, &options).map_err(|e| broken(&e))?;
+        if !tree.root().has_children() {
+            return Err("the SVG file draws nothing".into());
+        }
+        Ok(tree)
+    }
+
+    /// How many elements `document` has with each `<use>` replaced by what
+    /// it refers to (saturating; a reference loop counts as endless).
+    fn expanded(document: &roxmltree::Document) -> usize {
+        let ids: HashMap<&str, roxmltree::NodeId> = document
+            .descendants()
+            .filter_map(|node| node.attribute("id").map(|id| (id, node.id())))
+            .collect();
+        let mut sizes: HashMap<roxmltree::NodeId, usize> = HashMap::new();
+        let mut visiting = Vec::new();
+        count(document.root(), &ids, &mut sizes, &mut visiting)
+    }
+
+    fn count<'a>(
+        node: roxmltree::Node<'a, '_>,
+        ids: &HashMap<&str, roxmltree::NodeId>,
+        sizes: &mut HashMap<roxmltree::NodeId, usize>,
+        visiting: &mut Vec<roxmltree::NodeId>,
+    ) -> usize {
+        if let Some(&size) = sizes.get(&node.id()) {
+            return size;
+        }
+        if visiting.contains(&node.id()) || visiting.len() > 256 {
+            return usize::MAX;
+        }
+        visiting.push(node.id());
+        let mut size: usize = usize::from(node.is_element());
+        for child in node.children() {
+            size = size.saturating_add(count(child, ids, sizes, visiting));
+        }
+        let href = node
+            .attributes()
+            .find(|a| a.name() == "href")
+            .map(|a| a.value());
+        if node.has_tag_name("use")
+            && let Some(target) = href.and_then(|h| h.strip_prefix('#')).and_then(|id| ids.get(id))
+            && let Some(target) = node.document().get_node(*target)
+        {
+            size = size.saturating_add(count(target, ids, sizes, visiting));
+        }
+        visiting.pop();
+        sizes.insert(node.id(), size);
+        size
     }
 }
 

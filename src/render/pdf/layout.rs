@@ -1,8 +1,9 @@
 //! Page layout: a [`Letter`] into pages of positioned lines.
 //!
-//! Page one carries the letterhead, the recipient block where a DL window
-//! envelope shows it (DIN 5008 form B: from 25 mm, 62.7 to 90 mm from the top),
-//! place and date, delivery line, subject and salutation; the body follows
+//! Page one carries the letterhead (with the logo, if any), the return
+//! address and the recipient block where the window envelope of the
+//! letter's [`PostalLayout`] shows them (DIN 5008 form B: from 25 mm, 62.7 to
+//! 90 mm from the top), fold and punch marks at the left edge, place and date, delivery line, subject and salutation; the body follows
 //! and runs onto further pages, each with a running head. Paragraphs keep at
 //! least two lines at the foot and at the head of a page (no widows or
 //! orphans); the closing and signature stay together with the end of the body.
@@ -19,6 +20,7 @@ use super::cache::{ParagraphMemo, PdfCache};
 use super::font::{FontMetrics, Style};
 use crate::error::{Diagnostic, Error};
 use crate::letter::{Annex, Block, Letter, Listed, Run, Signature, SignatureLayout};
+use crate::postal::{Geometry, PostalLayout};
 
 pub(crate) const MM: f32 = 72.0 / 25.4;
 
@@ -68,6 +70,14 @@ pub enum Item {
     Rule([f32; 3]),
     /// A vertical rule: x, top, bottom.
     VRule([f32; 3]),
+    /// The letterhead's logo in its box: left, top, width, height (points
+    /// from the top left); `alt` is its text alternative, the organisation.
+    Logo {
+        /// Left, top, width, height.
+        rect: [f32; 4],
+        /// What the logo says: the organisation's name.
+        alt: String,
+    },
 }
 
 /// A laid-out letter.
@@ -121,40 +131,35 @@ const CELL: f32 = 8.5;
 const CELL_LEADING: f32 = 10.5;
 const CELL_PAD: f32 = 3.0;
 
-/// The recipient block where a DL window envelope shows it. DIN 5008:2020,
-/// form B: the address field is 85 × 45 mm, 20 mm from the left edge and
-/// 45 mm from the top of the sheet; its top 17.7 mm (5 lines, 8 pt) are the
-/// zone for return address and postal remarks, the address zone below it
-/// holds 6 lines in 27.3 mm (62.7 to 90 mm from the top); text starts 5 mm
-/// in, at 25 mm, the left margin of the body, and so has 80 mm. The window
-/// of a DL envelope (DIN 680; ISO 269) is 90 × 45 mm, 20 mm from the left,
-/// 15 mm from the bottom: it shows the field with the folded sheet's play.
-const ADDRESS_TOP: f32 = 62.7 * MM;
-/// The lowest the address text reaches: the foot of the address zone.
-const ADDRESS_BOTTOM: f32 = 90.0 * MM;
 /// The size of the address text. DIN 5008 asks for at least 8 pt in the
 /// address zone; 9.5 pt is the largest half point at which the built-in
-/// registry's organisations (FNPR's is 81 mm at 10 pt) fit its 6 lines.
+/// registry's organisations (FNPR's is 81 mm at 10 pt) fit its 6 lines of
+/// 80 mm. The zones of each layout are in [`crate::postal`].
 pub(crate) const ADDRESS_SIZE: f32 = 9.5;
-/// The width of the address text: the field's 85 mm less its 5 mm inset.
-pub(crate) const ADDRESS_WIDTH: f32 = 80.0 * MM;
-/// The lines of the address zone.
-const ADDRESS_LINES: usize = 6;
-/// Six lines in the zone's 27.3 mm: 4.55 mm (12.9 pt) apart.
-const ADDRESS_LEADING: f32 = 27.3 * MM / ADDRESS_LINES as f32;
 /// From the top of the zone to the first baseline: Liberation Serif's
 /// ascender (0.891 em), so that no letter rises above the zone; the last
-/// line's descender (0.216 em) then ends 0.9 mm above its foot.
+/// line's descender (0.216 em) then ends above its foot.
 const ADDRESS_ASCENT: f32 = 0.891 * ADDRESS_SIZE;
 const ADDRESS_DESCENT: f32 = 0.216 * ADDRESS_SIZE;
+/// The return-address line: its size, and from its baseline to the top of
+/// the address zone (its underline between).
+const RETURN_SIZE: f32 = 7.0;
+const RETURN_GAP: f32 = 3.5;
+/// Where fold and punch marks start at the left edge, and their lengths.
+const MARK_LEFT: f32 = 3.5 * MM;
+const FOLD_MARK: f32 = 5.0 * MM;
+const PUNCH_MARK: f32 = 8.0 * MM;
+/// The logo's height in the letterhead, and its widest.
+const LOGO_HEIGHT: f32 = 18.0 * MM;
+const LOGO_WIDTH: f32 = 60.0 * MM;
 
 /// One line of a recipient block as set in the envelope window: broken at
 /// spaces (not hyphenated) to the window's width.
-pub(crate) fn address_lines(metrics: &dyn FontMetrics, text: &str) -> Vec<Line> {
+pub(crate) fn address_lines(metrics: &dyn FontMetrics, text: &str, width_mm: f32) -> Vec<Line> {
     let breaker = Breaker {
         metrics,
         size: ADDRESS_SIZE,
-        width: ADDRESS_WIDTH,
+        width: width_mm * MM,
         justify: false,
         language: None,
         memo: None,
@@ -165,8 +170,10 @@ pub(crate) fn address_lines(metrics: &dyn FontMetrics, text: &str) -> Vec<Line> 
 /// Lays a letter out on pages of `paper`, taking paragraphs broken before
 /// from `cache`.
 ///
-/// Fails only where the letterhead, recipient block and date alone need more
-/// than the first page: they cannot flow on, and nothing is cut off.
+/// Fails where the letter's layout is for other paper, where the address
+/// leaves the window's address zone, and where the letterhead, recipient
+/// block and date alone need more than the first page: they cannot flow
+/// on, and nothing is cut off.
 pub fn layout(
     letter: &Letter,
     paper: Paper,
@@ -174,6 +181,33 @@ pub fn layout(
     cache: Option<&PdfCache>,
 ) -> Result<Layout, Error> {
     let size = paper.size();
+    let postal = letter
+        .layout
+        .unwrap_or_else(|| PostalLayout::for_sheet_width(size.0 / MM));
+    let sheet = postal.geometry().sheet;
+    if (sheet.0 * MM - size.0).abs() > 1.0 || (sheet.1 * MM - size.1).abs() > 1.0 {
+        let other = match paper {
+            Paper::A4 => "letter",
+            Paper::Letter => "a4",
+        };
+        return Err(Error::invalid(vec![
+            Diagnostic::new(
+                "layout-paper",
+                format!(
+                    "the {postal} layout is for {} paper; the letter to {} is on {}",
+                    postal.paper_name(),
+                    letter.recipient_id,
+                    match paper {
+                        Paper::A4 => "A4",
+                        Paper::Letter => "US Letter",
+                    }
+                ),
+            )
+            .hint(format!(
+                "give --paper {other}, or a layout for this paper (din5008a, din5008b and sn010130 are for A4, us10 for US Letter)"
+            )),
+        ]));
+    }
     let mut page = Pager {
         metrics,
         memo: cache.map(|cache| &cache.memos().paragraphs),
@@ -189,6 +223,8 @@ pub fn layout(
         carry: Vec::new(),
         address_end: 0.0,
         address_pushed: false,
+        postal: postal.geometry(),
+        return_line: postal.has_return_line(),
     };
     (page.hang, page.notes) = page.note_lines();
     page.first_page();
@@ -201,16 +237,26 @@ pub fn layout(
             .hint("shorten the sender's organisation and address, the recipient's address or the place"),
         ]));
     }
-    if page.address_pushed && page.address_end > ADDRESS_BOTTOM + 0.1 {
-        // `compose` refuses an address too long for the window (a letter
-        // built in code gets it below); this one was pushed out of it by
-        // the letterhead.
+    if page.address_end > page.postal.zone_bottom() * MM + 0.1 {
+        // `compose` refuses an address too long for the window of the
+        // layout it was given (a letter built in code, or one laid out for
+        // the paper's window, gets it here); or the letterhead pushed it out.
+        let (why, hint) = match page.address_pushed {
+            true => (
+                "the letterhead reaches into it",
+                "shorten the sender's organisation or the letterhead's lines",
+            ),
+            false => (
+                "it has too many lines",
+                "shorten the recipient block, or choose a layout with a taller window",
+            ),
+        };
         return Err(Error::invalid(vec![
             Diagnostic::new("address-outside-window", format!(
-                "the address of the letter to \"{}\" runs below the envelope window: the letterhead reaches into it",
+                "the address of the letter to \"{}\" runs below the envelope window of the {postal} layout: {why}",
                 letter.recipient_id
             ))
-            .hint("shorten the sender's organisation: its name ends 60 mm from the top at most"),
+            .hint(hint),
         ]));
     }
     let chunks = page.chunks();
@@ -268,6 +314,10 @@ struct Pager<'a> {
     address_end: f32,
     /// The letterhead pushed the recipient block below the window's top.
     address_pushed: bool,
+    /// The window envelope's numbers, mm.
+    postal: &'static Geometry,
+    /// Whether the window shows a return-address line.
+    return_line: bool,
 }
 
 /// The lines of one note that go at the foot of one page.
@@ -369,16 +419,49 @@ impl Pager<'_> {
     fn first_page(&mut self) {
         let letter = self.letter;
         let head = &letter.letterhead;
+        let postal = self.postal;
+        let top = postal.letterhead_top * MM;
+        let right = self.size.0 - RIGHT;
+        let (field_left, field_right) = (postal.field.left * MM, postal.field.right() * MM);
+        // Where the window is on the right, the letterhead stays left of
+        // it: logo, organisation, then address, contacts and officers, one
+        // column. Else the logo and that column are at the right, beside
+        // the window.
+        let window_right = postal.window_right();
+        let column = match window_right {
+            true => (62.0 * MM).min(field_left - 4.0 * MM - LEFT),
+            false => (62.0 * MM).min(right - field_right - 4.0 * MM),
+        };
+        let mut left_top = top;
+        let mut side = top + 8.0;
+        if let Some(size) = head.logo.as_ref().and_then(super::logo::size) {
+            let scale = (LOGO_HEIGHT / size.1).min(LOGO_WIDTH / size.0);
+            let (w, h) = (size.0 * scale, size.1 * scale);
+            let x = if window_right { LEFT } else { right - w };
+            self.items.push(Item::Logo {
+                rect: [x, top, w, h],
+                alt: head.organisation.clone(),
+            });
+            match window_right {
+                true => left_top += h + 3.0 * MM,
+                false => side += h + 3.0 * MM,
+            }
+        }
         // The organisation, top left, large and bold.
-        let mut y = TOP + 14.0;
-        for line in self.plain(&head.organisation, Style::Bold, 15.0, 95.0 * MM) {
+        let name_width = match window_right {
+            true => field_left - 4.0 * MM - LEFT,
+            false => 95.0 * MM,
+        };
+        let mut y = left_top + 14.0;
+        for line in self.plain(&head.organisation, Style::Bold, 15.0, name_width) {
             self.put(LEFT, y, 15.0, line);
             y += 17.0;
         }
-        // Address, contacts and officers, top right, small.
-        let column = 62.0 * MM;
-        let right = self.size.0 - RIGHT;
-        let mut side = TOP + 8.0;
+        // Address, contacts and officers, small: top right, or under the
+        // organisation.
+        if window_right {
+            side = y - 4.0;
+        }
         let groups = [&head.address, &head.contacts, &head.officers];
         for (i, group) in groups.into_iter().enumerate() {
             if i > 0 && !group.is_empty() {
@@ -386,35 +469,68 @@ impl Pager<'_> {
             }
             for text in group {
                 for line in self.plain(text, Style::Regular, SMALL, column) {
-                    let x = right - line.width();
+                    let x = if window_right { LEFT } else { right - line.width() };
                     self.put(x, side, SMALL, line);
                     side += SMALL + 2.0;
                 }
             }
         }
-        // The rule under the letterhead; where the side column would push
-        // the address out of the window, the column runs on beside the
-        // window (it is right of it) and the rule stops short of it.
-        let highest = ADDRESS_TOP + ADDRESS_ASCENT - LEADING;
-        let (rule, end) = match y.max(side) - 4.0 {
-            rule if rule > highest && y - 4.0 <= highest => (y - 4.0, right - column - 4.0 * MM),
+        // The rule under the letterhead, above the window's return-address
+        // line and address; where the letterhead runs on beside the window,
+        // the rule stops short of the column that does.
+        let zone_top = postal.zone_top() * MM;
+        let above_address = match self.return_line {
+            true => RETURN_SIZE + RETURN_GAP + 2.0,
+            false => 0.0,
+        };
+        let highest = zone_top + ADDRESS_ASCENT - LEADING - above_address;
+        let bottom = if window_right { side } else { y.max(side) } - 4.0;
+        let (rule, end) = match bottom {
+            rule if rule <= highest => (rule, right),
+            rule if window_right => (rule, field_left - 4.0 * MM),
+            _ if y - 4.0 <= highest => (y - 4.0, right - column - 4.0 * MM),
             rule => (rule, right),
         };
         self.items.push(Item::Rule([LEFT, rule, end]));
+        // Fold marks and the punch mark at the left edge.
+        for fold in postal.folds {
+            self.items
+                .push(Item::Rule([MARK_LEFT, fold * MM, MARK_LEFT + FOLD_MARK]));
+        }
+        if let Some(punch) = postal.punch {
+            self.items
+                .push(Item::Rule([MARK_LEFT, punch * MM, MARK_LEFT + PUNCH_MARK]));
+        }
 
-        // The recipient, in the envelope window, on the body's left line;
+        // The recipient, in the envelope window, on the standard's line;
         // lower only where the letterhead reaches into the address zone
         // (`layout` refuses the letter if the address then leaves it).
-        let mut y = (ADDRESS_TOP + ADDRESS_ASCENT).max(rule + LEADING);
-        self.address_pushed = y > ADDRESS_TOP + ADDRESS_ASCENT;
+        let x = postal.text_left * MM;
+        let standard = zone_top + ADDRESS_ASCENT;
+        let mut y = match window_right {
+            true => standard,
+            false => standard.max(rule + LEADING + above_address),
+        };
+        self.address_pushed = y > standard;
+        if self.return_line {
+            let width = postal.text_width * MM;
+            let line = self.return_address(width);
+            let baseline = y - ADDRESS_ASCENT - RETURN_GAP;
+            let under = baseline + 1.5;
+            self.items
+                .push(Item::Rule([x, under, x + line.width().min(width)]));
+            self.put(x, baseline, RETURN_SIZE, line);
+        }
         for text in &letter.recipient {
-            for line in address_lines(self.metrics, text) {
-                self.put(LEFT, y, ADDRESS_SIZE, line);
-                y += ADDRESS_LEADING;
+            for line in address_lines(self.metrics, text, postal.text_width) {
+                self.put(x, y, ADDRESS_SIZE, line);
+                y += postal.leading * MM;
             }
         }
-        self.address_end = y - ADDRESS_LEADING + ADDRESS_DESCENT;
-        y = y.max(100.0 * MM).max(side) + LEADING;
+        self.address_end = y - postal.leading * MM + ADDRESS_DESCENT;
+        // Place and date below the field.
+        let field_foot = (postal.field.top + postal.field.height + 10.0) * MM;
+        y = y.max(field_foot).max(side) + LEADING;
         // Russian and Belarusian: the registration line and the reply line
         // under it, at the left (ГОСТ Р 7.0.97, СТБ 6.38).
         if letter.labels.registration_line {
@@ -438,6 +554,40 @@ impl Pager<'_> {
             y -= LEADING;
         }
         self.y = y;
+    }
+
+    /// The sender's return address in one line for the window: the
+    /// organisation and its address lines, " · " between; the last parts
+    /// left out, and at last the organisation cut short ("…"), until it is
+    /// at most `width` wide.
+    fn return_address(&self, width: f32) -> Line {
+        let head = &self.letter.letterhead;
+        let parts: Vec<&str> = std::iter::once(head.organisation.as_str())
+            .chain(head.address.iter().map(String::as_str))
+            .map(str::trim)
+            .filter(|part| !part.is_empty())
+            .collect();
+        let fits = |text: &str| {
+            let line = self.one_line(text);
+            (line.width() <= width).then_some(line)
+        };
+        for count in (1..=parts.len()).rev() {
+            if let Some(line) = fits(&parts[..count].join(" · ")) {
+                return line;
+            }
+        }
+        let chars: Vec<char> = parts.first().copied().unwrap_or_default().chars().collect();
+        (0..chars.len())
+            .rev()
+            .find_map(|n| fits(&format!("{}…", chars[..n].iter().collect::<String>().trim_end())))
+            .unwrap_or_else(|| self.one_line("…"))
+    }
+
+    /// `text` as one line of the return address, however wide.
+    fn one_line(&self, text: &str) -> Line {
+        let breaker = self.breaker(RETURN_SIZE, 1.0e5, false);
+        let lines = breaker.lines(&[styled(text, Style::Regular)]);
+        lines.into_iter().next().unwrap_or_default()
     }
 
     /// The reference at the left, place and date at the right, side by
@@ -1304,6 +1454,16 @@ pub fn dump(layout: &Layout) -> String {
                     top.round(),
                     x.round(),
                     bottom.round()
+                )),
+                Item::Logo {
+                    rect: [x, y, w, h],
+                    alt,
+                } => out.push_str(&format!(
+                    "{:>4} {:>4} [logo {}x{}: {alt}]\n",
+                    y.round(),
+                    x.round(),
+                    w.round(),
+                    h.round()
                 )),
             }
         }

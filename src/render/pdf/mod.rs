@@ -2,13 +2,15 @@
 //!
 //! Three stages, each its own module: [`breaking`] turns runs into justified,
 //! hyphenated lines; [`layout`] places the letter frame and flows the body
-//! over pages; [`write`] writes the PDF with subset fonts.
+//! over pages; [`write`] writes the PDF with subset fonts, and [`logo`] the
+//! letterhead's logo.
 
 mod breaking;
 mod cache;
 mod dehint;
 mod font;
 mod layout;
+mod logo;
 mod memo;
 mod write;
 
@@ -24,19 +26,17 @@ use crate::letter::Letter;
 /// [`crate::window`]'s check.
 pub(crate) mod window {
     use super::font::{FontMetrics, Fonts, Style};
-    use super::layout::{ADDRESS_SIZE, ADDRESS_WIDTH, MM, address_lines};
-
-    /// The width of the window's text, mm.
-    pub const WIDTH_MM: f32 = ADDRESS_WIDTH / MM;
+    use super::layout::{ADDRESS_SIZE, MM, address_lines};
+    use crate::postal::PostalLayout;
 
     /// How wide `word` is set in the window, mm.
     pub fn width_mm(word: &str) -> f32 {
         Fonts::embedded().width(Style::Regular, word) * ADDRESS_SIZE / MM
     }
 
-    /// How many lines of the window `text` takes.
-    pub fn lines(text: &str) -> usize {
-        address_lines(Fonts::embedded(), text).len()
+    /// How many lines of the window of `layout` `text` takes.
+    pub fn lines(text: &str, layout: PostalLayout) -> usize {
+        address_lines(Fonts::embedded(), text, layout.geometry().text_width).len()
     }
 }
 

@@ -22,7 +22,9 @@ use super::cache::{ContentMemo, FontMemo, PictureMemo, lock};
 use super::dehint::dehint;
 use super::font::{Face, Fonts, Glyph, Style};
 use super::layout::{Item, Layout, TextLine};
+use super::logo::{self, Vector};
 use super::memo::hash;
+use crate::appeal::Logo;
 use crate::error::{Diagnostic, Error};
 use crate::letter::Letter;
 use crate::render::{PdfOptions, Subset};
@@ -137,6 +139,18 @@ pub fn write(
         .iter()
         .map(|image| image.as_ref().map(|(_, _, picture)| &**picture))
         .collect();
+    // The letterhead's logo, where the layout places it.
+    let placed = layout.pages.iter().flatten().any(|item| matches!(item, Item::Logo { .. }));
+    let emblem = match &letter.letterhead.logo {
+        Some(Logo::Png(png)) if placed => Some(Emblem::Png(
+            ids.next(),
+            ids.next(),
+            picture(&memos.pictures, png)?,
+        )),
+        Some(Logo::Svg(svg)) if placed => logo::vector(svg).map(|vector| Emblem::Svg(ids.next(), vector)),
+        _ => None,
+    };
+    let units = emblem.as_ref().map(Emblem::units);
     let (width, height) = layout.size;
     let mut page_refs = Vec::new();
     for (items, &head) in layout.pages.iter().zip(&layout.heads) {
@@ -159,6 +173,7 @@ pub fn write(
                     fonts,
                     &embedded,
                     &pictures,
+                    units,
                     &mut links,
                 );
             }
@@ -198,12 +213,15 @@ pub fn write(
             }
         }
         font_dict.finish();
-        if images.iter().any(Option::is_some) {
+        if images.iter().any(Option::is_some) || emblem.is_some() {
             let mut x_objects = resources.x_objects();
             for (i, image) in images.iter().enumerate() {
                 if let Some((image_ref, _, _)) = image {
                     x_objects.pair(Name(image_name(i).as_bytes()), *image_ref);
                 }
+            }
+            if let Some(emblem) = &emblem {
+                x_objects.pair(Name(LOGO), emblem.id());
             }
         }
     }
@@ -217,23 +235,35 @@ pub fn write(
         }
     }
     for (image_ref, mask_ref, picture) in images.iter().flatten() {
-        let mut x_object = pdf.image_xobject(*image_ref, &picture.rgb);
-        x_object
-            .width(picture.width as i32)
-            .height(picture.height as i32);
-        x_object.filter(Filter::FlateDecode);
-        x_object.color_space().device_rgb();
-        x_object.bits_per_component(8).s_mask(*mask_ref);
-        x_object.finish();
-        let mut mask = pdf.image_xobject(*mask_ref, &picture.alpha);
-        mask.width(picture.width as i32)
-            .height(picture.height as i32);
-        mask.filter(Filter::FlateDecode);
-        mask.color_space().device_gray();
-        mask.bits_per_component(8);
+        write_picture(&mut pdf, *image_ref, *mask_ref, picture);
+    }
+    match &emblem {
+        Some(Emblem::Png(image_ref, mask_ref, picture)) => {
+            write_picture(&mut pdf, *image_ref, *mask_ref, picture);
+        }
+        Some(Emblem::Svg(id, vector)) => {
+            let states: Vec<Ref> = vector.opacities.iter().map(|_| ids.next()).collect();
+            let mut form = pdf.form_xobject(*id, &vector.content);
+            form.bbox(Rect::new(0.0, 0.0, vector.size.0, vector.size.1));
+            if !states.is_empty() {
+                let mut resources = form.resources();
+                let mut dict = resources.ext_g_states();
+                for (i, state) in states.iter().enumerate() {
+                    dict.pair(Name(logo::state_name(i).as_bytes()), *state);
+                }
+            }
+            form.finish();
+            for (state, opacity) in states.iter().zip(&vector.opacities) {
+                pdf.ext_graphics(*state)
+                    .non_stroking_alpha(*opacity)
+                    .stroking_alpha(*opacity);
+            }
+        }
+        None => {}
     }
 
     let date = letter.date;
+
     let pdf_date = pdf_writer::Date::new(date.year() as u16)
         .month(date.month())
         .day(date.day());
@@ -260,6 +290,50 @@ pub fn write(
     Ok(pdf.finish())
 }
 
+/// The letterhead's logo as embedded: a PNG as an image (and its alpha
+/// mask), an SVG as a form.
+enum Emblem {
+    Png(Ref, Ref, Arc<Picture>),
+    Svg(Ref, Vector),
+}
+
+impl Emblem {
+    fn id(&self) -> Ref {
+        match self {
+            Emblem::Png(id, _, _) | Emblem::Svg(id, _) => *id,
+        }
+    }
+
+    /// The size of its unit square (an image) or bounding box (a form).
+    fn units(&self) -> (f32, f32) {
+        match self {
+            Emblem::Png(..) => (1.0, 1.0),
+            Emblem::Svg(_, vector) => vector.size,
+        }
+    }
+}
+
+/// The resource name of the logo.
+const LOGO: &[u8] = b"Logo";
+
+/// Writes a picture as an image with its alpha as a soft mask.
+fn write_picture(pdf: &mut Pdf, image_ref: Ref, mask_ref: Ref, picture: &Picture) {
+    let mut x_object = pdf.image_xobject(image_ref, &picture.rgb);
+    x_object
+        .width(picture.width as i32)
+        .height(picture.height as i32);
+    x_object.filter(Filter::FlateDecode);
+    x_object.color_space().device_rgb();
+    x_object.bits_per_component(8).s_mask(mask_ref);
+    x_object.finish();
+    let mut mask = pdf.image_xobject(mask_ref, &picture.alpha);
+    mask.width(picture.width as i32)
+        .height(picture.height as i32);
+    mask.filter(Filter::FlateDecode);
+    mask.color_space().device_gray();
+    mask.bits_per_component(8);
+}
+
 /// The resource name of signatory `index`'s image: `Im0`, `Im1` …
 fn image_name(index: usize) -> String {
     format!("Im{index}")
@@ -277,6 +351,7 @@ fn draw(
     fonts: &Fonts,
     embedded: &[Option<Arc<EmbeddedFont>>],
     pictures: &[Option<&Picture>],
+    logo: Option<(f32, f32)>,
     links: &mut Vec<(Rect, String)>,
 ) {
     match item {
@@ -291,6 +366,16 @@ fn draw(
                 content.save_state();
                 content.transform([iw, 0.0, 0.0, ih, *x, height - y - ih]);
                 content.x_object(Name(image_name(*signatory).as_bytes()));
+                content.restore_state();
+            }
+        }
+        Item::Logo {
+            rect: [x, y, w, h], ..
+        } => {
+            if let Some((uw, uh)) = logo {
+                content.save_state();
+                content.transform([w / uw, 0.0, 0.0, h / uh, *x, height - y - h]);
+                content.x_object(Name(LOGO));
                 content.restore_state();
             }
         }
