@@ -1082,7 +1082,7 @@ mod tests {
             parse_error(&text),
             "a.toml:4:1: error: unknown field \"sender.organisaton\" in [sender]\n  \
              hint: did you mean \"organisation\"?\n  \
-             hint: valid fields: organisation, website, address, phone, fax, email, officers, article, organisation_genitive\n\
+             hint: valid fields: organisation, website, address, phone, fax, email, officers, article, organisation_genitive, logo\n\
              a.toml:7:1: error: unknown field \"signatory.titel\" in [signatory]\n  \
              hint: did you mean \"title\"?\n  \
              hint: valid fields: name, title, organisation, signature, gender, given, patronymic, surname

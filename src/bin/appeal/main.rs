@@ -17,6 +17,7 @@ use appeal::{
     Appeal, Date, Diagnostic, Engine, Error, Letter, PostalLayout, Registry, ResolveOptions,
     SchemaFile, Templates,
 };
+use clap::builder::TypedValueParser;
 use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
 use indicatif::{ProgressBar, ProgressStyle};
 
@@ -248,7 +249,7 @@ struct Select {
 }
 
 /// The names of the window-envelope layouts, for clap.
-fn layout_names() -> impl clap::builder::TypedValueParser<Value = PostalLayout> {
+fn layout_names() -> impl TypedValueParser<Value = PostalLayout> {
     let names = PostalLayout::ALL.map(PostalLayout::name);
     clap::builder::PossibleValuesParser::new(names)
         .map(|name| name.parse().expect("one of the names"))

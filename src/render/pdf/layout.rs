@@ -1495,6 +1495,7 @@ pub(crate) mod tests {
                 address: vec![],
                 contacts: vec![],
                 officers: vec![],
+                logo: None,
             },
             date: Date::new(2021, 3, 1).unwrap(),
             place_date: "Geneva, 01 March 2021".into(),
@@ -1515,6 +1516,7 @@ pub(crate) mod tests {
             annex: None,
             redacted: false,
             labels: Language::En.labels(),
+            layout: None,
         }
     }
 
@@ -1761,35 +1763,120 @@ pub(crate) mod tests {
         assert!(breaks > 10, "the body never pushed the blocks over a page");
     }
 
-    /// The address starts on the body's left line (25 mm) and stays in the
-    /// address zone of the window, 62.7 to 90 mm from the top, for 1 to 6 lines.
+    /// In each layout the address starts on the standard's line (the
+    /// body's, 25 mm, where the window is on the left) and stays in the
+    /// address zone of the window (DIN 5008 form B: 62.7 to 90 mm from the
+    /// top) for as many lines as it holds; the return-address line is above
+    /// it, in the field; fold and punch marks are at the left edge.
     #[test]
     fn the_address_is_in_the_envelope_window() {
-        for count in 1..=6 {
-            let mut letter = letter(vec![paragraph(0, 2)]);
-            letter.recipient = (0..count).map(|i| format!("Line {i}")).collect();
-            let layout = layout(&letter, Paper::A4, &Fixed, None).unwrap();
-            let address: Vec<&TextLine> = layout.pages[0]
+        for postal in PostalLayout::ALL {
+            let g = postal.geometry();
+            let paper = match g.sheet.0 > 215.0 {
+                true => Paper::Letter,
+                false => Paper::A4,
+            };
+            for count in 1..=g.lines {
+                let mut letter = letter(vec![paragraph(0, 2)]);
+                letter.layout = Some(postal);
+                letter.letterhead.address = vec!["Street 1".into(), "City".into()];
+                letter.recipient = (0..count).map(|i| format!("Line {i}")).collect();
+                let layout = layout(&letter, paper, &Fixed, None).unwrap();
+                let texts = || {
+                    layout.pages[0].iter().filter_map(|item| match item {
+                        Item::Text(text) => Some(text),
+                        _ => None,
+                    })
+                };
+                let address: Vec<&TextLine> = texts()
+                    .filter(|text| text.line.pieces[0].text == "Line")
+                    .collect();
+                assert_eq!(address.len(), count);
+                for line in &address {
+                    assert!(
+                        (line.x - g.text_left * MM).abs() < 0.01,
+                        "{postal}: x = {} mm",
+                        line.x / MM
+                    );
+                    let top = line.y - 0.891 * line.size;
+                    let bottom = line.y + 0.216 * line.size;
+                    assert!(
+                        top >= g.zone_top() * MM - 0.01 && bottom <= g.zone_bottom() * MM,
+                        "{postal}: {} to {} mm",
+                        top / MM,
+                        bottom / MM
+                    );
+                    assert!(line.x + line.line.width() <= (g.text_left + g.text_width) * MM + 0.01);
+                }
+                let back: Vec<&TextLine> = texts()
+                    .filter(|text| text.size == RETURN_SIZE)
+                    .collect();
+                assert_eq!(back.len(), usize::from(postal.has_return_line()), "{postal}");
+                for line in back {
+                    assert!(line.y - 0.891 * line.size >= g.field.top * MM, "{postal}");
+                    assert!(line.y < g.zone_top() * MM, "{postal}");
+                    let words: Vec<&str> = line.line.pieces.iter().map(|p| p.text.as_str()).collect();
+                    assert_eq!(words.join(" "), "Union · Street 1 · City");
+                }
+            }
+            // The marks: short rules at the left edge.
+            let letter = letter(vec![paragraph(0, 2)]);
+            let layout = layout(&Letter { layout: Some(postal), ..letter }, paper, &Fixed, None).unwrap();
+            let marks: Vec<f32> = layout.pages[0]
                 .iter()
                 .filter_map(|item| match item {
-                    Item::Text(text) if text.line.pieces[0].text == "Line" => Some(text),
+                    Item::Rule([x, y, _]) if *x < 10.0 * MM => Some((y / MM * 10.0).round() / 10.0),
                     _ => None,
                 })
                 .collect();
-            assert_eq!(address.len(), count);
-            for line in address {
-                assert!((line.x - 25.0 * MM).abs() < 0.01, "x = {} mm", line.x / MM);
-                let top = line.y - 0.891 * line.size;
-                let bottom = line.y + 0.216 * line.size;
-                assert!(
-                    top >= ADDRESS_TOP - 0.01 && bottom <= ADDRESS_BOTTOM,
-                    "{} to {} mm",
-                    top / MM,
-                    bottom / MM
-                );
-                assert!(line.x + line.line.width() <= 25.0 * MM + ADDRESS_WIDTH + 0.01);
-            }
+            let mut expected: Vec<f32> = g.folds.iter().chain(&g.punch).map(|y| (y * 10.0).round() / 10.0).collect();
+            expected.sort_by(f32::total_cmp);
+            let mut marks = marks;
+            marks.sort_by(f32::total_cmp);
+            assert_eq!(marks, expected, "{postal}");
         }
+    }
+
+    /// A layout for other paper is refused; the paper's is the default.
+    #[test]
+    fn a_layout_goes_with_its_paper() {
+        let mut letter = letter(vec![paragraph(0, 2)]);
+        letter.layout = Some(PostalLayout::Us10);
+        let error = layout(&letter, Paper::A4, &Fixed, None).unwrap_err();
+        let diagnostic = &error.into_diagnostics()[0];
+        assert_eq!(diagnostic.code, "layout-paper");
+        assert_eq!(
+            diagnostic.message,
+            "the us10 layout is for US Letter paper; the letter to r is on A4"
+        );
+        letter.layout = None;
+        let layout = layout(&letter, Paper::Letter, &Fixed, None).unwrap();
+        let first = layout.pages[0].iter().find_map(|item| match item {
+            Item::Text(text) if text.line.pieces[0].text == "Recipient" => Some(text.x),
+            _ => None,
+        });
+        assert_eq!(first, Some(25.0 * MM));
+    }
+
+    /// The return address is cut to the field's width: the last address
+    /// lines go first, then the organisation's name is cut short.
+    #[test]
+    fn the_return_address_is_cut_to_fit() {
+        let mut letter = letter(vec![paragraph(0, 2)]);
+        letter.letterhead.organisation = "Union ".repeat(30);
+        letter.letterhead.address = vec!["Street 1".into()];
+        let layout = layout(&letter, Paper::A4, &Fixed, None).unwrap();
+        let back = layout.pages[0]
+            .iter()
+            .find_map(|item| match item {
+                Item::Text(text) if text.size == RETURN_SIZE => Some(text),
+                _ => None,
+            })
+            .unwrap();
+        let words: Vec<&str> = back.line.pieces.iter().map(|p| p.text.as_str()).collect();
+        assert!(words.last().unwrap().ends_with('…'), "{words:?}");
+        assert!(!words.contains(&"Street"));
+        assert!(back.line.width() <= 80.0 * MM);
     }
 
     #[test]
@@ -2178,6 +2265,8 @@ pub(crate) mod tests {
                 for (number, page) in layout.pages.iter().enumerate() {
                     for item in page {
                         let inside = match *item {
+                            // Fold and punch marks, at the left edge of the first page.
+                            Item::Rule([x, ..]) if number == 0 && x < LEFT => x >= MARK_LEFT,
                             Item::Rule([x, y, right]) => x >= LEFT - 0.01 && right <= width - RIGHT + 0.01 && y >= TOP && y <= height - BOTTOM + 0.25 * BODY,
                             Item::VRule([x, top, bottom]) => x >= LEFT - 0.01 && x <= width - RIGHT + 0.01 && top >= TOP && bottom <= height - BOTTOM + 0.01,
                             _ => true,
