@@ -215,6 +215,17 @@ impl PostalLayout {
         }
     }
 
+    /// The envelope and the standard, for messages: ("a DL window
+    /// envelope", "DIN 5008 form B").
+    pub fn envelope(self) -> (&'static str, &'static str) {
+        match self {
+            PostalLayout::Din5008a => ("a DL window envelope", "DIN 5008 form A"),
+            PostalLayout::Din5008b => ("a DL window envelope", "DIN 5008 form B"),
+            PostalLayout::Sn010130 => ("a Swiss window envelope", "SN 010130, window on the right"),
+            PostalLayout::Us10 => ("a #10 window envelope", "US Letter"),
+        }
+    }
+
     /// Whether the window shows a return-address line above the address.
     pub fn has_return_line(self) -> bool {
         self != PostalLayout::Us10

@@ -38,8 +38,9 @@ pub(crate) fn check(
     let (most, width) = (geometry.lines, geometry.text_width);
     let problem = problem(lines, layout)?;
     let id = &recipient.id;
+    let (envelope, standard) = layout.envelope();
     let hint = format!(
-        "the window of the {layout} layout shows {most} lines of {width:.0} mm at 9.5 pt; \
+        "{envelope} shows {most} lines of {width:.0} mm at 9.5 pt ({standard}); \
          shorten the recipient's title, organisation or address lines, or leave out what the post does not need"
     );
     let (message, path) = match &problem {
