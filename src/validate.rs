@@ -372,4 +372,35 @@ mod tests {
             "control character U+0007 in sender.address[1]"
         );
     }
+
+    #[test]
+    fn logos_are_png_or_svg_within_limits() {
+        let png = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/logo/logo.png")).unwrap();
+        assert!(matches!(logo::read(png), Ok(crate::appeal::Logo::Png(_))));
+        let svg = br#"<svg xmlns="http://www.w3.org/2000/svg" width="4" height="2"><rect width="4" height="2"/></svg>"#;
+        assert!(matches!(logo::read(svg.to_vec()), Ok(crate::appeal::Logo::Svg(_))));
+        let problem = |bytes: &[u8]| logo::read(bytes.to_vec()).unwrap_err();
+        assert_eq!(problem(b"GIF89a"), "neither a PNG nor an SVG file");
+        assert_eq!(
+            problem(br#"<svg xmlns="http://www.w3.org/2000/svg" width="4" height="2"><text>U</text></svg>"#),
+            "the SVG file draws nothing"
+        );
+        let mut large = b"<svg xmlns=\"http://www.w3.org/2000/svg\">".to_vec();
+        large.resize(logo::MAX_SVG_BYTES + 1, b' ');
+        assert_eq!(problem(&large), "larger than 1 MiB; an SVG logo is far smaller");
+        assert_eq!(
+            problem(b"<svg xmlns=\"http://www.w3.org/2000/svg\"><use href=\"#a\" id=\"a\"/></svg>"),
+            "endless elements with their <use> references; an SVG logo has at most 20000"
+        );
+        // Entities that multiply are refused by the XML parser, quickly.
+        let mut laughs = String::from("<?xml version=\"1.0\"?><!DOCTYPE svg [<!ENTITY a0 \"lol\">");
+        for i in 1..10 {
+            let previous = format!("&a{};", i - 1).repeat(10);
+            laughs.push_str(&format!("<!ENTITY a{i} \"{previous}\">"));
+        }
+        laughs.push_str("]><svg xmlns=\"http://www.w3.org/2000/svg\"><text>&a9;</text></svg>");
+        let started = std::time::Instant::now();
+        assert!(problem(laughs.as_bytes()).starts_with("broken SVG file: "));
+        assert!(started.elapsed().as_secs() < 2);
+    }
 }
