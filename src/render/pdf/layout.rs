@@ -2170,6 +2170,9 @@ pub(crate) mod tests {
                     prop::collection::vec(text(1..4), 1..7),
                     prop::collection::vec(prop::collection::vec(text(0..30), 0..7), 0..30),
                 )),
+                // The window layouts of A4, with a logo or without.
+                postal in prop::sample::select(vec![PostalLayout::Din5008a, PostalLayout::Din5008b, PostalLayout::Sn010130]),
+                logo in any::<bool>(),
             ) -> Letter {
                 let (organisation, address, officers, recipient, place_date) = frame;
                 let run = |text: String| vec![Run { text, ..Run::default() }];
@@ -2185,6 +2188,11 @@ pub(crate) mod tests {
                     body.insert(body.len() / 2, block);
                 }
                 let mut letter = letter(body);
+                letter.layout = Some(postal);
+                if logo {
+                    let png = include_bytes!("../../../tests/fixtures/logo/logo.png");
+                    letter.letterhead.logo = Some(crate::appeal::Logo::Png(std::sync::Arc::new(png.to_vec())));
+                }
                 letter.letterhead.organisation = organisation;
                 letter.letterhead.address = address;
                 letter.letterhead.officers = officers;
@@ -2262,12 +2270,19 @@ pub(crate) mod tests {
                 let mut numbers: Vec<usize> = notes.iter().map(|(_, line)| number(line)).collect();
                 numbers.sort_unstable();
                 prop_assert!(numbers.into_iter().eq(1..=letter.notes.len()), "a note is lost or repeated");
+                // Page one's letterhead may start higher, and the Swiss
+                // window's address run further right, than the body.
+                let postal = letter.layout.unwrap().geometry();
+                let letterhead_top = postal.letterhead_top * MM;
+                let window_right = (postal.text_left + postal.text_width) * MM;
                 for (number, page) in layout.pages.iter().enumerate() {
+                    let top = if number == 0 { letterhead_top.min(TOP) } else { TOP };
+                    let right = if number == 0 { window_right.max(width - RIGHT) } else { width - RIGHT };
                     for item in page {
                         let inside = match *item {
                             // Fold and punch marks, at the left edge of the first page.
                             Item::Rule([x, ..]) if number == 0 && x < LEFT => x >= MARK_LEFT,
-                            Item::Rule([x, y, right]) => x >= LEFT - 0.01 && right <= width - RIGHT + 0.01 && y >= TOP && y <= height - BOTTOM + 0.25 * BODY,
+                            Item::Rule([x, y, end]) => x >= LEFT - 0.01 && end <= right + 0.01 && y >= top && y <= height - BOTTOM + 0.25 * BODY,
                             Item::VRule([x, top, bottom]) => x >= LEFT - 0.01 && x <= width - RIGHT + 0.01 && top >= TOP && bottom <= height - BOTTOM + 0.01,
                             _ => true,
                         };
@@ -2284,12 +2299,13 @@ pub(crate) mod tests {
                         .iter()
                         .filter_map(|item| match item {
                             Item::Text(t) => Some([t.x + t.line.pieces.first().map_or(0.0, |p| p.x), t.y - 0.75 * t.size, t.x + t.line.width(), t.y + 0.25 * t.size]),
+                            Item::Logo { rect: [x, y, w, h], .. } => Some([*x, *y, x + w, y + h]),
                             _ => None,
                         })
                         .collect();
                     for (i, a) in boxes.iter().enumerate() {
-                        prop_assert!(a[0] >= 15.0 * MM && a[2] <= width - RIGHT + 0.01, "page {}: {a:?} leaves the margins", number + 1);
-                        prop_assert!(a[1] >= TOP && a[3] <= height - BOTTOM + 0.25 * BODY, "page {}: {a:?} leaves the margins", number + 1);
+                        prop_assert!(a[0] >= 15.0 * MM && a[2] <= right + 0.01, "page {}: {a:?} leaves the margins", number + 1);
+                        prop_assert!(a[1] >= top && a[3] <= height - BOTTOM + 0.25 * BODY, "page {}: {a:?} leaves the margins", number + 1);
                         for b in &boxes[i + 1..] {
                             let apart = a[2] <= b[0] + 0.01 || b[2] <= a[0] + 0.01 || a[3] <= b[1] + 0.01 || b[3] <= a[1] + 0.01;
                             prop_assert!(apart, "page {}: {a:?} overlaps {b:?}", number + 1);
