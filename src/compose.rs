@@ -213,7 +213,9 @@ pub(crate) fn compose_checked(
     typography::typeset_letter(&mut letter);
     // The block as printed.
     let layout = context.layout.unwrap_or(PostalLayout::Din5008b);
-    if let Some(problem) = window::check(recipient, &letter.recipient, layout, &context.recipient_at) {
+    if let Some(problem) =
+        window::check(recipient, &letter.recipient, layout, &context.recipient_at)
+    {
         return Err(problem.into());
     }
     Ok((letter, said))

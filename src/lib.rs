@@ -72,8 +72,8 @@ mod window;
 
 pub use appeal::{
     Appeal, Complainant, Complaint, ConventionRef, Enclosure, Forms, Gender, InReplyTo, Incident,
-    Localized, Logo, MAX_SIGNATORIES, Officer, Person, Rank, Recipient, Reference, Registry, Sender,
-    Signatory,
+    Localized, Logo, MAX_SIGNATORIES, Officer, Person, Rank, Recipient, Reference, Registry,
+    Sender, Signatory,
 };
 pub use complaint::{Charge, Convention};
 pub use compose::compose;

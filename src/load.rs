@@ -97,17 +97,15 @@ impl Appeal {
         }
         if let Some(logo) = &appeal.sender.logo {
             let path = "sender.logo";
-            let read = read_file(&source, logo, signature::MAX_BYTES).and_then(validate::logo::read);
+            let read =
+                read_file(&source, logo, signature::MAX_BYTES).and_then(validate::logo::read);
             match read {
                 Ok(image) => appeal.sender.logo_image = Some(image),
                 Err(problem) => problems.push(
-                    Diagnostic::new(
-                        "bad-logo",
-                        format!("cannot use logo \"{logo}\": {problem}"),
-                    )
-                    .at(origin.locate(path))
-                    .path(path)
-                    .hint("logo is a PNG or SVG file, relative to the appeal file"),
+                    Diagnostic::new("bad-logo", format!("cannot use logo \"{logo}\": {problem}"))
+                        .at(origin.locate(path))
+                        .path(path)
+                        .hint("logo is a PNG or SVG file, relative to the appeal file"),
                 ),
             }
         }
@@ -130,9 +128,7 @@ fn read_file(source: &Source, relative: &str, max: usize) -> Result<Vec<u8>, Str
     }
     let mut bytes = Vec::new();
     std::fs::File::open(&path)
-        .and_then(|file| {
-            file.take(max as u64 + 1).read_to_end(&mut bytes)
-        })
+        .and_then(|file| file.take(max as u64 + 1).read_to_end(&mut bytes))
         .map_err(|e| e.to_string().to_lowercase())?;
     // Decoded whole once by the caller, so that a broken image is reported
     // at its place rather than when the first letter is typeset.

@@ -271,7 +271,10 @@ mod tests {
     fn address_zones_lie_in_their_fields_and_on_their_sheets() {
         for layout in PostalLayout::ALL {
             let g = layout.geometry();
-            assert!(g.zone_bottom() <= g.field.top + g.field.height + 0.01, "{layout}");
+            assert!(
+                g.zone_bottom() <= g.field.top + g.field.height + 0.01,
+                "{layout}"
+            );
             assert!(g.text_left >= g.field.left, "{layout}");
             assert!(g.text_left + g.text_width <= g.field.right(), "{layout}");
             assert!(g.field.right() <= g.sheet.0, "{layout}");

@@ -1256,8 +1256,7 @@ impl Problems<'_> {
         if let Some(logo) = &appeal.sender.logo_image
             && let Err(problem) = validate::logo::read(logo.bytes().to_vec())
         {
-            let diagnostic =
-                Diagnostic::new("bad-logo", format!("cannot use the logo: {problem}"));
+            let diagnostic = Diagnostic::new("bad-logo", format!("cannot use the logo: {problem}"));
             self.at("sender.logo", diagnostic);
         }
     }

@@ -205,7 +205,11 @@ pub(crate) mod logo {
             return Ok(Logo::Png(Arc::new(bytes)));
         }
         let text = String::from_utf8_lossy(&bytes[..bytes.len().min(1024)]);
-        if !text.trim_start_matches('\u{feff}').trim_start().starts_with('<') {
+        if !text
+            .trim_start_matches('\u{feff}')
+            .trim_start()
+            .starts_with('<')
+        {
             return Err("neither a PNG nor an SVG file".into());
         }
         svg(&bytes)?;
@@ -225,12 +229,17 @@ pub(crate) mod logo {
             allow_dtd: true,
             ..Default::default()
         };
-        let document = roxmltree::Document::parse_with_options(text, options).map_err(|e| broken(&e))?;
+        let document =
+            roxmltree::Document::parse_with_options(text, options).map_err(|e| broken(&e))?;
         let elements = expanded(&document);
         if elements > MAX_ELEMENTS {
             return Err(format!(
                 "{} elements with their <use> references; an SVG logo has at most {MAX_ELEMENTS}",
-                if elements == usize::MAX { "endless".to_owned() } else { elements.to_string() }
+                if elements == usize::MAX {
+                    "endless".to_owned()
+                } else {
+                    elements.to_string()
+                }
             ));
         }
         let mut options = usvg::Options::default();
@@ -276,7 +285,9 @@ pub(crate) mod logo {
             .find(|a| a.name() == "href")
             .map(|a| a.value());
         if node.has_tag_name("use")
-            && let Some(target) = href.and_then(|h| h.strip_prefix('#')).and_then(|id| ids.get(id))
+            && let Some(target) = href
+                .and_then(|h| h.strip_prefix('#'))
+                .and_then(|id| ids.get(id))
             && let Some(target) = node.document().get_node(*target)
         {
             size = size.saturating_add(count(target, ids, sizes, visiting));
@@ -375,10 +386,13 @@ mod tests {
 
     #[test]
     fn logos_are_png_or_svg_within_limits() {
-        let png = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/logo/logo.png")).unwrap();
+        let png = include_bytes!("../tests/fixtures/logo/logo.png").to_vec();
         assert!(matches!(logo::read(png), Ok(crate::appeal::Logo::Png(_))));
         let svg = br#"<svg xmlns="http://www.w3.org/2000/svg" width="4" height="2"><rect width="4" height="2"/></svg>"#;
-        assert!(matches!(logo::read(svg.to_vec()), Ok(crate::appeal::Logo::Svg(_))));
+        assert!(matches!(
+            logo::read(svg.to_vec()),
+            Ok(crate::appeal::Logo::Svg(_))
+        ));
         let problem = |bytes: &[u8]| logo::read(bytes.to_vec()).unwrap_err();
         assert_eq!(problem(b"GIF89a"), "neither a PNG nor an SVG file");
         assert_eq!(
@@ -387,7 +401,10 @@ mod tests {
         );
         let mut large = b"<svg xmlns=\"http://www.w3.org/2000/svg\">".to_vec();
         large.resize(logo::MAX_SVG_BYTES + 1, b' ');
-        assert_eq!(problem(&large), "larger than 1 MiB; an SVG logo is far smaller");
+        assert_eq!(
+            problem(&large),
+            "larger than 1 MiB; an SVG logo is far smaller"
+        );
         assert_eq!(
             problem(b"<svg xmlns=\"http://www.w3.org/2000/svg\"><use href=\"#a\" id=\"a\"/></svg>"),
             "endless elements with their <use> references; an SVG logo has at most 20000"

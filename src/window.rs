@@ -50,7 +50,11 @@ pub(crate) fn check(
             ),
             at.path.clone(),
         ),
-        Problem::Wide { line, word, width: wide } => (
+        Problem::Wide {
+            line,
+            word,
+            width: wide,
+        } => (
             format!(
                 "the address of the letter to \"{id}\" is wider than the envelope window: \"{}\" is {wide:.0} mm wide, the window {width:.0} mm",
                 word.escape_debug()

@@ -163,7 +163,12 @@ fn logo_object(bytes: &[u8]) -> lopdf::Stream {
     let resources = document.get_page_resources(page).unwrap().0.unwrap();
     let x_objects = resources.get(b"XObject").unwrap().as_dict().unwrap();
     let id = x_objects.get(b"Logo").unwrap().as_reference().unwrap();
-    document.get_object(id).unwrap().as_stream().unwrap().clone()
+    document
+        .get_object(id)
+        .unwrap()
+        .as_stream()
+        .unwrap()
+        .clone()
 }
 
 /// A PNG logo is an image with its alpha as a soft mask, 18 mm tall at the
@@ -174,19 +179,30 @@ fn a_png_logo_is_an_image_at_the_top_of_the_letterhead() {
     for postal in [PostalLayout::Din5008b, PostalLayout::Sn010130] {
         let (_, bytes) = with_logo(Logo::Png(Arc::new(png.clone())), postal);
         let image = logo_object(&bytes);
-        assert_eq!(image.dict.get(b"Subtype").unwrap().as_name().unwrap(), b"Image");
+        assert_eq!(
+            image.dict.get(b"Subtype").unwrap().as_name().unwrap(),
+            b"Image"
+        );
         assert_eq!(image.dict.get(b"Width").unwrap().as_i64().unwrap(), 240);
         assert!(image.dict.get(b"SMask").is_ok());
         let drawn = images_drawn(&bytes, 1);
         let (_, x, bottom) = drawn.iter().find(|(name, ..)| name == "Logo").unwrap();
         // 18 mm tall, 36 mm wide (the image is 2:1), its top 18 mm from the top.
         let top = 297.0 * MM - bottom - 18.0 * MM;
-        assert!((top - 18.0 * MM).abs() < 0.1, "{postal}: top at {} mm", top / MM);
+        assert!(
+            (top - 18.0 * MM).abs() < 0.1,
+            "{postal}: top at {} mm",
+            top / MM
+        );
         let expected_x = match postal {
             PostalLayout::Sn010130 => 25.0,
             _ => 210.0 - 20.0 - 36.0,
         };
-        assert!((x / MM - expected_x).abs() < 0.1, "{postal}: x = {} mm", x / MM);
+        assert!(
+            (x / MM - expected_x).abs() < 0.1,
+            "{postal}: x = {} mm",
+            x / MM
+        );
     }
 }
 
@@ -197,9 +213,18 @@ fn an_svg_logo_is_drawn_as_vectors() {
     let svg = std::fs::read(root("tests/fixtures/logo/logo.svg")).unwrap();
     let (_, bytes) = with_logo(Logo::Svg(Arc::new(svg)), PostalLayout::Din5008b);
     let form = logo_object(&bytes);
-    assert_eq!(form.dict.get(b"Subtype").unwrap().as_name().unwrap(), b"Form");
+    assert_eq!(
+        form.dict.get(b"Subtype").unwrap().as_name().unwrap(),
+        b"Form"
+    );
     let content = lopdf::content::Content::decode(&form.content).unwrap();
-    let count = |op: &str| content.operations.iter().filter(|o| o.operator == op).count();
+    let count = |op: &str| {
+        content
+            .operations
+            .iter()
+            .filter(|o| o.operator == op)
+            .count()
+    };
     // The circle and the rounded rectangle (curves), the star (lines).
     assert!(count("c") >= 8, "{} curves", count("c"));
     assert!(count("l") >= 9, "{} lines", count("l"));
@@ -228,9 +253,11 @@ fn the_layout_flag_overrides_the_appeal() {
         command.args(args);
         command.assert()
     };
-    render(&["-o", "a4.pdf"]).code(2).stderr(predicates::str::contains(
-        "the us10 layout is for US Letter paper; the letter to ilo-dg is on A4",
-    ));
+    render(&["-o", "a4.pdf"])
+        .code(2)
+        .stderr(predicates::str::contains(
+            "the us10 layout is for US Letter paper; the letter to ilo-dg is on A4",
+        ));
     render(&["--paper", "letter", "-o", "us10.pdf"]).success();
     for layout in ["din5008a", "din5008b", "sn010130"] {
         render(&["--layout", layout, "-o", &format!("{layout}.pdf")]).success();
@@ -238,7 +265,9 @@ fn the_layout_flag_overrides_the_appeal() {
     }
     render(&["--layout", "c5"])
         .code(2)
-        .stderr(predicates::str::contains("invalid value 'c5' for '--layout <LAYOUT>'"));
+        .stderr(predicates::str::contains(
+            "invalid value 'c5' for '--layout <LAYOUT>'",
+        ));
 
     // Six lines fit DIN 5008's window, not the US #10's five.
     let six = r#"
@@ -257,7 +286,10 @@ address = ["International Department", "Room 1", "815 Black Lives Matter Plaza N
 country = "USA"
 "#;
     std::fs::write(dir.path().join("six.toml"), six).unwrap();
-    appeal_in(dir.path()).args(["check", "six.toml"]).assert().success();
+    appeal_in(dir.path())
+        .args(["check", "six.toml"])
+        .assert()
+        .success();
     appeal_in(dir.path())
         .args(["check", "six.toml", "--layout", "us10"])
         .assert()

@@ -469,7 +469,11 @@ impl Pager<'_> {
             }
             for text in group {
                 for line in self.plain(text, Style::Regular, SMALL, column) {
-                    let x = if window_right { LEFT } else { right - line.width() };
+                    let x = if window_right {
+                        LEFT
+                    } else {
+                        right - line.width()
+                    };
                     self.put(x, side, SMALL, line);
                     side += SMALL + 2.0;
                 }
@@ -579,7 +583,12 @@ impl Pager<'_> {
         let chars: Vec<char> = parts.first().copied().unwrap_or_default().chars().collect();
         (0..chars.len())
             .rev()
-            .find_map(|n| fits(&format!("{}…", chars[..n].iter().collect::<String>().trim_end())))
+            .find_map(|n| {
+                fits(&format!(
+                    "{}…",
+                    chars[..n].iter().collect::<String>().trim_end()
+                ))
+            })
             .unwrap_or_else(|| self.one_line("…"))
     }
 
@@ -1808,20 +1817,33 @@ pub(crate) mod tests {
                     );
                     assert!(line.x + line.line.width() <= (g.text_left + g.text_width) * MM + 0.01);
                 }
-                let back: Vec<&TextLine> = texts()
-                    .filter(|text| text.size == RETURN_SIZE)
-                    .collect();
-                assert_eq!(back.len(), usize::from(postal.has_return_line()), "{postal}");
+                let back: Vec<&TextLine> =
+                    texts().filter(|text| text.size == RETURN_SIZE).collect();
+                assert_eq!(
+                    back.len(),
+                    usize::from(postal.has_return_line()),
+                    "{postal}"
+                );
                 for line in back {
                     assert!(line.y - 0.891 * line.size >= g.field.top * MM, "{postal}");
                     assert!(line.y < g.zone_top() * MM, "{postal}");
-                    let words: Vec<&str> = line.line.pieces.iter().map(|p| p.text.as_str()).collect();
+                    let words: Vec<&str> =
+                        line.line.pieces.iter().map(|p| p.text.as_str()).collect();
                     assert_eq!(words.join(" "), "Union · Street 1 · City");
                 }
             }
             // The marks: short rules at the left edge.
             let letter = letter(vec![paragraph(0, 2)]);
-            let layout = layout(&Letter { layout: Some(postal), ..letter }, paper, &Fixed, None).unwrap();
+            let layout = layout(
+                &Letter {
+                    layout: Some(postal),
+                    ..letter
+                },
+                paper,
+                &Fixed,
+                None,
+            )
+            .unwrap();
             let marks: Vec<f32> = layout.pages[0]
                 .iter()
                 .filter_map(|item| match item {
@@ -1829,7 +1851,12 @@ pub(crate) mod tests {
                     _ => None,
                 })
                 .collect();
-            let mut expected: Vec<f32> = g.folds.iter().chain(&g.punch).map(|y| (y * 10.0).round() / 10.0).collect();
+            let mut expected: Vec<f32> = g
+                .folds
+                .iter()
+                .chain(&g.punch)
+                .map(|y| (y * 10.0).round() / 10.0)
+                .collect();
             expected.sort_by(f32::total_cmp);
             let mut marks = marks;
             marks.sort_by(f32::total_cmp);

@@ -58,7 +58,9 @@ pub(super) fn vector(bytes: &[u8]) -> Option<Vector> {
         opacities: Vec::new(),
     };
     // SVG's y runs down, PDF's up.
-    drawing.content.transform([1.0, 0.0, 0.0, -1.0, 0.0, height]);
+    drawing
+        .content
+        .transform([1.0, 0.0, 0.0, -1.0, 0.0, height]);
     drawing.group(tree.root(), 1.0);
     Some(Vector {
         content: drawing.content.finish().into_vec(),
@@ -146,8 +148,7 @@ impl Drawing {
                 self.opacities.len() - 1
             }
         };
-        self.content
-            .set_parameters(Name(state_name(i).as_bytes()));
+        self.content.set_parameters(Name(state_name(i).as_bytes()));
     }
 
     fn outline(&mut self, path: &usvg::Path) {
@@ -164,7 +165,10 @@ impl Drawing {
                 }
                 PathSegment::QuadTo(c, p) => {
                     // The cubic with the same curve.
-                    let c1 = (last.0 + 2.0 / 3.0 * (c.x - last.0), last.1 + 2.0 / 3.0 * (c.y - last.1));
+                    let c1 = (
+                        last.0 + 2.0 / 3.0 * (c.x - last.0),
+                        last.1 + 2.0 / 3.0 * (c.y - last.1),
+                    );
                     let c2 = (p.x + 2.0 / 3.0 * (c.x - p.x), p.y + 2.0 / 3.0 * (c.y - p.y));
                     self.content.cubic_to(c1.0, c1.1, c2.0, c2.1, p.x, p.y);
                     last = (p.x, p.y);
@@ -190,9 +194,12 @@ fn colour(paint: &usvg::Paint) -> (f32, f32, f32) {
         usvg::Paint::Pattern(_) => return (0.5, 0.5, 0.5),
     };
     let n = stops.len().max(1) as f32;
-    stops.iter().map(|stop| rgb(stop.color())).fold((0.0, 0.0, 0.0), |sum, c| {
-        (sum.0 + c.0 / n, sum.1 + c.1 / n, sum.2 + c.2 / n)
-    })
+    stops
+        .iter()
+        .map(|stop| rgb(stop.color()))
+        .fold((0.0, 0.0, 0.0), |sum, c| {
+            (sum.0 + c.0 / n, sum.1 + c.1 / n, sum.2 + c.2 / n)
+        })
 }
 
 fn rgb(c: usvg::Color) -> (f32, f32, f32) {

@@ -140,17 +140,26 @@ pub fn write(
         .map(|image| image.as_ref().map(|(_, _, picture)| &**picture))
         .collect();
     // The letterhead's logo, where the layout places it.
-    let placed = layout.pages.iter().flatten().any(|item| matches!(item, Item::Logo { .. }));
+    let placed = layout
+        .pages
+        .iter()
+        .flatten()
+        .any(|item| matches!(item, Item::Logo { .. }));
     let emblem = match &letter.letterhead.logo {
         Some(Logo::Png(png)) if placed => Some(Emblem::Png(
             ids.next(),
             ids.next(),
             picture(&memos.pictures, png)?,
         )),
-        Some(Logo::Svg(svg)) if placed => logo::vector(svg).map(|vector| Emblem::Svg(ids.next(), vector)),
+        Some(Logo::Svg(svg)) if placed => {
+            logo::vector(svg).map(|vector| Emblem::Svg(ids.next(), vector))
+        }
         _ => None,
     };
-    let units = emblem.as_ref().map(Emblem::units);
+    let drawn = Images {
+        signatures: &pictures,
+        logo: emblem.as_ref().map(Emblem::units),
+    };
     let (width, height) = layout.size;
     let mut page_refs = Vec::new();
     for (items, &head) in layout.pages.iter().zip(&layout.heads) {
@@ -172,8 +181,7 @@ pub fn write(
                     height,
                     fonts,
                     &embedded,
-                    &pictures,
-                    units,
+                    &drawn,
                     &mut links,
                 );
             }
@@ -313,6 +321,14 @@ impl Emblem {
     }
 }
 
+/// What a page's images are drawn from.
+struct Images<'a> {
+    /// Each signatory's picture, if any.
+    signatures: &'a [Option<&'a Picture>],
+    /// The size of the logo's unit square or bounding box, if it has one.
+    logo: Option<(f32, f32)>,
+}
+
 /// The resource name of the logo.
 const LOGO: &[u8] = b"Logo";
 
@@ -350,8 +366,7 @@ fn draw(
     height: f32,
     fonts: &Fonts,
     embedded: &[Option<Arc<EmbeddedFont>>],
-    pictures: &[Option<&Picture>],
-    logo: Option<(f32, f32)>,
+    images: &Images,
     links: &mut Vec<(Rect, String)>,
 ) {
     match item {
@@ -359,7 +374,7 @@ fn draw(
         Item::Rule([x, y, right]) => rule(content, [*x, height - y, *right, height - y]),
         Item::VRule([x, top, bottom]) => rule(content, [*x, height - top, *x, height - bottom]),
         Item::Signature(signatory, [x, y, w, h]) => {
-            if let Some(picture) = pictures.get(*signatory).copied().flatten() {
+            if let Some(picture) = images.signatures.get(*signatory).copied().flatten() {
                 // Fit the image in its box, keeping its proportions.
                 let scale = (w / picture.width as f32).min(h / picture.height as f32);
                 let (iw, ih) = (picture.width as f32 * scale, picture.height as f32 * scale);
@@ -372,7 +387,7 @@ fn draw(
         Item::Logo {
             rect: [x, y, w, h], ..
         } => {
-            if let Some((uw, uh)) = logo {
+            if let Some((uw, uh)) = images.logo {
                 content.save_state();
                 content.transform([w / uw, 0.0, 0.0, h / uh, *x, height - y - h]);
                 content.x_object(Name(LOGO));
