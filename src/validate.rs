@@ -231,15 +231,10 @@ pub(crate) mod logo {
         };
         let document =
             roxmltree::Document::parse_with_options(text, options).map_err(|e| broken(&e))?;
-        let elements = expanded(&document);
+        let elements = expanded(&document)?;
         if elements > MAX_ELEMENTS {
             return Err(format!(
-                "{} elements with their <use> references; an SVG logo has at most {MAX_ELEMENTS}",
-                if elements == usize::MAX {
-                    "endless".to_owned()
-                } else {
-                    elements.to_string()
-                }
+                "{elements} elements with their <use> references; an SVG logo has at most {MAX_ELEMENTS}"
             ));
         }
         let mut options = usvg::Options::default();
@@ -251,9 +246,14 @@ pub(crate) mod logo {
         Ok(tree)
     }
 
+    /// How deep an SVG logo's elements may nest, `<use>` references
+    /// followed: logos nest a few levels; far deeper only strains the stack.
+    pub const MAX_DEPTH: usize = 256;
+
     /// How many elements `document` has with each `<use>` replaced by what
-    /// it refers to (saturating; a reference loop counts as endless).
-    fn expanded(document: &roxmltree::Document) -> usize {
+    /// it refers to (saturating), or why it has too many: a reference loop,
+    /// or elements nested deeper than [`MAX_DEPTH`].
+    fn expanded(document: &roxmltree::Document) -> Result<usize, String> {
         let ids: HashMap<&str, roxmltree::NodeId> = document
             .descendants()
             .filter_map(|node| node.attribute("id").map(|id| (id, node.id())))
@@ -268,17 +268,22 @@ pub(crate) mod logo {
         ids: &HashMap<&str, roxmltree::NodeId>,
         sizes: &mut HashMap<roxmltree::NodeId, usize>,
         visiting: &mut Vec<roxmltree::NodeId>,
-    ) -> usize {
+    ) -> Result<usize, String> {
         if let Some(&size) = sizes.get(&node.id()) {
-            return size;
+            return Ok(size);
         }
-        if visiting.contains(&node.id()) || visiting.len() > 256 {
-            return usize::MAX;
+        if visiting.contains(&node.id()) {
+            return Err("a <use> refers to itself or to an element that holds it".into());
+        }
+        if visiting.len() > MAX_DEPTH {
+            return Err(format!(
+                "elements nested more than {MAX_DEPTH} deep; an SVG logo nests a few levels"
+            ));
         }
         visiting.push(node.id());
         let mut size: usize = usize::from(node.is_element());
         for child in node.children() {
-            size = size.saturating_add(count(child, ids, sizes, visiting));
+            size = size.saturating_add(count(child, ids, sizes, visiting)?);
         }
         let href = node
             .attributes()
@@ -290,11 +295,11 @@ pub(crate) mod logo {
                 .and_then(|id| ids.get(id))
             && let Some(target) = node.document().get_node(*target)
         {
-            size = size.saturating_add(count(target, ids, sizes, visiting));
+            size = size.saturating_add(count(target, ids, sizes, visiting)?);
         }
         visiting.pop();
         sizes.insert(node.id(), size);
-        size
+        Ok(size)
     }
 }
 
@@ -407,7 +412,16 @@ mod tests {
         );
         assert_eq!(
             problem(b"<svg xmlns=\"http://www.w3.org/2000/svg\"><use href=\"#a\" id=\"a\"/></svg>"),
-            "endless elements with their <use> references; an SVG logo has at most 20000"
+            "a <use> refers to itself or to an element that holds it"
+        );
+        let deep = format!(
+            "<svg xmlns=\"http://www.w3.org/2000/svg\">{}<rect/>{}</svg>",
+            "<g>".repeat(60_000),
+            "</g>".repeat(60_000)
+        );
+        assert_eq!(
+            problem(deep.as_bytes()),
+            "elements nested more than 256 deep; an SVG logo nests a few levels"
         );
         // Entities that multiply are refused by the XML parser, quickly.
         let mut laughs = String::from("<?xml version=\"1.0\"?><!DOCTYPE svg [<!ENTITY a0 \"lol\">");
