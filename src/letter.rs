@@ -58,7 +58,8 @@ pub struct Letter {
     /// The frame's fixed words in the letter's language.
     pub labels: &'static Labels,
     /// The window envelope its first page is laid out for; `None`: the
-    /// paper's.
+    /// paper's (compose then checks the address against DIN 5008 form B's
+    /// window, the PDF against the paper's).
     pub layout: Option<PostalLayout>,
 }
 

@@ -69,9 +69,10 @@ pub struct Geometry {
     pub sheet: (f32, f32),
     /// The address field: what the window shows of the folded sheet.
     pub field: Field,
-    /// The zone at the top of the field for the return address (and postal
-    /// remarks); the address zone below it. Zero where the window shows no
-    /// return address.
+    /// The top of the field above the address zone: for the return
+    /// address and postal remarks (DIN 5008, SN 010130), or the address's
+    /// clearance from the window's edge (US #10, which shows no return
+    /// address).
     pub return_zone: f32,
     /// Where the address text starts.
     pub text_left: f32,
@@ -134,9 +135,10 @@ const fn din(top: f32, folds: &'static [f32]) -> Geometry {
 
 static DIN_A: Geometry = din(27.0, &[87.0, 192.0]);
 static DIN_B: Geometry = din(45.0, &[105.0, 210.0]);
-/// SN 010130: the field 90 × 45 mm, 112 mm from the left; text 5 mm in,
-/// 80 mm wide (as DIN's, for the window's play); eight lines of DIN's
-/// leading in the 40 mm below the 5 mm return-address zone.
+/// SN 010130: the field 90 × 45 mm, 112 mm from the left; text 5 mm in
+/// (KOMA-Script sets it flush; the inset leaves the sheet play in the
+/// window, as DIN's does), 80 mm wide; eight lines of DIN's leading in the
+/// 40 mm below the 5 mm return-address zone.
 static SN: Geometry = Geometry {
     sheet: A4,
     field: Field {
