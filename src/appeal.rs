@@ -358,15 +358,6 @@ pub enum Logo {
     Svg(Arc<Vec<u8>>),
 }
 
-impl Logo {
-    /// The file's bytes.
-    pub fn bytes(&self) -> &[u8] {
-        match self {
-            Logo::Png(bytes) | Logo::Svg(bytes) => bytes,
-        }
-    }
-}
-
 impl Sender {
     /// A sender with only its name.
     pub fn new(organisation: impl Into<String>) -> Sender {

@@ -1254,7 +1254,7 @@ impl Problems<'_> {
         }
         // A logo set in code is checked as one read from a file.
         if let Some(logo) = &appeal.sender.logo_image
-            && let Err(problem) = validate::logo::read(logo.bytes().to_vec())
+            && let Err(problem) = validate::logo::check(logo)
         {
             let diagnostic = Diagnostic::new("bad-logo", format!("cannot use the logo: {problem}"));
             self.at("sender.logo", diagnostic);

@@ -216,6 +216,15 @@ pub(crate) mod logo {
         Ok(Logo::Svg(Arc::new(bytes)))
     }
 
+    /// Why `logo`, set in code, cannot be used, if it cannot: checked as
+    /// [`read`] checks a file, a PNG from its header only.
+    pub fn check(logo: &Logo) -> Result<(), String> {
+        match logo {
+            Logo::Png(bytes) => super::signature::png(bytes, false, "a logo"),
+            Logo::Svg(bytes) => svg(bytes).map(drop),
+        }
+    }
+
     /// The SVG drawing in `bytes`: parsed with no access to files (an
     /// `<image>` linking to one is left out) and no fonts (text is left
     /// out: a logo's lettering belongs in paths).

@@ -298,3 +298,21 @@ country = "USA"
             "the address of the letter to \"afl\" takes 6 lines; the envelope window holds 5",
         ));
 }
+
+/// A logo set in code is checked as one read from a file, at `sender.logo`.
+#[test]
+fn a_logo_set_in_code_is_checked() {
+    let mut appeal = appeal::Appeal::open(root("examples/ilo-belarus-2021/appeal.toml")).unwrap();
+    appeal.sender.logo_image = Some(Logo::Svg(Arc::new(b"<svg><g></svg>".to_vec())));
+    let error = appeal::Engine::builtin().letters(&appeal).unwrap_err();
+    let diagnostic = &error[0];
+    assert_eq!(diagnostic.code, "bad-logo");
+    assert_eq!(
+        diagnostic.message,
+        "cannot use the logo: broken SVG file: expected 'g' tag, not 'svg' at 1:9"
+    );
+    assert_eq!(diagnostic.path.as_deref(), Some("sender.logo"));
+    appeal.sender.logo_image = Some(Logo::Png(Arc::new(b"GIF89a".to_vec())));
+    let error = appeal::Engine::builtin().letters(&appeal).unwrap_err();
+    assert_eq!(error[0].message, "cannot use the logo: not a PNG file");
+}
