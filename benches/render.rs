@@ -9,7 +9,7 @@
 use appeal::batch::{BatchOptions, Discard, Format};
 use appeal::render::{PdfCache, PdfOptions, TextOptions, pdf, text};
 use appeal::{
-    Appeal, Date, Engine, Letter, Localized, Recipient, Registry, ResolveOptions, Sender,
+    Appeal, Date, Engine, Letter, Localized, Logo, Recipient, Registry, ResolveOptions, Sender,
     Signatory, Source, Templates,
 };
 use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
@@ -95,6 +95,34 @@ fn render(c: &mut Criterion) {
     c.bench_function("ilo letter: pdf", |b| {
         b.iter(|| pdf(&letter, &PdfOptions::default()).unwrap())
     });
+    // With a logo in the letterhead: an SVG drawn as vectors (parsed at
+    // each letter), a PNG as an image (decoded once, remembered).
+    let logos = [
+        (
+            "an SVG logo",
+            Logo::Svg(
+                include_bytes!("../tests/fixtures/logo/logo.svg")
+                    .to_vec()
+                    .into(),
+            ),
+        ),
+        (
+            "a PNG logo",
+            Logo::Png(
+                include_bytes!("../tests/fixtures/logo/logo.png")
+                    .to_vec()
+                    .into(),
+            ),
+        ),
+    ];
+    for (name, logo) in logos {
+        let mut appeal = appeal.clone();
+        appeal.sender.logo_image = Some(logo);
+        let letter = engine.letters(&appeal).unwrap().remove(0);
+        c.bench_function(&format!("ilo letter: pdf with {name}"), |b| {
+            b.iter(|| pdf(&letter, &PdfOptions::default()).unwrap())
+        });
+    }
 }
 
 /// One word as long as an appeal file allows (1,000,000 bytes, with the

@@ -13,6 +13,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::lang::{Date, Language};
 use crate::origin::Origin;
+use crate::postal::PostalLayout;
 
 /// One appeal: who writes, to whom, about what.
 ///
@@ -105,6 +106,11 @@ pub struct Appeal {
     /// Add a chronology of the incidents after the signature, on a page of its own.
     #[serde(default)]
     pub annex: bool,
+    /// The window envelope the first page is laid out for: `"din5008b"`,
+    /// `"din5008a"`, `"sn010130"` (Swiss, window on the right) or `"us10"`;
+    /// without it, the paper's (DIN 5008 form B on A4, US #10 on Letter).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub layout: Option<PostalLayout>,
     /// A complaint to the ILO Committee on Freedom of Association: its
     /// parties, Conventions and requests (template `cfa-complaint`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -332,6 +338,24 @@ pub struct Sender {
     /// металлистов"; templates fall back to a phrase in the nominative.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub organisation_genitive: Option<Localized<String>>,
+    /// The logo at the top of the letterhead: a PNG or SVG file, relative
+    /// to the appeal file.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub logo: Option<String>,
+    /// The file named by `logo`: read and checked by [`Appeal::open`], or
+    /// set in code.
+    #[serde(skip)]
+    pub logo_image: Option<Logo>,
+}
+
+/// A letterhead logo: the bytes of a PNG or SVG file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Logo {
+    /// A PNG image, drawn as an image.
+    Png(Arc<Vec<u8>>),
+    /// An SVG drawing, drawn as vectors.
+    Svg(Arc<Vec<u8>>),
 }
 
 impl Sender {

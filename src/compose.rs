@@ -12,6 +12,7 @@ use crate::lang::{Date, Labels, Language, capitalised, lowercase_first};
 use crate::letter::{Letter, Letterhead, Mailbox, Signature, SignatureLayout};
 use crate::limits::{self, Failure};
 use crate::markdown;
+use crate::postal::PostalLayout;
 use crate::redact;
 use crate::resolve::{AppealBody, Cited, Concerned, Context};
 use crate::templates::{Part, Templates, locate_in_string, render_diagnostic};
@@ -181,6 +182,7 @@ pub(crate) fn compose_checked(
         notes: numbering.notes,
         redacted: false,
         labels,
+        layout: context.layout,
     };
     if context.redact {
         let protected: Vec<&Concerned> = context
@@ -210,7 +212,10 @@ pub(crate) fn compose_checked(
     // and the citation tokens are resolved into note runs by now.
     typography::typeset_letter(&mut letter);
     // The block as printed.
-    if let Some(problem) = window::check(recipient, &letter.recipient, &context.recipient_at) {
+    let layout = context.layout.unwrap_or(PostalLayout::Din5008b);
+    if let Some(problem) =
+        window::check(recipient, &letter.recipient, layout, &context.recipient_at)
+    {
         return Err(problem.into());
     }
     Ok((letter, said))
@@ -284,6 +289,7 @@ fn letterhead(context: &Context, labels: &Labels) -> Letterhead {
             .iter()
             .map(|o| format!("{}: {}", o.role, o.name))
             .collect(),
+        logo: sender.logo_image.clone(),
     }
 }
 

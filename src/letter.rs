@@ -1,7 +1,9 @@
 //! The document model every backend consumes: the frame of a formal letter
 //! and its body as blocks of styled text.
 
+use crate::appeal::Logo;
 use crate::lang::{Date, Labels, Language};
+use crate::postal::PostalLayout;
 
 /// One letter to one recipient, ready to render.
 #[derive(Debug, Clone, PartialEq)]
@@ -55,6 +57,10 @@ pub struct Letter {
     pub redacted: bool,
     /// The frame's fixed words in the letter's language.
     pub labels: &'static Labels,
+    /// The window envelope its first page is laid out for; `None`: the
+    /// paper's (compose then checks the address against DIN 5008 form B's
+    /// window, the PDF against the paper's).
+    pub layout: Option<PostalLayout>,
 }
 
 /// The sender's letterhead.
@@ -69,6 +75,8 @@ pub struct Letterhead {
     pub contacts: Vec<String>,
     /// "President: Jörg Hofmann" lines.
     pub officers: Vec<String>,
+    /// The logo, drawn at the top; its alt text is the organisation.
+    pub logo: Option<Logo>,
 }
 
 /// A signatory's block.

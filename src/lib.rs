@@ -60,6 +60,7 @@ mod load;
 mod markdown;
 mod names;
 mod origin;
+pub mod postal;
 mod redact;
 pub mod render;
 mod resolve;
@@ -73,8 +74,8 @@ mod window;
 
 pub use appeal::{
     Appeal, Complainant, Complaint, ConventionRef, Enclosure, Forms, Gender, InReplyTo, Incident,
-    Localized, MAX_SIGNATORIES, Officer, Person, Rank, Recipient, Reference, Registry, Sender,
-    Signatory,
+    Localized, Logo, MAX_SIGNATORIES, Officer, Person, Rank, Recipient, Reference, Registry,
+    Sender, Signatory,
 };
 pub use complaint::{Charge, Convention};
 pub use compose::compose;
@@ -86,6 +87,7 @@ pub use letter::{
     Annex, Block, Letter, Letterhead, Listed, Mailbox, Note, Run, Signature, SignatureLayout,
 };
 pub use names::{file_names, file_stems};
+pub use postal::PostalLayout;
 pub use resolve::{Addressee, Cited, Concerned, Context, Mailing, ResolveOptions, Signer, resolve};
 #[cfg(feature = "schema")]
 pub use schema::{SchemaFile, schema};

@@ -66,7 +66,8 @@ impl Appeal {
 
     /// Reads and parses the appeal file at `path`.
     ///
-    /// The signature image it names is read too, relative to the file.
+    /// The signature images and the logo it names are read too, relative to
+    /// the file, and checked.
     pub fn open(path: impl AsRef<Path>) -> Result<Appeal, Error> {
         // Read up to the databases' limit, so that a large file is refused
         // with its size (by `parse`), and an endless one not read on.
@@ -79,7 +80,9 @@ impl Appeal {
                 continue;
             };
             let path = format!("{}.signature", appeal.signatory_path(i));
-            match read_png(&source, signature) {
+            let png = read_file(&source, signature, signature::MAX_BYTES)
+                .and_then(|bytes| signature::check(&bytes, true).map(|()| bytes));
+            match png {
                 Ok(image) => appeal.signatory[i].signature_image = Some(Arc::new(image)),
                 Err(problem) => problems.push(
                     Diagnostic::new(
@@ -92,6 +95,20 @@ impl Appeal {
                 ),
             }
         }
+        if let Some(logo) = &appeal.sender.logo {
+            let path = "sender.logo";
+            let read =
+                read_file(&source, logo, signature::MAX_BYTES).and_then(validate::logo::read);
+            match read {
+                Ok(image) => appeal.sender.logo_image = Some(image),
+                Err(problem) => problems.push(
+                    Diagnostic::new("bad-logo", format!("cannot use logo \"{logo}\": {problem}"))
+                        .at(origin.locate(path))
+                        .path(path)
+                        .hint("logo is a PNG or SVG file, relative to the appeal file"),
+                ),
+            }
+        }
         if !problems.is_empty() {
             return Err(Error::invalid(problems));
         }
@@ -99,8 +116,9 @@ impl Appeal {
     }
 }
 
-/// Reads a PNG named in the data, relative to the file that names it.
-fn read_png(source: &Source, relative: &str) -> Result<Vec<u8>, String> {
+/// Reads a file named in the data, relative to the file that names it:
+/// `max` bytes and one more at most, so that a larger one is refused.
+fn read_file(source: &Source, relative: &str, max: usize) -> Result<Vec<u8>, String> {
     let base = Path::new(source.name()).parent().unwrap_or(Path::new(""));
     let path = base.join(relative);
     // A pipe or device would block the read (or never end): files only.
@@ -110,14 +128,10 @@ fn read_png(source: &Source, relative: &str) -> Result<Vec<u8>, String> {
     }
     let mut bytes = Vec::new();
     std::fs::File::open(&path)
-        .and_then(|file| {
-            file.take(signature::MAX_BYTES as u64 + 1)
-                .read_to_end(&mut bytes)
-        })
+        .and_then(|file| file.take(max as u64 + 1).read_to_end(&mut bytes))
         .map_err(|e| e.to_string().to_lowercase())?;
-    // Decoded whole once here, so that a broken image is reported at its
-    // place rather than when the first letter is typeset.
-    signature::check(&bytes, true)?;
+    // Decoded whole once by the caller, so that a broken image is reported
+    // at its place rather than when the first letter is typeset.
     Ok(bytes)
 }
 
@@ -1085,7 +1099,7 @@ mod tests {
             parse_error(&text),
             "a.toml:4:1: error: unknown field \"sender.organisaton\" in [sender]\n  \
              hint: did you mean \"organisation\"?\n  \
-             hint: valid fields: organisation, website, address, phone, fax, email, officers, article, organisation_genitive\n\
+             hint: valid fields: organisation, website, address, phone, fax, email, officers, article, organisation_genitive, logo\n\
              a.toml:7:1: error: unknown field \"signatory.titel\" in [signatory]\n  \
              hint: did you mean \"title\"?\n  \
              hint: valid fields: name, title, organisation, signature, gender, given, patronymic, surname

@@ -16,6 +16,7 @@ use crate::frame;
 use crate::incidents::Incidents;
 use crate::lang::{Date, Language};
 use crate::origin::Origin;
+use crate::postal::PostalLayout;
 use crate::templates::{Templates, compile};
 use crate::validate;
 
@@ -33,6 +34,8 @@ pub struct ResolveOptions {
     pub to: Vec<String>,
     /// The language of every letter instead of the appeal's `language`: a code.
     pub language: Option<String>,
+    /// The window-envelope layout of every letter instead of the appeal's `layout`.
+    pub layout: Option<PostalLayout>,
 }
 
 /// Everything one letter's templates can use; serialised as their data.
@@ -83,6 +86,9 @@ pub struct Context {
     pub redact: bool,
     /// Add a chronology of the incidents.
     pub annex: bool,
+    /// The window-envelope layout chosen, if one is: by the caller, else by
+    /// the appeal.
+    pub layout: Option<PostalLayout>,
     /// The complaint to the ILO Committee on Freedom of Association, if
     /// the appeal is one.
     pub complaint: Option<Charge>,
@@ -323,6 +329,7 @@ pub struct Mailing<'a> {
     organisations: Vec<String>,
     /// Warnings about the appeal as a whole, said with each letter.
     warnings: Vec<Diagnostic>,
+    layout: Option<PostalLayout>,
     /// Contexts made so far, for tests that they are made one at a time.
     #[cfg(test)]
     made: std::sync::atomic::AtomicUsize,
@@ -488,6 +495,7 @@ impl<'a> Mailing<'a> {
             cc,
             organisations,
             warnings,
+            layout: options.layout.or(appeal.layout),
             #[cfg(test)]
             made: std::sync::atomic::AtomicUsize::new(0),
         };
@@ -746,6 +754,7 @@ impl<'a> Mailing<'a> {
             incidents: cited,
             redact: self.protected && recipient.tags.iter().any(|t| t == AUTHORITY),
             annex: appeal.annex,
+            layout: self.layout,
             vars,
             body,
             complaint,
@@ -1277,6 +1286,13 @@ impl Problems<'_> {
                     diagnostic,
                 );
             }
+        }
+        // A logo set in code is checked as one read from a file.
+        if let Some(logo) = &appeal.sender.logo_image
+            && let Err(problem) = validate::logo::check(logo)
+        {
+            let diagnostic = Diagnostic::new("bad-logo", format!("cannot use the logo: {problem}"));
+            self.at("sender.logo", diagnostic);
         }
     }
 

@@ -163,8 +163,14 @@ pub(crate) mod signature {
     /// Why `bytes` cannot be a signature, if they cannot: not a PNG, too
     /// large, or (when `decode`) broken.
     pub fn check(bytes: &[u8], decode: bool) -> Result<(), String> {
+        png(bytes, decode, "a signature")
+    }
+
+    /// Why `bytes` cannot be `what` ("a signature", "a logo"), if they
+    /// cannot: not a PNG, too large, or (when `decode`) broken.
+    pub fn png(bytes: &[u8], decode: bool, what: &str) -> Result<(), String> {
         if bytes.len() > MAX_BYTES {
-            return Err("larger than 16 MiB; a signature image is far smaller".into());
+            return Err(format!("larger than 16 MiB; {what} image is far smaller"));
         }
         if !bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
             return Err("not a PNG file".into());
@@ -175,7 +181,7 @@ pub(crate) mod signature {
         let (width, height) = (reader.info().width, reader.info().height);
         if width.max(height) > MAX_SIDE {
             return Err(format!(
-                "{width} × {height} pixels; a signature is at most {MAX_SIDE} pixels a side"
+                "{width} × {height} pixels; {what} is at most {MAX_SIDE} pixels a side"
             ));
         }
         if decode {
@@ -183,6 +189,136 @@ pub(crate) mod signature {
             reader.next_frame(&mut pixels).map_err(broken)?;
         }
         Ok(())
+    }
+}
+
+/// Letterhead logos: a PNG (checked as a signature image is) or an SVG,
+/// parsed into usvg's tree of paths.
+pub(crate) mod logo {
+    use std::collections::HashMap;
+    use std::sync::Arc;
+
+    use crate::appeal::Logo;
+
+    /// An SVG logo's largest file.
+    pub const MAX_SVG_BYTES: usize = 1024 * 1024;
+
+    /// The most elements an SVG logo may have, `<use>` references expanded:
+    /// a logo has hundreds; more only slows every letter down.
+    pub const MAX_ELEMENTS: usize = 20_000;
+
+    /// The logo in `bytes`, or why they are none: a PNG (by its signature)
+    /// or an SVG (by its text), of bounded size, that decodes or parses.
+    pub fn read(bytes: Vec<u8>) -> Result<Logo, String> {
+        if bytes.starts_with(b"\x89PNG") {
+            super::signature::png(&bytes, true, "a logo")?;
+            return Ok(Logo::Png(Arc::new(bytes)));
+        }
+        let text = String::from_utf8_lossy(&bytes[..bytes.len().min(1024)]);
+        if !text
+            .trim_start_matches('\u{feff}')
+            .trim_start()
+            .starts_with('<')
+        {
+            return Err("neither a PNG nor an SVG file".into());
+        }
+        svg(&bytes)?;
+        Ok(Logo::Svg(Arc::new(bytes)))
+    }
+
+    /// Why `logo`, set in code, cannot be used, if it cannot: checked as
+    /// [`read`] checks a file, a PNG from its header only.
+    pub fn check(logo: &Logo) -> Result<(), String> {
+        match logo {
+            Logo::Png(bytes) => super::signature::png(bytes, false, "a logo"),
+            Logo::Svg(bytes) => svg(bytes).map(drop),
+        }
+    }
+
+    /// The SVG drawing in `bytes`: parsed with no access to files (an
+    /// `<image>` linking to one is left out) and no fonts (text is left
+    /// out: a logo's lettering belongs in paths).
+    pub fn svg(bytes: &[u8]) -> Result<usvg::Tree, String> {
+        if bytes.len() > MAX_SVG_BYTES {
+            return Err("larger than 1 MiB; an SVG logo is far smaller".into());
+        }
+        let text = std::str::from_utf8(bytes).map_err(|_| "broken SVG file: not UTF-8 text")?;
+        let broken = |e: &dyn std::fmt::Display| format!("broken SVG file: {e}");
+        let options = roxmltree::ParsingOptions {
+            allow_dtd: true,
+            ..Default::default()
+        };
+        let document =
+            roxmltree::Document::parse_with_options(text, options).map_err(|e| broken(&e))?;
+        let elements = expanded(&document)?;
+        if elements > MAX_ELEMENTS {
+            return Err(format!(
+                "{elements} elements with their <use> references; an SVG logo has at most {MAX_ELEMENTS}"
+            ));
+        }
+        let mut options = usvg::Options::default();
+        options.image_href_resolver.resolve_string = Box::new(|_, _| None);
+        let tree = usvg::Tree::from_str(text, &options).map_err(|e| broken(&e))?;
+        if !tree.root().has_children() {
+            return Err("the SVG file draws nothing".into());
+        }
+        Ok(tree)
+    }
+
+    /// How deep an SVG logo's elements may nest, `<use>` references
+    /// followed: logos nest a few levels; far deeper only strains the stack.
+    pub const MAX_DEPTH: usize = 256;
+
+    /// How many elements `document` has with each `<use>` replaced by what
+    /// it refers to (saturating), or why it has too many: a reference loop,
+    /// or elements nested deeper than [`MAX_DEPTH`].
+    fn expanded(document: &roxmltree::Document) -> Result<usize, String> {
+        let ids: HashMap<&str, roxmltree::NodeId> = document
+            .descendants()
+            .filter_map(|node| node.attribute("id").map(|id| (id, node.id())))
+            .collect();
+        let mut sizes: HashMap<roxmltree::NodeId, usize> = HashMap::new();
+        let mut visiting = Vec::new();
+        count(document.root(), &ids, &mut sizes, &mut visiting)
+    }
+
+    fn count<'a>(
+        node: roxmltree::Node<'a, '_>,
+        ids: &HashMap<&str, roxmltree::NodeId>,
+        sizes: &mut HashMap<roxmltree::NodeId, usize>,
+        visiting: &mut Vec<roxmltree::NodeId>,
+    ) -> Result<usize, String> {
+        if let Some(&size) = sizes.get(&node.id()) {
+            return Ok(size);
+        }
+        if visiting.contains(&node.id()) {
+            return Err("a <use> refers to itself or to an element that holds it".into());
+        }
+        if visiting.len() > MAX_DEPTH {
+            return Err(format!(
+                "elements nested more than {MAX_DEPTH} deep; an SVG logo nests a few levels"
+            ));
+        }
+        visiting.push(node.id());
+        let mut size: usize = usize::from(node.is_element());
+        for child in node.children() {
+            size = size.saturating_add(count(child, ids, sizes, visiting)?);
+        }
+        let href = node
+            .attributes()
+            .find(|a| a.name() == "href")
+            .map(|a| a.value());
+        if node.has_tag_name("use")
+            && let Some(target) = href
+                .and_then(|h| h.strip_prefix('#'))
+                .and_then(|id| ids.get(id))
+            && let Some(target) = node.document().get_node(*target)
+        {
+            size = size.saturating_add(count(target, ids, sizes, visiting)?);
+        }
+        visiting.pop();
+        sizes.insert(node.id(), size);
+        Ok(size)
     }
 }
 
@@ -292,5 +428,51 @@ mod tests {
                 ("signatory.name", "signatory.name is blank"),
             ]
         );
+    }
+
+    #[test]
+    fn logos_are_png_or_svg_within_limits() {
+        let png = include_bytes!("../tests/fixtures/logo/logo.png").to_vec();
+        assert!(matches!(logo::read(png), Ok(crate::appeal::Logo::Png(_))));
+        let svg = br#"<svg xmlns="http://www.w3.org/2000/svg" width="4" height="2"><rect width="4" height="2"/></svg>"#;
+        assert!(matches!(
+            logo::read(svg.to_vec()),
+            Ok(crate::appeal::Logo::Svg(_))
+        ));
+        let problem = |bytes: &[u8]| logo::read(bytes.to_vec()).unwrap_err();
+        assert_eq!(problem(b"GIF89a"), "neither a PNG nor an SVG file");
+        assert_eq!(
+            problem(br#"<svg xmlns="http://www.w3.org/2000/svg" width="4" height="2"><text>U</text></svg>"#),
+            "the SVG file draws nothing"
+        );
+        let mut large = b"<svg xmlns=\"http://www.w3.org/2000/svg\">".to_vec();
+        large.resize(logo::MAX_SVG_BYTES + 1, b' ');
+        assert_eq!(
+            problem(&large),
+            "larger than 1 MiB; an SVG logo is far smaller"
+        );
+        assert_eq!(
+            problem(b"<svg xmlns=\"http://www.w3.org/2000/svg\"><use href=\"#a\" id=\"a\"/></svg>"),
+            "a <use> refers to itself or to an element that holds it"
+        );
+        let deep = format!(
+            "<svg xmlns=\"http://www.w3.org/2000/svg\">{}<rect/>{}</svg>",
+            "<g>".repeat(60_000),
+            "</g>".repeat(60_000)
+        );
+        assert_eq!(
+            problem(deep.as_bytes()),
+            "elements nested more than 256 deep; an SVG logo nests a few levels"
+        );
+        // Entities that multiply are refused by the XML parser, quickly.
+        let mut laughs = String::from("<?xml version=\"1.0\"?><!DOCTYPE svg [<!ENTITY a0 \"lol\">");
+        for i in 1..10 {
+            let previous = format!("&a{};", i - 1).repeat(10);
+            laughs.push_str(&format!("<!ENTITY a{i} \"{previous}\">"));
+        }
+        laughs.push_str("]><svg xmlns=\"http://www.w3.org/2000/svg\"><text>&a9;</text></svg>");
+        let started = std::time::Instant::now();
+        assert!(problem(laughs.as_bytes()).starts_with("broken SVG file: "));
+        assert!(started.elapsed().as_secs() < 2);
     }
 }

@@ -1,15 +1,13 @@
-//! The envelope window: whether a recipient block fits where a DL window
-//! envelope shows it (DIN 5008 form B, 6 lines of 80 mm; the numbers and
-//! their sources are with the PDF layout).
+//! The envelope window: whether a recipient block fits the address zone of
+//! the letter's window-envelope layout (DIN 5008 form B: 6 lines of 80 mm;
+//! the numbers and their sources are in [`crate::postal`]).
 //!
 //! Checked when a letter is composed, so that `check`, `render` and `batch`
 //! refuse alike a letter whose address would run out of the window.
 
 use crate::error::Diagnostic;
+use crate::postal::PostalLayout;
 use crate::resolve::{Addressee, Place};
-
-/// The lines of the window's address zone.
-const LINES: usize = 6;
 
 /// Why a recipient block does not fit the window.
 #[derive(Debug, Clone, PartialEq)]
@@ -26,25 +24,39 @@ enum Problem {
 }
 
 /// A diagnostic if the recipient block `lines` of the letter to
-/// `recipient` cannot be printed in the window: more than 6 lines (broken
-/// at spaces to the window's width, measured with the PDF's font; without
-/// the `pdf` feature, counted as given), or a word wider than the window.
-/// `at` is where the recipient is defined.
-pub(crate) fn check(recipient: &Addressee, lines: &[String], at: &Place) -> Option<Diagnostic> {
-    let problem = problem(lines)?;
+/// `recipient` cannot be printed in the window of `layout`: more lines than
+/// its address zone holds (broken at spaces to the zone's width, measured
+/// with the PDF's font; without the `pdf` feature, counted as given), or a
+/// word wider than the zone. `at` is where the recipient is defined.
+pub(crate) fn check(
+    recipient: &Addressee,
+    lines: &[String],
+    layout: PostalLayout,
+    at: &Place,
+) -> Option<Diagnostic> {
+    let geometry = layout.geometry();
+    let (most, width) = (geometry.lines, geometry.text_width);
+    let problem = problem(lines, layout)?;
     let id = &recipient.id;
-    let hint = "a DL window envelope shows 6 lines of 80 mm at 9.5 pt (DIN 5008 form B); \
-                shorten the recipient's title, organisation or address lines, or leave out what the post does not need";
+    let (envelope, standard) = layout.envelope();
+    let hint = format!(
+        "{envelope} shows {most} lines of {width:.0} mm at 9.5 pt ({standard}); \
+         shorten the recipient's title, organisation or address lines, or leave out what the post does not need"
+    );
     let (message, path) = match &problem {
         Problem::Lines(count) => (
             format!(
-                "the address of the letter to \"{id}\" takes {count} lines; the envelope window holds {LINES}"
+                "the address of the letter to \"{id}\" takes {count} lines; the envelope window holds {most}"
             ),
             at.path.clone(),
         ),
-        Problem::Wide { line, word, width } => (
+        Problem::Wide {
+            line,
+            word,
+            width: wide,
+        } => (
             format!(
-                "the address of the letter to \"{id}\" is wider than the envelope window: \"{}\" is {width:.0} mm wide, the window 80 mm",
+                "the address of the letter to \"{id}\" is wider than the envelope window: \"{}\" is {wide:.0} mm wide, the window {width:.0} mm",
                 word.escape_debug()
             ),
             field_path(recipient, at, &lines[*line]),
@@ -67,14 +79,15 @@ pub(crate) fn check(recipient: &Addressee, lines: &[String], at: &Place) -> Opti
 }
 
 #[cfg(feature = "pdf")]
-fn problem(lines: &[String]) -> Option<Problem> {
+fn problem(lines: &[String], layout: PostalLayout) -> Option<Problem> {
     use crate::render::window;
 
+    let geometry = layout.geometry();
     let mut count = 0;
     for (i, line) in lines.iter().enumerate() {
         for word in line.split_whitespace() {
             let width = window::width_mm(word);
-            if width > window::WIDTH_MM {
+            if width > geometry.text_width {
                 return Some(Problem::Wide {
                     line: i,
                     word: word.to_owned(),
@@ -82,15 +95,15 @@ fn problem(lines: &[String]) -> Option<Problem> {
                 });
             }
         }
-        count += window::lines(line);
+        count += window::lines(line, layout);
     }
-    (count > LINES).then_some(Problem::Lines(count))
+    (count > geometry.lines).then_some(Problem::Lines(count))
 }
 
 #[cfg(not(feature = "pdf"))]
-fn problem(lines: &[String]) -> Option<Problem> {
+fn problem(lines: &[String], layout: PostalLayout) -> Option<Problem> {
     let count: usize = lines.iter().map(|line| line.split('\n').count()).sum();
-    (count > LINES).then_some(Problem::Lines(count))
+    (count > layout.geometry().lines).then_some(Problem::Lines(count))
 }
 
 /// The key path of the recipient's field that the block's `line` prints as

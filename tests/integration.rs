@@ -12,6 +12,7 @@ mod faults;
 mod fuzz;
 mod golden;
 mod pdf;
+mod postal;
 mod properties;
 mod schema;
 mod shipped;

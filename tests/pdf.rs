@@ -500,9 +500,9 @@ fn no_line_breaks_inside_dates_numbers_and_names() {
     );
 }
 
-/// The signature images of page `page` of a PDF, drawn by `cm` then `Do`:
+/// The images (signatures, the logo) of page `page` of a PDF, drawn by `cm` then `Do`:
 /// (image name, left, bottom) in PDF points.
-fn images_drawn(bytes: &[u8], page: u32) -> Vec<(String, f32, f32)> {
+pub fn images_drawn(bytes: &[u8], page: u32) -> Vec<(String, f32, f32)> {
     let document = lopdf::Document::load_mem(bytes).unwrap();
     let page = document.get_pages()[&page];
     let content = document.get_and_decode_page_content(page).unwrap();

@@ -18,9 +18,10 @@ use appeal::render::{
     TextOptions,
 };
 use appeal::{
-    Appeal, Date, Diagnostic, Engine, Error, Letter, Registry, ResolveOptions, SchemaFile,
-    Templates,
+    Appeal, Date, Diagnostic, Engine, Error, Letter, PostalLayout, Registry, ResolveOptions,
+    SchemaFile, Templates,
 };
+use clap::builder::TypedValueParser;
 use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
 use indicatif::{ProgressBar, ProgressStyle};
 
@@ -110,7 +111,7 @@ enum Command {
         #[arg(long, value_enum, default_value_t = StandardArg::Archival)]
         pdf_standard: StandardArg,
     },
-    /// Render the letters again whenever the appeal, its signature, the
+    /// Render the letters again whenever the appeal, its signature or logo, the
     /// registry, the incident databases or the templates change.
     ///
     /// Problems are printed and watching goes on; Ctrl-C stops.
@@ -268,6 +269,18 @@ struct Select {
     /// Write every letter in this language (en, ru, be, fr, es) instead of the appeal's.
     #[arg(long, value_name = "CODE")]
     language: Option<String>,
+    /// Lay out every letter's first page for this window envelope instead of
+    /// the appeal's layout: din5008b (the default on A4), din5008a, sn010130
+    /// (Swiss, the window on the right) or us10 (the default on Letter).
+    #[arg(long, value_parser = layout_names(), value_name = "LAYOUT")]
+    layout: Option<PostalLayout>,
+}
+
+/// The names of the window-envelope layouts, for clap.
+fn layout_names() -> impl TypedValueParser<Value = PostalLayout> {
+    let names = PostalLayout::ALL.map(PostalLayout::name);
+    clap::builder::PossibleValuesParser::new(names)
+        .map(|name| name.parse().expect("one of the names"))
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -652,7 +665,7 @@ fn backend(
     }
 }
 
-/// The signature images the appeal at `path` names, if it can be read.
+/// The signature images and the logo the appeal at `path` names, if it can be read.
 fn signature_files(path: &Path) -> Vec<PathBuf> {
     let Ok(source) = std::fs::read_to_string(path) else {
         return Vec::new();
@@ -665,7 +678,8 @@ fn signature_files(path: &Path) -> Vec<PathBuf> {
         .signatory
         .iter()
         .filter_map(|signatory| signatory.signature.as_ref())
-        .map(|signature| dir.join(signature))
+        .chain(&appeal.sender.logo)
+        .map(|file| dir.join(file))
         .collect()
 }
 
@@ -698,6 +712,7 @@ fn load(path: &Path, select: &Select) -> Result<(Appeal, ResolveOptions), Error>
             today: Some(today),
             to: select.to.clone(),
             language: select.language.clone(),
+            layout: select.layout,
         },
     ))
 }

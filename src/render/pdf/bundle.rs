@@ -21,7 +21,10 @@ use pdf_writer::{Chunk, Finish, Name, Rect, Ref, TextStr};
 use super::envelope::{self, Envelope, LabelSheet};
 use super::font::Fonts;
 use super::layout::{self, Layout};
-use super::write::{EmbeddedFont, Ids, Picture, Resources, write_font, write_image, write_pages};
+use super::write::{
+    EmbeddedFont, Ids, Picture, Resources, write_emblem, write_font, write_image, write_pages,
+};
+use crate::appeal::Logo;
 use crate::error::Error;
 use crate::letter::{Letter, Signature};
 use crate::render::PdfOptions;
@@ -52,7 +55,8 @@ const TREE: Ref = Ref::new(1);
 pub fn letter_sheets(letter: &Letter, options: &PdfOptions) -> Result<Sheets, Error> {
     let fonts = Fonts::embedded();
     let layout = layout::layout(letter, options.paper, fonts, Some(&options.cache))?;
-    sheets(&letter.signatories, &layout, options)
+    let logo = letter.letterhead.logo.as_ref();
+    sheets((&letter.signatories, logo), &layout, options)
 }
 
 /// The envelope of `letter`.
@@ -62,7 +66,7 @@ pub fn envelope_sheets(
     options: &PdfOptions,
 ) -> Result<Sheets, Error> {
     let layout = envelope::envelope(letter, size, Fonts::embedded())?;
-    sheets(&[], &layout, options)
+    sheets((&[], None), &layout, options)
 }
 
 /// A sheet of labels for the recipient blocks `addresses` (recipient id
@@ -73,19 +77,20 @@ pub fn label_sheets(
     options: &PdfOptions,
 ) -> Result<Sheets, Error> {
     let layout = envelope::labels(addresses, sheet, Fonts::embedded())?;
-    sheets(&[], &layout, options)
+    sheets((&[], None), &layout, options)
 }
 
+/// The pages of `layout`, drawing `pictures` (signatures and the logo).
 fn sheets(
-    signatories: &[Signature],
+    pictures: (&[Signature], Option<&Logo>),
     layout: &Layout,
     options: &PdfOptions,
 ) -> Result<Sheets, Error> {
     let mut chunk = Chunk::new();
     let mut ids = Ids(TREE.get());
     let fonts = Fonts::embedded();
-    let (pages, resources) = write_pages(
-        signatories,
+    let (pages, mut resources) = write_pages(
+        pictures,
         layout,
         fonts,
         options,
@@ -94,6 +99,10 @@ fn sheets(
         // A printer's file: not tagged.
         None,
     )?;
+    // The logo goes with its letter's pages (a letterhead's logo is small).
+    if let Some(emblem) = resources.logo.take() {
+        write_emblem(&mut chunk, &mut ids, &emblem);
+    }
     Ok(Sheets {
         chunk,
         pages,

@@ -1,8 +1,9 @@
 //! Page layout: a [`Letter`] into pages of positioned lines.
 //!
-//! Page one carries the letterhead, the recipient block where a DL window
-//! envelope shows it (DIN 5008 form B: from 25 mm, 62.7 to 90 mm from the top),
-//! place and date, delivery line, subject and salutation; the body follows
+//! Page one carries the letterhead (with the logo, if any), the return
+//! address and the recipient block where the window envelope of the
+//! letter's [`PostalLayout`] shows them (DIN 5008 form B: from 25 mm, 62.7 to
+//! 90 mm from the top), fold and punch marks at the left edge, place and date, delivery line, subject and salutation; the body follows
 //! and runs onto further pages, each with a running head. Paragraphs keep at
 //! least two lines at the foot and at the head of a page (no widows or
 //! orphans); the closing and signature stay together with the end of the body.
@@ -21,6 +22,7 @@ use super::cache::{ParagraphMemo, PdfCache};
 use super::font::{FontMetrics, Style};
 use crate::error::{Diagnostic, Error};
 use crate::letter::{Annex, Block, Letter, Listed, Run, Signature, SignatureLayout};
+use crate::postal::{Geometry, PostalLayout};
 
 pub(crate) const MM: f32 = 72.0 / 25.4;
 
@@ -119,6 +121,16 @@ pub enum Item {
     Rule([f32; 3]),
     /// A vertical rule: x, top, bottom.
     VRule([f32; 3]),
+    /// The letterhead's logo in its box: left, top, width, height (points
+    /// from the top left); `alt` is its text alternative, the organisation.
+    Logo {
+        /// Left, top, width, height.
+        rect: [f32; 4],
+        /// What the logo says: the organisation's name.
+        alt: String,
+        /// Its Figure element in [`Layout::nodes`].
+        tag: u32,
+    },
 }
 
 /// A laid-out letter.
@@ -174,40 +186,35 @@ const CELL: f32 = 8.5;
 const CELL_LEADING: f32 = 10.5;
 const CELL_PAD: f32 = 3.0;
 
-/// The recipient block where a DL window envelope shows it. DIN 5008:2020,
-/// form B: the address field is 85 × 45 mm, 20 mm from the left edge and
-/// 45 mm from the top of the sheet; its top 17.7 mm (5 lines, 8 pt) are the
-/// zone for return address and postal remarks, the address zone below it
-/// holds 6 lines in 27.3 mm (62.7 to 90 mm from the top); text starts 5 mm
-/// in, at 25 mm, the left margin of the body, and so has 80 mm. The window
-/// of a DL envelope (DIN 680; ISO 269) is 90 × 45 mm, 20 mm from the left,
-/// 15 mm from the bottom: it shows the field with the folded sheet's play.
-const ADDRESS_TOP: f32 = 62.7 * MM;
-/// The lowest the address text reaches: the foot of the address zone.
-const ADDRESS_BOTTOM: f32 = 90.0 * MM;
 /// The size of the address text. DIN 5008 asks for at least 8 pt in the
 /// address zone; 9.5 pt is the largest half point at which the built-in
-/// registry's organisations (FNPR's is 81 mm at 10 pt) fit its 6 lines.
+/// registry's organisations (FNPR's is 81 mm at 10 pt) fit its 6 lines of
+/// 80 mm. The zones of each layout are in [`crate::postal`].
 pub(crate) const ADDRESS_SIZE: f32 = 9.5;
-/// The width of the address text: the field's 85 mm less its 5 mm inset.
-pub(crate) const ADDRESS_WIDTH: f32 = 80.0 * MM;
-/// The lines of the address zone.
-const ADDRESS_LINES: usize = 6;
-/// Six lines in the zone's 27.3 mm: 4.55 mm (12.9 pt) apart.
-const ADDRESS_LEADING: f32 = 27.3 * MM / ADDRESS_LINES as f32;
 /// From the top of the zone to the first baseline: Liberation Serif's
 /// ascender (0.891 em), so that no letter rises above the zone; the last
-/// line's descender (0.216 em) then ends 0.9 mm above its foot.
+/// line's descender (0.216 em) then ends above its foot.
 const ADDRESS_ASCENT: f32 = 0.891 * ADDRESS_SIZE;
 const ADDRESS_DESCENT: f32 = 0.216 * ADDRESS_SIZE;
+/// The return-address line: its size, and from its baseline to the top of
+/// the address zone (its underline between).
+const RETURN_SIZE: f32 = 7.0;
+const RETURN_GAP: f32 = 3.5;
+/// Where fold and punch marks start at the left edge, and their lengths.
+const MARK_LEFT: f32 = 3.5 * MM;
+const FOLD_MARK: f32 = 5.0 * MM;
+const PUNCH_MARK: f32 = 8.0 * MM;
+/// The logo's height in the letterhead, and its widest.
+const LOGO_HEIGHT: f32 = 18.0 * MM;
+const LOGO_WIDTH: f32 = 60.0 * MM;
 
 /// One line of a recipient block as set in the envelope window: broken at
 /// spaces (not hyphenated) to the window's width.
-pub(crate) fn address_lines(metrics: &dyn FontMetrics, text: &str) -> Vec<Line> {
+pub(crate) fn address_lines(metrics: &dyn FontMetrics, text: &str, width_mm: f32) -> Vec<Line> {
     let breaker = Breaker {
         metrics,
         size: ADDRESS_SIZE,
-        width: ADDRESS_WIDTH,
+        width: width_mm * MM,
         justify: false,
         language: None,
         memo: None,
@@ -218,8 +225,10 @@ pub(crate) fn address_lines(metrics: &dyn FontMetrics, text: &str) -> Vec<Line> 
 /// Lays a letter out on pages of `paper`, taking paragraphs broken before
 /// from `cache`.
 ///
-/// Fails only where the letterhead, recipient block and date alone need more
-/// than the first page: they cannot flow on, and nothing is cut off.
+/// Fails where the letter's layout is for other paper, where the address
+/// leaves the window's address zone, and where the letterhead, recipient
+/// block and date alone need more than the first page: they cannot flow
+/// on, and nothing is cut off.
 pub fn layout(
     letter: &Letter,
     paper: Paper,
@@ -227,6 +236,33 @@ pub fn layout(
     cache: Option<&PdfCache>,
 ) -> Result<Layout, Error> {
     let size = paper.size();
+    let postal = letter
+        .layout
+        .unwrap_or_else(|| PostalLayout::for_sheet_width(size.0 / MM));
+    let sheet = postal.geometry().sheet;
+    if (sheet.0 * MM - size.0).abs() > 1.0 || (sheet.1 * MM - size.1).abs() > 1.0 {
+        let other = match paper {
+            Paper::A4 => "letter",
+            Paper::Letter => "a4",
+        };
+        return Err(Error::invalid(vec![
+            Diagnostic::new(
+                "layout-paper",
+                format!(
+                    "the {postal} layout is for {} paper; the letter to {} is on {}",
+                    postal.paper_name(),
+                    letter.recipient_id,
+                    match paper {
+                        Paper::A4 => "A4",
+                        Paper::Letter => "US Letter",
+                    }
+                ),
+            )
+            .hint(format!(
+                "give --paper {other}, or a layout for this paper (din5008a, din5008b and sn010130 are for A4, us10 for US Letter)"
+            )),
+        ]));
+    }
     let mut page = Pager {
         metrics,
         memo: cache.map(|cache| &cache.memos().paragraphs),
@@ -246,6 +282,8 @@ pub fn layout(
         tag: Cell::new(None),
         parent: Cell::new(None),
         note_tags: Vec::new(),
+        postal: postal.geometry(),
+        return_line: postal.has_return_line(),
     };
     (page.hang, page.notes) = page.note_lines();
     page.first_page();
@@ -258,16 +296,26 @@ pub fn layout(
             .hint("shorten the sender's organisation and address, the recipient's address or the place"),
         ]));
     }
-    if page.address_pushed && page.address_end > ADDRESS_BOTTOM + 0.1 {
-        // `compose` refuses an address too long for the window (a letter
-        // built in code gets it below); this one was pushed out of it by
-        // the letterhead.
+    if page.address_end > page.postal.zone_bottom() * MM + 0.1 {
+        // `compose` refuses an address too long for the window of the
+        // layout it was given (a letter built in code, or one laid out for
+        // the paper's window, gets it here); or the letterhead pushed it out.
+        let (why, hint) = match page.address_pushed {
+            true => (
+                "the letterhead reaches into it",
+                "shorten the sender's organisation or the letterhead's lines",
+            ),
+            false => (
+                "it has too many lines",
+                "shorten the recipient block, or choose a layout with a taller window",
+            ),
+        };
         return Err(Error::invalid(vec![
             Diagnostic::new("address-outside-window", format!(
-                "the address of the letter to \"{}\" runs below the envelope window: the letterhead reaches into it",
+                "the address of the letter to \"{}\" runs below the envelope window of the {postal} layout: {why}",
                 letter.recipient_id
             ))
-            .hint("shorten the sender's organisation: its name ends 60 mm from the top at most"),
+            .hint(hint),
         ]));
     }
     let chunks = page.chunks();
@@ -337,6 +385,10 @@ struct Pager<'a> {
     parent: Cell<Option<u32>>,
     /// Each note's element.
     note_tags: Vec<u32>,
+    /// The window envelope's numbers, mm.
+    postal: &'static Geometry,
+    /// Whether the window shows a return-address line.
+    return_line: bool,
 }
 
 /// The lines of one note that go at the foot of one page.
@@ -443,9 +495,10 @@ impl Pager<'_> {
 
     /// A new element of the structure, part of the element being filled
     /// (or of `alt`'s figure); its number.
-    fn open(&self, role: Role, alt: Option<(usize, String)>) -> u32 {
+    fn open(&self, role: Role, alt: Option<(Option<usize>, String)>) -> u32 {
         let mut nodes = self.nodes.borrow_mut();
         let (image, alt) = alt.unzip();
+        let image = image.flatten();
         nodes.push(Node {
             role,
             parent: self.parent.get(),
@@ -470,17 +523,52 @@ impl Pager<'_> {
     fn first_page(&mut self) {
         let letter = self.letter;
         let head = &letter.letterhead;
+        let postal = self.postal;
+        let top = postal.letterhead_top * MM;
+        let right = self.size.0 - RIGHT;
+        let (field_left, field_right) = (postal.field.left * MM, postal.field.right() * MM);
+        // Where the window is on the right, the letterhead stays left of
+        // it: logo, organisation, then address, contacts and officers, one
+        // column. Else the logo and that column are at the right, beside
+        // the window.
+        let window_right = postal.window_right();
+        let column = match window_right {
+            true => (62.0 * MM).min(field_left - 4.0 * MM - LEFT),
+            false => (62.0 * MM).min(right - field_right - 4.0 * MM),
+        };
+        let mut left_top = top;
+        let mut side = top + 8.0;
+        if let Some(size) = head.logo.as_ref().and_then(super::logo::size) {
+            let scale = (LOGO_HEIGHT / size.1).min(LOGO_WIDTH / size.0);
+            let (w, h) = (size.0 * scale, size.1 * scale);
+            let x = if window_right { LEFT } else { right - w };
+            let alt = head.organisation.clone();
+            self.items.push(Item::Logo {
+                rect: [x, top, w, h],
+                tag: self.open(Role::Figure, Some((None, alt.clone()))),
+                alt,
+            });
+            match window_right {
+                true => left_top += h + 3.0 * MM,
+                false => side += h + 3.0 * MM,
+            }
+        }
         // The organisation, top left, large and bold.
-        let mut y = TOP + 14.0;
+        let name_width = match window_right {
+            true => field_left - 4.0 * MM - LEFT,
+            false => 95.0 * MM,
+        };
+        let mut y = left_top + 14.0;
         self.leaf(Role::P);
-        for line in self.plain(&head.organisation, Style::Bold, 15.0, 95.0 * MM) {
+        for line in self.plain(&head.organisation, Style::Bold, 15.0, name_width) {
             self.put(LEFT, y, 15.0, line);
             y += 17.0;
         }
-        // Address, contacts and officers, top right, small.
-        let column = 62.0 * MM;
-        let right = self.size.0 - RIGHT;
-        let mut side = TOP + 8.0;
+        // Address, contacts and officers, small: top right, or under the
+        // organisation.
+        if window_right {
+            side = y - 4.0;
+        }
         let groups = [&head.address, &head.contacts, &head.officers];
         for (i, group) in groups.into_iter().enumerate() {
             if i > 0 && !group.is_empty() {
@@ -489,36 +577,74 @@ impl Pager<'_> {
             self.leaf(Role::P);
             for text in group {
                 for line in self.plain(text, Style::Regular, SMALL, column) {
-                    let x = right - line.width();
+                    let x = if window_right {
+                        LEFT
+                    } else {
+                        right - line.width()
+                    };
                     self.put(x, side, SMALL, line);
                     side += SMALL + 2.0;
                 }
             }
         }
-        // The rule under the letterhead; where the side column would push
-        // the address out of the window, the column runs on beside the
-        // window (it is right of it) and the rule stops short of it.
-        let highest = ADDRESS_TOP + ADDRESS_ASCENT - LEADING;
-        let (rule, end) = match y.max(side) - 4.0 {
-            rule if rule > highest && y - 4.0 <= highest => (y - 4.0, right - column - 4.0 * MM),
+        // The rule under the letterhead, above the window's return-address
+        // line and address; where the letterhead runs on beside the window,
+        // the rule stops short of the column that does.
+        let zone_top = postal.zone_top() * MM;
+        let above_address = match self.return_line {
+            true => RETURN_SIZE + RETURN_GAP + 2.0,
+            false => 0.0,
+        };
+        let highest = zone_top + ADDRESS_ASCENT - LEADING - above_address;
+        let bottom = if window_right { side } else { y.max(side) } - 4.0;
+        let (rule, end) = match bottom {
+            rule if rule <= highest => (rule, right),
+            rule if window_right => (rule, field_left - 4.0 * MM),
+            _ if y - 4.0 <= highest => (y - 4.0, right - column - 4.0 * MM),
             rule => (rule, right),
         };
         self.items.push(Item::Rule([LEFT, rule, end]));
+        // Fold marks and the punch mark at the left edge.
+        for fold in postal.folds {
+            self.items
+                .push(Item::Rule([MARK_LEFT, fold * MM, MARK_LEFT + FOLD_MARK]));
+        }
+        if let Some(punch) = postal.punch {
+            self.items
+                .push(Item::Rule([MARK_LEFT, punch * MM, MARK_LEFT + PUNCH_MARK]));
+        }
 
-        // The recipient, in the envelope window, on the body's left line;
+        // The recipient, in the envelope window, on the standard's line;
         // lower only where the letterhead reaches into the address zone
         // (`layout` refuses the letter if the address then leaves it).
-        let mut y = (ADDRESS_TOP + ADDRESS_ASCENT).max(rule + LEADING);
-        self.address_pushed = y > ADDRESS_TOP + ADDRESS_ASCENT;
+        let x = postal.text_left * MM;
+        let standard = zone_top + ADDRESS_ASCENT;
+        let mut y = match window_right {
+            true => standard,
+            false => standard.max(rule + LEADING + above_address),
+        };
+        self.address_pushed = y > standard;
+        if self.return_line {
+            self.leaf(Role::P);
+            let width = postal.text_width * MM;
+            let line = self.return_address(width);
+            let baseline = y - ADDRESS_ASCENT - RETURN_GAP;
+            let under = baseline + 1.5;
+            self.items
+                .push(Item::Rule([x, under, x + line.width().min(width)]));
+            self.put(x, baseline, RETURN_SIZE, line);
+        }
         self.leaf(Role::P);
         for text in &letter.recipient {
-            for line in address_lines(self.metrics, text) {
-                self.put(LEFT, y, ADDRESS_SIZE, line);
-                y += ADDRESS_LEADING;
+            for line in address_lines(self.metrics, text, postal.text_width) {
+                self.put(x, y, ADDRESS_SIZE, line);
+                y += postal.leading * MM;
             }
         }
-        self.address_end = y - ADDRESS_LEADING + ADDRESS_DESCENT;
-        y = y.max(100.0 * MM).max(side) + LEADING;
+        self.address_end = y - postal.leading * MM + ADDRESS_DESCENT;
+        // Place and date below the field.
+        let field_foot = (postal.field.top + postal.field.height + 10.0) * MM;
+        y = y.max(field_foot).max(side) + LEADING;
         // Russian and Belarusian: the registration line and the reply line
         // under it, at the left (ГОСТ Р 7.0.97, СТБ 6.38).
         if letter.labels.registration_line {
@@ -544,6 +670,45 @@ impl Pager<'_> {
             y -= LEADING;
         }
         self.y = y;
+    }
+
+    /// The sender's return address in one line for the window: the
+    /// organisation and its address lines, " · " between; the last parts
+    /// left out, and at last the organisation cut short ("…"), until it is
+    /// at most `width` wide.
+    fn return_address(&self, width: f32) -> Line {
+        let head = &self.letter.letterhead;
+        let parts: Vec<&str> = std::iter::once(head.organisation.as_str())
+            .chain(head.address.iter().map(String::as_str))
+            .map(str::trim)
+            .filter(|part| !part.is_empty())
+            .collect();
+        let fits = |text: &str| {
+            let line = self.one_line(text);
+            (line.width() <= width).then_some(line)
+        };
+        for count in (1..=parts.len()).rev() {
+            if let Some(line) = fits(&parts[..count].join(" · ")) {
+                return line;
+            }
+        }
+        let chars: Vec<char> = parts.first().copied().unwrap_or_default().chars().collect();
+        (0..chars.len())
+            .rev()
+            .find_map(|n| {
+                fits(&format!(
+                    "{}…",
+                    chars[..n].iter().collect::<String>().trim_end()
+                ))
+            })
+            .unwrap_or_else(|| self.one_line("…"))
+    }
+
+    /// `text` as one line of the return address, however wide.
+    fn one_line(&self, text: &str) -> Line {
+        let breaker = self.breaker(RETURN_SIZE, 1.0e5, false);
+        let lines = breaker.lines(&[styled(text, Style::Regular)]);
+        lines.into_iter().next().unwrap_or_default()
     }
 
     /// The reference at the left, place and date at the right, side by
@@ -876,7 +1041,7 @@ impl Pager<'_> {
             let has_image = signature.image.is_some();
             if has_image {
                 let alt = (self.letter.labels.signature).replace("{name}", &signature.name);
-                self.open(Role::Figure, Some((index, alt)));
+                self.open(Role::Figure, Some((Some(index), alt)));
             }
             self.leaf(Role::P);
             let box_width = (50.0 * MM).min(column);
@@ -1468,6 +1633,17 @@ pub fn dump(layout: &Layout) -> String {
                     x.round(),
                     bottom.round()
                 )),
+                Item::Logo {
+                    rect: [x, y, w, h],
+                    alt,
+                    ..
+                } => out.push_str(&format!(
+                    "{:>4} {:>4} [logo {}x{}: {alt}]\n",
+                    y.round(),
+                    x.round(),
+                    w.round(),
+                    h.round()
+                )),
             }
         }
     }
@@ -1498,6 +1674,7 @@ pub(crate) mod tests {
                 address: vec![],
                 contacts: vec![],
                 officers: vec![],
+                logo: None,
             },
             date: Date::new(2021, 3, 1).unwrap(),
             place_date: "Geneva, 01 March 2021".into(),
@@ -1518,6 +1695,7 @@ pub(crate) mod tests {
             annex: None,
             redacted: false,
             labels: Language::En.labels(),
+            layout: None,
         }
     }
 
@@ -1764,35 +1942,138 @@ pub(crate) mod tests {
         assert!(breaks > 10, "the body never pushed the blocks over a page");
     }
 
-    /// The address starts on the body's left line (25 mm) and stays in the
-    /// address zone of the window, 62.7 to 90 mm from the top, for 1 to 6 lines.
+    /// In each layout the address starts on the standard's line (the
+    /// body's, 25 mm, where the window is on the left) and stays in the
+    /// address zone of the window (DIN 5008 form B: 62.7 to 90 mm from the
+    /// top) for as many lines as it holds; the return-address line is above
+    /// it, in the field; fold and punch marks are at the left edge.
     #[test]
     fn the_address_is_in_the_envelope_window() {
-        for count in 1..=6 {
-            let mut letter = letter(vec![paragraph(0, 2)]);
-            letter.recipient = (0..count).map(|i| format!("Line {i}")).collect();
-            let layout = layout(&letter, Paper::A4, &Fixed, None).unwrap();
-            let address: Vec<&TextLine> = layout.pages[0]
+        for postal in PostalLayout::ALL {
+            let g = postal.geometry();
+            let paper = match g.sheet.0 > 215.0 {
+                true => Paper::Letter,
+                false => Paper::A4,
+            };
+            for count in 1..=g.lines {
+                let mut letter = letter(vec![paragraph(0, 2)]);
+                letter.layout = Some(postal);
+                letter.letterhead.address = vec!["Street 1".into(), "City".into()];
+                letter.recipient = (0..count).map(|i| format!("Line {i}")).collect();
+                let layout = layout(&letter, paper, &Fixed, None).unwrap();
+                let texts = || {
+                    layout.pages[0].iter().filter_map(|item| match item {
+                        Item::Text(text) => Some(text),
+                        _ => None,
+                    })
+                };
+                let address: Vec<&TextLine> = texts()
+                    .filter(|text| text.line.pieces[0].text == "Line")
+                    .collect();
+                assert_eq!(address.len(), count);
+                for line in &address {
+                    assert!(
+                        (line.x - g.text_left * MM).abs() < 0.01,
+                        "{postal}: x = {} mm",
+                        line.x / MM
+                    );
+                    let top = line.y - 0.891 * line.size;
+                    let bottom = line.y + 0.216 * line.size;
+                    assert!(
+                        top >= g.zone_top() * MM - 0.01 && bottom <= g.zone_bottom() * MM,
+                        "{postal}: {} to {} mm",
+                        top / MM,
+                        bottom / MM
+                    );
+                    assert!(line.x + line.line.width() <= (g.text_left + g.text_width) * MM + 0.01);
+                }
+                let back: Vec<&TextLine> =
+                    texts().filter(|text| text.size == RETURN_SIZE).collect();
+                assert_eq!(
+                    back.len(),
+                    usize::from(postal.has_return_line()),
+                    "{postal}"
+                );
+                for line in back {
+                    assert!(line.y - 0.891 * line.size >= g.field.top * MM, "{postal}");
+                    assert!(line.y < g.zone_top() * MM, "{postal}");
+                    let words: Vec<&str> =
+                        line.line.pieces.iter().map(|p| p.text.as_str()).collect();
+                    assert_eq!(words.join(" "), "Union · Street 1 · City");
+                }
+            }
+            // The marks: short rules at the left edge.
+            let letter = letter(vec![paragraph(0, 2)]);
+            let layout = layout(
+                &Letter {
+                    layout: Some(postal),
+                    ..letter
+                },
+                paper,
+                &Fixed,
+                None,
+            )
+            .unwrap();
+            let marks: Vec<f32> = layout.pages[0]
                 .iter()
                 .filter_map(|item| match item {
-                    Item::Text(text) if text.line.pieces[0].text == "Line" => Some(text),
+                    Item::Rule([x, y, _]) if *x < 10.0 * MM => Some((y / MM * 10.0).round() / 10.0),
                     _ => None,
                 })
                 .collect();
-            assert_eq!(address.len(), count);
-            for line in address {
-                assert!((line.x - 25.0 * MM).abs() < 0.01, "x = {} mm", line.x / MM);
-                let top = line.y - 0.891 * line.size;
-                let bottom = line.y + 0.216 * line.size;
-                assert!(
-                    top >= ADDRESS_TOP - 0.01 && bottom <= ADDRESS_BOTTOM,
-                    "{} to {} mm",
-                    top / MM,
-                    bottom / MM
-                );
-                assert!(line.x + line.line.width() <= 25.0 * MM + ADDRESS_WIDTH + 0.01);
-            }
+            let mut expected: Vec<f32> = g
+                .folds
+                .iter()
+                .chain(&g.punch)
+                .map(|y| (y * 10.0).round() / 10.0)
+                .collect();
+            expected.sort_by(f32::total_cmp);
+            let mut marks = marks;
+            marks.sort_by(f32::total_cmp);
+            assert_eq!(marks, expected, "{postal}");
         }
+    }
+
+    /// A layout for other paper is refused; the paper's is the default.
+    #[test]
+    fn a_layout_goes_with_its_paper() {
+        let mut letter = letter(vec![paragraph(0, 2)]);
+        letter.layout = Some(PostalLayout::Us10);
+        let error = layout(&letter, Paper::A4, &Fixed, None).unwrap_err();
+        let diagnostic = &error.into_diagnostics()[0];
+        assert_eq!(diagnostic.code, "layout-paper");
+        assert_eq!(
+            diagnostic.message,
+            "the us10 layout is for US Letter paper; the letter to r is on A4"
+        );
+        letter.layout = None;
+        let layout = layout(&letter, Paper::Letter, &Fixed, None).unwrap();
+        let first = layout.pages[0].iter().find_map(|item| match item {
+            Item::Text(text) if text.line.pieces[0].text == "Recipient" => Some(text.x),
+            _ => None,
+        });
+        assert_eq!(first, Some(25.0 * MM));
+    }
+
+    /// The return address is cut to the field's width: the last address
+    /// lines go first, then the organisation's name is cut short.
+    #[test]
+    fn the_return_address_is_cut_to_fit() {
+        let mut letter = letter(vec![paragraph(0, 2)]);
+        letter.letterhead.organisation = "Union ".repeat(30);
+        letter.letterhead.address = vec!["Street 1".into()];
+        let layout = layout(&letter, Paper::A4, &Fixed, None).unwrap();
+        let back = layout.pages[0]
+            .iter()
+            .find_map(|item| match item {
+                Item::Text(text) if text.size == RETURN_SIZE => Some(text),
+                _ => None,
+            })
+            .unwrap();
+        let words: Vec<&str> = back.line.pieces.iter().map(|p| p.text.as_str()).collect();
+        assert!(words.last().unwrap().ends_with('…'), "{words:?}");
+        assert!(!words.contains(&"Street"));
+        assert!(back.line.width() <= 80.0 * MM);
     }
 
     #[test]
@@ -2086,6 +2367,9 @@ pub(crate) mod tests {
                     prop::collection::vec(text(1..4), 1..7),
                     prop::collection::vec(prop::collection::vec(text(0..30), 0..7), 0..30),
                 )),
+                // The window layouts of A4, with a logo or without.
+                postal in prop::sample::select(vec![PostalLayout::Din5008a, PostalLayout::Din5008b, PostalLayout::Sn010130]),
+                logo in any::<bool>(),
             ) -> Letter {
                 let (organisation, address, officers, recipient, place_date) = frame;
                 let run = |text: String| vec![Run { text, ..Run::default() }];
@@ -2101,6 +2385,11 @@ pub(crate) mod tests {
                     body.insert(body.len() / 2, block);
                 }
                 let mut letter = letter(body);
+                letter.layout = Some(postal);
+                if logo {
+                    let png = include_bytes!("../../../tests/fixtures/logo/logo.png");
+                    letter.letterhead.logo = Some(crate::appeal::Logo::Png(std::sync::Arc::new(png.to_vec())));
+                }
                 letter.letterhead.organisation = organisation;
                 letter.letterhead.address = address;
                 letter.letterhead.officers = officers;
@@ -2178,10 +2467,19 @@ pub(crate) mod tests {
                 let mut numbers: Vec<usize> = notes.iter().map(|(_, line)| number(line)).collect();
                 numbers.sort_unstable();
                 prop_assert!(numbers.into_iter().eq(1..=letter.notes.len()), "a note is lost or repeated");
+                // Page one's letterhead may start higher, and the Swiss
+                // window's address run further right, than the body.
+                let postal = letter.layout.unwrap().geometry();
+                let letterhead_top = postal.letterhead_top * MM;
+                let window_right = (postal.text_left + postal.text_width) * MM;
                 for (number, page) in layout.pages.iter().enumerate() {
+                    let top = if number == 0 { letterhead_top.min(TOP) } else { TOP };
+                    let right = if number == 0 { window_right.max(width - RIGHT) } else { width - RIGHT };
                     for item in page {
                         let inside = match *item {
-                            Item::Rule([x, y, right]) => x >= LEFT - 0.01 && right <= width - RIGHT + 0.01 && y >= TOP && y <= height - BOTTOM + 0.25 * BODY,
+                            // Fold and punch marks, at the left edge of the first page.
+                            Item::Rule([x, ..]) if number == 0 && x < LEFT => x >= MARK_LEFT,
+                            Item::Rule([x, y, end]) => x >= LEFT - 0.01 && end <= right + 0.01 && y >= top && y <= height - BOTTOM + 0.25 * BODY,
                             Item::VRule([x, top, bottom]) => x >= LEFT - 0.01 && x <= width - RIGHT + 0.01 && top >= TOP && bottom <= height - BOTTOM + 0.01,
                             _ => true,
                         };
@@ -2198,12 +2496,13 @@ pub(crate) mod tests {
                         .iter()
                         .filter_map(|item| match item {
                             Item::Text(t) => Some([t.x + t.line.pieces.first().map_or(0.0, |p| p.x), t.y - 0.75 * t.size, t.x + t.line.width(), t.y + 0.25 * t.size]),
+                            Item::Logo { rect: [x, y, w, h], .. } => Some([*x, *y, x + w, y + h]),
                             _ => None,
                         })
                         .collect();
                     for (i, a) in boxes.iter().enumerate() {
-                        prop_assert!(a[0] >= 15.0 * MM && a[2] <= width - RIGHT + 0.01, "page {}: {a:?} leaves the margins", number + 1);
-                        prop_assert!(a[1] >= TOP && a[3] <= height - BOTTOM + 0.25 * BODY, "page {}: {a:?} leaves the margins", number + 1);
+                        prop_assert!(a[0] >= 15.0 * MM && a[2] <= right + 0.01, "page {}: {a:?} leaves the margins", number + 1);
+                        prop_assert!(a[1] >= top && a[3] <= height - BOTTOM + 0.25 * BODY, "page {}: {a:?} leaves the margins", number + 1);
                         for b in &boxes[i + 1..] {
                             let apart = a[2] <= b[0] + 0.01 || b[2] <= a[0] + 0.01 || a[3] <= b[1] + 0.01 || b[3] <= a[1] + 0.01;
                             prop_assert!(apart, "page {}: {a:?} overlaps {b:?}", number + 1);

@@ -5,7 +5,8 @@
 //! over pages, each line with its element of the letter's structure;
 //! [`write`] writes the PDF with subset fonts, [`tag`] its structure tree
 //! and archival metadata (tagged, PDF/A-2b, PDF/UA-1, unless
-//! [`PdfStandard::None`]), and [`pack`] packs its small objects.
+//! [`PdfStandard::None`]), [`pack`] packs its small objects, and [`logo`] draws the
+//! letterhead's logo.
 
 mod breaking;
 mod bundle;
@@ -14,6 +15,7 @@ mod dehint;
 mod envelope;
 mod font;
 mod layout;
+mod logo;
 mod memo;
 mod pack;
 mod tag;
@@ -33,19 +35,17 @@ use crate::letter::Letter;
 /// [`crate::window`]'s check.
 pub(crate) mod window {
     use super::font::{FontMetrics, Fonts, Style};
-    use super::layout::{ADDRESS_SIZE, ADDRESS_WIDTH, MM, address_lines};
-
-    /// The width of the window's text, mm.
-    pub const WIDTH_MM: f32 = ADDRESS_WIDTH / MM;
+    use super::layout::{ADDRESS_SIZE, MM, address_lines};
+    use crate::postal::PostalLayout;
 
     /// How wide `word` is set in the window, mm.
     pub fn width_mm(word: &str) -> f32 {
         Fonts::embedded().width(Style::Regular, word) * ADDRESS_SIZE / MM
     }
 
-    /// How many lines of the window `text` takes.
-    pub fn lines(text: &str) -> usize {
-        address_lines(Fonts::embedded(), text).len()
+    /// How many lines of the window of `layout` `text` takes.
+    pub fn lines(text: &str, layout: PostalLayout) -> usize {
+        address_lines(Fonts::embedded(), text, layout.geometry().text_width).len()
     }
 }
 

@@ -85,6 +85,7 @@ impl<'a> Tagger<'a> {
             Item::Signature(signatory, _) => (self.nodes.iter())
                 .position(|node| node.image == Some(*signatory))
                 .map(|i| i as u32),
+            Item::Logo { tag, .. } => Some(*tag),
             Item::Rule(_) | Item::VRule(_) => None,
         };
         self.current = tag;

@@ -23,9 +23,11 @@ use super::cache::{ContentMemo, FontMemo, PictureMemo, lock};
 use super::dehint::dehint;
 use super::font::{Face, Fonts, Glyph, Style};
 use super::layout::{Item, Layout, TextLine};
+use super::logo::{self, Vector};
 use super::memo::hash;
 use super::pack::pack;
 use super::tag::Tagger;
+use crate::appeal::Logo;
 use crate::error::{Diagnostic, Error};
 use crate::letter::{Letter, Signature};
 use crate::render::{PdfOptions, PdfStandard, Subset};
@@ -107,7 +109,7 @@ pub fn write(
     let mut tagger = (options.standard == PdfStandard::Archival)
         .then(|| Tagger::new(&layout.nodes, layout.pages.len()));
     let (page_refs, resources) = write_pages(
-        &letter.signatories,
+        (&letter.signatories, letter.letterhead.logo.as_ref()),
         layout,
         fonts,
         options,
@@ -123,6 +125,9 @@ pub fn write(
     }
     for (image_ref, mask_ref, picture) in &resources.images {
         write_image(&mut pdf, *image_ref, *mask_ref, picture);
+    }
+    if let Some(emblem) = &resources.logo {
+        write_emblem(&mut pdf, &mut ids, emblem);
     }
 
     let date = letter.date;
@@ -163,6 +168,8 @@ pub(super) struct Resources {
     pub fonts: Vec<(Ref, Style, Arc<EmbeddedFont>)>,
     /// Image id, its mask's id, and the picture.
     pub images: Vec<(Ref, Ref, Arc<Picture>)>,
+    /// The letterhead's logo, where a page shows it.
+    pub logo: Option<Emblem>,
 }
 
 /// Writes the pages of a laid-out letter into `chunk` with ids from `ids`,
@@ -171,7 +178,7 @@ pub(super) struct Resources {
 /// letters of a file that share them). Gives the pages' ids, in order.
 /// With a `tagger`, the content is marked for the structure tree it writes.
 pub(super) fn write_pages(
-    signatories: &[Signature],
+    (signatories, logo): (&[Signature], Option<&Logo>),
     layout: &Layout,
     fonts: &Fonts,
     options: &PdfOptions,
@@ -218,6 +225,27 @@ pub(super) fn write_pages(
         .iter()
         .map(|image| image.as_ref().map(|(_, _, picture)| &**picture))
         .collect();
+    // The letterhead's logo, where the layout places it.
+    let placed = layout
+        .pages
+        .iter()
+        .flatten()
+        .any(|item| matches!(item, Item::Logo { .. }));
+    let emblem = match logo {
+        Some(Logo::Png(png)) if placed => Some(Emblem::Png(
+            ids.next(),
+            ids.next(),
+            picture(&memos.pictures, png)?,
+        )),
+        Some(Logo::Svg(svg)) if placed => {
+            logo::vector(svg).map(|vector| Emblem::Svg(ids.next(), vector))
+        }
+        _ => None,
+    };
+    let drawn = Images {
+        signatures: &pictures,
+        logo: emblem.as_ref().map(Emblem::units),
+    };
     let (width, height) = layout.size;
     let mut page_refs = Vec::new();
     for (number, (items, &head)) in layout.pages.iter().zip(&layout.heads).enumerate() {
@@ -243,7 +271,7 @@ pub(super) fn write_pages(
                     height,
                     fonts,
                     &embedded,
-                    &pictures,
+                    &drawn,
                     &mut links,
                 );
                 if let Some(tagger) = &mut tagger {
@@ -302,12 +330,15 @@ pub(super) fn write_pages(
             }
         }
         font_dict.finish();
-        if images.iter().any(Option::is_some) {
+        if images.iter().any(Option::is_some) || emblem.is_some() {
             let mut x_objects = resources.x_objects();
             for (i, image) in images.iter().enumerate() {
                 if let Some((image_ref, _, _)) = image {
                     x_objects.pair(Name(image_name(i).as_bytes()), *image_ref);
                 }
+            }
+            if let Some(emblem) = &emblem {
+                x_objects.pair(Name(LOGO), emblem.id());
             }
         }
     }
@@ -315,7 +346,14 @@ pub(super) fn write_pages(
         .filter_map(|((id, style), font)| Some((id, style, font?)))
         .collect();
     let images = images.into_iter().flatten().collect();
-    Ok((page_refs, Resources { fonts, images }))
+    Ok((
+        page_refs,
+        Resources {
+            fonts,
+            images,
+            logo: emblem,
+        },
+    ))
 }
 
 /// Writes a signature image and its mask.
@@ -336,6 +374,70 @@ pub(super) fn write_image(chunk: &mut Chunk, image_ref: Ref, mask_ref: Ref, pict
     mask.bits_per_component(8);
 }
 
+/// The letterhead's logo as embedded: a PNG as an image (and its alpha
+/// mask), an SVG as a form.
+pub(super) enum Emblem {
+    Png(Ref, Ref, Arc<Picture>),
+    Svg(Ref, Vector),
+}
+
+impl Emblem {
+    /// The id pages refer to it by.
+    pub fn id(&self) -> Ref {
+        match self {
+            Emblem::Png(id, _, _) | Emblem::Svg(id, _) => *id,
+        }
+    }
+
+    /// The size of its unit square (an image) or bounding box (a form).
+    fn units(&self) -> (f32, f32) {
+        match self {
+            Emblem::Png(..) => (1.0, 1.0),
+            Emblem::Svg(_, vector) => vector.size,
+        }
+    }
+}
+
+/// What a page's images are drawn from.
+struct Images<'a> {
+    /// Each signatory's picture, if any.
+    signatures: &'a [Option<&'a Picture>],
+    /// The size of the logo's unit square or bounding box, if it has one.
+    logo: Option<(f32, f32)>,
+}
+
+/// The resource name of the logo.
+const LOGO: &[u8] = b"Logo";
+
+/// Writes the logo: an image and its mask, or a form with the opacity
+/// states it uses (their ids from `ids`).
+pub(super) fn write_emblem(chunk: &mut Chunk, ids: &mut Ids, emblem: &Emblem) {
+    match emblem {
+        Emblem::Png(image_ref, mask_ref, picture) => {
+            write_image(chunk, *image_ref, *mask_ref, picture);
+        }
+        Emblem::Svg(id, vector) => {
+            let states: Vec<Ref> = vector.opacities.iter().map(|_| ids.next()).collect();
+            let mut form = chunk.form_xobject(*id, &vector.content);
+            form.bbox(Rect::new(0.0, 0.0, vector.size.0, vector.size.1));
+            if !states.is_empty() {
+                let mut resources = form.resources();
+                let mut dict = resources.ext_g_states();
+                for (i, state) in states.iter().enumerate() {
+                    dict.pair(Name(logo::state_name(i).as_bytes()), *state);
+                }
+            }
+            form.finish();
+            for (state, opacity) in states.iter().zip(&vector.opacities) {
+                chunk
+                    .ext_graphics(*state)
+                    .non_stroking_alpha(*opacity)
+                    .stroking_alpha(*opacity);
+            }
+        }
+    }
+}
+
 /// The resource name of signatory `index`'s image: `Im0`, `Im1` …
 fn image_name(index: usize) -> String {
     format!("Im{index}")
@@ -352,7 +454,7 @@ fn draw(
     height: f32,
     fonts: &Fonts,
     embedded: &[Option<Arc<EmbeddedFont>>],
-    pictures: &[Option<&Picture>],
+    images: &Images,
     links: &mut Vec<(Rect, String)>,
 ) {
     match item {
@@ -360,13 +462,23 @@ fn draw(
         Item::Rule([x, y, right]) => rule(content, [*x, height - y, *right, height - y]),
         Item::VRule([x, top, bottom]) => rule(content, [*x, height - top, *x, height - bottom]),
         Item::Signature(signatory, [x, y, w, h]) => {
-            if let Some(picture) = pictures.get(*signatory).copied().flatten() {
+            if let Some(picture) = images.signatures.get(*signatory).copied().flatten() {
                 // Fit the image in its box, keeping its proportions.
                 let scale = (w / picture.width as f32).min(h / picture.height as f32);
                 let (iw, ih) = (picture.width as f32 * scale, picture.height as f32 * scale);
                 content.save_state();
                 content.transform([iw, 0.0, 0.0, ih, *x, height - y - ih]);
                 content.x_object(Name(image_name(*signatory).as_bytes()));
+                content.restore_state();
+            }
+        }
+        Item::Logo {
+            rect: [x, y, w, h], ..
+        } => {
+            if let Some((uw, uh)) = images.logo {
+                content.save_state();
+                content.transform([w / uw, 0.0, 0.0, h / uh, *x, height - y - h]);
+                content.x_object(Name(LOGO));
                 content.restore_state();
             }
         }
