@@ -574,3 +574,63 @@ fn cosigned_signature_blocks_stand_side_by_side_in_the_pdf() {
         assert!(raw.contains(&names), "{names:?} is not one line:\n{raw}");
     }
 }
+
+/// The letter of the SPM to the FNPR (in Russian), a few lines too long
+/// for one page of US Letter, is fitted on it; made longer, one line of
+/// body after another, it runs onto a second page, where the closing takes
+/// at least three lines of the body with it, never the last line or two
+/// alone.
+// See: #12
+#[test]
+fn the_fnpr_letter_fits_its_page_or_takes_three_lines_to_the_next() {
+    let letter = letter("spm-fnpr-2021", "fnpr");
+    let letter_paper = PdfOptions {
+        paper: Paper::Letter,
+        ..PdfOptions::default()
+    };
+    for options in [PdfOptions::default(), letter_paper.clone()] {
+        assert_eq!(pages(&layout_dump(&letter, &options).unwrap()).len(), 1);
+    }
+    // As the dump shows it: pieces of a word apart, no-break spaces too.
+    let closing = letter.closing.replace('\u{a0}', " ");
+    let mut second = 0;
+    for more in 1..=12 {
+        let mut longer = letter.clone();
+        // "Мы обращаемся к Вашей организации как к братской.", a line long.
+        let line = longer.body[longer.body.len() - 3].clone();
+        let at = longer.body.len() - 2;
+        longer.body.splice(at..at, std::iter::repeat_n(line, more));
+        let dump = layout_dump(&longer, &letter_paper).unwrap();
+        let pages = pages(&dump);
+        let page = pages
+            .iter()
+            .position(|page| page.contains(&closing))
+            .unwrap();
+        if page == 0 {
+            continue;
+        }
+        second += 1;
+        // Body lines: at body size and the body's left edge, before the
+        // closing.
+        let rows: Vec<String> = pages[page]
+            .lines()
+            .filter(|row| row.split_whitespace().nth(2) == Some("11.0"))
+            .map(|row| row.split_whitespace().skip(3).collect::<Vec<_>>().join(" "))
+            .take_while(|text| *text != closing)
+            .collect();
+        assert!(
+            rows.len() >= 3,
+            "{more} more: {} lines of the body with the closing:\n{dump}",
+            rows.len()
+        );
+    }
+    assert!(
+        second > 3,
+        "the letter ran onto a second page {second} times"
+    );
+}
+
+/// The pages of a [`layout_dump`].
+fn pages(dump: &str) -> Vec<&str> {
+    dump.split("--- page ").skip(1).collect()
+}

@@ -23,12 +23,16 @@ use super::{Breaker, Line, Piece, Word};
 
 /// How much a space may stretch, in parts of its width.
 const STRETCH: f32 = 1.0 / 2.0;
-/// How much a space may shrink, in parts of its width.
-const SHRINK: f32 = 1.0 / 3.0;
+/// How much a space may shrink, in parts of its width: less than TeX's
+/// third, as the space of the letters' face is narrower than TeX's.
+const SHRINK: f32 = 1.0 / 4.0;
 /// The penalty of a hyphenated line (TeX's `\hyphenpenalty`).
 const HYPHEN_PENALTY: f64 = 50.0;
 /// The penalty of a line that ends inside an address.
 const ADDRESS_PENALTY: f64 = 50.0;
+/// The penalty of a last line of one word, or of the end of a hyphenated
+/// one ("страну" as "стра-" and "ну."): such a line reads as left over.
+const RUNT_PENALTY: f64 = 100.0;
 /// Demerits each line costs, so that fewer lines are better (TeX's
 /// `\linepenalty`).
 const LINE_PENALTY: f64 = 10.0;
@@ -131,6 +135,8 @@ struct Sums {
     width: f32,
     stretch: f32,
     shrink: f32,
+    /// Spaces a line may break at.
+    breaks: usize,
 }
 
 /// A way to break the paragraph up to a place, and what it costs.
@@ -239,10 +245,11 @@ impl<'t> Paragraph<'t> {
             self.sums.push(sum);
             match item.kind {
                 Kind::Text { .. } => sum.width += item.width,
-                Kind::Space { .. } => {
+                Kind::Space { breakable } => {
                     sum.width += item.width;
                     sum.stretch += item.width * STRETCH;
                     sum.shrink += item.width * SHRINK;
+                    sum.breaks += usize::from(breakable);
                 }
                 Kind::Break(_) => {}
             }
@@ -275,6 +282,7 @@ impl<'t> Paragraph<'t> {
             width: to.width - from.width + hyphen,
             stretch: to.stretch - from.stretch,
             shrink: to.shrink - from.shrink,
+            breaks: to.breaks - from.breaks,
         }
     }
 
@@ -453,7 +461,11 @@ impl<'t> Paragraph<'t> {
                     return true;
                 }
                 let fitness = fitness(ratio);
-                let mut demerits = (LINE_PENALTY + badness).powi(2) + penalty.powi(2);
+                let runt = match end == last && line.breaks == 0 {
+                    true => RUNT_PENALTY,
+                    false => penalty,
+                };
+                let mut demerits = (LINE_PENALTY + badness).powi(2) + runt.powi(2);
                 if node.hyphenated && hyphenated {
                     demerits += DOUBLE_HYPHEN_DEMERITS;
                 }
@@ -661,7 +673,15 @@ mod tests {
                 false => ratio_of(breaker, line),
             };
             let hyphen = line.pieces.last().is_some_and(|piece| piece.hyphen);
-            let penalty = if hyphen { HYPHEN_PENALTY } else { 0.0 };
+            let spaced = line
+                .pieces
+                .windows(2)
+                .any(|p| p[1].x > p[0].x + p[0].width + 0.001);
+            let penalty = match (hyphen, last && !spaced) {
+                (true, _) => HYPHEN_PENALTY,
+                (false, true) => RUNT_PENALTY,
+                (false, false) => 0.0,
+            };
             total += (LINE_PENALTY + badness(ratio)).powi(2) + penalty.powi(2);
             if hyphenated && hyphen {
                 total += DOUBLE_HYPHEN_DEMERITS;
