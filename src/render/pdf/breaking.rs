@@ -750,11 +750,11 @@ pub(crate) mod tests {
     fn fills_and_justifies_lines_but_the_last() {
         // One character (and a space) is 1 pt wide, an em 2 pt; the line
         // holds 14. "one two six" is 11: its two gaps grow by 1.5 each.
-        let lines = breaker(14.0, None).lines(&[run("one two six ten")]);
-        assert_eq!(texts(&lines), ["one@0 two@5.5 six@11", "ten@0"]);
+        let lines = breaker(14.0, None).lines(&[run("one two six seven")]);
+        assert_eq!(texts(&lines), ["one@0 two@5.5 six@11", "seven@0"]);
         // In 14.5 pt "one two six ten", 15, fits with its three spaces
-        // shrunk by a sixth each (of the quarter they may): the last line
-        // is justified where it must shrink, and only there.
+        // shrunk by a sixth each (of the third they may): the last line is
+        // justified where it must shrink, and only there.
         let lines = breaker(14.5, None).lines(&[run("one two six ten")]);
         assert_eq!(
             texts(&lines),
