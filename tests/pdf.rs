@@ -143,6 +143,18 @@ fn assert_every_word_extracts(letter: &Letter) {
     }
 }
 
+/// Text pdftotext extracted from an English letter, without the running
+/// heads of the pages after the first (up to their "· Page N of M").
+fn without_running_heads(text: &str) -> String {
+    let pages = text.split('\u{c}').enumerate();
+    pages
+        .map(|(i, page)| match page.find("· Page ").filter(|_| i > 0) {
+            Some(at) => page[at..].split_once('\n').map_or("", |(_, rest)| rest),
+            None => page,
+        })
+        .collect()
+}
+
 #[test]
 fn english_letter_extracts_every_word_and_every_sentence_of_the_source() {
     let letter = letter("ilo-belarus-2021", "ilo-dg");
@@ -150,8 +162,9 @@ fn english_letter_extracts_every_word_and_every_sentence_of_the_source() {
     let Some(extracted) = extract(&pdf(&letter, &PdfOptions::default()).unwrap(), &[]) else {
         return;
     };
-    // The source has straight quotes: compare with typography undone.
-    let extracted = plainly(&extracted);
+    // The source has straight quotes: compare with typography undone; a
+    // paragraph runs on over a page break, past the running head.
+    let extracted = plainly(&without_running_heads(&extracted));
     let source =
         std::fs::read_to_string(root("tests/fixtures/industriall-letter-to-ilo.txt")).unwrap();
     for line in source

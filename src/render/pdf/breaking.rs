@@ -353,10 +353,15 @@ impl Breaker<'_> {
 
     /// Where a word may be hyphenated: byte offsets in its last piece, in
     /// order. Only a one-piece word is hyphenated, or the last piece of a
-    /// word after a no-break space ("и законодательства").
+    /// word after a no-break space ("и законодательства"), but not after a
+    /// number ("1 марта" stays whole).
     fn hyphenation(&self, pieces: &[Piece]) -> Option<Vec<usize>> {
         let (piece, before) = pieces.split_last()?;
         if !before.is_empty() && !piece.tied {
+            return None;
+        }
+        let number = |piece: &Piece| piece.text.contains(|c: char| c.is_ascii_digit());
+        if before.iter().any(number) {
             return None;
         }
         let text = piece.text;

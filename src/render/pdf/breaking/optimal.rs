@@ -105,8 +105,6 @@ enum Kind {
 enum Break {
     /// A hyphenation point.
     Hyphen,
-    /// After a hyphen of the word's own ("Komlik-Yamatin").
-    Explicit,
     /// After the punctuation of an address.
     Address,
     /// Inside a word wider than a line, where it must.
@@ -193,12 +191,10 @@ impl<'t> Paragraph<'t> {
                     super::url_breaks(piece.text)
                         .map(|at| (at, Break::Address))
                         .collect()
-                } else if p + 1 == word.len() && !hyphens.is_empty() {
+                } else if p + 1 == word.len() {
                     hyphens.iter().map(|&at| (at, Break::Hyphen)).collect()
                 } else {
-                    explicit_hyphens(piece.text)
-                        .map(|at| (at, Break::Explicit))
-                        .collect()
+                    Vec::new()
                 };
                 paragraph.push_piece(breaker, piece, &points);
             }
@@ -220,7 +216,7 @@ impl<'t> Paragraph<'t> {
             self.push_text(breaker, index, from, at);
             let width = match kind {
                 Break::Hyphen => breaker.hyphen_width(&[piece]),
-                Break::Explicit | Break::Address | Break::Split => 0.0,
+                Break::Address | Break::Split => 0.0,
             };
             self.items.push(Item {
                 kind: Kind::Break(kind),
@@ -443,15 +439,12 @@ impl<'t> Paragraph<'t> {
             if !self.is_break(end, pass) {
                 continue;
             }
-            let kind = self.items.get(end).map(|item| item.kind);
-            let penalty = match kind {
-                Some(Kind::Break(Break::Hyphen | Break::Explicit)) => HYPHEN_PENALTY,
+            let penalty = match self.items.get(end).map(|item| item.kind) {
+                Some(Kind::Break(Break::Hyphen)) => HYPHEN_PENALTY,
                 Some(Kind::Break(Break::Address)) => ADDRESS_PENALTY,
                 _ => 0.0,
             };
-            // The line ends in a hyphen, added or the word's own.
-            let hyphenated =
-                kind == Some(Kind::Break(Break::Explicit)) || self.measure(end, end).width > 0.0;
+            let hyphenated = self.measure(end, end).width > 0.0;
             // The best way to end a line here, in each fitness class.
             let mut best: [Option<(f64, usize)>; 4] = [None; 4];
             active.retain(|&n| {
@@ -562,20 +555,6 @@ impl<'t> Paragraph<'t> {
         }
         line
     }
-}
-
-/// Where a word may break after a hyphen of its own: between two letters,
-/// with two at least on either side.
-fn explicit_hyphens(text: &str) -> impl Iterator<Item = usize> + '_ {
-    let letters = |chars: &mut dyn Iterator<Item = char>| {
-        chars.take(2).filter(|c| c.is_alphabetic()).count() == 2
-    };
-    text.match_indices('-')
-        .map(|(at, _)| at)
-        .filter(move |&at| {
-            letters(&mut text[..at].chars().rev()) && letters(&mut text[at + 1..].chars())
-        })
-        .map(|at| at + 1)
 }
 
 /// How far a line's spaces are stretched (from 0 up) or shrunk (down to -1,
@@ -808,40 +787,6 @@ mod tests {
                 assert_eq!(letters(&reassemble(&lines)), letters(text), "at {width}");
             }
         }
-    }
-
-    #[test]
-    fn a_word_breaks_after_a_hyphen_of_its_own_without_another() {
-        let breaker = Breaker {
-            metrics: &Fixed,
-            size: 2.0,
-            width: 17.0,
-            justify: true,
-            language: Some(Language::En),
-            memo: None,
-        };
-        let lines = breaker.lines(&[run("we demand Komlik-Yamatin now")]);
-        let texts: Vec<Vec<(&str, bool)>> = lines
-            .iter()
-            .map(|line| {
-                line.pieces
-                    .iter()
-                    .map(|p| (p.text.as_str(), p.hyphen))
-                    .collect()
-            })
-            .collect();
-        assert_eq!(
-            texts,
-            [
-                vec![("we", false), ("demand", false), ("Komlik-", false)],
-                vec![("Yamatin", false), ("now", false)]
-            ]
-        );
-        // Not next to a digit or a lone letter: "COVID-19", "e-mail".
-        assert_eq!(
-            explicit_hyphens("COVID-19 e-mail Komlik-Yamatin").count(),
-            1
-        );
     }
 
     #[test]
