@@ -5,7 +5,10 @@
 //! place and date, delivery line, subject and salutation; the body follows
 //! and runs onto further pages, each with a running head. Paragraphs keep at
 //! least two lines at the foot and at the head of a page (no widows or
-//! orphans); the closing and signature stay together with the end of the body.
+//! orphans); the closing and signature stay together with the end of the body,
+//! at least three lines of it where they go to a new page. A letter that
+//! overflows its page by a few lines is kept on it, its vertical spaces
+//! tightened.
 //! Signature blocks stand side by side, up to three to a row, a row never
 //! split over a page.
 //!

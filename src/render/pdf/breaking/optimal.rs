@@ -52,34 +52,32 @@ const EPSILON: f32 = 0.01;
 
 /// One pass over the paragraph.
 struct Pass {
-    /// Lines may end in a hyphen.
-    hyphens: bool,
     /// The greatest badness of a line.
     tolerance: f64,
     /// Stretch added to every line, in ems.
     emergency: f32,
 }
 
-/// The passes, in order: TeX's `\pretolerance` without hyphenation, its
-/// `\tolerance` with, a looser one, then anything that is not overfull.
-const PASSES: [Pass; 4] = [
+/// The first pass, over the paragraph without hyphenation (TeX's
+/// `\pretolerance`): where it sets the paragraph, no word is hyphenated,
+/// nor looked up in the patterns.
+const FIRST: Pass = Pass {
+    tolerance: 100.0,
+    emergency: 0.0,
+};
+
+/// The passes after it, over the paragraph hyphenated: TeX's `\tolerance`,
+/// a looser one, then anything that is not overfull.
+const HYPHENATED: [Pass; 3] = [
     Pass {
-        hyphens: false,
-        tolerance: 100.0,
-        emergency: 0.0,
-    },
-    Pass {
-        hyphens: true,
         tolerance: 200.0,
         emergency: 0.0,
     },
     Pass {
-        hyphens: true,
         tolerance: 1_000.0,
         emergency: 0.0,
     },
     Pass {
-        hyphens: true,
         tolerance: f64::INFINITY,
         emergency: EMERGENCY_STRETCH,
     },
@@ -127,8 +125,11 @@ struct Paragraph<'t> {
     /// Natural width, stretch and shrink of the text and spaces before
     /// each item (and, last, of all of them).
     sums: Vec<Sums>,
+    /// Some text is split where it must.
+    split: bool,
 }
 
+/// What the items of a line add up to.
 #[derive(Debug, Clone, Copy, Default)]
 struct Sums {
     width: f32,
@@ -144,9 +145,11 @@ struct Node {
     start: usize,
     /// The break it ends at: an item, or the end of the paragraph.
     end: usize,
+    /// The fitness class of the line that ends here (see [`fitness`]).
     fitness: u8,
     /// Demerits of the lines up to here.
     total: f64,
+    /// The node the line that ends here starts from.
     previous: Option<usize>,
     /// The line ends in a hyphen.
     hyphenated: bool,
@@ -165,21 +168,47 @@ pub(super) fn lines(breaker: &Breaker, words: &[Word]) -> Vec<Line> {
             }
             continue;
         }
-        let paragraph = Paragraph::new(breaker, &words);
-        lines.extend(paragraph.lines(breaker));
+        lines.extend(set(breaker, &words));
     }
     lines
 }
 
+/// The lines of a paragraph without hard breaks: without hyphenation where
+/// that sets it well enough, else hyphenated.
+fn set(breaker: &Breaker, words: &[&[Piece]]) -> Vec<Line> {
+    let plain = Paragraph::new(breaker, words, false);
+    // A word split that hyphenation might have broken better waits for it.
+    if !plain.split
+        && let Some(nodes) = plain.breaks(breaker, &FIRST)
+    {
+        return plain.lines(breaker, &nodes);
+    }
+    let hyphenated = match breaker.language {
+        Some(_) => Paragraph::new(breaker, words, true),
+        None => plain,
+    };
+    let nodes = HYPHENATED
+        .iter()
+        .find_map(|pass| hyphenated.breaks(breaker, pass))
+        .expect("the last pass sets every paragraph");
+    hyphenated.lines(breaker, &nodes)
+}
+
 impl<'t> Paragraph<'t> {
-    fn new(breaker: &Breaker, words: &[&[Piece<'t>]]) -> Paragraph<'t> {
+    /// `words` as items, hyphenated or not, what is too wide for a line
+    /// split.
+    fn new(breaker: &Breaker, words: &[&[Piece<'t>]], hyphenate: bool) -> Paragraph<'t> {
         let mut paragraph = Paragraph {
             pieces: Vec::new(),
             items: Vec::new(),
             sums: Vec::new(),
+            split: false,
         };
         for (w, word) in words.iter().enumerate() {
-            let hyphens = breaker.hyphenation(word).unwrap_or_default();
+            let hyphens = match hyphenate {
+                true => breaker.hyphenation(word).unwrap_or_default(),
+                false => Vec::new(),
+            };
             for (p, &piece) in word.iter().enumerate() {
                 if p == 0 && w > 0 || piece.tied && p > 0 {
                     paragraph.items.push(Item {
@@ -227,6 +256,7 @@ impl<'t> Paragraph<'t> {
         self.push_text(breaker, index, from, piece.text.len());
     }
 
+    /// Adds bytes `from..to` of piece number `piece` as text.
     fn push_text(&mut self, breaker: &Breaker, piece: usize, from: usize, to: usize) {
         let p = &self.pieces[piece];
         let width = breaker.metrics.width(p.style, &p.text[from..to]) * breaker.size_of(p);
@@ -256,12 +286,11 @@ impl<'t> Paragraph<'t> {
         self.sums.push(sum);
     }
 
-    /// Whether a line may end at item `i` in `pass`, or (`i` the number of
-    /// items) at the end.
-    fn is_break(&self, i: usize, pass: &Pass) -> bool {
+    /// Whether a line may end at item `i`, or (`i` the number of items) at
+    /// the end.
+    fn is_break(&self, i: usize) -> bool {
         match self.items.get(i).map(|item| item.kind) {
-            None | Some(Kind::Space { breakable: true }) => true,
-            Some(Kind::Break(kind)) => kind != Break::Hyphen || pass.hyphens,
+            None | Some(Kind::Space { breakable: true } | Kind::Break(_)) => true,
             Some(_) => false,
         }
     }
@@ -291,11 +320,10 @@ impl<'t> Paragraph<'t> {
     /// [`Breaker::first_fit`] splits it. Then every line from one break to
     /// the next fits, and the last pass always finds lines.
     fn split_what_is_too_wide(&mut self, breaker: &Breaker) {
-        let every = PASSES.last().expect("passes");
         let mut start = 0;
         let mut wide = Vec::new();
         for end in 0..=self.items.len() {
-            if !self.is_break(end, every) {
+            if !self.is_break(end) {
                 continue;
             }
             if self.measure(start, end).width > breaker.width + EPSILON {
@@ -306,6 +334,7 @@ impl<'t> Paragraph<'t> {
         if wide.is_empty() {
             return;
         }
+        self.split = true;
         let mut items = Vec::with_capacity(self.items.len());
         let mut done = 0;
         for (start, end) in wide {
@@ -397,12 +426,9 @@ impl<'t> Paragraph<'t> {
         }
     }
 
-    /// The paragraph set in lines, broken where demerits are least.
-    fn lines(&self, breaker: &Breaker) -> Vec<Line> {
-        let nodes = PASSES
-            .iter()
-            .find_map(|pass| self.breaks(breaker, pass))
-            .expect("the last pass sets every paragraph");
+    /// The paragraph set in lines, broken after the last of `nodes` and
+    /// those before it.
+    fn lines(&self, breaker: &Breaker, nodes: &[Node]) -> Vec<Line> {
         let mut ends = Vec::new();
         let mut at = nodes.len() - 1;
         loop {
@@ -436,7 +462,7 @@ impl<'t> Paragraph<'t> {
         let emergency = pass.emergency * breaker.size;
         let last = self.items.len();
         for end in 0..=last {
-            if !self.is_break(end, pass) {
+            if !self.is_break(end) {
                 continue;
             }
             let penalty = match self.items.get(end).map(|item| item.kind) {
