@@ -587,7 +587,7 @@ impl<'t> Paragraph<'t> {
 /// below which it is overfull) to fill `width`; the last line only shrinks.
 fn ratio(width: f32, line: Sums, last: bool, emergency: f32) -> f32 {
     let room = width - line.width;
-    if room >= -EPSILON && room <= EPSILON {
+    if (-EPSILON..=EPSILON).contains(&room) {
         0.0
     } else if room > 0.0 {
         let stretch = line.stretch + emergency;
