@@ -14,6 +14,7 @@
 
 mod optimal;
 
+use std::cell::RefCell;
 use std::sync::{Arc, OnceLock};
 
 use hyphenation::{Hyphenator, Load, Standard};
@@ -397,8 +398,8 @@ impl Breaker<'_> {
         if lower.len() != core.len() {
             return None;
         }
-        let breaks = dictionary.hyphenate(&lower).breaks;
-        Some(breaks.into_iter().map(|b| start + b).collect())
+        let at = |breaks: &[usize]| breaks.iter().map(|b| start + b).collect();
+        Some(HYPHENATED.with_borrow_mut(|memo| at(memo.breaks(dictionary, lower))))
     }
 
     /// Where to break a word with an address in it so that its head fills
@@ -667,6 +668,46 @@ fn weight(runs: &[Run], lines: &[Line]) -> usize {
     runs + pieces + size_of_val(lines)
 }
 
+/// Words hyphenated so far, per thread: a direct-mapped cache keyed by the
+/// word (lower case) and its patterns. A letter repeats its words and the
+/// letters of a batch each other's; a collision only costs a look-up in
+/// the patterns.
+struct HyphenMemo {
+    slots: Box<[Option<(usize, Box<str>, Box<[usize]>)>]>,
+}
+
+impl HyphenMemo {
+    const SIZE: usize = 1 << 12;
+
+    /// Where `word` may be hyphenated by `dictionary`: byte offsets.
+    fn breaks(&mut self, dictionary: &'static Standard, word: String) -> &[usize] {
+        // Patterns are told apart by address: each is loaded once.
+        let patterns = std::ptr::from_ref(dictionary) as usize;
+        let slot = hash(&(patterns, &word)) as usize & (Self::SIZE - 1);
+        let found = &mut self.slots[slot];
+        if !found
+            .as_ref()
+            .is_some_and(|(p, w, _)| *p == patterns && **w == *word)
+        {
+            let breaks = dictionary.hyphenate(&word).breaks.into_boxed_slice();
+            *found = Some((patterns, word.into_boxed_str(), breaks));
+        }
+        found.as_ref().map_or(&[], |(_, _, breaks)| breaks)
+    }
+}
+
+impl Default for HyphenMemo {
+    fn default() -> Self {
+        HyphenMemo {
+            slots: vec![None; Self::SIZE].into_boxed_slice(),
+        }
+    }
+}
+
+thread_local! {
+    static HYPHENATED: RefCell<HyphenMemo> = RefCell::default();
+}
+
 /// The hyphenation patterns of `language`, loaded once.
 fn dictionary(language: Language) -> Option<&'static Standard> {
     static EN: OnceLock<Option<Standard>> = OnceLock::new();
@@ -815,6 +856,21 @@ pub(crate) mod tests {
         let english = dictionary(Language::En).unwrap();
         assert_eq!(english.hyphenate("measures").breaks, [4]);
         assert_eq!(english.hyphenate("organisation").breaks, [2, 5, 8]);
+    }
+
+    #[test]
+    fn remembers_hyphenation_as_the_patterns_give_it() {
+        let english = dictionary(Language::En).unwrap();
+        let russian = dictionary(Language::Ru).unwrap();
+        let mut memo = HyphenMemo::default();
+        for _ in 0..2 {
+            for word in ["organisation", "measures", "registration"] {
+                let expected = english.hyphenate(word).breaks;
+                assert_eq!(memo.breaks(english, word.into()), expected);
+            }
+            let expected = russian.hyphenate("репрессии").breaks;
+            assert_eq!(memo.breaks(russian, "репрессии".into()), expected);
+        }
     }
 
     #[test]
