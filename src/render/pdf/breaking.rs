@@ -673,8 +673,11 @@ fn weight(runs: &[Run], lines: &[Line]) -> usize {
 /// letters of a batch each other's; a collision only costs a look-up in
 /// the patterns.
 struct HyphenMemo {
-    slots: Box<[Option<(usize, Box<str>, Box<[usize]>)>]>,
+    slots: Box<[Option<Hyphenated>]>,
 }
+
+/// A word hyphenated: the address of its patterns, the word, its breaks.
+type Hyphenated = (usize, Box<str>, Box<[usize]>);
 
 impl HyphenMemo {
     const SIZE: usize = 1 << 12;
