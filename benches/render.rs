@@ -123,6 +123,18 @@ fn render(c: &mut Criterion) {
             b.iter(|| pdf(&letter, &PdfOptions::default()).unwrap())
         });
     }
+    // Nothing remembered from the letter before: every paragraph broken
+    // (issue #12: optimal breaking within 20 % of first fit's time).
+    c.bench_function("ilo letter: pdf, nothing remembered", |b| {
+        b.iter_batched(
+            || PdfOptions {
+                cache: PdfCache::new(PdfCache::SHARED_BUDGET),
+                ..PdfOptions::default()
+            },
+            |options| pdf(&letter, &options).unwrap(),
+            BatchSize::PerIteration,
+        )
+    });
 }
 
 /// One word as long as an appeal file allows (1,000,000 bytes, with the

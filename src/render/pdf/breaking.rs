@@ -1,12 +1,20 @@
 //! Line breaking: styled runs into justified lines of measured words, with
 //! hyphenation from the TeX patterns of the letter's language.
 //!
-//! Greedy first fit: a word that does not fit is hyphenated at the last
-//! point that fills the line; a word wider than a whole line is split where
-//! it must, so no text is ever dropped. An address breaks after its
-//! punctuation, without a hyphen, which would read as part of it. Breaking
-//! costs about the length of the paragraph, however long its words (#15).
+//! A justified paragraph is broken as a whole ([`optimal`]: Knuth and
+//! Plass's total fit, as TeX breaks paragraphs), so that no line is set
+//! loose to make room for the next. Ragged text (addresses, headings,
+//! notes, table cells), and a paragraph too long to be worth it, is broken
+//! greedily, first fit: a word that does not fit is hyphenated at the last
+//! point that fills the line. Either way a word wider than a whole line is
+//! split where it must, so no text is ever dropped, and an address breaks
+//! after its punctuation, without a hyphen, which would read as part of it.
+//! Breaking costs about the length of the paragraph, however long its words
+//! (#15).
 
+mod optimal;
+
+use std::cell::RefCell;
 use std::sync::{Arc, OnceLock};
 
 use hyphenation::{Hyphenator, Load, Standard};
@@ -114,6 +122,11 @@ struct Cut {
 /// again on every line it fills.
 const LONGEST_HYPHENATED: usize = 100;
 
+/// Justified paragraphs of more bytes than this (some thousand words) are
+/// broken first fit: the optimal breaks of pages of unbroken text are not
+/// worth their cost.
+const LONGEST_OPTIMAL: usize = 32 * 1024;
+
 /// Texts of up to this many bytes are measured whole before anything else:
 /// nearly every word is this short, and most fit where they are tried.
 const SHORT: usize = 256;
@@ -163,10 +176,21 @@ impl Breaker<'_> {
     }
 
     fn break_lines(&self, runs: &[Run]) -> Vec<Line> {
+        let mut words = words(runs);
+        let bytes: usize = runs.iter().map(|run| run.text.len()).sum();
+        if self.justify && bytes <= LONGEST_OPTIMAL {
+            optimal::lines(self, &words)
+        } else {
+            self.first_fit(&mut words)
+        }
+    }
+
+    /// Lines filled one after another, each with as much as fits.
+    fn first_fit(&self, words: &mut [Word]) -> Vec<Line> {
         let mut lines = Vec::new();
         let mut line = Line::default();
         let mut ends_paragraph = Vec::new();
-        for word in &mut words(runs) {
+        for word in words {
             let Some(pieces) = word else {
                 lines.push(std::mem::take(&mut line));
                 ends_paragraph.push(true);
@@ -304,20 +328,43 @@ impl Breaker<'_> {
         }
     }
 
-    /// Where to hyphenate a one-piece word, or the last piece of a word
-    /// after a no-break space ("и законодательства"): at the last
-    /// hyphenation point whose head, with a hyphen, fits in `room`.
+    /// Where to hyphenate a word, at the last hyphenation point whose
+    /// head, with a hyphen, fits in `room`.
     fn hyphenate(&self, pieces: &[Piece], room: f32) -> Option<Cut> {
+        let points = self.hyphenation(pieces)?;
         let (piece, before) = pieces.split_last()?;
-        if !before.is_empty() && !piece.tied {
-            return None;
-        }
         // What the pieces before it take, with the space before it.
         let taken = match before {
             [] => 0.0,
             _ => self.width_of(before) + self.space(piece.style),
         };
         let room = room - taken;
+        let hyphen = self.hyphen_width(pieces);
+        points
+            .into_iter()
+            .rev()
+            .find(|&at| {
+                self.metrics.width(piece.style, &piece.text[..at]) * self.size + hyphen <= room
+            })
+            .map(|at| Cut {
+                piece: before.len(),
+                at,
+            })
+    }
+
+    /// Where a word may be hyphenated: byte offsets in its last piece, in
+    /// order. Only a one-piece word is hyphenated, or the last piece of a
+    /// word after a no-break space ("и законодательства"), but not after a
+    /// number ("1 марта" stays whole).
+    fn hyphenation(&self, pieces: &[Piece]) -> Option<Vec<usize>> {
+        let (piece, before) = pieces.split_last()?;
+        if !before.is_empty() && !piece.tied {
+            return None;
+        }
+        let number = |piece: &Piece| piece.text.contains(|c: char| c.is_ascii_digit());
+        if before.iter().any(number) {
+            return None;
+        }
         let text = piece.text;
         if text.chars().nth(LONGEST_HYPHENATED).is_some() {
             return None;
@@ -346,21 +393,13 @@ impl Breaker<'_> {
         if core.chars().next().is_some_and(char::is_uppercase) {
             return None;
         }
-        let hyphen = self.hyphen_width(pieces);
-        let breaks = dictionary.hyphenate(&core.to_lowercase()).breaks;
+        let lower = core.to_lowercase();
         // Lower-casing keeps byte offsets for the scripts hyphenated here.
-        if core.to_lowercase().len() != core.len() {
+        if lower.len() != core.len() {
             return None;
         }
-        breaks
-            .iter()
-            .rev()
-            .map(|b| start + b)
-            .find(|&at| self.metrics.width(piece.style, &text[..at]) * self.size + hyphen <= room)
-            .map(|at| Cut {
-                piece: before.len(),
-                at,
-            })
+        let at = |breaks: &[usize]| breaks.iter().map(|b| start + b).collect();
+        Some(HYPHENATED.with_borrow_mut(|memo| at(memo.breaks(dictionary, lower))))
     }
 
     /// Where to break a word with an address in it so that its head fills
@@ -502,15 +541,33 @@ fn longest_head(
 /// where it may break: after one of `/ . - ? & =` that does not start a
 /// run of them (`://` stays whole), and not right after the scheme.
 fn url_break_before(url: &str, end: usize) -> Option<usize> {
-    let breaks = |b: u8| b"/.-?&=".contains(&b);
     let bytes = url.as_bytes();
     let end = end.min(bytes.len().saturating_sub(1));
     // Searched for in the head only: what follows may be very long (#15).
-    let scheme = bytes[..end].windows(3).position(|w| w == b"://");
-    let first = scheme.map_or(1, |at| at + 4);
-    (first..=end)
+    (url_first_break(&bytes[..end])..=end)
         .rev()
-        .find(|&at| breaks(bytes[at - 1]) && !breaks(bytes[at]))
+        .find(|&at| url_breaks_before(bytes, at))
+}
+
+/// Every place in `url` where it may break, as [`url_break_before`] finds
+/// them, in order.
+fn url_breaks(url: &str) -> impl Iterator<Item = usize> + '_ {
+    let bytes = url.as_bytes();
+    (url_first_break(bytes)..bytes.len()).filter(|&at| url_breaks_before(bytes, at))
+}
+
+/// The first byte of an address a break may come before: past its scheme
+/// and one character, if `head` shows a scheme.
+fn url_first_break(head: &[u8]) -> usize {
+    let scheme = head.windows(3).position(|w| w == b"://");
+    scheme.map_or(1, |at| at + 4)
+}
+
+/// Whether an address may break before byte `at` (0 < `at` < its length):
+/// after one of `/ . - ? & =` that does not start a run of them.
+fn url_breaks_before(bytes: &[u8], at: usize) -> bool {
+    let breaks = |b: u8| b"/.-?&=".contains(&b);
+    breaks(bytes[at - 1]) && !breaks(bytes[at])
 }
 
 /// Whether a word's `part` is an address: a link's own text, or text that
@@ -611,6 +668,49 @@ fn weight(runs: &[Run], lines: &[Line]) -> usize {
     runs + pieces + size_of_val(lines)
 }
 
+/// Words hyphenated so far, per thread: a direct-mapped cache keyed by the
+/// word (lower case) and its patterns. A letter repeats its words and the
+/// letters of a batch each other's; a collision only costs a look-up in
+/// the patterns.
+struct HyphenMemo {
+    slots: Box<[Option<Hyphenated>]>,
+}
+
+/// A word hyphenated: the address of its patterns, the word, its breaks.
+type Hyphenated = (usize, Box<str>, Box<[usize]>);
+
+impl HyphenMemo {
+    const SIZE: usize = 1 << 12;
+
+    /// Where `word` may be hyphenated by `dictionary`: byte offsets.
+    fn breaks(&mut self, dictionary: &'static Standard, word: String) -> &[usize] {
+        // Patterns are told apart by address: each is loaded once.
+        let patterns = std::ptr::from_ref(dictionary) as usize;
+        let slot = hash(&(patterns, &word)) as usize & (Self::SIZE - 1);
+        let found = &mut self.slots[slot];
+        if !found
+            .as_ref()
+            .is_some_and(|(p, w, _)| *p == patterns && **w == *word)
+        {
+            let breaks = dictionary.hyphenate(&word).breaks.into_boxed_slice();
+            *found = Some((patterns, word.into_boxed_str(), breaks));
+        }
+        found.as_ref().map_or(&[], |(_, _, breaks)| breaks)
+    }
+}
+
+impl Default for HyphenMemo {
+    fn default() -> Self {
+        HyphenMemo {
+            slots: vec![None; Self::SIZE].into_boxed_slice(),
+        }
+    }
+}
+
+thread_local! {
+    static HYPHENATED: RefCell<HyphenMemo> = RefCell::default();
+}
+
 /// The hyphenation patterns of `language`, loaded once.
 fn dictionary(language: Language) -> Option<&'static Standard> {
     static EN: OnceLock<Option<Standard>> = OnceLock::new();
@@ -699,8 +799,18 @@ pub(crate) mod tests {
     fn fills_and_justifies_lines_but_the_last() {
         // One character (and a space) is 1 pt wide, an em 2 pt; the line
         // holds 14. "one two six" is 11: its two gaps grow by 1.5 each.
-        let lines = breaker(14.0, None).lines(&[run("one two six ten")]);
-        assert_eq!(texts(&lines), ["one@0 two@5.5 six@11", "ten@0"]);
+        let lines = breaker(14.0, None).lines(&[run("one two six seven")]);
+        assert_eq!(texts(&lines), ["one@0 two@5.5 six@11", "seven@0"]);
+        // In 14.5 pt "one two six ten", 15, fits with its three spaces
+        // shrunk by a sixth each (of the third they may): the last line is
+        // justified where it must shrink, and only there.
+        let lines = breaker(14.5, None).lines(&[run("one two six ten")]);
+        assert_eq!(
+            texts(&lines),
+            ["one@0 two@3.8333333 six@7.6666665 ten@11.5"]
+        );
+        let lines = breaker(16.0, None).lines(&[run("one two six ten")]);
+        assert_eq!(texts(&lines), ["one@0 two@4 six@8 ten@12"]);
     }
 
     #[test]
@@ -749,6 +859,21 @@ pub(crate) mod tests {
         let english = dictionary(Language::En).unwrap();
         assert_eq!(english.hyphenate("measures").breaks, [4]);
         assert_eq!(english.hyphenate("organisation").breaks, [2, 5, 8]);
+    }
+
+    #[test]
+    fn remembers_hyphenation_as_the_patterns_give_it() {
+        let english = dictionary(Language::En).unwrap();
+        let russian = dictionary(Language::Ru).unwrap();
+        let mut memo = HyphenMemo::default();
+        for _ in 0..2 {
+            for word in ["organisation", "measures", "registration"] {
+                let expected = english.hyphenate(word).breaks;
+                assert_eq!(memo.breaks(english, word.into()), expected);
+            }
+            let expected = russian.hyphenate("репрессии").breaks;
+            assert_eq!(memo.breaks(russian, "репрессии".into()), expected);
+        }
     }
 
     #[test]
@@ -829,7 +954,7 @@ pub(crate) mod tests {
 
     /// The text of `lines` back: a space between lines and at gaps, none
     /// where breaking added a hyphen or pieces of one word touch.
-    fn reassemble(lines: &[Line]) -> String {
+    pub(crate) fn reassemble(lines: &[Line]) -> String {
         let mut text = String::new();
         let mut joined = true;
         for line in lines {
@@ -848,7 +973,7 @@ pub(crate) mod tests {
     }
 
     /// Every line holds something and fits `breaker`'s width.
-    fn assert_fits(breaker: &Breaker, lines: &[Line]) {
+    pub(crate) fn assert_fits(breaker: &Breaker, lines: &[Line]) {
         for (i, line) in lines.iter().enumerate() {
             assert!(line.width() <= breaker.width + 0.01, "line {i} is too wide");
             assert!(!line.pieces.is_empty(), "line {i} is empty");

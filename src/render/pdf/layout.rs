@@ -6,7 +6,10 @@
 //! 90 mm from the top), fold and punch marks at the left edge, place and date, delivery line, subject and salutation; the body follows
 //! and runs onto further pages, each with a running head. Paragraphs keep at
 //! least two lines at the foot and at the head of a page (no widows or
-//! orphans); the closing and signature stay together with the end of the body.
+//! orphans); the closing and signature stay together with the end of the body,
+//! at least three lines of it where they go to a new page. A letter that
+//! overflows its page by a few lines is kept on it, its vertical spaces
+//! tightened.
 //! Signature blocks stand side by side, up to three to a row, a row never
 //! split over a page.
 //!
@@ -318,11 +321,11 @@ pub fn layout(
             .hint(hint),
         ]));
     }
-    let chunks = page.chunks();
+    let (chunks, closing) = page.chunks();
     page.note_tags = (letter.notes.iter())
         .map(|_| page.open(Role::Note, None))
         .collect();
-    page.flow(chunks);
+    page.flow(chunks, closing);
     page.unreferenced_notes();
     if let Some(annex) = &letter.annex {
         page.annex(annex);
@@ -739,8 +742,9 @@ impl Pager<'_> {
         y.max(left) - LEADING
     }
 
-    /// The subject, the body and what follows it, as chunks to flow over pages.
-    fn chunks(&self) -> Vec<Chunk> {
+    /// The subject, the body and what follows it, as chunks to flow over
+    /// pages; and the number of the chunk the closing starts.
+    fn chunks(&self) -> (Vec<Chunk>, usize) {
         let letter = self.letter;
         let width = self.text_width();
         self.leaf(Role::H1);
@@ -777,6 +781,7 @@ impl Pager<'_> {
         if let Some(last) = chunks.last_mut() {
             last.keep_with_next = true;
         }
+        let closing_chunk = chunks.len();
         let after: Vec<Listed> = letter.listed().filter(|l| !l.before_closing).collect();
         // The closing and the first row of signature blocks: one
         // unbreakable chunk; each further row of blocks, another.
@@ -820,7 +825,7 @@ impl Pager<'_> {
             self.leaf(Role::P);
             chunks.push(self.list(listed, 9.0, width));
         }
-        chunks
+        (chunks, closing_chunk)
     }
 
     /// A labelled list at `size`: "Label item" where there is one item,
@@ -962,9 +967,22 @@ impl Pager<'_> {
         }
     }
 
-    /// Places chunks from the current position, starting new pages as needed.
-    fn flow(&mut self, chunks: Vec<Chunk>) {
-        for (i, chunk) in chunks.iter().enumerate() {
+    /// Places chunks from the current position, starting new pages as
+    /// needed; `closing` is the number of the chunk the closing starts.
+    ///
+    /// Where the rest of the letter overflows its page by no more than its
+    /// vertical spaces can give ([`TIGHTEST`]), they are tightened to keep
+    /// it there; where it overflows by more, the closing takes the last
+    /// [`BODY_WITH_CLOSING`] lines of the body with it to the next page.
+    fn flow(&mut self, mut chunks: Vec<Chunk>, closing: usize) {
+        let tails = keep_with_closing(&mut chunks, closing);
+        let mut tightened = None;
+        for i in 0..chunks.len() {
+            if tightened != Some(self.pages.len()) {
+                tightened = Some(self.pages.len());
+                self.tighten(&mut chunks[i..]);
+            }
+            let chunk = &chunks[i];
             let at_top = self.items.is_empty();
             let start = if at_top {
                 self.y
@@ -988,8 +1006,9 @@ impl Pager<'_> {
                     start + chunk.rows[k].y + self.growth(&chunk.rows[..=k]) <= self.bottom()
                 })
                 .count();
-            // Keep two lines at the foot and two at the head of the next page.
-            let split = fitting.min(n.saturating_sub(2));
+            // Keep two lines at the foot and two (or those the closing
+            // takes with it) at the head of the next page.
+            let split = fitting.min(n.saturating_sub(tails[i]));
             if chunk.breakable && split >= 2 {
                 let (head, tail) = chunk.rows.split_at(split);
                 self.place_rows(head, start);
@@ -1007,6 +1026,35 @@ impl Pager<'_> {
                 self.new_page();
                 let y = self.y;
                 self.place(chunk, y);
+            }
+        }
+    }
+
+    /// Tightens the spaces before `chunks`, each to no less than
+    /// [`TIGHTEST`] of itself and all by the same share, where that keeps
+    /// them all, with their notes, on this page and nothing less would.
+    fn tighten(&self, chunks: &mut [Chunk]) {
+        let at_top = self.items.is_empty();
+        // The chunk at the top of a page has no space before it.
+        let spaced = |k: usize| k > 0 || !at_top;
+        let mut end = self.y;
+        let mut give = 0.0;
+        for (k, chunk) in chunks.iter().enumerate() {
+            if spaced(k) {
+                end += chunk.space_before + LEADING;
+                give += chunk.space_before * (1.0 - TIGHTEST);
+            }
+            end += chunk.rows.last().map_or(0.0, |row| row.y);
+        }
+        let notes = self.growth(chunks.iter().flat_map(|chunk| &chunk.rows));
+        // A little more than the overflow, against rounding.
+        let over = end + notes - self.bottom() + 0.01;
+        if over <= 0.01 || over > give {
+            return;
+        }
+        for (k, chunk) in chunks.iter_mut().enumerate() {
+            if spaced(k) {
+                chunk.space_before -= chunk.space_before * (1.0 - TIGHTEST) * over / give;
             }
         }
     }
@@ -1520,6 +1568,42 @@ impl Pager<'_> {
         }
         heads
     }
+}
+
+/// The fewest lines of the body that go with the closing to a new page: a
+/// page with the closing alone, or with the last line or two of the body,
+/// reads as left over.
+const BODY_WITH_CLOSING: usize = 3;
+
+/// Vertical spaces (between paragraphs, before the salutation, the closing
+/// and the copies) may be tightened to this share of their size to keep a
+/// letter on the page it would overflow by a few lines.
+const TIGHTEST: f32 = 0.5;
+
+/// Keeps the last [`BODY_WITH_CLOSING`] lines of the body (the chunks from
+/// the salutation's next to `closing`) with the closing: each chunk they
+/// are in is kept with the next, whole where a split could not leave them
+/// all and two above. Gives for each chunk how many lines a split must
+/// leave for the next page.
+fn keep_with_closing(chunks: &mut [Chunk], closing: usize) -> Vec<usize> {
+    let mut tails = vec![2; chunks.len()];
+    let mut need = BODY_WITH_CLOSING;
+    // The subject and the salutation go with the body anyway.
+    for i in (2..closing.min(chunks.len())).rev() {
+        let chunk = &mut chunks[i];
+        chunk.keep_with_next = true;
+        let lines = chunk.rows.len();
+        if chunk.breakable && lines >= 2 + need.max(2) {
+            tails[i] = need.max(2);
+            break;
+        }
+        chunk.breakable = false;
+        need = need.saturating_sub(lines);
+        if need == 0 {
+            break;
+        }
+    }
+    tails
 }
 
 /// What must go on the same page as chunk `i`: along a chain of chunks kept
@@ -2311,6 +2395,119 @@ pub(crate) mod tests {
                 "{n} paragraphs: closing alone on the last page"
             );
         }
+    }
+
+    /// The baselines of the body's lines (of [`paragraph`]s) on each page.
+    fn body_baselines(layout: &Layout) -> Vec<Vec<f32>> {
+        let body = |item: &Item| match item {
+            Item::Text(text)
+                if text
+                    .line
+                    .pieces
+                    .first()
+                    .is_some_and(|p| p.text.starts_with('p')) =>
+            {
+                Some(text.y)
+            }
+            _ => None,
+        };
+        layout
+            .pages
+            .iter()
+            .map(|page| page.iter().filter_map(body).collect())
+            .collect()
+    }
+
+    /// The spaces between paragraphs of the body, page by page.
+    fn paragraph_spaces(layout: &Layout) -> Vec<f32> {
+        let mut spaces = Vec::new();
+        for page in body_baselines(layout) {
+            for pair in page.windows(2) {
+                let space = pair[1] - pair[0] - LEADING;
+                if space > 0.01 {
+                    spaces.push(space);
+                }
+            }
+        }
+        spaces
+    }
+
+    /// The page the closing is on, and the lines of the body above it there.
+    fn closing_page(layout: &Layout) -> (usize, usize) {
+        let closing =
+            |item: &Item| matches!(item, Item::Text(t) if t.line.pieces[0].text == "Yours,");
+        let page = layout
+            .pages
+            .iter()
+            .position(|page| page.iter().any(closing))
+            .unwrap();
+        (page, body_baselines(layout)[page].len())
+    }
+
+    // See: #12
+    #[test]
+    fn a_letter_a_few_lines_too_long_is_tightened_onto_its_page() {
+        let mut tightened = 0;
+        let mut two_pages = false;
+        for lines in 1..20 {
+            let mut body: Vec<Block> = (0..4).map(|k| paragraph(k, 3)).collect();
+            body.push(paragraph(4, lines));
+            let layout = layout(&letter(body), Paper::A4, &Fixed, None).unwrap();
+            let spaces = paragraph_spaces(&layout);
+            for &space in &spaces {
+                assert!(
+                    space >= PARAGRAPH * TIGHTEST - 0.01,
+                    "{lines}: space of {space}"
+                );
+            }
+            if spaces.iter().any(|&space| space < PARAGRAPH - 0.01) {
+                tightened += 1;
+                assert_eq!(
+                    layout.pages.len(),
+                    1,
+                    "{lines}: tightened, and still two pages"
+                );
+                // All by the same share.
+                let (least, most) = spaces
+                    .iter()
+                    .fold((f32::MAX, 0.0_f32), |(a, b), &s| (a.min(s), b.max(s)));
+                assert!(most - least < 0.01, "{spaces:?}");
+            }
+            if layout.pages.len() > 1 {
+                two_pages = true;
+                assert!(spaces.iter().all(|&space| (space - PARAGRAPH).abs() < 0.01));
+            }
+        }
+        // A line or three over: the spaces give about 3 lines.
+        assert!(
+            (1..=4).contains(&tightened),
+            "tightened for {tightened} lengths"
+        );
+        assert!(two_pages, "the body never ran onto a second page");
+    }
+
+    // See: #12
+    #[test]
+    fn the_closing_takes_three_lines_of_the_body_to_a_new_page() {
+        let mut breaks = 0;
+        for last in 1..=4 {
+            for before in 1..=5 {
+                for n in 8..20 {
+                    let mut body: Vec<Block> = (0..n).map(|k| paragraph(k, 3)).collect();
+                    body.extend([paragraph(n, before), paragraph(n + 1, last)]);
+                    let layout = layout(&letter(body), Paper::A4, &Fixed, None).unwrap();
+                    let (page, lines) = closing_page(&layout);
+                    if page > 0 {
+                        breaks += 1;
+                        assert!(
+                            lines >= BODY_WITH_CLOSING,
+                            "{n} + {before} + {last}: {lines} lines with the closing"
+                        );
+                    }
+                }
+            }
+        }
+        assert!(breaks > 20, "the closing went to a new page {breaks} times");
     }
 
     #[test]
