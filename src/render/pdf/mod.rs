@@ -10,6 +10,7 @@ mod dehint;
 mod font;
 mod layout;
 mod memo;
+mod visual;
 mod write;
 
 pub use cache::PdfCache;
