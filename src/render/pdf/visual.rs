@@ -26,6 +26,8 @@ pub struct Segment {
     pub glyphs: Vec<Glyph>,
     /// The text it sets, in logical order (with the added hyphen).
     pub text: String,
+    /// True where it is set right to left.
+    pub rtl: bool,
     /// True where it starts its piece: a space may come before it.
     pub first: bool,
 }
@@ -59,6 +61,7 @@ pub fn segments(fonts: &Fonts, line: &Line, size: f32) -> Vec<Segment> {
                     width,
                     glyphs,
                     text: text[at..range.start + within.end].to_owned(),
+                    rtl: level.is_rtl(),
                     first: false,
                 });
                 x += width;

@@ -87,7 +87,14 @@ impl Used {
                 .find(|&c| c > start)
                 .unwrap_or(segment.text.len());
             let text = segment.text.get(start..end).unwrap_or_default();
-            self.shaped.entry(glyph.id).or_insert_with(|| text.to_owned());
+            // Extraction (poppler) reads right-to-left text from the right,
+            // the characters of a ligature too: they are given in the
+            // order drawn.
+            let text = match segment.rtl {
+                true => text.chars().rev().collect(),
+                false => text.to_owned(),
+            };
+            self.shaped.entry(glyph.id).or_insert(text);
         }
     }
 }
