@@ -181,6 +181,7 @@ pub(crate) fn compose_checked(
         notes: numbering.notes,
         redacted: false,
         labels,
+        fonts: context.fonts.clone(),
     };
     if context.redact {
         let protected: Vec<&Concerned> = context
@@ -206,6 +207,13 @@ pub(crate) fn compose_checked(
             );
         }
     }
+    // Composed characters (NFC), in every output: a decomposed "Niño"
+    // would print its tilde where the font puts a lone mark. See: #12
+    letter.texts_mut(&mut |text| {
+        if !unicode_normalization::is_nfc(text) {
+            *text = unicode_normalization::UnicodeNormalization::nfc(text.as_str()).collect();
+        }
+    });
     // Last: redaction matches names as the data spells them (O'Brien),
     // and the citation tokens are resolved into note runs by now.
     typography::typeset_letter(&mut letter);

@@ -45,6 +45,8 @@ mod appeal;
 pub mod batch;
 mod complaint;
 mod compose;
+#[cfg(feature = "pdf")]
+mod coverage;
 mod engine;
 mod error;
 mod evidence;
@@ -71,7 +73,7 @@ mod window;
 
 pub use appeal::{
     Appeal, Complainant, Complaint, ConventionRef, Enclosure, Forms, Gender, InReplyTo, Incident,
-    Localized, MAX_SIGNATORIES, Officer, Person, Rank, Recipient, Reference, Registry, Sender,
+    LetterStyle, Localized, MAX_SIGNATORIES, Officer, Person, Rank, Recipient, Reference, Registry, Sender,
     Signatory,
 };
 pub use complaint::{Charge, Convention};
@@ -81,7 +83,7 @@ pub use error::{Diagnostic, Diagnostics, Error, ErrorKind, Location, Severity, S
 pub use incidents::Incidents;
 pub use lang::{Date, Labels, Language};
 pub use letter::{
-    Annex, Block, Letter, Letterhead, Listed, Mailbox, Note, Run, Signature, SignatureLayout,
+    Annex, Block, FontFile, Letter, Letterhead, Listed, Mailbox, Note, Run, Signature, SignatureLayout,
 };
 pub use names::{file_names, file_stems};
 pub use resolve::{Addressee, Cited, Concerned, Context, Mailing, ResolveOptions, Signer, resolve};

@@ -16,7 +16,7 @@ pub use docx::{DocxOptions, docx};
 #[cfg(feature = "eml")]
 pub use eml::{EmlOptions, draft, eml};
 #[cfg(feature = "pdf")]
-pub(crate) use pdf::window;
+pub(crate) use pdf::{uncovered, window};
 #[cfg(feature = "pdf")]
 pub use pdf::{FontMetrics, Paper, PdfCache, PdfOptions, Style, Subset, layout_dump, pdf};
 pub use text::{TextOptions, text};

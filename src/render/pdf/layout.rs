@@ -1328,6 +1328,7 @@ pub(crate) mod tests {
 
     pub(crate) fn letter(body: Vec<Block>) -> Letter {
         Letter {
+            fonts: Vec::new(),
             recipient_id: "r".into(),
             language: Language::En,
             letterhead: Letterhead {
