@@ -54,7 +54,9 @@ pub(crate) fn check(letter: &Letter, context: &Context) -> Vec<Diagnostic> {
             ),
         )
         .severity(Severity::Warning)
-        .hint("the PDF prints a box for each; add a font that has them: [style] fonts = [\"….ttf\"]");
+        .hint(
+            "the PDF prints a box for each; add a font that has them: [style] fonts = [\"….ttf\"]",
+        );
         if !path.is_empty() {
             diagnostic = match &context.recipient_at.origin {
                 Some(origin) if path == context.recipient_at.path => {

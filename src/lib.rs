@@ -73,8 +73,8 @@ mod window;
 
 pub use appeal::{
     Appeal, Complainant, Complaint, ConventionRef, Enclosure, Forms, Gender, InReplyTo, Incident,
-    LetterStyle, Localized, MAX_SIGNATORIES, Officer, Person, Rank, Recipient, Reference, Registry, Sender,
-    Signatory,
+    LetterStyle, Localized, MAX_SIGNATORIES, Officer, Person, Rank, Recipient, Reference, Registry,
+    Sender, Signatory,
 };
 pub use complaint::{Charge, Convention};
 pub use compose::compose;
@@ -83,7 +83,8 @@ pub use error::{Diagnostic, Diagnostics, Error, ErrorKind, Location, Severity, S
 pub use incidents::Incidents;
 pub use lang::{Date, Labels, Language};
 pub use letter::{
-    Annex, Block, FontFile, Letter, Letterhead, Listed, Mailbox, Note, Run, Signature, SignatureLayout,
+    Annex, Block, FontFile, Letter, Letterhead, Listed, Mailbox, Note, Run, Signature,
+    SignatureLayout,
 };
 pub use names::{file_names, file_stems};
 pub use resolve::{Addressee, Cited, Concerned, Context, Mailing, ResolveOptions, Signer, resolve};

@@ -15,15 +15,15 @@ use serde::de::{self, DeserializeOwned, Visitor};
 use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
+use crate::appeal::LetterStyle;
 use crate::appeal::{
     Appeal, Incident, Localized, Officer, Person, Recipient, Reference, Registry, RegistryFile,
     Sender, Signatory,
 };
-use crate::appeal::LetterStyle;
-use crate::letter::FontFile;
 use crate::error::{Diagnostic, Error, Location, Source};
 use crate::incidents::Incidents;
 use crate::lang::Language;
+use crate::letter::FontFile;
 use crate::origin::Origin;
 use crate::table;
 use crate::templates::Templates;

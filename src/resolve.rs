@@ -956,9 +956,9 @@ impl<'a> Recipients<'a> {
 
 /// True where every letter of `name` is Latin.
 pub(crate) fn is_latin(name: &str) -> bool {
-    name.chars()
-        .filter(|c| c.is_alphabetic())
-        .all(|c| matches!(c, 'A'..='Z' | 'a'..='z' | '\u{C0}'..='\u{24F}' | '\u{1E00}'..='\u{1EFF}'))
+    name.chars().filter(|c| c.is_alphabetic()).all(
+        |c| matches!(c, 'A'..='Z' | 'a'..='z' | '\u{C0}'..='\u{24F}' | '\u{1E00}'..='\u{1EFF}'),
+    )
 }
 
 /// `recipient` as a letter in `letter` addresses it; `own` is the

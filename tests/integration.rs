@@ -13,6 +13,7 @@ mod golden;
 mod pdf;
 mod properties;
 mod schema;
+mod scripts;
 mod shipped;
 mod spreadsheets;
 mod watch;

@@ -16,9 +16,9 @@ pub use docx::{DocxOptions, docx};
 #[cfg(feature = "eml")]
 pub use eml::{EmlOptions, draft, eml};
 #[cfg(feature = "pdf")]
-pub(crate) use pdf::{uncovered, window};
-#[cfg(feature = "pdf")]
 pub use pdf::{FontMetrics, Paper, PdfCache, PdfOptions, Style, Subset, layout_dump, pdf};
+#[cfg(feature = "pdf")]
+pub(crate) use pdf::{uncovered, window};
 pub use text::{TextOptions, text};
 
 use crate::error::Error;

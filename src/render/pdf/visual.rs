@@ -50,9 +50,12 @@ pub fn segments(fonts: &Fonts, line: &Line, size: f32) -> Vec<Segment> {
         for (level, range) in runs(&levels[i], text.len()) {
             let start = x;
             let mut segments = Vec::new();
-            for (face, within, glyphs) in fonts.glyphs(piece.style, &text[range.clone()], level.is_rtl()) {
+            for (face, within, glyphs) in
+                fonts.glyphs(piece.style, &text[range.clone()], level.is_rtl())
+            {
                 let face_units = fonts.faces()[face].units_per_em;
-                let width = glyphs.iter().map(|g| g.advance).sum::<i32>() as f32 / face_units * size;
+                let width =
+                    glyphs.iter().map(|g| g.advance).sum::<i32>() as f32 / face_units * size;
                 let at = range.start + within.start;
                 segments.push(Segment {
                     piece: i,
@@ -84,7 +87,10 @@ pub fn segments(fonts: &Fonts, line: &Line, size: f32) -> Vec<Segment> {
 /// computed) where no character is right to left.
 fn levels(texts: &[String]) -> Vec<Vec<Level>> {
     if !texts.iter().any(|text| text.chars().any(is_rtl)) {
-        return texts.iter().map(|text| vec![Level::ltr(); text.len()]).collect();
+        return texts
+            .iter()
+            .map(|text| vec![Level::ltr(); text.len()])
+            .collect();
     }
     let line = texts.join(" ");
     let info = BidiInfo::new(&line, Some(Level::ltr()));
@@ -137,7 +143,10 @@ fn reorder(units: &mut [(Level, f32, f32, Vec<Segment>)]) {
                 .unwrap_or(units.len());
             let stretch = &mut units[start..end];
             let left = stretch.iter().map(|u| u.1).fold(f32::INFINITY, f32::min);
-            let right = stretch.iter().map(|u| u.1 + u.2).fold(f32::NEG_INFINITY, f32::max);
+            let right = stretch
+                .iter()
+                .map(|u| u.1 + u.2)
+                .fold(f32::NEG_INFINITY, f32::max);
             for unit in stretch {
                 let moved = left + right - unit.1 - unit.2;
                 for segment in &mut unit.3 {

@@ -370,7 +370,9 @@ fn draw_line(
     links: &mut Vec<(Rect, String)>,
 ) {
     let pieces = &text.line.pieces;
-    let Some(first) = segments.first() else { return };
+    let Some(first) = segments.first() else {
+        return;
+    };
     content.begin_text();
     content.set_text_matrix([1.0, 0.0, 0.0, 1.0, text.x + first.x, height - text.y]);
     let mut shown = Shown::default();
@@ -575,7 +577,9 @@ fn make_font(face: &Face, chars: &[char], shaped: &[(u16, String)]) -> Result<Em
     // Glyphs in id order; a glyph shared by several characters stands for the first.
     let mut glyphs: BTreeMap<u16, String> = BTreeMap::new();
     for &c in chars {
-        glyphs.entry(face.glyph(c).0).or_insert_with(|| c.to_string());
+        glyphs
+            .entry(face.glyph(c).0)
+            .or_insert_with(|| c.to_string());
     }
     for (id, text) in shaped {
         glyphs.entry(*id).or_insert_with(|| text.clone());
