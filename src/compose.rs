@@ -210,7 +210,8 @@ pub(crate) fn compose_checked(
     // Composed characters (NFC), in every output: a decomposed "Niño"
     // would print its tilde where the font puts a lone mark. See: #12
     letter.texts_mut(&mut |text| {
-        if !unicode_normalization::is_nfc(text) {
+        // Below U+0300 every text is composed: no mark to compose with.
+        if !text.chars().all(|c| c < '\u{300}') && !unicode_normalization::is_nfc(text) {
             *text = unicode_normalization::UnicodeNormalization::nfc(text.as_str()).collect();
         }
     });

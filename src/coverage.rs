@@ -20,8 +20,10 @@ pub(crate) fn check(letter: &Letter, context: &Context) -> Vec<Diagnostic> {
     }
     let mut frame = String::new();
     let mut copy = letter.clone();
+    // What the other parts hold, the running head from the recipient too.
     copy.recipient.clear();
     copy.subject.clear();
+    copy.running_head.clear();
     copy.printed_frame_texts_mut(&mut |text| {
         frame.push_str(text);
         frame.push('\n');

@@ -149,11 +149,16 @@ const FALLBACKS: [[(&str, &[u8]); 2]; 4] = [
 const CACHED: usize = 0x0530;
 
 /// True for a character that is set glyph by glyph, from the font's
-/// character map and pair kerning: Latin, Greek and Cyrillic letters, not
-/// combining marks. Everything else is shaped.
+/// character map and pair kerning: the letters of Latin, Greek, Cyrillic,
+/// Armenian and Georgian, punctuation and symbols. Combining marks,
+/// joiners, direction controls and the scripts whose letters join or
+/// reorder (Hebrew, Arabic, Indic …) are shaped.
 pub fn is_simple(c: char) -> bool {
-    let c = c as u32;
-    c < 0x0300 || (0x0370..0x0483).contains(&c) || (0x048A..CACHED as u32).contains(&c)
+    matches!(c as u32,
+        0..=0x02FF | 0x0370..=0x0482 | 0x048A..=0x058F | 0x10A0..=0x10FF | 0x1E00..=0x1FFF
+        | 0x2000..=0x200B | 0x2010..=0x2029 | 0x202F..=0x205F | 0x2070..=0x20CF
+        | 0x2100..=0x2BFF | 0x2C00..=0x2DDF | 0x2E00..=0x2E7F | 0xA640..=0xA66E | 0xA680..=0xA69D
+        | 0xA720..=0xA7FF)
 }
 
 /// True for a character of a right-to-left script, or a control that

@@ -4,6 +4,7 @@
 //! so that Hebrew and Arabic read right to left inside a left-to-right
 //! letter.
 
+use std::borrow::Cow;
 use std::ops::Range;
 
 use unicode_bidi::{BidiInfo, Level};
@@ -34,10 +35,10 @@ pub struct Segment {
 
 /// The segments of `line` set at `size`, left to right.
 pub fn segments(fonts: &Fonts, line: &Line, size: f32) -> Vec<Segment> {
-    let texts: Vec<String> = (line.pieces.iter())
+    let texts: Vec<Cow<str>> = (line.pieces.iter())
         .map(|piece| match piece.hyphen {
-            true => format!("{}\u{AD}", piece.text),
-            false => piece.text.clone(),
+            true => Cow::Owned(format!("{}\u{AD}", piece.text)),
+            false => Cow::Borrowed(piece.text.as_str()),
         })
         .collect();
     let levels = levels(&texts);
@@ -47,7 +48,11 @@ pub fn segments(fonts: &Fonts, line: &Line, size: f32) -> Vec<Segment> {
     for (i, (piece, text)) in line.pieces.iter().zip(&texts).enumerate() {
         let size = piece.size(size);
         let mut x = piece.x;
-        for (level, range) in runs(&levels[i], text.len()) {
+        let runs = match &levels {
+            Some(levels) => runs(&levels[i]),
+            None => vec![(Level::ltr(), 0..text.len())],
+        };
+        for (level, range) in runs {
             let start = x;
             let mut segments = Vec::new();
             for (face, within, glyphs) in
@@ -83,32 +88,30 @@ pub fn segments(fonts: &Fonts, line: &Line, size: f32) -> Vec<Segment> {
 }
 
 /// The bidi embedding level of each byte of each piece's text, the pieces
-/// read as one line with a space between; all left to right (and not
-/// computed) where no character is right to left.
-fn levels(texts: &[String]) -> Vec<Vec<Level>> {
+/// read as one line with a space between; `None` (all left to right) where
+/// no character is right to left.
+fn levels(texts: &[Cow<str>]) -> Option<Vec<Vec<Level>>> {
     if !texts.iter().any(|text| text.chars().any(is_rtl)) {
-        return texts
-            .iter()
-            .map(|text| vec![Level::ltr(); text.len()])
-            .collect();
+        return None;
     }
     let line = texts.join(" ");
     let info = BidiInfo::new(&line, Some(Level::ltr()));
     let mut at = 0;
-    texts
+    let levels = texts
         .iter()
         .map(|text| {
             let levels = info.levels[at..at + text.len()].to_vec();
             at += text.len() + 1;
             levels
         })
-        .collect()
+        .collect();
+    Some(levels)
 }
 
-/// Byte ranges of `len` bytes of equal level.
-fn runs(levels: &[Level], len: usize) -> Vec<(Level, Range<usize>)> {
+/// Byte ranges of equal level.
+fn runs(levels: &[Level]) -> Vec<(Level, Range<usize>)> {
     let mut runs: Vec<(Level, Range<usize>)> = Vec::new();
-    for (at, &level) in levels.iter().enumerate().take(len) {
+    for (at, &level) in levels.iter().enumerate() {
         match runs.last_mut() {
             Some((last, range)) if *last == level => range.end = at + 1,
             _ => runs.push((level, at..at + 1)),
