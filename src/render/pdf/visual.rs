@@ -14,7 +14,7 @@ use super::font::{Fonts, Glyph, is_rtl};
 
 /// A run of glyphs of one face, placed on the line.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Segment {
+pub struct Segment<'a> {
     /// The piece of the line it sets.
     pub piece: usize,
     /// Index of its face in [`Fonts::faces`].
@@ -26,16 +26,20 @@ pub struct Segment {
     /// The glyphs, left to right; their clusters are byte offsets in `text`.
     pub glyphs: Vec<Glyph>,
     /// The text it sets, in logical order (with the added hyphen).
-    pub text: String,
+    pub text: Cow<'a, str>,
     /// True where it is set right to left.
     pub rtl: bool,
     /// True where it starts its piece: a space may come before it.
     pub first: bool,
 }
 
+/// Segments of one piece and one level: their level, left edge, width and
+/// indexes.
+type Unit = (Level, f32, f32, Range<usize>);
+
 /// The segments of `line` set at `size`, left to right.
-pub fn segments(fonts: &Fonts, line: &Line, size: f32) -> Vec<Segment> {
-    let texts: Vec<Cow<str>> = (line.pieces.iter())
+pub fn segments<'a>(fonts: &Fonts, line: &'a Line, size: f32) -> Vec<Segment<'a>> {
+    let texts: Vec<Cow<'a, str>> = (line.pieces.iter())
         .map(|piece| match piece.hyphen {
             true => Cow::Owned(format!("{}\u{AD}", piece.text)),
             false => Cow::Borrowed(piece.text.as_str()),
@@ -44,7 +48,8 @@ pub fn segments(fonts: &Fonts, line: &Line, size: f32) -> Vec<Segment> {
     let levels = levels(&texts);
     // Units of one piece and one level, in logical order, each with its
     // segments placed from the unit's start.
-    let mut units: Vec<(Level, f32, f32, Vec<Segment>)> = Vec::new();
+    let mut units: Vec<Unit> = Vec::new();
+    let mut segments: Vec<Segment<'a>> = Vec::with_capacity(line.pieces.len());
     for (i, (piece, text)) in line.pieces.iter().zip(&texts).enumerate() {
         let size = piece.size(size);
         let mut x = piece.x;
@@ -54,7 +59,7 @@ pub fn segments(fonts: &Fonts, line: &Line, size: f32) -> Vec<Segment> {
         };
         for (level, range) in runs {
             let start = x;
-            let mut segments = Vec::new();
+            let first = segments.len();
             for (face, within, glyphs) in
                 fonts.glyphs(piece.style, &text[range.clone()], level.is_rtl())
             {
@@ -68,17 +73,19 @@ pub fn segments(fonts: &Fonts, line: &Line, size: f32) -> Vec<Segment> {
                     x,
                     width,
                     glyphs,
-                    text: text[at..range.start + within.end].to_owned(),
+                    text: match text {
+                        Cow::Borrowed(text) => Cow::Borrowed(&text[at..range.start + within.end]),
+                        Cow::Owned(text) => Cow::Owned(text[at..range.start + within.end].to_owned()),
+                    },
                     rtl: level.is_rtl(),
                     first: false,
                 });
                 x += width;
             }
-            units.push((level, start, x - start, segments));
+            units.push((level, start, x - start, first..segments.len()));
         }
     }
-    reorder(&mut units);
-    let mut segments: Vec<Segment> = units.into_iter().flat_map(|unit| unit.3).collect();
+    reorder(&mut units, &mut segments);
     segments.sort_by(|a, b| a.x.total_cmp(&b.x));
     let mut seen = vec![false; line.pieces.len()];
     for segment in &mut segments {
@@ -124,7 +131,7 @@ fn runs(levels: &[Level]) -> Vec<(Level, Range<usize>)> {
 /// the lowest odd one, every stretch of units at that level or above is
 /// reversed, here by mirroring their places within the stretch, so that
 /// the gaps (justified spaces) between them keep their widths.
-fn reorder(units: &mut [(Level, f32, f32, Vec<Segment>)]) {
+fn reorder(units: &mut [Unit], segments: &mut [Segment]) {
     let Some(highest) = units.iter().map(|u| u.0.number()).max() else {
         return;
     };
@@ -152,7 +159,7 @@ fn reorder(units: &mut [(Level, f32, f32, Vec<Segment>)]) {
                 .fold(f32::NEG_INFINITY, f32::max);
             for unit in stretch {
                 let moved = left + right - unit.1 - unit.2;
-                for segment in &mut unit.3 {
+                for segment in &mut segments[unit.3.clone()] {
                     segment.x += moved - unit.1;
                 }
                 unit.1 = moved;
@@ -191,8 +198,8 @@ mod tests {
         Line { pieces }
     }
 
-    fn order(segments: &[Segment]) -> Vec<&str> {
-        segments.iter().map(|s| s.text.as_str()).collect()
+    fn order<'s>(segments: &'s [Segment]) -> Vec<&'s str> {
+        segments.iter().map(|s| &*s.text).collect()
     }
 
     #[test]

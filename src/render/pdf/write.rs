@@ -474,13 +474,15 @@ fn draw_line(
 /// font, rise or colour changes.
 #[derive(Default)]
 struct Shown {
-    items: Vec<(Vec<u8>, f32)>,
-    string: Vec<u8>,
+    /// The glyph ids of every string, one after another.
+    bytes: Vec<u8>,
+    /// Each adjustment with where in `bytes` it comes.
+    adjustments: Vec<(usize, f32)>,
 }
 
 impl Shown {
     fn glyph(&mut self, id: [u8; 2]) {
-        self.string.extend(id);
+        self.bytes.extend(id);
     }
 
     /// Ends the glyph string so far and moves the pen back by `amount`
@@ -488,7 +490,7 @@ impl Shown {
     fn adjust(&mut self, amount: f32) {
         let amount = (amount * 100.0).round() / 100.0;
         if amount != 0.0 {
-            self.items.push((std::mem::take(&mut self.string), amount));
+            self.adjustments.push((self.bytes.len(), amount));
         }
     }
 
@@ -507,21 +509,24 @@ impl Shown {
 
     /// Writes what was gathered as one TJ.
     fn flush(&mut self, content: &mut Content) {
-        if self.items.is_empty() && self.string.is_empty() {
+        if self.adjustments.is_empty() && self.bytes.is_empty() {
             return;
         }
         let mut shown = content.show_positioned();
         let mut items = shown.items();
-        for (string, amount) in self.items.drain(..) {
-            if !string.is_empty() {
-                items.show(Str(&string));
+        let mut start = 0;
+        for &(end, amount) in &self.adjustments {
+            if end > start {
+                items.show(Str(&self.bytes[start..end]));
             }
             items.adjust(amount);
+            start = end;
         }
-        if !self.string.is_empty() {
-            items.show(Str(&self.string));
-            self.string.clear();
+        if self.bytes.len() > start {
+            items.show(Str(&self.bytes[start..]));
         }
+        self.bytes.clear();
+        self.adjustments.clear();
     }
 }
 
