@@ -337,7 +337,7 @@ impl Face {
     /// shaped (right to left where `rtl`).
     pub fn glyphs(&self, text: &str, rtl: bool) -> Vec<Glyph> {
         if text.chars().all(is_simple) {
-            return self.simple_glyphs(text);
+            return self.simple_glyphs(text, false).unwrap_or_default();
         }
         let mut buffer = UnicodeBuffer::new();
         buffer.push_str(text);
@@ -364,20 +364,23 @@ impl Face {
             .collect()
     }
 
-    fn simple_glyphs(&self, text: &str) -> Vec<Glyph> {
-        let mut glyphs: Vec<Glyph> = text
-            .char_indices()
-            .map(|(at, char)| {
-                let (id, advance) = self.glyph(char);
-                Glyph {
-                    id,
-                    cluster: at as u32,
-                    advance: i32::from(advance),
-                    kern: 0,
-                    offset: (0, 0),
-                }
-            })
-            .collect();
+    /// The glyphs of simple `text`, glyph by glyph; where `covered`, `None`
+    /// as soon as a character is not simple or not in the font.
+    fn simple_glyphs(&self, text: &str, covered: bool) -> Option<Vec<Glyph>> {
+        let mut glyphs: Vec<Glyph> = Vec::with_capacity(text.len());
+        for (at, char) in text.char_indices() {
+            let (id, advance) = self.glyph(char);
+            if covered && (id == 0 || !is_simple(char)) {
+                return None;
+            }
+            glyphs.push(Glyph {
+                id,
+                cluster: at as u32,
+                advance: i32::from(advance),
+                kern: 0,
+                offset: (0, 0),
+            });
+        }
         if glyphs.len() > 1 {
             KERNING.with_borrow_mut(|memo| {
                 for i in 1..glyphs.len() {
@@ -387,7 +390,7 @@ impl Face {
                 }
             });
         }
-        glyphs
+        Some(glyphs)
     }
 }
 
@@ -554,6 +557,12 @@ impl Fonts {
         text: &str,
         rtl: bool,
     ) -> Vec<(usize, Range<usize>, Vec<Glyph>)> {
+        // Nearly all text: simple, and all in the style's first face.
+        let first = self.chains[style.index()][0];
+        let face = &self.faces[first];
+        if let Some(glyphs) = face.simple_glyphs(text, true) {
+            return vec![(first, 0..text.len(), glyphs)];
+        }
         let mut runs: Vec<_> = self
             .runs(style, text)
             .into_iter()

@@ -75,7 +75,9 @@ pub fn segments<'a>(fonts: &Fonts, line: &'a Line, size: f32) -> Vec<Segment<'a>
                     glyphs,
                     text: match text {
                         Cow::Borrowed(text) => Cow::Borrowed(&text[at..range.start + within.end]),
-                        Cow::Owned(text) => Cow::Owned(text[at..range.start + within.end].to_owned()),
+                        Cow::Owned(text) => {
+                            Cow::Owned(text[at..range.start + within.end].to_owned())
+                        }
                     },
                     rtl: level.is_rtl(),
                     first: false,
@@ -85,8 +87,10 @@ pub fn segments<'a>(fonts: &Fonts, line: &'a Line, size: f32) -> Vec<Segment<'a>
             units.push((level, start, x - start, first..segments.len()));
         }
     }
-    reorder(&mut units, &mut segments);
-    segments.sort_by(|a, b| a.x.total_cmp(&b.x));
+    if levels.is_some() {
+        reorder(&mut units, &mut segments);
+        segments.sort_by(|a, b| a.x.total_cmp(&b.x));
+    }
     let mut seen = vec![false; line.pieces.len()];
     for segment in &mut segments {
         segment.first = !std::mem::replace(&mut seen[segment.piece], true);
@@ -98,7 +102,9 @@ pub fn segments<'a>(fonts: &Fonts, line: &'a Line, size: f32) -> Vec<Segment<'a>
 /// read as one line with a space between; `None` (all left to right) where
 /// no character is right to left.
 fn levels(texts: &[Cow<str>]) -> Option<Vec<Vec<Level>>> {
-    if !texts.iter().any(|text| text.chars().any(is_rtl)) {
+    // Right-to-left scripts start at U+0590: a lead byte of 0xD6 or more.
+    let rtl = |text: &str| text.bytes().any(|b| b >= 0xD6) && text.chars().any(is_rtl);
+    if !texts.iter().any(|text| rtl(text)) {
         return None;
     }
     let line = texts.join(" ");

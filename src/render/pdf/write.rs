@@ -409,7 +409,7 @@ fn draw_line(
         }
         if segment.first {
             shown.space(face, map, size, segment.x - pen);
-        } else {
+        } else if (segment.x - pen).abs() > 0.001 {
             shown.adjust(-(segment.x - pen) * 1000.0 / size);
         }
         // Characters the font has no glyph for show as boxes; their text
@@ -426,7 +426,9 @@ fn draw_line(
         let scale = 1000.0 / face.units_per_em;
         for glyph in &segment.glyphs {
             let (dx, dy) = glyph.offset;
-            shown.adjust(-(dx as f32) * scale);
+            if dx != 0 {
+                shown.adjust(-(dx as f32) * scale);
+            }
             let id = map[usize::from(glyph.id)].to_be_bytes();
             if dy != 0 {
                 // A mark above or below its letter: shown alone on a
@@ -439,7 +441,9 @@ fn draw_line(
             } else {
                 shown.glyph(id);
             }
-            shown.adjust(-((glyph.kern - dx) as f32) * scale);
+            if glyph.kern != dx {
+                shown.adjust(-((glyph.kern - dx) as f32) * scale);
+            }
         }
         if missing {
             shown.flush(content);
