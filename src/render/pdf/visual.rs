@@ -4,7 +4,6 @@
 //! so that Hebrew and Arabic read right to left inside a left-to-right
 //! letter.
 
-use std::borrow::Cow;
 use std::ops::Range;
 
 use unicode_bidi::{BidiInfo, Level};
@@ -25,8 +24,8 @@ pub struct Segment<'a> {
     pub width: f32,
     /// The glyphs, left to right; their clusters are byte offsets in `text`.
     pub glyphs: Vec<Glyph>,
-    /// The text it sets, in logical order (with the added hyphen).
-    pub text: Cow<'a, str>,
+    /// The text it sets, in logical order (or the added hyphen).
+    pub text: &'a str,
     /// True where it is set right to left.
     pub rtl: bool,
     /// True where it starts its piece: a space may come before it.
@@ -39,12 +38,7 @@ type Unit = (Level, f32, f32, Range<usize>);
 
 /// The segments of `line` set at `size`, left to right.
 pub fn segments<'a>(fonts: &Fonts, line: &'a Line, size: f32) -> Vec<Segment<'a>> {
-    let texts: Vec<Cow<'a, str>> = (line.pieces.iter())
-        .map(|piece| match piece.hyphen {
-            true => Cow::Owned(format!("{}\u{AD}", piece.text)),
-            false => Cow::Borrowed(piece.text.as_str()),
-        })
-        .collect();
+    let texts: Vec<&'a str> = line.pieces.iter().map(|p| p.text.as_str()).collect();
     let levels = levels(&texts);
     // Units of one piece and one level, in logical order, each with its
     // segments placed from the unit's start.
@@ -57,28 +51,27 @@ pub fn segments<'a>(fonts: &Fonts, line: &'a Line, size: f32) -> Vec<Segment<'a>
             Some(levels) => runs(&levels[i]),
             None => vec![(Level::ltr(), 0..text.len())],
         };
-        for (level, range) in runs {
+        // The added hyphen is a run of its own: never joined to a letter,
+        // and never inside a span of text given apart.
+        let level = runs.last().map_or(Level::ltr(), |(level, _)| *level);
+        let hyphen = piece.hyphen.then_some((level, "\u{AD}"));
+        let pieces = (runs.into_iter())
+            .map(|(level, range)| (level, &text[range]))
+            .chain(hyphen);
+        for (level, text) in pieces {
             let start = x;
             let first = segments.len();
-            for (face, within, glyphs) in
-                fonts.glyphs(piece.style, &text[range.clone()], level.is_rtl())
-            {
+            for (face, within, glyphs) in fonts.glyphs(piece.style, text, level.is_rtl()) {
                 let face_units = fonts.faces()[face].units_per_em;
                 let width =
                     glyphs.iter().map(|g| g.advance).sum::<i32>() as f32 / face_units * size;
-                let at = range.start + within.start;
                 segments.push(Segment {
                     piece: i,
                     face,
                     x,
                     width,
                     glyphs,
-                    text: match text {
-                        Cow::Borrowed(text) => Cow::Borrowed(&text[at..range.start + within.end]),
-                        Cow::Owned(text) => {
-                            Cow::Owned(text[at..range.start + within.end].to_owned())
-                        }
-                    },
+                    text: &text[within],
                     rtl: level.is_rtl(),
                     first: false,
                 });
@@ -101,7 +94,7 @@ pub fn segments<'a>(fonts: &Fonts, line: &'a Line, size: f32) -> Vec<Segment<'a>
 /// The bidi embedding level of each byte of each piece's text, the pieces
 /// read as one line with a space between; `None` (all left to right) where
 /// no character is right to left.
-fn levels(texts: &[Cow<str>]) -> Option<Vec<Vec<Level>>> {
+fn levels(texts: &[&str]) -> Option<Vec<Vec<Level>>> {
     // Right-to-left scripts start at U+0590: a lead byte of 0xD6 or more.
     let rtl = |text: &str| text.bytes().any(|b| b >= 0xD6) && text.chars().any(is_rtl);
     if !texts.iter().any(|text| rtl(text)) {
@@ -205,7 +198,7 @@ mod tests {
     }
 
     fn order<'s>(segments: &'s [Segment]) -> Vec<&'s str> {
-        segments.iter().map(|s| &*s.text).collect()
+        segments.iter().map(|s| s.text).collect()
     }
 
     #[test]

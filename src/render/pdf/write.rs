@@ -412,10 +412,13 @@ fn draw_line(
         } else if (segment.x - pen).abs() > 0.001 {
             shown.adjust(-(segment.x - pen) * 1000.0 / size);
         }
-        // Characters the font has no glyph for show as boxes; their text
-        // still extracts, from an ActualText span (the space before it not
-        // in the span, or it would be lost).
-        let missing = segment.glyphs.iter().any(|g| g.id == 0);
+        // Characters the font has no glyph for show as boxes, and marks
+        // placed over their letters would read as a gap (a space) to text
+        // extraction: their text still extracts, from an ActualText span
+        // (the space before it not in the span, or it would be lost).
+        // Right-to-left text is left to the extraction's own reordering.
+        let missing = segment.glyphs.iter().any(|g| g.id == 0)
+            || (!segment.rtl && segment.glyphs.iter().any(|g| g.offset != (0, 0)));
         if missing {
             shown.flush(content);
             content
