@@ -13,6 +13,7 @@ use std::sync::{Mutex, OnceLock};
 use rustybuzz::{BufferClusterLevel, Direction, UnicodeBuffer};
 use ttf_parser::gpos::{PairAdjustment, PositioningSubtable};
 use ttf_parser::{Face as TtfFace, GlyphId, Tag};
+use unicode_normalization::char::is_combining_mark;
 
 /// The four styles of the body face.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -170,11 +171,18 @@ pub fn is_rtl(c: char) -> bool {
 }
 
 /// True for a character that shows nothing of its own (spaces, controls,
-/// joiners, direction marks, variation selectors): no face needs it.
+/// the soft hyphen, default-ignorable characters): no face needs it.
 pub fn is_invisible(c: char) -> bool {
-    c.is_whitespace()
-        || c.is_control()
-        || matches!(c as u32, 0xAD | 0x200B..=0x200F | 0x202A..=0x202E | 0x2060..=0x206F | 0xFE00..=0xFE0F | 0xFEFF)
+    c.is_whitespace() || c.is_control() || c == '\u{AD}' || is_ignorable(c)
+}
+
+/// True for a default-ignorable character (joiners, direction marks,
+/// variation selectors …), which shaping hides.
+pub fn is_ignorable(c: char) -> bool {
+    matches!(c as u32,
+        0x034F | 0x061C | 0x115F | 0x1160 | 0x17B4 | 0x17B5 | 0x180B..=0x180F
+        | 0x200B..=0x200F | 0x202A..=0x202E | 0x2060..=0x206F | 0x3164 | 0xFE00..=0xFE0F
+        | 0xFEFF | 0xFFA0 | 0x1BCA0..=0x1BCA3 | 0x1D173..=0x1D17A | 0xE0000..=0xE0FFF)
 }
 
 /// Numbers faces apart for the kerning memo, across every set of fonts.
@@ -522,8 +530,9 @@ impl Fonts {
     }
 
     /// `text` cut into runs of one face each, in logical order: each
-    /// character in the first face of `style` that has it; marks, spaces and
-    /// punctuation stay in the face before them where it has them; a
+    /// character in the first face of `style` that has it; spaces and
+    /// punctuation stay in the face before them where it has them, marks
+    /// always (a mark apart from its letter would not extract with it); a
     /// character no face has in the first face (which shows a box).
     pub fn runs(&self, style: Style, text: &str) -> Vec<(usize, Range<usize>)> {
         let chain = &self.chains[style.index()];
@@ -532,7 +541,7 @@ impl Fonts {
             let end = at + c.len_utf8();
             if let Some((face, range)) = runs.last_mut()
                 && (!c.is_alphabetic() || is_invisible(c))
-                && (is_invisible(c) || self.faces[*face].has(c))
+                && (is_invisible(c) || is_combining_mark(c) || self.faces[*face].has(c))
             {
                 range.end = end;
                 continue;

@@ -19,7 +19,7 @@ use subsetter::GlyphRemapper;
 use super::breaking::RAISE;
 use super::cache::{ContentMemo, FontMemo, PictureMemo, lock};
 use super::dehint::dehint;
-use super::font::{Face, Fonts, is_simple};
+use super::font::{Face, Fonts, is_ignorable, is_simple};
 use super::layout::{Item, Layout, TextLine};
 use super::memo::hash;
 use super::visual::{self, Segment};
@@ -417,8 +417,7 @@ fn draw_line(
         // extraction: their text still extracts, from an ActualText span
         // (the space before it not in the span, or it would be lost).
         // Right-to-left text is left to the extraction's own reordering.
-        let missing = segment.glyphs.iter().any(|g| g.id == 0)
-            || (!segment.rtl && segment.glyphs.iter().any(|g| g.offset != (0, 0)));
+        let missing = segment.glyphs.iter().any(|g| g.id == 0) || is_given_apart(segment);
         if missing {
             shown.flush(content);
             content
@@ -475,6 +474,35 @@ fn draw_line(
         content.set_rise(0.0);
     }
     content.end_text();
+}
+
+/// True where the glyphs of left-to-right `segment` do not stand one for
+/// one for its characters: a mark placed over its letter, a ligature, a
+/// character shaping hides (a joiner). Extraction would lose or
+/// misplace them.
+fn is_given_apart(segment: &Segment) -> bool {
+    if segment.rtl {
+        return false;
+    }
+    let mut clusters = 0;
+    let mut last = None;
+    for glyph in &segment.glyphs {
+        if glyph.offset != (0, 0) {
+            return true;
+        }
+        if last != Some(glyph.cluster) {
+            clusters += 1;
+            last = Some(glyph.cluster);
+        }
+    }
+    let mut chars = 0;
+    for c in segment.text.chars() {
+        if is_ignorable(c) {
+            return true;
+        }
+        chars += 1;
+    }
+    clusters != chars
 }
 
 /// A TJ being gathered: glyph strings and adjustments, written when the
