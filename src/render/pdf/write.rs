@@ -423,7 +423,7 @@ fn draw_line(
             content
                 .begin_marked_content_with_properties(Name(b"Span"))
                 .properties()
-                .actual_text(TextStr(&segment.text));
+                .actual_text(TextStr(segment.text));
         }
         let scale = 1000.0 / face.units_per_em;
         for glyph in &segment.glyphs {
