@@ -412,9 +412,9 @@ fn draw_line(
         } else if (segment.x - pen).abs() > 0.001 {
             shown.adjust(-(segment.x - pen) * 1000.0 / size);
         }
-        // Characters the font has no glyph for show as boxes, and marks
-        // placed over their letters would read as a gap (a space) to text
-        // extraction: their text still extracts, from an ActualText span
+        // Characters the font has no glyph for show as boxes, and some
+        // glyphs stand for no character or several: their text still
+        // extracts, from an ActualText span
         // (the space before it not in the span, or it would be lost).
         // Right-to-left text is left to the extraction's own reordering.
         let missing = segment.glyphs.iter().any(|g| g.id == 0) || is_given_apart(segment);
@@ -427,7 +427,13 @@ fn draw_line(
         }
         let scale = 1000.0 / face.units_per_em;
         for glyph in &segment.glyphs {
-            let (dx, dy) = glyph.offset;
+            // Left to right, a mark is drawn where its own width puts it
+            // (fonts draw marks over the letter before them): moved by its
+            // offset, it would read as a gap, a space, to text extraction.
+            let (dx, dy) = match segment.rtl {
+                true => glyph.offset,
+                false => (0, glyph.offset.1),
+            };
             if dx != 0 {
                 shown.adjust(-(dx as f32) * scale);
             }
@@ -477,8 +483,8 @@ fn draw_line(
 }
 
 /// True where the glyphs of left-to-right `segment` do not stand one for
-/// one for its characters: a mark placed over its letter, a ligature, a
-/// character shaping hides (a joiner). Extraction would lose or
+/// one for its characters: a ligature, a character shaping hides (a
+/// joiner). Extraction would lose or
 /// misplace them.
 fn is_given_apart(segment: &Segment) -> bool {
     if segment.rtl {
@@ -487,9 +493,6 @@ fn is_given_apart(segment: &Segment) -> bool {
     let mut clusters = 0;
     let mut last = None;
     for glyph in &segment.glyphs {
-        if glyph.offset != (0, 0) {
-            return true;
-        }
         if last != Some(glyph.cluster) {
             clusters += 1;
             last = Some(glyph.cluster);
