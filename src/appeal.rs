@@ -12,6 +12,7 @@ use std::sync::Arc;
 use serde::{Deserialize, Serialize};
 
 use crate::lang::{Date, Language};
+use crate::letter::FontFile;
 use crate::origin::Origin;
 use crate::postal::PostalLayout;
 
@@ -118,6 +119,9 @@ pub struct Appeal {
     /// Free-form values for templates.
     #[serde(default)]
     pub vars: serde_json::Map<String, serde_json::Value>,
+    /// How the letters are set: the union's own fonts.
+    #[serde(default)]
+    pub style: LetterStyle,
     /// The file this appeal was read from, to place diagnostics.
     #[serde(skip)]
     pub(crate) origin: Option<Arc<Origin>>,
@@ -392,6 +396,21 @@ impl Officer {
 /// The most signatories a letter has: four rows of three signature blocks,
 /// about half a page. More co-signers belong in the body or an enclosure.
 pub const MAX_SIGNATORIES: usize = 12;
+
+/// How the letters of an appeal are set (`[style]`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[non_exhaustive]
+pub struct LetterStyle {
+    /// The union's own font files (TrueType or OpenType), relative to the
+    /// appeal file: each character of a PDF is set in the first of them
+    /// that has it, then in the built-in faces.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub fonts: Vec<String>,
+    /// The files named by `fonts`: read by [`Appeal::open`], or set in code.
+    #[serde(skip)]
+    pub font_files: Vec<FontFile>,
+}
 
 /// A person who signs the letter.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, Serialize)]

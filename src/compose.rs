@@ -183,6 +183,7 @@ pub(crate) fn compose_checked(
         redacted: false,
         labels,
         layout: context.layout,
+        fonts: context.fonts.clone(),
     };
     if context.redact {
         let protected: Vec<&Concerned> = context
@@ -208,6 +209,14 @@ pub(crate) fn compose_checked(
             );
         }
     }
+    // Composed characters (NFC), in every output: a decomposed "Niño"
+    // would print its tilde where the font puts a lone mark. See: #12
+    letter.texts_mut(&mut |text| {
+        // Below U+0300 every text is composed: no mark to compose with.
+        if !text.chars().all(|c| c < '\u{300}') && !unicode_normalization::is_nfc(text) {
+            *text = unicode_normalization::UnicodeNormalization::nfc(text.as_str()).collect();
+        }
+    });
     // Last: redaction matches names as the data spells them (O'Brien),
     // and the citation tokens are resolved into note runs by now.
     typography::typeset_letter(&mut letter);

@@ -129,7 +129,11 @@ impl Engine {
         let outcomes: Vec<Result<Vec<Diagnostic>, Error>> = each
             .map(|i| {
                 let context = mailing.context(i);
-                compose_checked(&context, &self.templates).map(|(_, said)| said)
+                compose_checked(&context, &self.templates).map(|(_letter, said)| {
+                    #[cfg(feature = "pdf")]
+                    let said = [said, crate::coverage::check(&_letter, &context)].concat();
+                    said
+                })
             })
             .collect();
         let (mut errors, mut said) = (Vec::new(), Vec::new());

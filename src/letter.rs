@@ -1,6 +1,9 @@
 //! The document model every backend consumes: the frame of a formal letter
 //! and its body as blocks of styled text.
 
+use std::fmt;
+use std::sync::Arc;
+
 use crate::appeal::Logo;
 use crate::lang::{Date, Labels, Language};
 use crate::postal::PostalLayout;
@@ -61,6 +64,25 @@ pub struct Letter {
     /// paper's (compose then checks the address against DIN 5008 form B's
     /// window, the PDF against the paper's).
     pub layout: Option<PostalLayout>,
+    /// The union's own faces (`[style] fonts`), tried before the built-in
+    /// ones for each character of the PDF.
+    pub fonts: Vec<FontFile>,
+}
+
+/// A font file (TrueType or OpenType) a union sets its letters in: read
+/// once, shared by every letter.
+#[derive(Clone, PartialEq, Eq)]
+pub struct FontFile {
+    /// The file's name as the appeal gives it.
+    pub name: String,
+    /// Its bytes.
+    pub data: Arc<[u8]>,
+}
+
+impl fmt::Debug for FontFile {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "FontFile({:?}, {} bytes)", self.name, self.data.len())
+    }
 }
 
 /// The sender's letterhead.

@@ -47,6 +47,8 @@ pub mod batch;
 pub mod bundle;
 mod complaint;
 mod compose;
+#[cfg(feature = "pdf")]
+mod coverage;
 mod engine;
 mod error;
 mod evidence;
@@ -74,8 +76,8 @@ mod window;
 
 pub use appeal::{
     Appeal, Complainant, Complaint, ConventionRef, Enclosure, Forms, Gender, InReplyTo, Incident,
-    Localized, Logo, MAX_SIGNATORIES, Officer, Person, Rank, Recipient, Reference, Registry,
-    Sender, Signatory,
+    LetterStyle, Localized, Logo, MAX_SIGNATORIES, Officer, Person, Rank, Recipient, Reference,
+    Registry, Sender, Signatory,
 };
 pub use complaint::{Charge, Convention};
 pub use compose::compose;
@@ -84,7 +86,8 @@ pub use error::{Diagnostic, Diagnostics, Error, ErrorKind, Location, Severity, S
 pub use incidents::Incidents;
 pub use lang::{Date, Labels, Language};
 pub use letter::{
-    Annex, Block, Letter, Letterhead, Listed, Mailbox, Note, Run, Signature, SignatureLayout,
+    Annex, Block, FontFile, Letter, Letterhead, Listed, Mailbox, Note, Run, Signature,
+    SignatureLayout,
 };
 pub use names::{file_names, file_stems};
 pub use postal::PostalLayout;

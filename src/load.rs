@@ -15,6 +15,7 @@ use serde::de::{self, DeserializeOwned, Visitor};
 use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
+use crate::appeal::LetterStyle;
 use crate::appeal::{
     Appeal, Incident, Localized, Officer, Person, Recipient, Reference, Registry, RegistryFile,
     Sender, Signatory,
@@ -22,6 +23,7 @@ use crate::appeal::{
 use crate::error::{Diagnostic, Error, Source, quote};
 use crate::incidents::{Defined, Incidents};
 use crate::lang::Language;
+use crate::letter::FontFile;
 use crate::origin::Origin;
 use crate::table;
 use crate::templates::Templates;
@@ -109,11 +111,49 @@ impl Appeal {
                 ),
             }
         }
+        for (i, name) in appeal.style.fonts.iter().enumerate() {
+            let path = format!("style.fonts[{i}]");
+            match read_font(&source, name) {
+                Ok(data) => appeal.style.font_files.push(FontFile {
+                    name: name.clone(),
+                    data: data.into(),
+                }),
+                Err(problem) => problems.push(
+                    Diagnostic::new("bad-font", format!("cannot use font \"{name}\": {problem}"))
+                        .at(origin.locate(&path))
+                        .path(path)
+                        .hint("fonts are TrueType or OpenType files (.ttf, .otf) of at most 16 MiB, relative to the appeal file"),
+                ),
+            }
+        }
         if !problems.is_empty() {
             return Err(Error::invalid(problems));
         }
         Ok(appeal)
     }
+}
+
+/// The most bytes of a font file `[style] fonts` names.
+const MAX_FONT_BYTES: usize = 16 * 1024 * 1024;
+
+/// Reads a font file named in the data, relative to the file that names
+/// it, and checks that it is a font with a character map.
+fn read_font(source: &Source, relative: &str) -> Result<Vec<u8>, String> {
+    let bytes = read_file(source, relative, MAX_FONT_BYTES)?;
+    if bytes.len() > MAX_FONT_BYTES {
+        return Err(format!(
+            "larger than the {MAX_FONT_BYTES} bytes a font may have"
+        ));
+    }
+    #[cfg(feature = "pdf")]
+    {
+        let face = ttf_parser::Face::parse(&bytes, 0)
+            .map_err(|e| format!("not a TrueType or OpenType font ({e})"))?;
+        if face.tables().cmap.is_none() {
+            return Err("the font maps no characters (it has no cmap table)".to_owned());
+        }
+    }
+    Ok(bytes)
 }
 
 /// Reads a file named in the data, relative to the file that names it:
@@ -996,6 +1036,7 @@ fn appeal_fields(tables: &[String]) -> Option<&'static [&'static str]> {
         ["sender"] => fields_of::<Sender>(),
         ["sender", "officers"] => fields_of::<Officer>(),
         ["signatory"] => fields_of::<Signatory>(),
+        ["style"] => fields_of::<LetterStyle>(),
         ["recipient"] => fields_of::<Recipient>(),
         ["incident"] => fields_of::<Incident>(),
         _ => return None,

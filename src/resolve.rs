@@ -15,6 +15,7 @@ use crate::error::{Diagnostic, Error, Severity, Source, quote};
 use crate::frame;
 use crate::incidents::Incidents;
 use crate::lang::{Date, Language};
+use crate::letter::FontFile;
 use crate::origin::Origin;
 use crate::postal::PostalLayout;
 use crate::templates::{Templates, compile};
@@ -104,6 +105,9 @@ pub struct Context {
     /// Where the recipient is defined, for diagnostics about its address.
     #[serde(skip)]
     pub(crate) recipient_at: Place,
+    /// The union's own faces (`[style] fonts`).
+    #[serde(skip)]
+    pub(crate) fonts: Vec<FontFile>,
 }
 
 /// A value's key path and the file it is in, if it came from one.
@@ -731,6 +735,7 @@ impl<'a> Mailing<'a> {
             .chain(self.warnings.iter().cloned())
             .collect();
         Context {
+            fonts: appeal.style.font_files.clone(),
             template: appeal.template.clone(),
             language: letter_language,
             date,
@@ -981,6 +986,13 @@ impl<'a> Recipients<'a> {
     }
 }
 
+/// True where every letter of `name` is Latin.
+pub(crate) fn is_latin(name: &str) -> bool {
+    name.chars().filter(|c| c.is_alphabetic()).all(
+        |c| matches!(c, 'A'..='Z' | 'a'..='z' | '\u{C0}'..='\u{24F}' | '\u{1E00}'..='\u{1EFF}'),
+    )
+}
+
 /// `recipient` as a letter in `letter` addresses it; `own` is the
 /// recipient's language.
 fn addressee(recipient: &Recipient, letter: Language, own: Option<Language>) -> Addressee {
@@ -993,11 +1005,12 @@ fn addressee(recipient: &Recipient, letter: Language, own: Option<Language>) -> 
     );
     // Without parts, a name in the letter's own script gives them where its
     // shape is unmistakable: a Russian or Belarusian name with a patronymic,
-    // an English name's last word.
+    // a Latin-script name's last word (never an Arabic or Hebrew name's:
+    // its last word need not be a surname). See: #12
     if let (None, None, None, Some(full)) = (&given, &patronymic, &surname, word(&recipient.name)) {
         let words: Vec<&str> = full.split_whitespace().collect();
         match (letter, words.as_slice()) {
-            (Language::En | Language::Fr | Language::Es, [.., last]) => {
+            (Language::En | Language::Fr | Language::Es, [.., last]) if is_latin(&full) => {
                 surname = Some((*last).to_owned())
             }
             (Language::Ru | Language::Be, [g, p, s])
@@ -1121,6 +1134,19 @@ fn missing_forms(
                 format!("add title_dative = {{ {code} = \"…\" }}"),
             );
         }
+    }
+    // A name whose last word is not taken for the surname. See: #12
+    if let (Language::En | Language::Fr | Language::Es, Some(name), None) =
+        (language, &addressee.name, &addressee.surname)
+        && !is_latin(name)
+        && addressee.given.is_none()
+    {
+        say(
+            format!(
+                "the {code} letter to \"{id}\" salutes no one by name: \"{name}\" has no surname given, and its last word is not taken for one"
+            ),
+            "add surname = \"…\" (and gender = \"f\" or \"m\")".to_owned(),
+        );
     }
     if addressee.salutation.is_none() && (addressee.name.is_some() || addressee.title.is_some()) {
         let hint = match (language, addressee.gender) {

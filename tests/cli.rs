@@ -38,7 +38,7 @@ fn check_reports_a_field_typo_and_an_unknown_recipient_together() {
             "appeal.toml:4:1: error: unknown field \"plase\" in the top level\n  \
          hint: did you mean \"place\"?\n  \
          hint: valid fields: template, language, date, place, reference, in_reply_to, subject, recipients, cc, \
-         enclosures, demands, body, sender, signatory, recipient, incidents, incident, annex, layout, complaint, vars\n\
+         enclosures, demands, body, sender, signatory, recipient, incidents, incident, annex, layout, complaint, vars, style\n\
          appeal.toml:5:28: error: unknown recipient \"ilo-gd\" in recipients[1]\n  \
          hint: did you mean \"ilo-dg\"?\n  \
          hint: `appeal recipients` lists the registry; [[recipient]] defines one inline\n",

@@ -15,6 +15,7 @@ mod pdf;
 mod postal;
 mod properties;
 mod schema;
+mod scripts;
 mod shipped;
 mod spreadsheets;
 mod tagged;

@@ -322,6 +322,9 @@ impl Fields {
 /// group thousands: "6,500" prints "6 500"), and no space before `; : ! ?`
 /// nor on either side of a quote (French typography puts one there).
 fn comparable(text: &str) -> String {
+    // Letters print their text composed (NFC). See: #12
+    let text: String = unicode_normalization::UnicodeNormalization::nfc(text).collect();
+    let text = text.as_str();
     let plain: Vec<char> = plainly(text).chars().collect();
     let mut unspaced = String::with_capacity(text.len());
     for (i, &c) in plain.iter().enumerate() {

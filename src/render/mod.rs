@@ -16,12 +16,12 @@ pub use docx::{DocxOptions, docx};
 #[cfg(feature = "eml")]
 pub use eml::{EmlOptions, draft, eml};
 #[cfg(feature = "pdf")]
-pub(crate) use pdf::window;
-#[cfg(feature = "pdf")]
 pub use pdf::{
     Envelope, FontMetrics, LabelSheet, Paper, PdfCache, PdfOptions, PdfStandard, PdfStream, Sheets,
     Style, Subset, envelope_sheets, label_sheets, layout_dump, letter_sheets, pdf,
 };
+#[cfg(feature = "pdf")]
+pub(crate) use pdf::{uncovered, window};
 pub use text::{TextOptions, text};
 
 use crate::error::Error;

@@ -34,6 +34,8 @@ pub struct Sheets {
     chunk: Chunk,
     pages: Vec<Ref>,
     resources: Resources,
+    /// The faces the resources' fonts are numbered in.
+    fonts: &'static Fonts,
 }
 
 impl Sheets {
@@ -53,10 +55,10 @@ const TREE: Ref = Ref::new(1);
 
 /// The pages of `letter`, as [`super::pdf`] writes them.
 pub fn letter_sheets(letter: &Letter, options: &PdfOptions) -> Result<Sheets, Error> {
-    let fonts = Fonts::embedded();
+    let fonts = super::fonts(letter);
     let layout = layout::layout(letter, options.paper, fonts, Some(&options.cache))?;
     let logo = letter.letterhead.logo.as_ref();
-    sheets((&letter.signatories, logo), &layout, options)
+    sheets((&letter.signatories, logo), &layout, fonts, options)
 }
 
 /// The envelope of `letter`.
@@ -65,8 +67,9 @@ pub fn envelope_sheets(
     size: Envelope,
     options: &PdfOptions,
 ) -> Result<Sheets, Error> {
-    let layout = envelope::envelope(letter, size, Fonts::embedded())?;
-    sheets((&[], None), &layout, options)
+    let fonts = super::fonts(letter);
+    let layout = envelope::envelope(letter, size, fonts)?;
+    sheets((&[], None), &layout, fonts, options)
 }
 
 /// A sheet of labels for the recipient blocks `addresses` (recipient id
@@ -76,19 +79,21 @@ pub fn label_sheets(
     sheet: LabelSheet,
     options: &PdfOptions,
 ) -> Result<Sheets, Error> {
-    let layout = envelope::labels(addresses, sheet, Fonts::embedded())?;
-    sheets((&[], None), &layout, options)
+    let fonts = Fonts::embedded();
+    let layout = envelope::labels(addresses, sheet, fonts)?;
+    sheets((&[], None), &layout, fonts, options)
 }
 
-/// The pages of `layout`, drawing `pictures` (signatures and the logo).
+/// The pages of `layout` set in `fonts`, drawing `pictures` (signatures
+/// and the logo).
 fn sheets(
     pictures: (&[Signature], Option<&Logo>),
     layout: &Layout,
+    fonts: &'static Fonts,
     options: &PdfOptions,
 ) -> Result<Sheets, Error> {
     let mut chunk = Chunk::new();
     let mut ids = Ids(TREE.get());
-    let fonts = Fonts::embedded();
     let (pages, mut resources) = write_pages(
         pictures,
         layout,
@@ -107,6 +112,7 @@ fn sheets(
         chunk,
         pages,
         resources,
+        fonts,
     })
 }
 
@@ -154,16 +160,16 @@ impl<W: Write> PdfStream<W> {
     /// Appends `sheets`; gives the number of its first page, from 1.
     pub fn push(&mut self, sheets: Sheets) -> io::Result<usize> {
         let first = self.pages.len() + 1;
-        let fonts = Fonts::embedded();
+        let fonts = sheets.fonts;
         let mut map: HashMap<Ref, Ref> = HashMap::from([(TREE, TREE)]);
         let mut shared = Chunk::new();
         let mut ids = Ids(self.offsets.len() as i32);
-        for (local, style, font) in &sheets.resources.fonts {
+        for (local, face, font) in &sheets.resources.fonts {
             let global = match self.fonts.iter().find(|(known, _)| same(known, font)) {
                 Some((_, global)) => *global,
                 None => {
                     let global = ids.next();
-                    write_font(&mut shared, &mut ids, global, fonts.face(*style), font);
+                    write_font(&mut shared, &mut ids, global, &fonts.faces()[*face], font);
                     self.fonts.push((font.clone(), global));
                     global
                 }

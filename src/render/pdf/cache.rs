@@ -7,7 +7,7 @@ use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 
 use super::breaking::{Line, Paragraph};
 use super::memo::Memo;
-use super::write::{Decoded, EmbeddedFont};
+use super::write::{Decoded, EmbeddedFont, FontKey};
 
 /// Work remembered between PDFs rendered with the same cache: the letters
 /// of a batch differ in little but their first page, so that most of what
@@ -44,7 +44,7 @@ pub(super) type ParagraphMemo = Mutex<Memo<Paragraph, Arc<Vec<Line>>>>;
 /// Deflated page content by content.
 pub(super) type ContentMemo = Mutex<Memo<Vec<u8>, Arc<Vec<u8>>>>;
 /// Embedded font subsets by face and characters.
-pub(super) type FontMemo = Mutex<Memo<(&'static str, Vec<char>), Arc<EmbeddedFont>>>;
+pub(super) type FontMemo = Mutex<Memo<FontKey, Arc<EmbeddedFont>>>;
 /// Decoded signature images by file.
 pub(super) type PictureMemo = Mutex<Memo<Vec<u8>, Decoded>>;
 

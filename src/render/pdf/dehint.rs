@@ -168,7 +168,7 @@ mod tests {
 
     #[test]
     fn keeps_outlines_and_metrics_and_drops_instructions() {
-        let face = Fonts::embedded().face(Style::Regular);
+        let face = Fonts::embedded().primary(Style::Regular);
         let mut remapper = subsetter::GlyphRemapper::new();
         let ids: Vec<u16> = "Ağ Жў%"
             .chars()

@@ -1751,6 +1751,7 @@ pub(crate) mod tests {
 
     pub(crate) fn letter(body: Vec<Block>) -> Letter {
         Letter {
+            fonts: Vec::new(),
             recipient_id: "r".into(),
             language: Language::En,
             letterhead: Letterhead {

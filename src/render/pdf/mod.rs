@@ -19,6 +19,7 @@ mod logo;
 mod memo;
 mod pack;
 mod tag;
+mod visual;
 mod write;
 
 pub use bundle::{PdfStream, Sheets, envelope_sheets, label_sheets, letter_sheets};
@@ -47,6 +48,25 @@ pub(crate) mod window {
     pub fn lines(text: &str, layout: PostalLayout) -> usize {
         address_lines(Fonts::embedded(), text, layout.geometry().text_width).len()
     }
+}
+
+/// The faces `letter` is set in: its union's own, then the embedded ones.
+fn fonts(letter: &Letter) -> &'static font::Fonts {
+    let own: Vec<&[u8]> = letter.fonts.iter().map(|font| &*font.data).collect();
+    font::Fonts::with(&own)
+}
+
+/// The characters of `text` that no face of a letter set in the union's
+/// `own` faces and the embedded ones shows, each once, in order.
+pub(crate) fn uncovered(own: &[&[u8]], text: &str) -> Vec<char> {
+    let fonts = font::Fonts::with(own);
+    let mut missing = Vec::new();
+    for c in text.chars() {
+        if !font::is_invisible(c) && !missing.contains(&c) && !fonts.covers(c) {
+            missing.push(c);
+        }
+    }
+    missing
 }
 
 /// Options of the PDF backend.
@@ -122,7 +142,7 @@ impl Backend for PdfOptions {
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn pdf(letter: &Letter, options: &PdfOptions) -> Result<Vec<u8>, Error> {
-    let fonts = font::Fonts::embedded();
+    let fonts = fonts(letter);
     let layout = layout::layout(letter, options.paper, fonts, Some(&options.cache))?;
     write::write(letter, &layout, fonts, options)
 }
@@ -133,7 +153,7 @@ pub fn pdf(letter: &Letter, options: &PdfOptions) -> Result<Vec<u8>, Error> {
 ///
 /// Meant for snapshot tests of the layout.
 pub fn layout_dump(letter: &Letter, options: &PdfOptions) -> Result<String, Error> {
-    let fonts = font::Fonts::embedded();
+    let fonts = fonts(letter);
     let layout = layout::layout(letter, options.paper, fonts, Some(&options.cache))?;
     Ok(layout::dump(&layout))
 }

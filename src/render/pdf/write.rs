@@ -14,19 +14,19 @@ use pdf_writer::types::{
     ActionType, AnnotationFlags, AnnotationType, CidFontType, FontFlags, SystemInfo, TabOrder,
     UnicodeCmap,
 };
-use pdf_writer::writers::PositionedItems;
 use pdf_writer::{Chunk, Content, Filter, Finish, Name, Pdf, Rect, Ref, Settings, Str, TextStr};
 use subsetter::GlyphRemapper;
 
 use super::breaking::RAISE;
 use super::cache::{ContentMemo, FontMemo, PictureMemo, lock};
 use super::dehint::dehint;
-use super::font::{Face, Fonts, Glyph, Style};
+use super::font::{Face, Fonts, is_ignorable, is_simple};
 use super::layout::{Item, Layout, TextLine};
 use super::logo::{self, Vector};
 use super::memo::hash;
 use super::pack::pack;
 use super::tag::Tagger;
+use super::visual::{self, Segment};
 use crate::appeal::Logo;
 use crate::error::{Diagnostic, Error};
 use crate::letter::{Letter, Signature};
@@ -65,6 +65,48 @@ impl CharSet {
         low.chain(self.high.iter().copied()).collect()
     }
 }
+
+/// The glyphs of one face that a document shows: characters it maps
+/// itself, and shaped glyphs (joined forms, ligatures) with the text each
+/// stands for.
+#[derive(Default)]
+struct Used {
+    chars: CharSet,
+    shaped: BTreeMap<u16, String>,
+}
+
+impl Used {
+    fn add(&mut self, segment: &Segment) {
+        // The space glyph, for the gap before a word.
+        self.chars.insert(' ');
+        if segment.text.chars().all(is_simple) {
+            segment.text.chars().for_each(|c| self.chars.insert(c));
+            return;
+        }
+        let mut clusters: Vec<usize> = segment.glyphs.iter().map(|g| g.cluster as usize).collect();
+        clusters.sort_unstable();
+        clusters.dedup();
+        for glyph in &segment.glyphs {
+            let start = glyph.cluster as usize;
+            let end = (clusters.iter().copied())
+                .find(|&c| c > start)
+                .unwrap_or(segment.text.len());
+            let text = segment.text.get(start..end).unwrap_or_default();
+            // Extraction (poppler) reads right-to-left text from the right,
+            // the characters of a ligature too: they are given in the
+            // order drawn.
+            let text = match segment.rtl {
+                true => text.chars().rev().collect(),
+                false => text.to_owned(),
+            };
+            self.shaped.entry(glyph.id).or_insert(text);
+        }
+    }
+}
+
+/// What a face is embedded for: the face's number, its characters and its
+/// shaped glyphs.
+pub(super) type FontKey = (u32, Vec<char>, Vec<(u16, String)>);
 
 /// A face as embedded for one set of characters: the same set always gives
 /// the same objects, so they are made once per process and shared.
@@ -120,8 +162,8 @@ pub fn write(
     pdf.pages(tree)
         .kids(page_refs.iter().copied())
         .count(page_refs.len() as i32);
-    for (font_ref, style, font) in &resources.fonts {
-        write_font(&mut pdf, &mut ids, *font_ref, fonts.face(*style), font);
+    for (font_ref, face, font) in &resources.fonts {
+        write_font(&mut pdf, &mut ids, *font_ref, &fonts.faces()[*face], font);
     }
     for (image_ref, mask_ref, picture) in &resources.images {
         write_image(&mut pdf, *image_ref, *mask_ref, picture);
@@ -164,8 +206,9 @@ pub fn write(
 /// What a letter's pages use that may be shared with other letters in one
 /// file: the fonts and images, each with the id the pages refer to it by.
 pub(super) struct Resources {
-    /// Font id, its face, and the subset embedded.
-    pub fonts: Vec<(Ref, Style, Arc<EmbeddedFont>)>,
+    /// Font id, its face (the number in [`Fonts::faces`]), and the subset
+    /// embedded.
+    pub fonts: Vec<(Ref, usize, Arc<EmbeddedFont>)>,
     /// Image id, its mask's id, and the picture.
     pub images: Vec<(Ref, Ref, Arc<Picture>)>,
     /// The letterhead's logo, where a page shows it.
@@ -187,32 +230,33 @@ pub(super) fn write_pages(
     mut tagger: Option<&mut Tagger>,
 ) -> Result<(Vec<Ref>, Resources), Error> {
     let memos = options.cache.memos();
-    // Which characters each face shows, so that each can be embedded as a subset.
-    let mut chars: [CharSet; 4] = Default::default();
+    // Every line as drawn, and which glyphs each face shows, so that each
+    // can be embedded as a subset.
+    let mut drawn: Vec<Vec<Segment>> = Vec::new();
+    let mut used: Vec<Used> = fonts.faces().iter().map(|_| Used::default()).collect();
     for item in layout.pages.iter().flatten() {
         if let Item::Text(line) = item {
-            for piece in &line.line.pieces {
-                let set = &mut chars[piece.style as usize];
-                piece.text.chars().for_each(|c| set.insert(c));
-                set.insert(' ');
-                if piece.hyphen {
-                    set.insert('\u{AD}');
-                }
+            let segments = visual::segments(fonts, &line.line, line.size);
+            for segment in &segments {
+                used[segment.face].add(segment);
             }
+            drawn.push(segments);
         }
     }
-    let mut embedded: Vec<Option<Arc<EmbeddedFont>>> = Vec::with_capacity(4);
-    for (style, set) in Style::ALL.into_iter().zip(&mut chars) {
-        embedded.push(match set.is_empty() {
+    let mut embedded: Vec<Option<Arc<EmbeddedFont>>> = Vec::with_capacity(used.len());
+    for (face, used) in fonts.faces().iter().zip(&mut used) {
+        embedded.push(match used.chars.is_empty() && used.shaped.is_empty() {
             true => None,
             false => Some(embed(
                 &memos.fonts,
-                fonts.face(style),
-                quantise(set, options.subset),
+                face,
+                quantise(&mut used.chars, options.subset),
+                std::mem::take(&mut used.shaped).into_iter().collect(),
             )?),
         });
     }
-    let font_refs: Vec<Ref> = Style::ALL.iter().map(|_| ids.next()).collect();
+    let mut drawn = drawn.into_iter();
+    let font_refs: Vec<Ref> = fonts.faces().iter().map(|_| ids.next()).collect();
     // One image per signatory with a signature, named by the signatory's number.
     let mut images = Vec::with_capacity(signatories.len());
     for signature in signatories {
@@ -242,7 +286,7 @@ pub(super) fn write_pages(
         }
         _ => None,
     };
-    let drawn = Images {
+    let art = Images {
         signatures: &pictures,
         logo: emblem.as_ref().map(Emblem::units),
     };
@@ -265,13 +309,18 @@ pub(super) fn write_pages(
                 if let Some(tagger) = &mut tagger {
                     tagger.begin(&mut content, number, item);
                 }
+                let segments = match item {
+                    Item::Text(_) => drawn.next().unwrap_or_default(),
+                    _ => Vec::new(),
+                };
                 draw(
                     &mut content,
                     item,
+                    &segments,
                     height,
                     fonts,
                     &embedded,
-                    &drawn,
+                    &art,
                     &mut links,
                 );
                 if let Some(tagger) = &mut tagger {
@@ -326,7 +375,7 @@ pub(super) fn write_pages(
         let mut font_dict = resources.fonts();
         for (i, font) in font_refs.iter().enumerate() {
             if embedded[i].is_some() {
-                font_dict.pair(font_name(i), *font);
+                font_dict.pair(Name(font_name(i).as_bytes()), *font);
             }
         }
         font_dict.finish();
@@ -342,8 +391,8 @@ pub(super) fn write_pages(
             }
         }
     }
-    let fonts = (font_refs.into_iter().zip(Style::ALL).zip(embedded))
-        .filter_map(|((id, style), font)| Some((id, style, font?)))
+    let fonts = (font_refs.into_iter().enumerate().zip(embedded))
+        .filter_map(|((face, id), font)| Some((id, face, font?)))
         .collect();
     let images = images.into_iter().flatten().collect();
     Ok((
@@ -443,14 +492,17 @@ fn image_name(index: usize) -> String {
     format!("Im{index}")
 }
 
-fn font_name(index: usize) -> Name<'static> {
-    Name([b"F0".as_slice(), b"F1", b"F2", b"F3"][index])
+/// The resource name of face `index`: `F0`, `F1` …
+fn font_name(index: usize) -> String {
+    format!("F{index}")
 }
 
 /// Draws one item of a page.
+#[allow(clippy::too_many_arguments)]
 fn draw(
     content: &mut Content,
     item: &Item,
+    segments: &[Segment],
     height: f32,
     fonts: &Fonts,
     embedded: &[Option<Arc<EmbeddedFont>>],
@@ -458,7 +510,7 @@ fn draw(
     links: &mut Vec<(Rect, String)>,
 ) {
     match item {
-        Item::Text(line) => draw_line(content, line, height, fonts, embedded, links),
+        Item::Text(line) => draw_line(content, line, segments, height, fonts, embedded, links),
         Item::Rule([x, y, right]) => rule(content, [*x, height - y, *right, height - y]),
         Item::VRule([x, top, bottom]) => rule(content, [*x, height - top, *x, height - bottom]),
         Item::Signature(signatory, [x, y, w, h]) => {
@@ -493,139 +545,122 @@ fn rule(content: &mut Content, [x1, y1, x2, y2]: [f32; 4]) {
     content.restore_state();
 }
 
-/// Draws one line. Each stretch of pieces in one style, size and colour is
-/// one TJ: glyph strings, with kerning and stretched spaces as adjustments.
-/// Note references are set small on a raised baseline.
+/// Draws one line, its segments left to right. Each stretch of segments
+/// in one face, size and colour is one TJ: glyph strings, with kerning,
+/// mark offsets and stretched spaces as adjustments. Note references are
+/// set small on a raised baseline.
 fn draw_line(
     content: &mut Content,
     text: &TextLine,
+    segments: &[Segment],
     height: f32,
     fonts: &Fonts,
     embedded: &[Option<Arc<EmbeddedFont>>],
     links: &mut Vec<(Rect, String)>,
 ) {
     let pieces = &text.line.pieces;
-    let Some(first) = pieces.first() else { return };
+    let Some(first) = segments.first() else {
+        return;
+    };
     content.begin_text();
     content.set_text_matrix([1.0, 0.0, 0.0, 1.0, text.x + first.x, height - text.y]);
-    let glyphs: Vec<Vec<Glyph>> = pieces
-        .iter()
-        .map(|piece| {
-            let face = fonts.face(piece.style);
-            let mut glyphs = face.glyphs(&piece.text);
-            if piece.hyphen {
-                glyphs.extend(face.glyphs("\u{AD}"));
-            }
-            glyphs
-        })
-        .collect();
-    let missing = |i: usize| glyphs[i].iter().any(|g| g.id == 0);
-    let mut current: Option<(Style, bool)> = None;
+    let mut shown = Shown::default();
+    let mut current: Option<(usize, bool)> = None;
     let mut risen = false;
     let mut linked = false;
     let mut linked_before = false;
     let mut pen = first.x;
-    let mut string = Vec::new();
-    let mut start = 0;
-    while start < pieces.len() {
-        let piece = &pieces[start];
-        let (style, link, raised) = (piece.style, piece.link.is_some(), piece.note.is_some());
+    for segment in segments {
+        let piece = &pieces[segment.piece];
+        let (link, raised) = (piece.link.is_some(), piece.note.is_some());
         let size = piece.size(text.size);
-        // A piece the font cannot show goes alone: it carries its text.
-        let alone = missing(start);
-        let mut end = start + 1;
-        while !alone
-            && end < pieces.len()
-            && pieces[end].style == style
-            && pieces[end].link.is_some() == link
-            && pieces[end].note.is_some() == raised
-            && !missing(end)
-        {
-            end += 1;
-        }
-        let index = style as usize;
-        let face = fonts.face(style);
-        let map = &embedded[index]
+        let face = &fonts.faces()[segment.face];
+        let map = &embedded[segment.face]
             .as_ref()
-            .expect("every style shown is embedded")
+            .expect("every face shown is embedded")
             .map;
-        if current != Some((style, raised)) {
-            content.set_font(font_name(index), size);
-            current = Some((style, raised));
+        if current != Some((segment.face, raised)) {
+            shown.flush(content);
+            content.set_font(Name(font_name(segment.face).as_bytes()), size);
+            current = Some((segment.face, raised));
         }
+        let rise = if raised { RAISE * text.size } else { 0.0 };
         if raised != risen {
-            content.set_rise(if raised { RAISE * text.size } else { 0.0 });
+            shown.flush(content);
+            content.set_rise(rise);
             risen = raised;
         }
         if link != linked {
+            shown.flush(content);
             linked = link;
             let [r, g, b] = if linked { LINK } else { [0.0; 3] };
             content.set_fill_rgb(r, g, b);
         }
-        // Characters the font has no glyph for show as boxes; their text
-        // still extracts, from an ActualText span (the space before it not
-        // in the span, or it would be lost).
-        if alone {
-            let piece = &pieces[start];
-            let mut shown = content.show_positioned();
-            let mut items = shown.items();
-            space(&mut items, &mut string, face, map, size, piece.x - pen);
-            if !string.is_empty() {
-                items.show(Str(&string));
-                string.clear();
-            }
-            items.finish();
-            shown.finish();
-            let mut actual = piece.text.clone();
-            if piece.hyphen {
-                actual.push('\u{AD}');
-            }
+        if segment.first {
+            shown.space(face, map, size, segment.x - pen);
+        } else if (segment.x - pen).abs() > 0.001 {
+            shown.adjust(-(segment.x - pen) * 1000.0 / size);
+        }
+        // Characters the font has no glyph for show as boxes, and some
+        // glyphs stand for no character or several: their text still
+        // extracts, from an ActualText span
+        // (the space before it not in the span, or it would be lost).
+        // Right-to-left text is left to the extraction's own reordering.
+        let missing = segment.glyphs.iter().any(|g| g.id == 0) || is_given_apart(segment);
+        if missing {
+            shown.flush(content);
             content
                 .begin_marked_content_with_properties(Name(b"Span"))
                 .properties()
-                .actual_text(TextStr(&actual));
+                .actual_text(TextStr(segment.text));
         }
-        let mut shown = content.show_positioned();
-        let mut items = shown.items();
-        for i in start..end {
-            let piece = &pieces[i];
-            if !alone {
-                space(&mut items, &mut string, face, map, size, piece.x - pen);
+        let scale = 1000.0 / face.units_per_em;
+        for glyph in &segment.glyphs {
+            // Left to right, a mark is drawn where its own width puts it
+            // (fonts draw marks over the letter before them): moved by its
+            // offset, it would read as a gap, a space, to text extraction.
+            let (dx, dy) = match segment.rtl {
+                true => glyph.offset,
+                false => (0, glyph.offset.1),
+            };
+            if dx != 0 {
+                shown.adjust(-(dx as f32) * scale);
             }
-            for glyph in &glyphs[i] {
-                string.extend(map[usize::from(glyph.id)].to_be_bytes());
-                if glyph.kern != 0 {
-                    adjust(
-                        &mut items,
-                        &mut string,
-                        -(glyph.kern as f32) * 1000.0 / face.units_per_em,
-                    );
-                }
+            let id = map[usize::from(glyph.id)].to_be_bytes();
+            if dy != 0 {
+                // A mark above or below its letter: shown alone on a
+                // baseline moved for it.
+                shown.flush(content);
+                content.set_rise(rise + dy as f32 / face.units_per_em * size);
+                shown.glyph(id);
+                shown.flush(content);
+                content.set_rise(rise);
+            } else {
+                shown.glyph(id);
             }
-            let advance: i32 = glyphs[i].iter().map(|g| g.advance).sum();
-            pen = piece.x + advance as f32 / face.units_per_em * size;
-            if let Some(uri) = &piece.link {
-                let (x1, y1) = (text.x + piece.x, height - text.y - size * 0.25);
-                let rect = Rect::new(x1, y1, text.x + pen, y1 + size * 1.1);
-                // The words of one link on one line make one annotation.
-                match links.last_mut() {
-                    Some((last, last_uri)) if linked_before && last_uri == uri => last.x2 = rect.x2,
-                    _ => links.push((rect, uri.clone())),
-                }
+            if glyph.kern != dx {
+                shown.adjust(-((glyph.kern - dx) as f32) * scale);
             }
-            linked_before = piece.link.is_some();
         }
-        if !string.is_empty() {
-            items.show(Str(&string));
-            string.clear();
-        }
-        items.finish();
-        shown.finish();
-        if alone {
+        if missing {
+            shown.flush(content);
             content.end_marked_content();
         }
-        start = end;
+        pen = segment.x + segment.width;
+        if let Some(uri) = &piece.link {
+            let (x1, y1) = (text.x + segment.x, height - text.y - size * 0.25);
+            let rect = Rect::new(x1, y1, text.x + pen, y1 + size * 1.1);
+            // The words of one link on one line make one annotation.
+            match links.last_mut() {
+                Some((last, last_uri)) if linked_before && last_uri == uri => {
+                    last.x2 = last.x2.max(rect.x2)
+                }
+                _ => links.push((rect, uri.clone())),
+            }
+        }
+        linked_before = piece.link.is_some();
     }
+    shown.flush(content);
     if linked {
         content.set_fill_rgb(0.0, 0.0, 0.0);
     }
@@ -636,36 +671,89 @@ fn draw_line(
     content.end_text();
 }
 
-/// The gap before a word: a real space glyph, for text extraction,
-/// stretched (or shrunk) to the gap's width.
-fn space(
-    items: &mut PositionedItems,
-    string: &mut Vec<u8>,
-    face: &Face,
-    map: &[u16],
-    size: f32,
-    gap: f32,
-) {
-    if gap > 0.01 {
-        let (id, advance) = face.glyph(' ');
-        let space_width = f32::from(advance) / face.units_per_em * size;
-        string.extend(map[usize::from(id)].to_be_bytes());
-        adjust(items, string, -(gap - space_width) * 1000.0 / size);
-    } else if gap < -0.01 {
-        adjust(items, string, -gap * 1000.0 / size);
+/// True where the glyphs of left-to-right `segment` do not stand one for
+/// one for its characters: a ligature, a character shaping hides (a
+/// joiner). Extraction would lose or
+/// misplace them.
+fn is_given_apart(segment: &Segment) -> bool {
+    if segment.rtl {
+        return false;
     }
+    let mut clusters = 0;
+    let mut last = None;
+    for glyph in &segment.glyphs {
+        if last != Some(glyph.cluster) {
+            clusters += 1;
+            last = Some(glyph.cluster);
+        }
+    }
+    let mut chars = 0;
+    for c in segment.text.chars() {
+        if is_ignorable(c) {
+            return true;
+        }
+        chars += 1;
+    }
+    clusters != chars
 }
 
-/// Ends the glyph string so far and moves the pen back by `amount`
-/// thousandths of an em (rounded to hundredths: far below what shows).
-fn adjust(items: &mut PositionedItems, string: &mut Vec<u8>, amount: f32) {
-    let amount = (amount * 100.0).round() / 100.0;
-    if amount != 0.0 {
-        if !string.is_empty() {
-            items.show(Str(string));
-            string.clear();
+/// A TJ being gathered: glyph strings and adjustments, written when the
+/// font, rise or colour changes.
+#[derive(Default)]
+struct Shown {
+    /// The glyph ids of every string, one after another.
+    bytes: Vec<u8>,
+    /// Each adjustment with where in `bytes` it comes.
+    adjustments: Vec<(usize, f32)>,
+}
+
+impl Shown {
+    fn glyph(&mut self, id: [u8; 2]) {
+        self.bytes.extend(id);
+    }
+
+    /// Ends the glyph string so far and moves the pen back by `amount`
+    /// thousandths of an em (rounded to hundredths: far below what shows).
+    fn adjust(&mut self, amount: f32) {
+        let amount = (amount * 100.0).round() / 100.0;
+        if amount != 0.0 {
+            self.adjustments.push((self.bytes.len(), amount));
         }
-        items.adjust(amount);
+    }
+
+    /// The gap before a word: a real space glyph, for text extraction,
+    /// stretched (or shrunk) to the gap's width.
+    fn space(&mut self, face: &Face, map: &[u16], size: f32, gap: f32) {
+        if gap > 0.01 {
+            let (id, advance) = face.glyph(' ');
+            let space_width = f32::from(advance) / face.units_per_em * size;
+            self.glyph(map[usize::from(id)].to_be_bytes());
+            self.adjust(-(gap - space_width) * 1000.0 / size);
+        } else if gap < -0.01 {
+            self.adjust(-gap * 1000.0 / size);
+        }
+    }
+
+    /// Writes what was gathered as one TJ.
+    fn flush(&mut self, content: &mut Content) {
+        if self.adjustments.is_empty() && self.bytes.is_empty() {
+            return;
+        }
+        let mut shown = content.show_positioned();
+        let mut items = shown.items();
+        let mut start = 0;
+        for &(end, amount) in &self.adjustments {
+            if end > start {
+                items.show(Str(&self.bytes[start..end]));
+            }
+            items.adjust(amount);
+            start = end;
+        }
+        if self.bytes.len() > start {
+            items.show(Str(&self.bytes[start..]));
+        }
+        self.bytes.clear();
+        self.adjustments.clear();
     }
 }
 
@@ -694,14 +782,20 @@ fn quantise(set: &mut CharSet, subset: Subset) -> Vec<char> {
 }
 
 /// The embedded form of `face` for `chars`, made once for a cache.
-fn embed(memo: &FontMemo, face: &Face, chars: Vec<char>) -> Result<Arc<EmbeddedFont>, Error> {
-    let key = (face.name, chars);
+fn embed(
+    memo: &FontMemo,
+    face: &Face,
+    chars: Vec<char>,
+    shaped: Vec<(u16, String)>,
+) -> Result<Arc<EmbeddedFont>, Error> {
+    let key = (face.id, chars, shaped);
     let hash = hash(&key);
     if let Some(font) = lock(memo).get(hash, |known| *known == key) {
         return Ok(font);
     }
-    let font = Arc::new(make_font(face, &key.1)?);
+    let font = Arc::new(make_font(face, &key.1, &key.2)?);
     let bytes = key.1.len() * size_of::<char>()
+        + key.2.iter().map(|(_, text)| 2 + text.len()).sum::<usize>()
         + font.base_font.len()
         + font.map.len() * size_of::<u16>()
         + font.widths.len() * size_of::<f32>()
@@ -711,11 +805,16 @@ fn embed(memo: &FontMemo, face: &Face, chars: Vec<char>) -> Result<Arc<EmbeddedF
     Ok(font)
 }
 
-fn make_font(face: &Face, chars: &[char]) -> Result<EmbeddedFont, Error> {
+fn make_font(face: &Face, chars: &[char], shaped: &[(u16, String)]) -> Result<EmbeddedFont, Error> {
     // Glyphs in id order; a glyph shared by several characters stands for the first.
-    let mut glyphs: BTreeMap<u16, char> = BTreeMap::new();
+    let mut glyphs: BTreeMap<u16, String> = BTreeMap::new();
     for &c in chars {
-        glyphs.entry(face.glyphs(&c.to_string())[0].id).or_insert(c);
+        glyphs
+            .entry(face.glyph(c).0)
+            .or_insert_with(|| c.to_string());
+    }
+    for (id, text) in shaped {
+        glyphs.entry(*id).or_insert_with(|| text.clone());
     }
     let ids: Vec<u16> = glyphs.keys().copied().collect();
     let remapper = GlyphRemapper::new_from_glyphs_sorted(&ids);
@@ -744,14 +843,14 @@ fn make_font(face: &Face, chars: &[char]) -> Result<EmbeddedFont, Error> {
         supplement: 0,
     };
     let mut cmap = UnicodeCmap::new(Name(b"Custom"), info);
-    for (old, c) in &glyphs {
-        if *old != 0 {
-            cmap.pair(map[usize::from(*old)], *c);
+    for (old, text) in &glyphs {
+        if *old != 0 && !text.is_empty() {
+            cmap.pair_with_multiple(map[usize::from(*old)], text.chars());
         }
     }
     // A subset tag from the characters it holds: six capitals.
     let mut hasher = std::collections::hash_map::DefaultHasher::new();
-    chars.hash(&mut hasher);
+    (chars, shaped).hash(&mut hasher);
     let mut tag = Hasher::finish(&hasher);
     let prefix: String = (0..6)
         .map(|_| {

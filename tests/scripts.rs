@@ -1,0 +1,200 @@
+//! Scripts beyond Latin and Cyrillic (See: #12): Hebrew and Arabic set
+//! right to left and extracted in logical order, Georgian in its bundled
+//! face, composed characters, salutations without a guessed surname, a
+//! union's own fonts and the characters no font shows.
+
+use appeal::render::{PdfOptions, TextOptions, pdf, text};
+use appeal::{Appeal, Engine, Letter, ResolveOptions};
+use lopdf::{Document, Object};
+
+use crate::pdf::pdftotext;
+use crate::{appeal_in, root};
+
+fn frame(case: &str) -> Letter {
+    let appeal = Appeal::open(root(&format!("tests/golden/frames/{case}/appeal.toml"))).unwrap();
+    Engine::builtin().letters(&appeal).unwrap().remove(0)
+}
+
+/// pdftotext's text without the embedding marks it puts around
+/// right-to-left runs.
+fn extracted(letter: &Letter) -> Option<String> {
+    let bytes = pdf(letter, &PdfOptions::default()).unwrap();
+    let text = pdftotext(&bytes, &[])?;
+    Some(text.replace(['\u{202B}', '\u{202C}'], ""))
+}
+
+#[test]
+fn hebrew_and_arabic_extract_in_logical_order() {
+    let hebrew = frame("en-hebrew");
+    let arabic = frame("en-arabic");
+    let Some(text) = extracted(&hebrew) else {
+        return;
+    };
+    for line in [
+        "שרה כהן",
+        "ההסתדרות הכללית החדשה",
+        "תל אביב",
+        "Dear Ms. כהן,",
+    ] {
+        assert!(text.contains(line), "{line} not in {text}");
+    }
+    let text = extracted(&arabic).unwrap();
+    // "الله" is one ligature glyph: its letters still come back in order.
+    for line in [
+        "محمد عبد الله",
+        "الاتحاد العام لنقابات العمال",
+        "شارع الثورة",
+    ] {
+        assert!(text.contains(line), "{line} not in {text}");
+    }
+    let text = extracted(&frame("en-georgian")).unwrap();
+    assert!(text.contains("Dear Mr. პეტრიაშვილი,"), "{text}");
+}
+
+#[test]
+fn other_scripts_are_drawn_with_embedded_faces() {
+    for (case, face) in [
+        // Liberation Serif has Hebrew itself.
+        ("en-hebrew", "LiberationSerif"),
+        ("en-arabic", "NotoNaskhArabic"),
+        ("en-georgian", "NotoSerifGeorgian"),
+    ] {
+        let bytes = pdf(&frame(case), &PdfOptions::default()).unwrap();
+        let document = Document::load_mem(&bytes).unwrap();
+        let page = document.page_iter().next().unwrap();
+        let fonts = document.get_page_fonts(page).unwrap();
+        let named = fonts.values().find(|font| {
+            let base = font.get(b"BaseFont").unwrap().as_name().unwrap();
+            String::from_utf8_lossy(base).ends_with(&format!("+{face}"))
+        });
+        let font = named.unwrap_or_else(|| panic!("{case}: no {face} in {fonts:?}"));
+        // A Type 0 font over a CID font with its program embedded.
+        let Object::Array(descendants) = font.get(b"DescendantFonts").unwrap() else {
+            panic!("{case}: no descendant font")
+        };
+        let cid = document
+            .get_dictionary(descendants[0].as_reference().unwrap())
+            .unwrap();
+        let descriptor = document
+            .get_dictionary(cid.get(b"FontDescriptor").unwrap().as_reference().unwrap())
+            .unwrap();
+        assert!(descriptor.get(b"FontFile2").is_ok(), "{case}");
+    }
+}
+
+#[test]
+fn decomposed_text_is_composed_in_every_output() {
+    let letter = frame("en-georgian");
+    let printed = text(&letter, &TextOptions::default());
+    assert!(printed.contains("Niño"), "{printed}");
+    assert!(!printed.contains("n\u{303}"));
+}
+
+#[test]
+fn salutations_take_the_surname_given_and_guess_none_from_arabic() {
+    assert_eq!(frame("en-hebrew").salutation, "Dear Ms. כהן,");
+    assert_eq!(frame("en-georgian").salutation, "Dear Mr. პეტრიაშვილი,");
+    // Not "Dear Mr. الله,": the last word of an Arabic name is no surname.
+    assert_eq!(frame("en-arabic").salutation, "Dear General Secretary,");
+    let appeal = Appeal::open(root("tests/golden/frames/en-arabic/appeal.toml")).unwrap();
+    let checked = Engine::builtin()
+        .check(&appeal, &ResolveOptions::default())
+        .unwrap();
+    let said = checked.notes.to_string();
+    assert!(
+        said.contains(
+            "\"محمد عبد الله\" has no surname given, and its last word is not taken for one"
+        ),
+        "{said}"
+    );
+}
+
+/// The appeal of `case` with `style` added, in a folder with `files`.
+fn with_style(style: &str, files: &[(&str, &[u8])]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let source =
+        std::fs::read_to_string(root("tests/golden/frames/en-georgian/appeal.toml")).unwrap();
+    std::fs::write(
+        dir.path().join("appeal.toml"),
+        format!("{source}\n[style]\n{style}\n"),
+    )
+    .unwrap();
+    for (name, bytes) in files {
+        std::fs::write(dir.path().join(name), bytes).unwrap();
+    }
+    dir
+}
+
+#[test]
+fn bad_fonts_are_refused_at_their_place() {
+    let hint = "  hint: fonts are TrueType or OpenType files (.ttf, .otf) of at most 16 MiB, relative to the appeal file\n";
+    let big = vec![0u8; 16 * 1024 * 1024 + 1];
+    for (style, files, error) in [
+        (
+            r#"fonts = ["gone.ttf"]"#,
+            vec![],
+            "appeal.toml:29:10: error: cannot use font \"gone.ttf\": no such file or directory (os error 2)\n",
+        ),
+        (
+            r#"fonts = ["notes.txt"]"#,
+            vec![("notes.txt", &b"not a font"[..])],
+            "appeal.toml:29:10: error: cannot use font \"notes.txt\": not a TrueType or OpenType font (unknown magic)\n",
+        ),
+        (
+            r#"fonts = ["big.ttf"]"#,
+            vec![("big.ttf", &big[..])],
+            "appeal.toml:29:10: error: cannot use font \"big.ttf\": larger than the 16777216 bytes a font may have\n",
+        ),
+    ] {
+        let dir = with_style(style, &files);
+        let output = appeal_in(dir.path())
+            .args(["render", "appeal.toml"])
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(2));
+        assert_eq!(
+            String::from_utf8_lossy(&output.stderr),
+            format!("{error}{hint}")
+        );
+    }
+}
+
+#[test]
+fn a_unions_own_font_is_tried_first() {
+    let bold: &[u8] = include_bytes!("../assets/fonts/LiberationSerif-Bold.ttf");
+    let dir = with_style(r#"fonts = ["own.ttf"]"#, &[("own.ttf", bold)]);
+    let appeal = Appeal::open(dir.path().join("appeal.toml")).unwrap();
+    assert_eq!(appeal.style.font_files.len(), 1);
+    let letter = Engine::builtin().letters(&appeal).unwrap().remove(0);
+    let bytes = pdf(&letter, &PdfOptions::default()).unwrap();
+    let document = Document::load_mem(&bytes).unwrap();
+    let page = document.page_iter().next().unwrap();
+    let fonts = document.get_page_fonts(page).unwrap();
+    let f0 = fonts.get(&b"F0"[..]).unwrap();
+    let base = f0.get(b"BaseFont").unwrap().as_name().unwrap();
+    assert!(String::from_utf8_lossy(base).ends_with("+LiberationSerif-Bold"));
+    // Georgian, which the union's face lacks, still in the bundled face.
+    assert!(fonts.values().any(|font| {
+        let base = font.get(b"BaseFont").unwrap().as_name().unwrap();
+        String::from_utf8_lossy(base).ends_with("+NotoSerifGeorgian")
+    }));
+}
+
+#[test]
+fn check_names_characters_no_font_shows() {
+    let source =
+        std::fs::read_to_string(root("tests/golden/frames/en-hebrew/appeal.toml")).unwrap();
+    let source = source.replace(
+        "title = \"International Secretary\"",
+        "title = \"International Secretary 中\"",
+    );
+    let appeal = Appeal::parse(appeal::Source::new("appeal.toml", source)).unwrap();
+    let checked = Engine::builtin()
+        .check(&appeal, &ResolveOptions::default())
+        .unwrap();
+    let said = checked.notes.to_string();
+    assert!(
+        said.contains("appeal.toml:17:1: warning: the letter to \"histadrut\" has characters no font of its PDF shows (in recipient[0]): U+4E2D '中'"),
+        "{said}"
+    );
+}
