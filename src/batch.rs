@@ -18,6 +18,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
+use crate::appeal::Logo;
 use crate::bundle::{Placed, PrintOptions, Printed};
 use crate::compose::compose;
 use crate::error::{Diagnostic, Diagnostics, Error};
@@ -746,6 +747,7 @@ pub fn fingerprint<C: Contexts + ?Sized>(
         &options.text,
         options.pdf.paper,
         options.pdf.subset,
+        options.pdf.standard,
         options.print,
     );
     field(format!("{settings:?}").as_bytes());
@@ -767,14 +769,27 @@ pub fn fingerprint<C: Contexts + ?Sized>(
                     .iter()
                     .map(|s| s.image.clone())
                     .collect();
-                (json, context.body.clone(), images)
+                // The logo's bytes are not in the JSON (only its file name).
+                let logo = context.sender.logo_image.clone();
+                (json, context.body.clone(), images, logo)
             })
             .collect();
-        for (json, body, images) in &made {
+        for (json, body, images, logo) in &made {
             field(json);
             field(body.as_ref().map_or(&[][..], |body| body.text.as_bytes()));
             for image in images {
                 field(image.as_deref().map_or(&[][..], Vec::as_slice));
+            }
+            match logo {
+                None => field(b"no logo"),
+                Some(Logo::Png(bytes)) => {
+                    field(b"png");
+                    field(bytes);
+                }
+                Some(Logo::Svg(bytes)) => {
+                    field(b"svg");
+                    field(bytes);
+                }
             }
         }
     }
@@ -1078,5 +1093,26 @@ mod tests {
             base,
             fingerprint(&contexts, engine.templates(), &pdf_and_text)
         );
+        // The logo's bytes (not only its file name) and the PDF standard.
+        let mut red = contexts.clone();
+        let mut blue = contexts.clone();
+        for (context, fill) in red
+            .iter_mut()
+            .map(|c| (c, "red"))
+            .chain(blue.iter_mut().map(|c| (c, "blue")))
+        {
+            let svg = format!(
+                r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 2 1"><rect width="2" height="1" fill="{fill}"/></svg>"#
+            );
+            context.sender.logo = Some("logo.svg".into());
+            context.sender.logo_image = Some(Logo::Svg(std::sync::Arc::new(svg.into_bytes())));
+        }
+        assert_ne!(
+            fingerprint(&red, engine.templates(), &options),
+            fingerprint(&blue, engine.templates(), &options)
+        );
+        let mut untagged = BatchOptions::default();
+        untagged.pdf.standard = crate::render::PdfStandard::None;
+        assert_ne!(base, fingerprint(&contexts, engine.templates(), &untagged));
     }
 }
