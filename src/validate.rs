@@ -235,9 +235,14 @@ pub(crate) mod logo {
         }
     }
 
-    /// The SVG drawing in `bytes`: parsed with no access to files (an
-    /// `<image>` linking to one is left out) and no fonts (text is left
-    /// out: a logo's lettering belongs in paths).
+    /// The sides an SVG logo's drawing may have, in its own units: beyond
+    /// them its numbers would leave what a PDF can hold.
+    pub const SIDES: std::ops::RangeInclusive<f32> = 1e-3..=1e6;
+
+    /// The SVG drawing in `bytes`: parsed with no access to files and no
+    /// images (an `<image>`, linked or embedded, is left out: a logo is
+    /// vectors) and no fonts (text is refused: a logo's lettering belongs
+    /// in paths, else it would be dropped).
     pub fn svg(bytes: &[u8]) -> Result<usvg::Tree, String> {
         if bytes.len() > MAX_SVG_BYTES {
             return Err("larger than 1 MiB; an SVG logo is far smaller".into());
@@ -256,9 +261,28 @@ pub(crate) mod logo {
                 "{elements} elements with their <use> references; an SVG logo has at most {MAX_ELEMENTS}"
             ));
         }
+        if document.descendants().any(|node| node.has_tag_name("text")) {
+            return Err(
+                "the SVG file has text, which a logo cannot show (no fonts are read): convert its lettering to paths (Inkscape: Path > Object to Path)".into(),
+            );
+        }
         let mut options = usvg::Options::default();
         options.image_href_resolver.resolve_string = Box::new(|_, _| None);
+        options.image_href_resolver.resolve_data = Box::new(|_, _, _| None);
         let tree = usvg::Tree::from_str(text, &options).map_err(|e| broken(&e))?;
+        let size = tree.size();
+        if ![size.width(), size.height()]
+            .iter()
+            .all(|side| SIDES.contains(side))
+        {
+            return Err(format!(
+                "the drawing is {} × {} units; an SVG logo's sides are {} to {} units",
+                size.width(),
+                size.height(),
+                SIDES.start(),
+                SIDES.end()
+            ));
+        }
         if !tree.root().has_children() {
             return Err("the SVG file draws nothing".into());
         }
@@ -442,9 +466,30 @@ mod tests {
         let problem = |bytes: &[u8]| logo::read(bytes.to_vec()).unwrap_err();
         assert_eq!(problem(b"GIF89a"), "neither a PNG nor an SVG file");
         assert_eq!(
-            problem(br#"<svg xmlns="http://www.w3.org/2000/svg" width="4" height="2"><text>U</text></svg>"#),
+            problem(br#"<svg xmlns="http://www.w3.org/2000/svg" width="4" height="2"></svg>"#),
             "the SVG file draws nothing"
         );
+        assert!(
+            problem(br#"<svg xmlns="http://www.w3.org/2000/svg" width="4" height="2"><rect width="4" height="1"/><text>U</text></svg>"#)
+                .starts_with("the SVG file has text, which a logo cannot show")
+        );
+        for (size, shown) in [
+            ("1e30", "1e30"),
+            ("1e-30", "0.000000000000000000000000000001"),
+        ] {
+            let svg = format!(
+                r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {size} {size}"><rect width="{size}" height="{size}"/></svg>"#
+            );
+            let found = problem(svg.as_bytes());
+            assert!(found.starts_with("the drawing is "), "{shown}: {found}");
+        }
+        // An SVG inside an <image> (data URL) is not read: it cannot get
+        // past the count of elements.
+        let inner = "PHN2ZyB4bWxucz0iaHR0cDovL3d3dy53My5vcmcvMjAwMC9zdmciLz4=";
+        let nested = format!(
+            r#"<svg xmlns="http://www.w3.org/2000/svg" width="4" height="2"><rect width="4" height="2"/><image width="4" height="2" href="data:image/svg+xml;base64,{inner}"/></svg>"#
+        );
+        assert!(logo::read(nested.into_bytes()).is_ok());
         let mut large = b"<svg xmlns=\"http://www.w3.org/2000/svg\">".to_vec();
         large.resize(logo::MAX_SVG_BYTES + 1, b' ');
         assert_eq!(

@@ -22,7 +22,8 @@ use super::envelope::{self, Envelope, LabelSheet};
 use super::font::Fonts;
 use super::layout::{self, Layout};
 use super::write::{
-    EmbeddedFont, Ids, Picture, Resources, write_emblem, write_font, write_image, write_pages,
+    EmbeddedFont, Emblem, Ids, Picture, Resources, write_emblem, write_font, write_image,
+    write_pages,
 };
 use crate::appeal::Logo;
 use crate::error::Error;
@@ -104,9 +105,12 @@ fn sheets(
         // A printer's file: not tagged.
         None,
     )?;
-    // The logo goes with its letter's pages (a letterhead's logo is small).
-    if let Some(emblem) = resources.logo.take() {
-        write_emblem(&mut chunk, &mut ids, &emblem);
+    // A PNG logo is an image, written once for the file as signatures are;
+    // an SVG one goes with its letter's pages.
+    match resources.logo.take() {
+        Some(Emblem::Png(image, mask, picture)) => resources.images.push((image, mask, picture)),
+        Some(emblem) => write_emblem(&mut chunk, &mut ids, &emblem),
+        None => {}
     }
     Ok(Sheets {
         chunk,
@@ -357,5 +361,31 @@ mod tests {
         assert_eq!(fonts(&document), fonts(&single));
         let text = document.extract_text(&[2]).unwrap();
         assert!(text.contains("Another letter."), "{text}");
+    }
+
+    #[test]
+    fn a_png_logo_is_written_once_for_all_the_letters() {
+        let png = include_bytes!("../../../tests/fixtures/logo/logo.png");
+        let mut stream = PdfStream::new(Vec::new(), "print").unwrap();
+        for text in ["One letter.", "Another letter.", "A third."] {
+            let mut letter = letter(vec![Block::Paragraph(vec![run(text)])]);
+            letter.letterhead.logo = Some(Logo::Png(Arc::new(png.to_vec())));
+            stream
+                .push(letter_sheets(&letter, &PdfOptions::default()).unwrap())
+                .unwrap();
+        }
+        let document = Document::load_mem(&stream.finish().unwrap()).unwrap();
+        let images = (document.objects.values())
+            .filter(|o| {
+                o.as_stream().is_ok_and(|s| {
+                    s.dict
+                        .get(b"Subtype")
+                        .is_ok_and(|n| n.as_name().is_ok_and(|n| n == b"Image"))
+                })
+            })
+            .count();
+        // The logo and its mask.
+        assert_eq!(images, 2);
+        assert_eq!(document.get_pages().len(), 3);
     }
 }

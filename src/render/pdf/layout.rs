@@ -695,16 +695,19 @@ impl Pager<'_> {
                 return line;
             }
         }
+        // The longest start of the name that fits with "…", found by
+        // halving (a name of thousands of characters is cut in a few tries).
         let chars: Vec<char> = parts.first().copied().unwrap_or_default().chars().collect();
-        (0..chars.len())
-            .rev()
-            .find_map(|n| {
-                fits(&format!(
-                    "{}…",
-                    chars[..n].iter().collect::<String>().trim_end()
-                ))
-            })
-            .unwrap_or_else(|| self.one_line("…"))
+        let cut = |n: usize| format!("{}…", chars[..n].iter().collect::<String>().trim_end());
+        let (mut fitting, mut over) = (0, chars.len() + 1);
+        while over - fitting > 1 {
+            let mid = (fitting + over) / 2;
+            match fits(&cut(mid)) {
+                Some(_) => fitting = mid,
+                None => over = mid,
+            }
+        }
+        fits(&cut(fitting)).unwrap_or_else(|| self.one_line("…"))
     }
 
     /// `text` as one line of the return address, however wide.
