@@ -24,6 +24,44 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
+/// Paper sizes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub enum Paper {
+    /// ISO A4, 210 × 297 mm.
+    #[default]
+    A4,
+    /// US Letter, 8.5 × 11 in.
+    Letter,
+}
+
+impl Paper {
+    /// Width and height in points.
+    pub fn size(self) -> (f32, f32) {
+        match self {
+            Paper::A4 => (A4.0 * 72.0 / 25.4, A4.1 * 72.0 / 25.4),
+            Paper::Letter => (612.0, 792.0),
+        }
+    }
+
+    /// Its name in messages: "A4", "US Letter".
+    pub fn name(self) -> &'static str {
+        match self {
+            Paper::A4 => "A4",
+            Paper::Letter => "US Letter",
+        }
+    }
+
+    /// The window layout of letters on it when none is chosen: US #10 on
+    /// Letter, DIN 5008 form B on A4.
+    pub fn layout(self) -> PostalLayout {
+        match self {
+            Paper::A4 => PostalLayout::Din5008b,
+            Paper::Letter => PostalLayout::Us10,
+        }
+    }
+}
+
 /// Which window envelope a letter's first page is laid out for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
@@ -188,15 +226,6 @@ impl PostalLayout {
         PostalLayout::Us10,
     ];
 
-    /// The layout of a sheet `width` mm wide when none is chosen: US #10 on
-    /// Letter (215.9 mm), DIN 5008 form B otherwise.
-    pub fn for_sheet_width(width: f32) -> PostalLayout {
-        match (width - LETTER.0).abs() < 1.0 {
-            true => PostalLayout::Us10,
-            false => PostalLayout::Din5008b,
-        }
-    }
-
     /// Its name in data files and on the command line.
     pub fn name(self) -> &'static str {
         match self {
@@ -233,12 +262,33 @@ impl PostalLayout {
         self != PostalLayout::Us10
     }
 
-    /// The name of the paper it goes with.
-    pub fn paper_name(self) -> &'static str {
+    /// The paper it goes with.
+    pub fn paper(self) -> Paper {
         match self.geometry().sheet == LETTER {
-            true => "US Letter",
-            false => "A4",
+            true => Paper::Letter,
+            false => Paper::A4,
         }
+    }
+
+    /// Why letters on `paper` cannot have this layout, if they cannot.
+    pub(crate) fn misfit(self, paper: Paper) -> Option<crate::error::Diagnostic> {
+        let other = match paper {
+            Paper::A4 => "letter",
+            Paper::Letter => "a4",
+        };
+        (self.paper() != paper).then(|| {
+            crate::error::Diagnostic::new(
+                "layout-paper",
+                format!(
+                    "the {self} layout is for {} paper; the letters are on {}",
+                    self.paper().name(),
+                    paper.name()
+                ),
+            )
+            .hint(format!(
+                "give --paper {other}, or a layout for this paper (din5008a, din5008b and sn010130 are for A4, us10 for US Letter)"
+            ))
+        })
     }
 }
 
@@ -298,7 +348,10 @@ mod tests {
 
     #[test]
     fn the_default_follows_the_sheet() {
-        assert_eq!(PostalLayout::for_sheet_width(210.0), PostalLayout::Din5008b);
-        assert_eq!(PostalLayout::for_sheet_width(215.9), PostalLayout::Us10);
+        assert_eq!(Paper::A4.layout(), PostalLayout::Din5008b);
+        assert_eq!(Paper::Letter.layout(), PostalLayout::Us10);
+        for layout in PostalLayout::ALL {
+            assert_eq!(layout.paper().layout().paper(), layout.paper());
+        }
     }
 }

@@ -17,7 +17,7 @@ use crate::incidents::Incidents;
 use crate::lang::{Date, Language};
 use crate::letter::FontFile;
 use crate::origin::Origin;
-use crate::postal::PostalLayout;
+use crate::postal::{Paper, PostalLayout};
 use crate::templates::{Templates, compile};
 use crate::validate;
 
@@ -37,6 +37,9 @@ pub struct ResolveOptions {
     pub language: Option<String>,
     /// The window-envelope layout of every letter instead of the appeal's `layout`.
     pub layout: Option<PostalLayout>,
+    /// The paper the letters will be printed on, where known: it gives the
+    /// layout where none is chosen, and a chosen one must go with it.
+    pub paper: Option<Paper>,
 }
 
 /// Everything one letter's templates can use; serialised as their data.
@@ -455,6 +458,17 @@ impl<'a> Mailing<'a> {
                 problems.at_or_none(&path, diagnostic);
             }
         }
+        let layout = options.layout.or(appeal.layout);
+        if let (Some(paper), Some(layout)) = (options.paper, layout)
+            && let Some(misfit) = layout.misfit(paper)
+        {
+            let path = match options.layout {
+                Some(_) => "--layout",
+                None => "layout",
+            };
+            problems.at_or_none(path, misfit);
+        }
+        let layout = layout.or(options.paper.map(Paper::layout));
         // Warnings go with the letters, not among the errors that stop them.
         let (warnings, errors) = std::mem::take(&mut problems.diagnostics)
             .into_iter()
@@ -499,7 +513,7 @@ impl<'a> Mailing<'a> {
             cc,
             organisations,
             warnings,
-            layout: options.layout.or(appeal.layout),
+            layout,
             #[cfg(test)]
             made: std::sync::atomic::AtomicUsize::new(0),
         };

@@ -256,7 +256,7 @@ fn the_layout_flag_overrides_the_appeal() {
     render(&["-o", "a4.pdf"])
         .code(2)
         .stderr(predicates::str::contains(
-            "the us10 layout is for US Letter paper; the letter to ilo-dg is on A4",
+            "appeal.toml:9:10: error: the us10 layout is for US Letter paper; the letters are on A4",
         ));
     render(&["--paper", "letter", "-o", "us10.pdf"]).success();
     for layout in ["din5008a", "din5008b", "sn010130"] {
@@ -291,7 +291,7 @@ country = "USA"
         .assert()
         .success();
     appeal_in(dir.path())
-        .args(["check", "six.toml", "--layout", "us10"])
+        .args(["check", "six.toml", "--paper", "letter"])
         .assert()
         .code(2)
         .stderr(predicates::str::contains(
@@ -315,4 +315,26 @@ fn a_logo_set_in_code_is_checked() {
     appeal.sender.logo_image = Some(Logo::Png(Arc::new(b"GIF89a".to_vec())));
     let error = appeal::Engine::builtin().letters(&appeal).unwrap_err();
     assert_eq!(error[0].message, "cannot use the logo: not a PNG file");
+}
+
+/// `check --paper letter` finds what the US #10 window cannot hold, placed
+/// at the recipient, as `render --paper letter` would.
+#[test]
+fn check_knows_the_window_of_the_paper() {
+    appeal_in(&crate::root("."))
+        .args([
+            "check",
+            "examples/spm-fnpr-2021/appeal.toml",
+            "--to",
+            "fnpr",
+        ])
+        .assert()
+        .success();
+    appeal_in(&crate::root("."))
+        .args(["check", "examples/spm-fnpr-2021/appeal.toml", "--to", "fnpr", "--paper", "letter"])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::starts_with(
+            "recipients.toml:52:1: error: the address of the letter to \"fnpr\" takes 6 lines; the envelope window holds 5",
+        ));
 }

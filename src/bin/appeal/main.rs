@@ -103,9 +103,6 @@ enum Command {
         /// Wrap text at this column.
         #[arg(long, default_value_t = 72, value_name = "N")]
         width: usize,
-        /// Paper size of PDF letters.
-        #[arg(long, value_enum, default_value_t = PaperArg::A4)]
-        paper: PaperArg,
         /// Standards PDF letters meet: archival (tagged, PDF/A-2b, PDF/UA-1)
         /// or none (untagged).
         #[arg(long, value_enum, default_value_t = StandardArg::Archival)]
@@ -130,9 +127,6 @@ enum Command {
         /// Wrap text at this column.
         #[arg(long, default_value_t = 72, value_name = "N")]
         width: usize,
-        /// Paper size of PDF letters.
-        #[arg(long, value_enum, default_value_t = PaperArg::A4)]
-        paper: PaperArg,
         /// Standards PDF letters meet: archival (tagged, PDF/A-2b, PDF/UA-1)
         /// or none (untagged).
         #[arg(long, value_enum, default_value_t = StandardArg::Archival)]
@@ -171,9 +165,6 @@ enum Command {
         /// Worker threads; default one per core.
         #[arg(long, short, default_value_t = 0, value_name = "N")]
         jobs: usize,
-        /// Paper size of PDF letters.
-        #[arg(long, value_enum, default_value_t = PaperArg::A4)]
-        paper: PaperArg,
         /// Also write the print bundle of a postal mailing (with -f pdf):
         /// print.pdf (every letter, each from a right-hand page, for duplex
         /// printing), envelopes.pdf and labels.pdf.
@@ -274,6 +265,10 @@ struct Select {
     /// (Swiss, the window on the right) or us10 (the default on Letter).
     #[arg(long, value_parser = layout_names(), value_name = "LAYOUT")]
     layout: Option<PostalLayout>,
+    /// Paper size of PDF letters: a4 or letter. It gives the window layout
+    /// where none is chosen.
+    #[arg(long, value_enum, default_value_t = PaperArg::A4)]
+    paper: PaperArg,
 }
 
 /// The names of the window-envelope layouts, for clap.
@@ -421,11 +416,10 @@ fn run(cli: Cli) -> Result<(), Error> {
             output,
             force,
             width,
-            paper,
             pdf_standard,
         } => {
             let letters = letters(&cli, appeal, select)?;
-            let backend = backend(*format, *width, paper, *pdf_standard);
+            let backend = backend(*format, *width, &select.paper, *pdf_standard);
             write_letters(
                 &letters,
                 *format,
@@ -440,10 +434,9 @@ fn run(cli: Cli) -> Result<(), Error> {
             format,
             output,
             width,
-            paper,
             pdf_standard,
         } => {
-            let backend = backend(*format, *width, paper, *pdf_standard);
+            let backend = backend(*format, *width, &select.paper, *pdf_standard);
             let render = || {
                 let letters = letters(&cli, appeal, select)?;
                 std::fs::create_dir_all(output).map_err(|e| Error::io(output, e))?;
@@ -471,7 +464,6 @@ fn run(cli: Cli) -> Result<(), Error> {
             resume,
             no_sync,
             jobs,
-            paper,
             print,
             envelope,
             labels,
@@ -485,7 +477,7 @@ fn run(cli: Cli) -> Result<(), Error> {
                 print,
                 formats: format.clone(),
                 pdf: PdfOptions {
-                    paper: paper.into(),
+                    paper: (&select.paper).into(),
                     subset: Subset::Shared,
                     standard: (*pdf_standard).into(),
                     ..PdfOptions::default()
@@ -713,6 +705,7 @@ fn load(path: &Path, select: &Select) -> Result<(Appeal, ResolveOptions), Error>
             to: select.to.clone(),
             language: select.language.clone(),
             layout: select.layout,
+            paper: Some((&select.paper).into()),
         },
     ))
 }

@@ -25,30 +25,9 @@ use super::cache::{ParagraphMemo, PdfCache};
 use super::font::{FontMetrics, Style};
 use crate::error::{Diagnostic, Error};
 use crate::letter::{Annex, Block, Letter, Listed, Run, Signature, SignatureLayout};
-use crate::postal::{Geometry, PostalLayout};
+use crate::postal::{Geometry, Paper};
 
 pub(crate) const MM: f32 = 72.0 / 25.4;
-
-/// Paper sizes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-#[non_exhaustive]
-pub enum Paper {
-    /// ISO A4, 210 × 297 mm.
-    #[default]
-    A4,
-    /// US Letter, 8.5 × 11 in.
-    Letter,
-}
-
-impl Paper {
-    /// Width and height in points.
-    pub fn size(self) -> (f32, f32) {
-        match self {
-            Paper::A4 => (210.0 * MM, 297.0 * MM),
-            Paper::Letter => (612.0, 792.0),
-        }
-    }
-}
 
 /// A line of text at its place on a page.
 #[derive(Debug, Clone, PartialEq)]
@@ -239,32 +218,9 @@ pub fn layout(
     cache: Option<&PdfCache>,
 ) -> Result<Layout, Error> {
     let size = paper.size();
-    let postal = letter
-        .layout
-        .unwrap_or_else(|| PostalLayout::for_sheet_width(size.0 / MM));
-    let sheet = postal.geometry().sheet;
-    if (sheet.0 * MM - size.0).abs() > 1.0 || (sheet.1 * MM - size.1).abs() > 1.0 {
-        let other = match paper {
-            Paper::A4 => "letter",
-            Paper::Letter => "a4",
-        };
-        return Err(Error::invalid(vec![
-            Diagnostic::new(
-                "layout-paper",
-                format!(
-                    "the {postal} layout is for {} paper; the letter to {} is on {}",
-                    postal.paper_name(),
-                    letter.recipient_id,
-                    match paper {
-                        Paper::A4 => "A4",
-                        Paper::Letter => "US Letter",
-                    }
-                ),
-            )
-            .hint(format!(
-                "give --paper {other}, or a layout for this paper (din5008a, din5008b and sn010130 are for A4, us10 for US Letter)"
-            )),
-        ]));
+    let postal = letter.layout.unwrap_or_else(|| paper.layout());
+    if let Some(misfit) = postal.misfit(paper) {
+        return Err(Error::invalid(vec![misfit]));
     }
     let mut page = Pager {
         metrics,
@@ -1742,6 +1698,7 @@ pub(crate) mod tests {
     use super::*;
     use crate::lang::{Date, Language};
     use crate::letter::{Letterhead, Note, Signature};
+    use crate::postal::PostalLayout;
     use crate::render::pdf::breaking::tests::Fixed;
 
     /// A run of plain `text`.
@@ -2132,7 +2089,7 @@ pub(crate) mod tests {
         assert_eq!(diagnostic.code, "layout-paper");
         assert_eq!(
             diagnostic.message,
-            "the us10 layout is for US Letter paper; the letter to r is on A4"
+            "the us10 layout is for US Letter paper; the letters are on A4"
         );
         letter.layout = None;
         let layout = layout(&letter, Paper::Letter, &Fixed, None).unwrap();

@@ -22,11 +22,11 @@ mod tag;
 mod visual;
 mod write;
 
+pub use crate::postal::Paper;
 pub use bundle::{PdfStream, Sheets, envelope_sheets, label_sheets, letter_sheets};
 pub use cache::PdfCache;
 pub use envelope::{Envelope, LabelSheet};
 pub use font::{FontMetrics, Style};
-pub use layout::Paper;
 
 use super::Backend;
 use crate::error::Error;
