@@ -143,6 +143,22 @@ impl Engine {
                 Err(error) => errors.extend(error.into_diagnostics()),
             }
         }
+        // The letterhead is every letter's: one letter laid out shows
+        // whether it leaves room for the window (on the paper, where known).
+        #[cfg(feature = "pdf")]
+        if errors.is_empty()
+            && let Some(paper) = options.paper
+            && !mailing.is_empty()
+        {
+            let letter =
+                compose(&mailing.context(0), &self.templates).map_err(Error::into_diagnostics)?;
+            for problem in crate::render::frame_problems(&letter, paper) {
+                errors.push(match &appeal.origin {
+                    Some(origin) => problem.path("sender").at(origin.locate("sender")),
+                    None => problem.path("sender"),
+                });
+            }
+        }
         if errors.is_empty() {
             Ok(Checked {
                 letters: mailing.ids().map(str::to_owned).collect(),

@@ -338,3 +338,26 @@ fn check_knows_the_window_of_the_paper() {
             "recipients.toml:52:1: error: the address of the letter to \"fnpr\" takes 6 lines; the envelope window holds 5",
         ));
 }
+
+/// A letterhead so long that it pushes the address below the window is
+/// found by `check`, placed at the sender, as `render` would refuse it.
+#[test]
+fn check_finds_a_letterhead_that_pushes_the_address_out_of_the_window() {
+    let dir = tempfile::tempdir().unwrap();
+    let appeal = format!(
+        "template = \"solidarity-appeal\"\nlanguage = \"en\"\ndate = 2021-11-23\n\
+         recipients = [\"r1\"]\ndemands = [\"x\"]\n[sender]\norganisation = \"{}\"\n\
+         [signatory]\nname = \"A B\"\n[[recipient]]\nid = \"r1\"\norganisation = \"Org\"\n\
+         address = [\"Street 1\", \"1000 City\"]\n",
+        ["Solidarity"; 40].join(" ")
+    );
+    std::fs::write(dir.path().join("appeal.toml"), appeal).unwrap();
+    appeal_in(dir.path())
+        .args(["check", "appeal.toml"])
+        .assert()
+        .code(2)
+        .stderr(
+            "appeal.toml:6:1: error: the address of the letter to \"r1\" runs below the envelope window of the din5008b layout: the letterhead reaches into it\n  \
+             hint: shorten the sender's organisation or the letterhead's lines\n",
+        );
+}

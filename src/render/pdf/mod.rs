@@ -69,6 +69,16 @@ pub(crate) fn uncovered(own: &[&[u8]], text: &str) -> Vec<char> {
     missing
 }
 
+/// Why the letterhead and recipient block of `letter` cannot be laid out
+/// on the first page of `paper`, if they cannot: the same for every letter
+/// of an appeal, so that `check` lays out one.
+pub(crate) fn frame_problems(letter: &Letter, paper: Paper) -> Vec<crate::error::Diagnostic> {
+    match layout::layout(letter, paper, fonts(letter), None) {
+        Ok(_) => Vec::new(),
+        Err(error) => error.diagnostics().to_vec(),
+    }
+}
+
 /// Options of the PDF backend.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct PdfOptions {
