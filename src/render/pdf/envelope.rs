@@ -159,8 +159,12 @@ const LABEL_SIZE: f32 = 10.0;
 const SMALLEST: f32 = 6.0;
 /// Line spacing as a multiple of the size: the window's 12.9 pt at 9.5 pt.
 const LEADING: f32 = 1.36;
-/// The most lines an address has: those of the envelope window.
-const LINES: usize = 6;
+/// The most lines an address has: those of the tallest window (SN 010130's
+/// 8), so that every letter that fits its window fits its envelope.
+const LINES: usize = 8;
+/// The lines of an envelope's address zone (a longer address reaches
+/// higher): those of the DIN 5008 window.
+const ZONE_LINES: usize = 6;
 /// The size of the return address.
 const RETURN_SIZE: f32 = 7.0;
 /// From the top and left edges to the return address.
@@ -190,9 +194,8 @@ pub fn envelope(
             y += RETURN_SIZE * LEADING;
         }
     }
-    // The address zone: six lines whose last ends the margin above the foot.
-    let leading = ENVELOPE_SIZE * LEADING;
-    let top = height - bottom - DESCENT * ENVELOPE_SIZE - (LINES - 1) as f32 * leading;
+    // The address zone: six lines (more for a longer address, up to the
+    // tallest window's) whose last ends the margin above the foot.
     let block = fit(
         metrics,
         &letter.recipient,
@@ -201,6 +204,9 @@ pub fn envelope(
         (width - right - left, f32::INFINITY),
     )
     .ok_or_else(|| too_long(letter, "envelope"))?;
+    let leading = ENVELOPE_SIZE * LEADING;
+    let rows = block.lines.len().max(ZONE_LINES);
+    let top = height - bottom - DESCENT * ENVELOPE_SIZE - (rows - 1) as f32 * leading;
     items.extend(block.place(left, top));
     Ok(page((width, height), items))
 }
@@ -287,6 +293,9 @@ fn too_long(letter: &Letter, what: &str) -> Error {
             letter.recipient_id
         ),
     )
+    .hint(format!(
+        "an address has at most {LINES} lines on an {what}, each as wide as fits at {ENVELOPE_SIZE} pt: shorten the recipient block"
+    ))
     .into()
 }
 
@@ -379,6 +388,29 @@ mod tests {
     }
 
     #[test]
+    fn an_address_of_eight_lines_as_the_swiss_window_takes_fits_every_envelope() {
+        let mut letter = letter(Vec::new());
+        letter.recipient = (1..=8).map(|i| format!("Line {i}")).collect();
+        for size in [Envelope::Dl, Envelope::C5, Envelope::C4, Envelope::Us10] {
+            let layout = envelope(&letter, size, Fonts::embedded()).unwrap();
+            let texts = texts(&layout);
+            let address: Vec<_> = texts
+                .iter()
+                .filter(|(_, _, t)| t.starts_with("Line"))
+                .collect();
+            assert_eq!(address.len(), 8);
+            let foot = layout.size.1 / MM - size.margins().1 / MM;
+            assert!(address[7].1 + DESCENT * 10.0 / MM <= foot + 0.01);
+        }
+        letter.recipient = (1..=9).map(|i| format!("Line {i}")).collect();
+        let error = envelope(&letter, Envelope::Dl, Fonts::embedded()).unwrap_err();
+        assert!(
+            error.to_string().contains("at most 8 lines on an envelope"),
+            "{error}"
+        );
+    }
+
+    #[test]
     fn labels_fill_a_sheet_row_by_row_and_shrink_what_is_too_wide() {
         let long = [
             "Mr. Member Number1".to_owned(),
@@ -420,7 +452,7 @@ mod tests {
 
     #[test]
     fn an_address_that_cannot_fit_a_label_is_refused_naming_its_recipient() {
-        let word = ["W".repeat(200)];
+        let word = ["W".repeat(400)];
         let error = labels(
             &[("ilo-dg", &word[..])],
             LabelSheet::A4x21,
