@@ -150,6 +150,22 @@ fn is_vars(path: &str) -> bool {
     path == "vars" || path.starts_with("vars.") || path.starts_with("vars[")
 }
 
+/// A PNG decoder's message with each `ChunkType { type: IDAT, … }` (its
+/// debug form) as the chunk's name, `IDAT`.
+fn chunk_names(message: &str) -> String {
+    let mut out = String::with_capacity(message.len());
+    let mut rest = message;
+    while let Some(at) = rest.find("ChunkType { type: ") {
+        let after = &rest[at + "ChunkType { type: ".len()..];
+        let Some(end) = after.find('}') else { break };
+        out.push_str(&rest[..at]);
+        out.push_str(after[..end].split([',', ' ']).next().unwrap_or_default());
+        rest = &after[end + 1..];
+    }
+    out.push_str(rest);
+    out
+}
+
 /// Limits on signature images.
 pub(crate) mod signature {
     /// A signature image's largest file.
@@ -176,7 +192,9 @@ pub(crate) mod signature {
             return Err("not a PNG file".into());
         }
         let decoder = png::Decoder::new(std::io::Cursor::new(bytes));
-        let broken = |e: png::DecodingError| format!("broken PNG file: {e}");
+        let broken = |e: png::DecodingError| {
+            format!("broken PNG file: {}", super::chunk_names(&e.to_string()))
+        };
         let mut reader = decoder.read_info().map_err(broken)?;
         let (width, height) = (reader.info().width, reader.info().height);
         if width.max(height) > MAX_SIDE {
@@ -429,6 +447,20 @@ mod tests {
         assert_eq!(
             out[0].1.message,
             "control character U+0007 in sender.address[1]"
+        );
+    }
+
+    #[test]
+    fn names_png_chunks_plainly() {
+        assert_eq!(
+            chunk_names(
+                "CRC error: expected 0x1 have 0x2 while decoding ChunkType { type: IDAT, critical: true, private: false, reserved: false, safecopy: false } chunk."
+            ),
+            "CRC error: expected 0x1 have 0x2 while decoding IDAT chunk."
+        );
+        assert_eq!(
+            chunk_names("unexpected end of file"),
+            "unexpected end of file"
         );
     }
 
