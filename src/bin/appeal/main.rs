@@ -873,7 +873,16 @@ fn batch(
                 .map(|entry| entry.id.as_str())
                 .collect();
             eprintln!("{fault}");
-            eprintln!("not written: {}", unwritten.join(", "));
+            // The first few: a long mailing would fill the screen.
+            const SHOWN: usize = 20;
+            let more = match unwritten.len().saturating_sub(SHOWN) {
+                0 => String::new(),
+                more => format!(" and {more} more"),
+            };
+            eprintln!(
+                "not written: {}{more}",
+                unwritten[..unwritten.len().min(SHOWN)].join(", ")
+            );
             Err(Error::io(
                 dir,
                 io::Error::other(format!(
