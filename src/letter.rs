@@ -382,3 +382,44 @@ pub struct Mailbox {
     /// The address.
     pub email: String,
 }
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+
+    /// A letter to "r" with `body`, its frame short, for tests of any stage.
+    pub(crate) fn letter(body: Vec<Block>) -> Letter {
+        Letter {
+            fonts: Vec::new(),
+            recipient_id: "r".into(),
+            language: Language::En,
+            letterhead: Letterhead {
+                organisation: "Union".into(),
+                address: vec![],
+                contacts: vec![],
+                officers: vec![],
+                logo: None,
+            },
+            date: Date::new(2021, 3, 1).unwrap(),
+            place_date: "Geneva, 01 March 2021".into(),
+            reference: None,
+            recipient: vec!["Recipient".into()],
+            running_head: "Recipient".into(),
+            to: None,
+            from: None,
+            delivery: None,
+            subject: "Subject".into(),
+            salutation: "Dear colleagues,".into(),
+            body,
+            closing: "Yours,".into(),
+            signatories: vec![Signature::new("Name")],
+            cc: vec![],
+            enclosures: vec![],
+            notes: vec![],
+            annex: None,
+            redacted: false,
+            labels: Language::En.labels(),
+            layout: None,
+        }
+    }
+}

@@ -88,6 +88,18 @@ const CLOSING: &[char] = &[
 /// assert_eq!(typeset("see www.ilo.org/a-b - or", Language::En), "see www.ilo.org/a-b\u{a0}– or");
 /// ```
 pub fn typeset(text: &str, language: Language) -> String {
+    typeset_text(text, language, Text::Prose)
+}
+
+/// What a text is: prose, or a postal address, whose numbers are codes
+/// ("02-952 Warszawa"), not ranges.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Text {
+    Prose,
+    Address,
+}
+
+fn typeset_text(text: &str, language: Language, kind: Text) -> String {
     let mut cells: Vec<Cell> = text
         .chars()
         .map(|c| Cell {
@@ -96,7 +108,7 @@ pub fn typeset(text: &str, language: Language) -> String {
             fixed: false,
         })
         .collect();
-    apply(&mut cells, language);
+    apply(&mut cells, language, kind);
     cells.iter().map(|cell| cell.c).collect()
 }
 
@@ -109,7 +121,7 @@ pub(crate) fn typeset_runs(runs: &mut [Run], language: Language) {
         let fixed = is_fixed(run);
         cells.extend(run.text.chars().map(|c| Cell { c, run: i, fixed }));
     }
-    apply(&mut cells, language);
+    apply(&mut cells, language, Text::Prose);
     let mut texts = vec![String::new(); runs.len()];
     for cell in &cells {
         texts[cell.run].push(cell.c);
@@ -127,12 +139,22 @@ pub(crate) fn typeset_runs(runs: &mut [Run], language: Language) {
 pub(crate) fn typeset_letter(letter: &mut Letter) {
     let language = letter.language;
     letter.paragraphs_mut(&mut |runs| typeset_runs(runs, language));
+    // Postal addresses apart: their numbers are no ranges.
+    let recipient = std::mem::take(&mut letter.recipient);
+    let sender = std::mem::take(&mut letter.letterhead.address);
     letter.printed_frame_texts_mut(&mut |text| {
         let typeset = typeset(text, language);
         if *text != typeset {
             *text = typeset;
         }
     });
+    let address = |lines: Vec<String>| {
+        (lines.iter())
+            .map(|line| typeset_text(line, language, Text::Address))
+            .collect()
+    };
+    letter.recipient = address(recipient);
+    letter.letterhead.address = address(sender);
 }
 
 fn is_fixed(run: &Run) -> bool {
@@ -148,10 +170,12 @@ struct Cell {
     fixed: bool,
 }
 
-fn apply(cells: &mut Vec<Cell>, language: Language) {
+fn apply(cells: &mut Vec<Cell>, language: Language, kind: Text) {
     protect_addresses(cells);
     dashes(cells, language);
-    ranges(cells);
+    if kind == Text::Prose {
+        ranges(cells);
+    }
     quotes(cells, language);
     match language {
         Language::En => {}
@@ -716,6 +740,18 @@ fn is_short_word(word: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn addresses_keep_the_hyphens_of_their_postcodes() {
+        let mut letter = crate::letter::tests::letter(Vec::new());
+        letter.recipient = vec!["al. Wyzwolenia 16".into(), "02-952 Warszawa".into()];
+        letter.letterhead.address = vec!["03-225 Vilnius".into()];
+        letter.subject = "Arrests in 2020-2021".into();
+        typeset_letter(&mut letter);
+        assert_eq!(letter.recipient[1], "02-952 Warszawa");
+        assert_eq!(letter.letterhead.address[0], "03-225 Vilnius");
+        assert_eq!(letter.subject, "Arrests in 2020–2021");
+    }
     use Language::{Be, En, Es, Fr, Ru};
 
     /// `\u{a0}` written as `~`, as TeX does, for legible expectations.

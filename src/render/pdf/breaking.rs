@@ -564,10 +564,16 @@ fn url_first_break(head: &[u8]) -> usize {
 }
 
 /// Whether an address may break before byte `at` (0 < `at` < its length):
-/// after one of `/ . - ? & =` that does not start a run of them.
+/// after one of `/ . ? & =` that does not start a run of them, or before a
+/// hyphen.
 fn url_breaks_before(bytes: &[u8], at: usize) -> bool {
+    // After a slash, full stop or the like; before a hyphen, which at a
+    // line's end would read as the word's hyphenation (Chicago 14.18).
     let breaks = |b: u8| b"/.-?&=".contains(&b);
-    breaks(bytes[at - 1]) && !breaks(bytes[at])
+    match bytes[at] {
+        b'-' => !breaks(bytes[at - 1]),
+        b => breaks(bytes[at - 1]) && bytes[at - 1] != b'-' && !breaks(b),
+    }
 }
 
 /// Whether a word's `part` is an address: a link's own text, or text that
@@ -1083,6 +1089,16 @@ pub(crate) mod tests {
             assert!((pieces[3].width - 0.6).abs() < 0.001);
             assert!((pieces[4].x - 10.8).abs() < 0.001);
         }
+    }
+
+    #[test]
+    fn breaks_an_address_before_a_hyphen_of_its_own() {
+        let bytes = b"https://www.industriall-union.org/x";
+        let at = bytes.iter().position(|&b| b == b'-').unwrap();
+        assert!(url_breaks_before(bytes, at));
+        assert!(!url_breaks_before(bytes, at + 1));
+        let slash = bytes.iter().rposition(|&b| b == b'/').unwrap();
+        assert!(url_breaks_before(bytes, slash + 1));
     }
 
     #[test]

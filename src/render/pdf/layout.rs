@@ -1696,8 +1696,8 @@ pub fn dump(layout: &Layout) -> String {
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
-    use crate::lang::{Date, Language};
-    use crate::letter::{Letterhead, Note, Signature};
+    use crate::lang::Language;
+    use crate::letter::{Note, Signature};
     use crate::postal::PostalLayout;
     use crate::render::pdf::breaking::tests::Fixed;
 
@@ -1709,40 +1709,7 @@ pub(crate) mod tests {
         }
     }
 
-    pub(crate) fn letter(body: Vec<Block>) -> Letter {
-        Letter {
-            fonts: Vec::new(),
-            recipient_id: "r".into(),
-            language: Language::En,
-            letterhead: Letterhead {
-                organisation: "Union".into(),
-                address: vec![],
-                contacts: vec![],
-                officers: vec![],
-                logo: None,
-            },
-            date: Date::new(2021, 3, 1).unwrap(),
-            place_date: "Geneva, 01 March 2021".into(),
-            reference: None,
-            recipient: vec!["Recipient".into()],
-            running_head: "Recipient".into(),
-            to: None,
-            from: None,
-            delivery: None,
-            subject: "Subject".into(),
-            salutation: "Dear colleagues,".into(),
-            body,
-            closing: "Yours,".into(),
-            signatories: vec![Signature::new("Name")],
-            cc: vec![],
-            enclosures: vec![],
-            notes: vec![],
-            annex: None,
-            redacted: false,
-            labels: Language::En.labels(),
-            layout: None,
-        }
-    }
+    pub(crate) use crate::letter::tests::letter;
 
     /// Paragraph `k` is words `pk` filling about `lines` lines.
     fn paragraph(k: usize, lines: usize) -> Block {
