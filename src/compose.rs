@@ -100,9 +100,14 @@ pub(crate) fn compose_checked(
         .map_err(|deep| deep.diagnostic("salutation"))?,
     };
     let recipient = &context.recipient;
-    let closing = match frame(Part::Closing)? {
-        Some(closing) => closing,
-        None => frame::closing(recipient, context.language, &salutation),
+    // To an ambassador the courtesy formula is the closing: "Yours
+    // sincerely," or «С уважением,» after it would close twice.
+    let closing = match frame::courtesy(recipient, context.language) {
+        Some(courtesy) => courtesy.to_owned(),
+        None => match frame(Part::Closing)? {
+            Some(closing) => closing,
+            None => frame::closing(recipient, context.language, &salutation),
+        },
     };
     let delivery = match frame(Part::Delivery)? {
         Some(delivery) => Some(delivery),
@@ -138,11 +143,6 @@ pub(crate) fn compose_checked(
         } else {
             text.push_str(&further);
         }
-    }
-    if let Some(courtesy) = frame::courtesy(recipient, context.language) {
-        text.push_str("\n\n");
-        text.push_str(courtesy);
-        text.push('\n');
     }
     let mut numbering = Numbering::default();
     let (place_date, reference) = dateline(context);

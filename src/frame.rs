@@ -238,8 +238,8 @@ fn french_closing(addressee: &Addressee, salutation: &str) -> String {
     format!("{pray} d'agréer, {words}, {regard}.")
 }
 
-/// The courtesy formula diplomatic protocol puts before the closing of a
-/// letter to an ambassador: "Please accept, Your Excellency, the assurances
+/// The courtesy formula diplomatic protocol closes a letter to an
+/// ambassador with, in place of the usual closing: "Please accept, Your Excellency, the assurances
 /// of our highest consideration.", "Примите, господин Посол, уверения в
 /// нашем глубоком уважении." (or "Ваше Превосходительство" where the
 /// ambassador's gender is not known), "Прыміце, спадар Пасол, …",

@@ -1735,8 +1735,15 @@ impl Copy<'_> {
                 let own = recipient.language.as_deref().and_then(Language::from_code);
                 let a = addressee(recipient, language, own);
                 match language {
-                    // "Копия: Генеральному секретарю IndustriALL Global Union".
-                    Language::Ru | Language::Be => frame::addressee_lines(&a, language).join(" "),
+                    // "Копия: Генеральному секретарю IndustriALL Global Union";
+                    // an organisation without an office in the dative too:
+                    // «Копия: Панъевропейскому региональному совету МКП».
+                    Language::Ru | Language::Be => {
+                        match (&a.title_dative, &a.organisation_dative) {
+                            (None, Some(organisation)) => organisation.clone(),
+                            _ => frame::addressee_lines(&a, language).join(" "),
+                        }
+                    }
                     Language::En | Language::Fr | Language::Es => [a.name, a.title, a.organisation]
                         .into_iter()
                         .flatten()

@@ -549,3 +549,30 @@ fn a_problem_with_a_database_incident_is_placed_in_the_database() {
         }
     }
 }
+
+/// To an ambassador the courtesy formula closes the letter, with no second
+/// closing after it; a copy to an organisation is in the dative.
+#[test]
+fn a_letter_to_an_ambassador_closes_once_and_copies_in_the_dative() {
+    let output = appeal_in(&root("."))
+        .args([
+            "render",
+            "examples/embassy-petition-2023/appeal.toml",
+            "--to",
+            "embassy-by-de",
+        ])
+        .output()
+        .unwrap();
+    let letter = String::from_utf8(output.stdout).unwrap();
+    assert!(
+        fold(&letter).contains(
+            "Прыміце, спадар Пасол, запэўненні ў нашай глыбокай павазе. Salidarnast Копія:"
+        ),
+        "{letter}"
+    );
+    assert!(!letter.contains("З павагай"), "{letter}");
+    assert!(
+        letter.contains("- Панеўрапейскаму рэгіянальнаму савету МКП (ПЕРС)\n"),
+        "{letter}"
+    );
+}
