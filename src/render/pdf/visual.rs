@@ -8,7 +8,7 @@ use std::ops::Range;
 
 use unicode_bidi::{BidiInfo, Level};
 
-use super::breaking::Line;
+use super::breaking::{Line, Placed};
 use super::font::{Fonts, Glyph, is_rtl};
 
 /// A run of glyphs of one face, placed on the line.
@@ -39,51 +39,92 @@ type Unit = (Level, f32, f32, Range<usize>);
 /// The segments of `line` set at `size`, left to right.
 pub fn segments<'a>(fonts: &Fonts, line: &'a Line, size: f32) -> Vec<Segment<'a>> {
     let texts: Vec<&'a str> = line.pieces.iter().map(|p| p.text.as_str()).collect();
-    let levels = levels(&texts);
+    match levels(&texts) {
+        None => left_to_right(fonts, line, size),
+        Some(levels) => bidi(fonts, line, size, &levels),
+    }
+}
+
+/// The segments of a line with no right-to-left text (nearly every line):
+/// each piece set from its own left edge, nothing reordered.
+fn left_to_right<'a>(fonts: &Fonts, line: &'a Line, size: f32) -> Vec<Segment<'a>> {
+    let mut segments: Vec<Segment<'a>> = Vec::with_capacity(line.pieces.len());
+    for (i, piece) in line.pieces.iter().enumerate() {
+        let (first, size) = (segments.len(), piece.size(size));
+        let mut x = piece.x;
+        let hyphen = piece.hyphen.then_some("\u{AD}");
+        for text in std::iter::once(piece.text.as_str()).chain(hyphen) {
+            x = push_runs(fonts, &mut segments, (i, piece, size), text, false, x);
+        }
+        if let Some(segment) = segments.get_mut(first) {
+            segment.first = true;
+        }
+    }
+    segments
+}
+
+/// Sets `text` (of piece number `i`) from `x`, right to left where `rtl`,
+/// as one segment per face; gives the right edge.
+fn push_runs<'a>(
+    fonts: &Fonts,
+    segments: &mut Vec<Segment<'a>>,
+    (i, piece, size): (usize, &Placed, f32),
+    text: &'a str,
+    rtl: bool,
+    mut x: f32,
+) -> f32 {
+    for (face, within, glyphs) in fonts.glyphs(piece.style, text, rtl) {
+        let face_units = fonts.faces()[face].units_per_em;
+        let width = glyphs.iter().map(|g| g.advance).sum::<i32>() as f32 / face_units * size;
+        segments.push(Segment {
+            piece: i,
+            face,
+            x,
+            width,
+            glyphs,
+            text: &text[within],
+            rtl,
+            first: false,
+        });
+        x += width;
+    }
+    x
+}
+
+/// The segments of a line with right-to-left text, whose pieces' bytes
+/// have `levels`: cut where the level changes, and moved to visual order.
+fn bidi<'a>(fonts: &Fonts, line: &'a Line, size: f32, levels: &[Vec<Level>]) -> Vec<Segment<'a>> {
     // Units of one piece and one level, in logical order, each with its
     // segments placed from the unit's start.
     let mut units: Vec<Unit> = Vec::new();
     let mut segments: Vec<Segment<'a>> = Vec::with_capacity(line.pieces.len());
-    for (i, (piece, text)) in line.pieces.iter().zip(&texts).enumerate() {
+    for (i, piece) in line.pieces.iter().enumerate() {
         let size = piece.size(size);
         let mut x = piece.x;
-        let runs = match &levels {
-            Some(levels) => runs(&levels[i]),
-            None => vec![(Level::ltr(), 0..text.len())],
-        };
+        let runs = runs(&levels[i]);
         // The added hyphen is a run of its own: never joined to a letter,
         // and never inside a span of text given apart.
         let level = runs.last().map_or(Level::ltr(), |(level, _)| *level);
         let hyphen = piece.hyphen.then_some((level, "\u{AD}"));
+        let text = piece.text.as_str();
         let pieces = (runs.into_iter())
             .map(|(level, range)| (level, &text[range]))
             .chain(hyphen);
         for (level, text) in pieces {
-            let start = x;
-            let first = segments.len();
-            for (face, within, glyphs) in fonts.glyphs(piece.style, text, level.is_rtl()) {
-                let face_units = fonts.faces()[face].units_per_em;
-                let width =
-                    glyphs.iter().map(|g| g.advance).sum::<i32>() as f32 / face_units * size;
-                segments.push(Segment {
-                    piece: i,
-                    face,
-                    x,
-                    width,
-                    glyphs,
-                    text: &text[within],
-                    rtl: level.is_rtl(),
-                    first: false,
-                });
-                x += width;
-            }
+            let (start, first) = (x, segments.len());
+            x = push_runs(
+                fonts,
+                &mut segments,
+                (i, piece, size),
+                text,
+                level.is_rtl(),
+                x,
+            );
             units.push((level, start, x - start, first..segments.len()));
         }
     }
-    if levels.is_some() {
-        reorder(&mut units, &mut segments);
-        segments.sort_by(|a, b| a.x.total_cmp(&b.x));
-    }
+    reorder(&mut units, &mut segments);
+    segments.sort_by(|a, b| a.x.total_cmp(&b.x));
     let mut seen = vec![false; line.pieces.len()];
     for segment in &mut segments {
         segment.first = !std::mem::replace(&mut seen[segment.piece], true);
@@ -171,7 +212,6 @@ fn reorder(units: &mut [Unit], segments: &mut [Segment]) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::render::pdf::breaking::Placed;
     use crate::render::pdf::font::{FontMetrics, Style};
 
     fn line(words: &[&str]) -> Line {
