@@ -123,9 +123,9 @@ impl Language {
     }
 
     /// True where a note call goes before the punctuation that ends its
-    /// phrase ("employeur[1].", «задержан[1].»), as French, Russian,
+    /// phrase (`employeur[1].`, `задержан[1].`), as French, Russian,
     /// Belarusian and Spanish typography has it; English sets it after
-    /// ("employer.[1]").
+    /// (`employer.[1]`).
     pub fn calls_before_punctuation(self) -> bool {
         !matches!(self, Language::En)
     }

@@ -3,7 +3,7 @@
 //!
 //! Only the numbers, in millimetres from the top left of the sheet: the PDF
 //! layout places the address, the return-address line and the marks with
-//! them, and [`crate::window`] checks a recipient block against the same
+//! them, and the window check (`window`) holds a recipient block to the same
 //! address zone.
 //!
 //! Sources: DIN 5008:2020 (forms A and B; its figures as KOMA-Script's
