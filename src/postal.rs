@@ -143,6 +143,16 @@ impl Geometry {
     pub fn window_right(&self) -> bool {
         self.field.left > self.sheet.0 / 2.0
     }
+
+    /// Where the fold marks and the punch mark are, mm from the top, to a
+    /// tenth, top to bottom.
+    pub fn marks(&self) -> Vec<f32> {
+        let mut marks: Vec<f32> = (self.folds.iter().chain(&self.punch))
+            .map(|y| (y * 10.0).round() / 10.0)
+            .collect();
+        marks.sort_by(f32::total_cmp);
+        marks
+    }
 }
 
 const A4: (f32, f32) = (210.0, 297.0);

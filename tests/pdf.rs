@@ -542,7 +542,7 @@ pub fn images_drawn(bytes: &[u8], page: u32) -> Vec<(String, f32, f32)> {
 }
 
 /// The co-signed example with a signature image for each signatory.
-fn cosigned_with_images(signatories: usize) -> Letter {
+pub fn cosigned_with_images(signatories: usize) -> Letter {
     let mut appeal = Appeal::open(root("examples/cosigned-2021/appeal.toml")).unwrap();
     appeal.signatory.truncate(signatories);
     let png = std::fs::read(root("examples/embassy-petition-2023/signature.png")).unwrap();

@@ -277,19 +277,7 @@ fn catalog_claims_pdf_a_2b_and_pdf_ua_1() {
 
 /// The co-signed example with signature images.
 fn cosigned() -> Letter {
-    let mut appeal = Appeal::open(root("examples/cosigned-2021/appeal.toml")).unwrap();
-    let png = std::fs::read(root("examples/embassy-petition-2023/signature.png")).unwrap();
-    for signatory in &mut appeal.signatory {
-        signatory.signature_image = Some(std::sync::Arc::new(png.clone()));
-    }
-    let options = ResolveOptions {
-        to: vec!["ituc-perc".into()],
-        ..ResolveOptions::default()
-    };
-    Engine::builtin()
-        .letters_with(&appeal, &options)
-        .unwrap()
-        .remove(0)
+    crate::pdf::cosigned_with_images(usize::MAX)
 }
 
 #[test]
