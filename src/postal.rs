@@ -39,7 +39,8 @@ impl Paper {
     /// Width and height in points.
     pub fn size(self) -> (f32, f32) {
         match self {
-            Paper::A4 => (A4.0 * 72.0 / 25.4, A4.1 * 72.0 / 25.4),
+            // As the layout's millimetres are: 72 / 25.4 points each.
+            Paper::A4 => (A4.0 * (72.0 / 25.4), A4.1 * (72.0 / 25.4)),
             Paper::Letter => (612.0, 792.0),
         }
     }

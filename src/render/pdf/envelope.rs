@@ -23,6 +23,7 @@ use super::font::FontMetrics;
 use super::layout::{Item, Layout, MM, TextLine};
 use crate::error::{Diagnostic, Error};
 use crate::letter::{Letter, Run};
+use crate::postal::Paper;
 
 /// Envelope sizes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -111,7 +112,7 @@ impl LabelSheet {
     }
 
     fn grid(self) -> Grid {
-        let a4 = (210.0 * MM, 297.0 * MM);
+        let a4 = Paper::A4.size();
         match self {
             // 7 × 42.3 = 296.1 mm: the half-millimetre left is split above and below.
             LabelSheet::A4x21 => Grid {
@@ -133,7 +134,7 @@ impl LabelSheet {
                 inset: 6.0 * MM,
             },
             LabelSheet::Avery5160 => Grid {
-                page: (612.0, 792.0),
+                page: Paper::Letter.size(),
                 columns: 3,
                 rows: 10,
                 label: (2.625 * 72.0, 72.0),
