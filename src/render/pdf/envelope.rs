@@ -18,11 +18,11 @@
 //! lines end the bottom margin above the foot, and the return address sits
 //! top left, clear of the franking zone top right.
 
-use super::breaking::{Breaker, Line};
+use super::breaking::Line;
 use super::font::FontMetrics;
-use super::layout::{Item, Layout, MM, TextLine};
+use super::layout::{Item, Layout, MM, TextLine, ragged_lines};
 use crate::error::{Diagnostic, Error};
-use crate::letter::{Letter, Run};
+use crate::letter::Letter;
 use crate::postal::Paper;
 
 /// Envelope sizes.
@@ -190,7 +190,7 @@ pub fn envelope(
     let sender = [head.organisation.clone(), head.address.join(", ")];
     let mut y = RETURN_MARGIN + ASCENT * RETURN_SIZE;
     for text in sender.iter().filter(|text| !text.is_empty()) {
-        for line in lines(metrics, text, RETURN_SIZE, left - 2.0 * RETURN_MARGIN) {
+        for line in ragged_lines(metrics, text, RETURN_SIZE, left - 2.0 * RETURN_MARGIN) {
             items.push(text_line(RETURN_MARGIN, y, RETURN_SIZE, line));
             y += RETURN_SIZE * LEADING;
         }
@@ -274,7 +274,7 @@ fn fit(
     let mut size = largest;
     while size >= smallest {
         let lines: Vec<Line> = (address.iter())
-            .flat_map(|text| self::lines(metrics, text, size, width))
+            .flat_map(|text| ragged_lines(metrics, text, size, width))
             .collect();
         let fits = lines.len() <= LINES && lines.iter().all(|line| line.width() <= width + 0.01);
         let block = Block { size, lines };
@@ -298,23 +298,6 @@ fn too_long(letter: &Letter, what: &str) -> Error {
         "an address has at most {LINES} lines on an {what}, each as wide as fits at {ENVELOPE_SIZE} pt: shorten the recipient block"
     ))
     .into()
-}
-
-/// `text` in the regular face at `size`, broken at spaces to `width`.
-fn lines(metrics: &dyn FontMetrics, text: &str, size: f32, width: f32) -> Vec<Line> {
-    let breaker = Breaker {
-        metrics,
-        size,
-        width,
-        justify: false,
-        language: None,
-        memo: None,
-    };
-    let run = Run {
-        text: text.to_owned(),
-        ..Run::default()
-    };
-    breaker.lines(&[run])
 }
 
 fn text_line(x: f32, y: f32, size: f32, line: Line) -> Item {

@@ -193,10 +193,21 @@ const LOGO_WIDTH: f32 = 60.0 * MM;
 /// One line of a recipient block as set in the envelope window: broken at
 /// spaces (not hyphenated) to the window's width.
 pub(crate) fn address_lines(metrics: &dyn FontMetrics, text: &str, width_mm: f32) -> Vec<Line> {
+    ragged_lines(metrics, text, ADDRESS_SIZE, width_mm * MM)
+}
+
+/// `text` in the regular face at `size`, broken at spaces (not hyphenated)
+/// to `width`: an address line, on a letter, an envelope or a label.
+pub(crate) fn ragged_lines(
+    metrics: &dyn FontMetrics,
+    text: &str,
+    size: f32,
+    width: f32,
+) -> Vec<Line> {
     let breaker = Breaker {
         metrics,
-        size: ADDRESS_SIZE,
-        width: width_mm * MM,
+        size,
+        width,
         justify: false,
         language: None,
         memo: None,
