@@ -63,11 +63,13 @@ impl Placed {
     }
 }
 
-/// One line of a paragraph.
+/// One line of a paragraph. Cheap to clone: the lines of a paragraph are
+/// remembered between letters and copied into each letter's layout, so its
+/// pieces are shared, and copied only where a line is changed.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Line {
     /// The words, left to right; a gap between two pieces is a space.
-    pub pieces: Vec<Placed>,
+    pub pieces: Arc<Vec<Placed>>,
 }
 
 impl Line {
@@ -231,8 +233,7 @@ impl Breaker<'_> {
                 self.place(&mut line, &head, start);
                 if !rest.is_empty() && marked {
                     // Mark the break, so that the word reads as one.
-                    let last = line
-                        .pieces
+                    let last = Arc::make_mut(&mut line.pieces)
                         .last_mut()
                         .expect("at least one character is placed");
                     last.hyphen = true;
@@ -315,7 +316,7 @@ impl Breaker<'_> {
                 x += self.space(piece.style);
             }
             let width = self.metrics.width(piece.style, piece.text) * self.size_of(piece);
-            line.pieces.push(Placed {
+            Arc::make_mut(&mut line.pieces).push(Placed {
                 text: piece.text.to_owned(),
                 style: piece.style,
                 link: piece.link.map(str::to_owned),
@@ -452,14 +453,15 @@ impl Breaker<'_> {
             return;
         }
         let mut shift = 0.0;
-        for i in 0..line.pieces.len() {
+        let pieces = Arc::make_mut(&mut line.pieces);
+        for i in 0..pieces.len() {
             if i > 0 {
-                let previous = &line.pieces[i - 1];
-                if line.pieces[i].x > previous.x + previous.width - shift + 0.001 {
+                let previous = &pieces[i - 1];
+                if pieces[i].x > previous.x + previous.width - shift + 0.001 {
                     shift += extra;
                 }
             }
-            line.pieces[i].x += shift;
+            pieces[i].x += shift;
         }
     }
 }
@@ -667,7 +669,7 @@ fn weight(runs: &[Run], lines: &[Line]) -> usize {
         .iter()
         .map(|run| size_of::<Run>() + text(&run.text, &run.link))
         .sum();
-    let pieces = lines.iter().flat_map(|line| &line.pieces);
+    let pieces = lines.iter().flat_map(|line| line.pieces.iter());
     let pieces: usize = pieces
         .map(|piece| size_of::<Placed>() + text(&piece.text, &piece.link))
         .sum();

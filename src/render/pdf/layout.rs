@@ -19,6 +19,7 @@
 //! An annex table follows on pages of its own, its header row atop each.
 
 use std::cell::{Cell, RefCell};
+use std::sync::Arc;
 
 use super::breaking::{Breaker, Line, Placed};
 use super::cache::{ParagraphMemo, PdfCache};
@@ -927,8 +928,7 @@ impl Pager<'_> {
                         // may start deeper, with inner markers of its own.
                         let width = self.metrics.width(Style::Regular, &marker) * BODY;
                         let at = x + (INDENT - 2.0 * MM - width).max(0.0);
-                        row.line
-                            .pieces
+                        Arc::make_mut(&mut row.line.pieces)
                             .insert(0, hanging(marker, width, at - row.x));
                     }
                 }
@@ -1213,7 +1213,7 @@ impl Pager<'_> {
                 let number = note.number.to_string();
                 if let Some(first) = lines.first_mut() {
                     let piece = hanging(number.clone(), width(&number), -hang);
-                    first.pieces.insert(0, piece);
+                    Arc::make_mut(&mut first.pieces).insert(0, piece);
                 }
                 lines
             })
@@ -1227,7 +1227,7 @@ impl Pager<'_> {
         let notes = &self.letter.notes;
         let mut found: Vec<usize> = rows
             .into_iter()
-            .flat_map(|row| &row.line.pieces)
+            .flat_map(|row| row.line.pieces.iter())
             .filter_map(|piece| piece.note)
             .filter_map(|number| notes.iter().position(|note| note.number == number))
             .filter(|&i| !self.printed[i])

@@ -19,6 +19,8 @@
 //! line can span: breaking costs about the length of the paragraph times
 //! the words of a line.
 
+use std::sync::Arc;
+
 use super::{Breaker, Line, Piece, Word};
 
 /// How much a space may stretch, in parts of its width.
@@ -572,7 +574,10 @@ impl<'t> Paragraph<'t> {
         let mut line = Line::default();
         breaker.place(&mut line, &pieces, 0.0);
         let hyphen = self.measure(end, end).width;
-        if let Some(piece) = line.pieces.last_mut().filter(|_| hyphen > 0.0) {
+        if let Some(piece) = Arc::make_mut(&mut line.pieces)
+            .last_mut()
+            .filter(|_| hyphen > 0.0)
+        {
             piece.hyphen = true;
             piece.width += hyphen;
         }
