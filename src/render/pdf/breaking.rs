@@ -1045,7 +1045,7 @@ pub(crate) mod tests {
         assert_fits(&breaker, &lines);
         let word: String = runs.iter().map(|run| run.text.as_str()).collect();
         assert!(reassemble(&lines) == word, "text lost or reordered");
-        for piece in lines.iter().flat_map(|line| &line.pieces) {
+        for piece in lines.iter().flat_map(|line| line.pieces.iter()) {
             let bold = piece.text.starts_with('y');
             assert_eq!(piece.style == Style::Bold, bold, "{:?}", piece.text);
         }

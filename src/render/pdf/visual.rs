@@ -233,8 +233,10 @@ mod tests {
                 x += width + 3.0;
                 piece
             })
-            .collect();
-        Line { pieces }
+            .collect::<Vec<_>>();
+        Line {
+            pieces: pieces.into(),
+        }
     }
 
     fn order<'s>(segments: &'s [Segment]) -> Vec<&'s str> {
@@ -246,7 +248,7 @@ mod tests {
         let line = line(&["Dear", "Ms.", "Petrova,"]);
         let segments = segments(Fonts::embedded(), &line, 10.0);
         assert_eq!(order(&segments), ["Dear", "Ms.", "Petrova,"]);
-        for (segment, piece) in segments.iter().zip(&line.pieces) {
+        for (segment, piece) in segments.iter().zip(line.pieces.iter()) {
             assert_eq!(segment.x, piece.x);
         }
     }
