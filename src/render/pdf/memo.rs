@@ -3,7 +3,9 @@
 //! fonts and the signature.
 
 use std::collections::HashMap;
-use std::hash::{DefaultHasher, Hash, Hasher};
+use std::hash::{BuildHasherDefault, Hash, Hasher};
+
+use rustc_hash::FxHasher;
 
 /// Values by key, found by the key's hash, then by equality. Bounded in
 /// bytes: a value that would pass the budget empties it first (which costs
@@ -11,7 +13,7 @@ use std::hash::{DefaultHasher, Hash, Hasher};
 /// budget is not kept at all, so one huge input cannot hold memory.
 #[derive(Debug)]
 pub struct Memo<K, V> {
-    entries: HashMap<u64, Vec<(K, V)>>,
+    entries: HashMap<u64, Vec<(K, V)>, BuildHasherDefault<FxHasher>>,
     bytes: usize,
     budget: usize,
 }
@@ -20,7 +22,7 @@ impl<K, V: Clone> Memo<K, V> {
     /// An empty memo holding values of up to `budget` bytes in all.
     pub fn new(budget: usize) -> Self {
         Memo {
-            entries: HashMap::new(),
+            entries: HashMap::default(),
             bytes: 0,
             budget,
         }
@@ -47,7 +49,7 @@ impl<K, V: Clone> Memo<K, V> {
 
     /// Forgets every value.
     pub fn clear(&mut self) {
-        self.entries = HashMap::new();
+        self.entries = HashMap::default();
         self.bytes = 0;
     }
 
@@ -57,9 +59,11 @@ impl<K, V: Clone> Memo<K, V> {
     }
 }
 
-/// The hash a [`Memo`] files `value` under.
+/// The hash a [`Memo`] files `value` under: FxHash, fast on the kilobytes
+/// of a page's content. Not meant to resist chosen collisions, which only
+/// make a lookup compare more keys.
 pub fn hash(value: &impl Hash) -> u64 {
-    let mut hasher = DefaultHasher::new();
+    let mut hasher = FxHasher::default();
     value.hash(&mut hasher);
     hasher.finish()
 }
