@@ -345,7 +345,9 @@ impl Face {
     /// shaped (right to left where `rtl`).
     pub fn glyphs(&self, text: &str, rtl: bool) -> Vec<Glyph> {
         if text.chars().all(is_simple) {
-            return self.simple_glyphs(text, false).unwrap_or_default();
+            let mut glyphs = Vec::with_capacity(text.len());
+            self.push_simple_glyphs(text, false, &mut glyphs);
+            return glyphs;
         }
         let mut buffer = UnicodeBuffer::new();
         buffer.push_str(text);
@@ -372,14 +374,16 @@ impl Face {
             .collect()
     }
 
-    /// The glyphs of simple `text`, glyph by glyph; where `covered`, `None`
-    /// as soon as a character is not simple or not in the font.
-    fn simple_glyphs(&self, text: &str, covered: bool) -> Option<Vec<Glyph>> {
-        let mut glyphs: Vec<Glyph> = Vec::with_capacity(text.len());
+    /// Appends the glyphs of simple `text` to `glyphs`, glyph by glyph;
+    /// where `covered`, appends nothing and gives false as soon as a
+    /// character is not simple or not in the font.
+    fn push_simple_glyphs(&self, text: &str, covered: bool, glyphs: &mut Vec<Glyph>) -> bool {
+        let start = glyphs.len();
         for (at, char) in text.char_indices() {
             let (id, advance) = self.glyph(char);
             if covered && (id == 0 || !is_simple(char)) {
-                return None;
+                glyphs.truncate(start);
+                return false;
             }
             glyphs.push(Glyph {
                 id,
@@ -389,6 +393,7 @@ impl Face {
                 offset: (0, 0),
             });
         }
+        let glyphs = &mut glyphs[start..];
         if glyphs.len() > 1 {
             KERNING.with_borrow_mut(|memo| {
                 for i in 1..glyphs.len() {
@@ -398,7 +403,7 @@ impl Face {
                 }
             });
         }
-        Some(glyphs)
+        true
     }
 }
 
@@ -557,33 +562,31 @@ impl Fonts {
         runs
     }
 
-    /// The glyphs of `text` set in `style`, run by run in the order they
-    /// are drawn (right to left where `rtl`), each with its face and the
-    /// byte range of `text` it sets.
+    /// Appends the glyphs of `text` set in `style` to `glyphs`, run by run
+    /// in the order they are drawn (right to left where `rtl`); gives each
+    /// run's face, the byte range of `text` it sets, and the range of
+    /// `glyphs` it added (and those glyphs), to `run`.
     pub fn glyphs(
         &self,
-        style: Style,
-        text: &str,
-        rtl: bool,
-    ) -> Vec<(usize, Range<usize>, Vec<Glyph>)> {
+        (style, text, rtl): (Style, &str, bool),
+        glyphs: &mut Vec<Glyph>,
+        mut run: impl FnMut(usize, Range<usize>, Range<usize>, &[Glyph]),
+    ) {
         // Nearly all text: simple, and all in the style's first face.
         let first = self.chains[style.index()][0];
-        let face = &self.faces[first];
-        if let Some(glyphs) = face.simple_glyphs(text, true) {
-            return vec![(first, 0..text.len(), glyphs)];
+        let start = glyphs.len();
+        if self.faces[first].push_simple_glyphs(text, true, glyphs) {
+            return run(first, 0..text.len(), start..glyphs.len(), &glyphs[start..]);
         }
-        let mut runs: Vec<_> = self
-            .runs(style, text)
-            .into_iter()
-            .map(|(face, range)| {
-                let glyphs = self.faces[face].glyphs(&text[range.clone()], rtl);
-                (face, range, glyphs)
-            })
-            .collect();
+        let mut runs = self.runs(style, text);
         if rtl {
             runs.reverse();
         }
-        runs
+        for (face, range) in runs {
+            let start = glyphs.len();
+            glyphs.extend(self.faces[face].glyphs(&text[range.clone()], rtl));
+            run(face, range, start..glyphs.len(), &glyphs[start..]);
+        }
     }
 }
 
@@ -688,8 +691,10 @@ mod tests {
     #[test]
     fn shapes_arabic_into_joined_forms_right_to_left() {
         let fonts = Fonts::embedded();
-        let runs = fonts.glyphs(Style::Regular, "سلام", true);
-        let (_, _, glyphs) = &runs[0];
+        let (mut glyphs, mut runs) = (Vec::new(), Vec::new());
+        let text = (Style::Regular, "سلام", true);
+        fonts.glyphs(text, &mut glyphs, |face, _, within, _| runs.push((face, within)));
+        assert_eq!(runs.len(), 1);
         // Drawn from the left: the last letter first.
         assert_eq!(glyphs.first().unwrap().cluster, "سلا".len() as u32);
         let face = &fonts.faces()[runs[0].0];

@@ -22,8 +22,9 @@ pub struct Segment<'a> {
     pub x: f32,
     /// Width, points.
     pub width: f32,
-    /// The glyphs, left to right; their clusters are byte offsets in `text`.
-    pub glyphs: Vec<Glyph>,
+    /// Its glyphs in [`Drawn::glyphs`], left to right; their clusters are
+    /// byte offsets in `text`.
+    pub glyphs: Range<usize>,
     /// The text it sets, in logical order (or the added hyphen).
     pub text: &'a str,
     /// True where it is set right to left.
@@ -32,12 +33,29 @@ pub struct Segment<'a> {
     pub first: bool,
 }
 
+/// A line as drawn: its segments, left to right, and their glyphs, kept
+/// together (one allocation for the line, not one for each word).
+#[derive(Debug, Default)]
+pub struct Drawn<'a> {
+    /// The segments, left to right.
+    pub segments: Vec<Segment<'a>>,
+    /// The glyphs of every segment.
+    pub glyphs: Vec<Glyph>,
+}
+
+impl Drawn<'_> {
+    /// The glyphs of `segment`, left to right.
+    pub fn glyphs(&self, segment: &Segment) -> &[Glyph] {
+        &self.glyphs[segment.glyphs.clone()]
+    }
+}
+
 /// Segments of one piece and one level: their level, left edge, width and
 /// indexes.
 type Unit = (Level, f32, f32, Range<usize>);
 
-/// The segments of `line` set at `size`, left to right.
-pub fn segments<'a>(fonts: &Fonts, line: &'a Line, size: f32) -> Vec<Segment<'a>> {
+/// The line `line` set at `size`, left to right.
+pub fn segments<'a>(fonts: &Fonts, line: &'a Line, size: f32) -> Drawn<'a> {
     let texts: Vec<&'a str> = line.pieces.iter().map(|p| p.text.as_str()).collect();
     match levels(&texts) {
         None => left_to_right(fonts, line, size),
@@ -45,59 +63,66 @@ pub fn segments<'a>(fonts: &Fonts, line: &'a Line, size: f32) -> Vec<Segment<'a>
     }
 }
 
-/// The segments of a line with no right-to-left text (nearly every line):
-/// each piece set from its own left edge, nothing reordered.
-fn left_to_right<'a>(fonts: &Fonts, line: &'a Line, size: f32) -> Vec<Segment<'a>> {
-    let mut segments: Vec<Segment<'a>> = Vec::with_capacity(line.pieces.len());
+/// A line with no right-to-left text (nearly every line): each piece set
+/// from its own left edge, nothing reordered.
+fn left_to_right<'a>(fonts: &Fonts, line: &'a Line, size: f32) -> Drawn<'a> {
+    let bytes = line.pieces.iter().map(|p| p.text.len() + 2).sum();
+    let mut drawn = Drawn {
+        segments: Vec::with_capacity(line.pieces.len()),
+        glyphs: Vec::with_capacity(bytes),
+    };
     for (i, piece) in line.pieces.iter().enumerate() {
-        let (first, size) = (segments.len(), piece.size(size));
+        let (first, size) = (drawn.segments.len(), piece.size(size));
         let mut x = piece.x;
         let hyphen = piece.hyphen.then_some("\u{AD}");
         for text in std::iter::once(piece.text.as_str()).chain(hyphen) {
-            x = push_runs(fonts, &mut segments, (i, piece, size), text, false, x);
+            x = push_runs(fonts, &mut drawn, (i, piece, size), text, false, x);
         }
-        if let Some(segment) = segments.get_mut(first) {
+        if let Some(segment) = drawn.segments.get_mut(first) {
             segment.first = true;
         }
     }
-    segments
+    drawn
 }
 
 /// Sets `text` (of piece number `i`) from `x`, right to left where `rtl`,
 /// as one segment per face; gives the right edge.
 fn push_runs<'a>(
     fonts: &Fonts,
-    segments: &mut Vec<Segment<'a>>,
+    drawn: &mut Drawn<'a>,
     (i, piece, size): (usize, &Placed, f32),
     text: &'a str,
     rtl: bool,
     mut x: f32,
 ) -> f32 {
-    for (face, within, glyphs) in fonts.glyphs(piece.style, text, rtl) {
+    let Drawn { segments, glyphs } = drawn;
+    let set = (piece.style, text, rtl);
+    fonts.glyphs(set, glyphs, |face, within, range, glyphs| {
         let face_units = fonts.faces()[face].units_per_em;
-        let width = glyphs.iter().map(|g| g.advance).sum::<i32>() as f32 / face_units * size;
+        let advance: i32 = glyphs.iter().map(|g| g.advance).sum();
+        let width = advance as f32 / face_units * size;
         segments.push(Segment {
             piece: i,
             face,
             x,
             width,
-            glyphs,
+            glyphs: range,
             text: &text[within],
             rtl,
             first: false,
         });
         x += width;
-    }
+    });
     x
 }
 
 /// The segments of a line with right-to-left text, whose pieces' bytes
 /// have `levels`: cut where the level changes, and moved to visual order.
-fn bidi<'a>(fonts: &Fonts, line: &'a Line, size: f32, levels: &[Vec<Level>]) -> Vec<Segment<'a>> {
+fn bidi<'a>(fonts: &Fonts, line: &'a Line, size: f32, levels: &[Vec<Level>]) -> Drawn<'a> {
     // Units of one piece and one level, in logical order, each with its
     // segments placed from the unit's start.
     let mut units: Vec<Unit> = Vec::new();
-    let mut segments: Vec<Segment<'a>> = Vec::with_capacity(line.pieces.len());
+    let mut drawn = Drawn::default();
     for (i, piece) in line.pieces.iter().enumerate() {
         let size = piece.size(size);
         let mut x = piece.x;
@@ -111,25 +136,19 @@ fn bidi<'a>(fonts: &Fonts, line: &'a Line, size: f32, levels: &[Vec<Level>]) -> 
             .map(|(level, range)| (level, &text[range]))
             .chain(hyphen);
         for (level, text) in pieces {
-            let (start, first) = (x, segments.len());
-            x = push_runs(
-                fonts,
-                &mut segments,
-                (i, piece, size),
-                text,
-                level.is_rtl(),
-                x,
-            );
-            units.push((level, start, x - start, first..segments.len()));
+            let (start, first) = (x, drawn.segments.len());
+            let rtl = level.is_rtl();
+            x = push_runs(fonts, &mut drawn, (i, piece, size), text, rtl, x);
+            units.push((level, start, x - start, first..drawn.segments.len()));
         }
     }
-    reorder(&mut units, &mut segments);
-    segments.sort_by(|a, b| a.x.total_cmp(&b.x));
+    reorder(&mut units, &mut drawn.segments);
+    drawn.segments.sort_by(|a, b| a.x.total_cmp(&b.x));
     let mut seen = vec![false; line.pieces.len()];
-    for segment in &mut segments {
+    for segment in &mut drawn.segments {
         segment.first = !std::mem::replace(&mut seen[segment.piece], true);
     }
-    segments
+    drawn
 }
 
 /// The bidi embedding level of each byte of each piece's text, the pieces
@@ -246,9 +265,9 @@ mod tests {
     #[test]
     fn leaves_left_to_right_text_in_place() {
         let line = line(&["Dear", "Ms.", "Petrova,"]);
-        let segments = segments(Fonts::embedded(), &line, 10.0);
-        assert_eq!(order(&segments), ["Dear", "Ms.", "Petrova,"]);
-        for (segment, piece) in segments.iter().zip(line.pieces.iter()) {
+        let drawn = segments(Fonts::embedded(), &line, 10.0);
+        assert_eq!(order(&drawn.segments), ["Dear", "Ms.", "Petrova,"]);
+        for (segment, piece) in drawn.segments.iter().zip(line.pieces.iter()) {
             assert_eq!(segment.x, piece.x);
         }
     }
@@ -257,13 +276,13 @@ mod tests {
     #[test]
     fn sets_hebrew_words_right_to_left_in_an_english_line() {
         let line = line(&["Dear", "שרה", "כהן,", "hello"]);
-        let segments = segments(Fonts::embedded(), &line, 10.0);
+        let drawn = segments(Fonts::embedded(), &line, 10.0);
         // The surname left of the given name, the comma after both.
-        assert_eq!(order(&segments), ["Dear", "כהן", "שרה", ",", "hello"]);
-        let (right, last) = (&segments[4], line.pieces.last().unwrap());
+        assert_eq!(order(&drawn.segments), ["Dear", "כהן", "שרה", ",", "hello"]);
+        let (right, last) = (&drawn.segments[4], line.pieces.last().unwrap());
         assert!((right.x - last.x).abs() < 0.01);
         // Glyphs of a word drawn from its last letter.
-        let surname = &segments[1];
-        assert_eq!(surname.glyphs[0].cluster as usize, "כה".len());
+        let surname = &drawn.segments[1];
+        assert_eq!(drawn.glyphs(surname)[0].cluster as usize, "כה".len());
     }
 }

@@ -20,13 +20,13 @@ use subsetter::GlyphRemapper;
 use super::breaking::RAISE;
 use super::cache::{ContentMemo, FontMemo, PictureMemo, lock};
 use super::dehint::dehint;
-use super::font::{Face, Fonts, is_ignorable, is_simple};
+use super::font::{Face, Fonts, Glyph, is_ignorable, is_simple};
 use super::layout::{Item, Layout, TextLine};
 use super::logo::{self, Vector};
 use super::memo::hash;
 use super::pack::pack;
 use super::tag::Tagger;
-use super::visual::{self, Segment};
+use super::visual::{self, Drawn, Segment};
 use crate::appeal::Logo;
 use crate::error::{Diagnostic, Error};
 use crate::letter::{Letter, Signature};
@@ -76,17 +76,17 @@ struct Used {
 }
 
 impl Used {
-    fn add(&mut self, segment: &Segment) {
+    fn add(&mut self, segment: &Segment, glyphs: &[Glyph]) {
         // The space glyph, for the gap before a word.
         self.chars.insert(' ');
         if segment.text.chars().all(is_simple) {
             segment.text.chars().for_each(|c| self.chars.insert(c));
             return;
         }
-        let mut clusters: Vec<usize> = segment.glyphs.iter().map(|g| g.cluster as usize).collect();
+        let mut clusters: Vec<usize> = glyphs.iter().map(|g| g.cluster as usize).collect();
         clusters.sort_unstable();
         clusters.dedup();
-        for glyph in &segment.glyphs {
+        for glyph in glyphs {
             let start = glyph.cluster as usize;
             let end = (clusters.iter().copied())
                 .find(|&c| c > start)
@@ -232,15 +232,15 @@ pub(super) fn write_pages(
     let memos = options.cache.memos();
     // Every line as drawn, and which glyphs each face shows, so that each
     // can be embedded as a subset.
-    let mut drawn: Vec<Vec<Segment>> = Vec::new();
+    let mut drawn: Vec<Drawn> = Vec::new();
     let mut used: Vec<Used> = fonts.faces().iter().map(|_| Used::default()).collect();
     for item in layout.pages.iter().flatten() {
         if let Item::Text(line) = item {
-            let segments = visual::segments(fonts, &line.line, line.size);
-            for segment in &segments {
-                used[segment.face].add(segment);
+            let line = visual::segments(fonts, &line.line, line.size);
+            for segment in &line.segments {
+                used[segment.face].add(segment, line.glyphs(segment));
             }
-            drawn.push(segments);
+            drawn.push(line);
         }
     }
     let mut embedded: Vec<Option<Arc<EmbeddedFont>>> = Vec::with_capacity(used.len());
@@ -309,14 +309,14 @@ pub(super) fn write_pages(
                 if let Some(tagger) = &mut tagger {
                     tagger.begin(&mut content, number, item);
                 }
-                let segments = match item {
+                let line = match item {
                     Item::Text(_) => drawn.next().unwrap_or_default(),
-                    _ => Vec::new(),
+                    _ => Drawn::default(),
                 };
                 draw(
                     &mut content,
                     item,
-                    &segments,
+                    &line,
                     height,
                     fonts,
                     &embedded,
@@ -502,7 +502,7 @@ fn font_name(index: usize) -> String {
 fn draw(
     content: &mut Content,
     item: &Item,
-    segments: &[Segment],
+    line: &Drawn,
     height: f32,
     fonts: &Fonts,
     embedded: &[Option<Arc<EmbeddedFont>>],
@@ -510,7 +510,7 @@ fn draw(
     links: &mut Vec<(Rect, String)>,
 ) {
     match item {
-        Item::Text(line) => draw_line(content, line, segments, height, fonts, embedded, links),
+        Item::Text(text) => draw_line(content, text, line, height, fonts, embedded, links),
         Item::Rule([x, y, right]) => rule(content, [*x, height - y, *right, height - y]),
         Item::VRule([x, top, bottom]) => rule(content, [*x, height - top, *x, height - bottom]),
         Item::Signature(signatory, [x, y, w, h]) => {
@@ -552,13 +552,13 @@ fn rule(content: &mut Content, [x1, y1, x2, y2]: [f32; 4]) {
 fn draw_line(
     content: &mut Content,
     text: &TextLine,
-    segments: &[Segment],
+    line: &Drawn,
     height: f32,
     fonts: &Fonts,
     embedded: &[Option<Arc<EmbeddedFont>>],
     links: &mut Vec<(Rect, String)>,
 ) {
-    let pieces = &text.line.pieces;
+    let (pieces, segments) = (&text.line.pieces, &line.segments);
     let Some(first) = segments.first() else {
         return;
     };
@@ -606,7 +606,8 @@ fn draw_line(
         // extracts, from an ActualText span
         // (the space before it not in the span, or it would be lost).
         // Right-to-left text is left to the extraction's own reordering.
-        let missing = segment.glyphs.iter().any(|g| g.id == 0) || is_given_apart(segment);
+        let glyphs = line.glyphs(segment);
+        let missing = glyphs.iter().any(|g| g.id == 0) || is_given_apart(segment, glyphs);
         if missing {
             shown.flush(content);
             content
@@ -615,7 +616,7 @@ fn draw_line(
                 .actual_text(TextStr(segment.text));
         }
         let scale = 1000.0 / face.units_per_em;
-        for glyph in &segment.glyphs {
+        for glyph in glyphs {
             // Left to right, a mark is drawn where its own width puts it
             // (fonts draw marks over the letter before them): moved by its
             // offset, it would read as a gap, a space, to text extraction.
@@ -675,13 +676,13 @@ fn draw_line(
 /// one for its characters: a ligature, a character shaping hides (a
 /// joiner). Extraction would lose or
 /// misplace them.
-fn is_given_apart(segment: &Segment) -> bool {
+fn is_given_apart(segment: &Segment, glyphs: &[Glyph]) -> bool {
     if segment.rtl {
         return false;
     }
     let mut clusters = 0;
     let mut last = None;
-    for glyph in &segment.glyphs {
+    for glyph in glyphs {
         if last != Some(glyph.cluster) {
             clusters += 1;
             last = Some(glyph.cluster);
