@@ -85,11 +85,21 @@ pub(crate) fn url(url: &str) -> Option<Diagnostic> {
     })
 }
 
+/// True for the bidi embeddings, overrides and isolates (U+202A–U+202E,
+/// U+2066–U+2069): invisible, they reorder the text around them (in a
+/// letter, the words of a sentence the template writes after a name). The
+/// marks U+200E and U+200F only tell the direction of neutral characters
+/// and are allowed.
+fn is_direction_control(c: char) -> bool {
+    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
 /// Reports, by key path, every string in `value` that is blank (a letter
-/// would print an empty name or line; `vars` are free-form and may be) or
-/// holds a control character other than a line break or a tab (it would
-/// reach letters, PDFs and mail headers unseen), and returns the bytes of
-/// text it holds.
+/// would print an empty name or line; `vars` are free-form and may be),
+/// holds a direction control (which would reverse the text around it) or a
+/// control character other than a line break or a tab (it would reach
+/// letters, PDFs and mail headers unseen), and returns the bytes of text it
+/// holds.
 pub(crate) fn strings(
     value: &Value,
     path: &mut String,
@@ -102,6 +112,19 @@ pub(crate) fn strings(
                     path.clone(),
                     Diagnostic::new("blank-value", format!("{path} is blank"))
                         .hint("give a value, or leave the key out"),
+                ));
+            } else if let Some(c) = text.chars().find(|&c| is_direction_control(c)) {
+                out.push((
+                    path.clone(),
+                    Diagnostic::new(
+                        "direction-control",
+                        format!("direction control U+{:04X} in {path}", c as u32),
+                    )
+                    .hint(
+                        "remove it: each paragraph takes its direction from its own \
+                         letters, and an embedding, override or isolate would reverse \
+                         the text printed around it",
+                    ),
                 ));
             } else if let Some(c) = text.chars().find(|&c| {
                 (c.is_control() && !matches!(c, '\n' | '\t' | '\r'))
@@ -448,6 +471,30 @@ mod tests {
             out[0].1.message,
             "control character U+0007 in sender.address[1]"
         );
+    }
+
+    // See: #12 (a right-to-left override in a name reversed the sentence
+    // after it).
+    #[test]
+    fn refuses_direction_controls_but_not_marks() {
+        let value = serde_json::json!({
+            "place": "\u{202E}Geneva",
+            "recipients": ["a\u{2067}b"],
+            "subject": "ok \u{200F}\u{200E} marks",
+        });
+        let mut out = Vec::new();
+        strings(&value, &mut String::new(), &mut out);
+        let said: Vec<(&str, &str)> = (out.iter())
+            .map(|(path, d)| (path.as_str(), d.message.as_str()))
+            .collect();
+        assert_eq!(
+            said,
+            [
+                ("place", "direction control U+202E in place"),
+                ("recipients[0]", "direction control U+2067 in recipients[0]"),
+            ]
+        );
+        assert_eq!(out[0].1.code, "direction-control");
     }
 
     #[test]
