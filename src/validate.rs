@@ -126,6 +126,12 @@ pub(crate) fn strings(
                          the text printed around it",
                     ),
                 ));
+            } else if text.contains(['\n', '\r']) && is_one_line(path) {
+                out.push((
+                    path.clone(),
+                    Diagnostic::new("line-break", format!("line break in {path}"))
+                        .hint("write it on one line: it is printed as one (an address takes a line per element of `address`)"),
+                ));
             } else if let Some(c) = text.chars().find(|&c| {
                 (c.is_control() && !matches!(c, '\n' | '\t' | '\r'))
                     || crate::evidence::is_reserved(c)
@@ -166,6 +172,58 @@ pub(crate) fn strings(
         }
         _ => 0,
     }
+}
+
+/// The keys of values a letter prints on one line (or one line each, for
+/// lists): a line break in one would split a name or an address line in
+/// two, and push the recipient block past its window unseen. (Ids and tags
+/// have checks of their own.) (Ids and tags
+/// have checks of their own.)
+const ONE_LINE: [&str; 28] = [
+    "address",
+    "article",
+    "cc",
+    "country",
+    "email",
+    "enclosures",
+    "fax",
+    "given",
+    "honorific",
+    "kind",
+    "language",
+    "name",
+    "organisation",
+    "organisation_dative",
+    "organisation_genitive",
+    "patronymic",
+    "people",
+    "phone",
+    "place",
+    "publisher",
+    "rank",
+    "reference",
+    "role",
+    "salutation",
+    "surname",
+    "title",
+    "title_dative",
+    "url",
+];
+
+/// True for the key path of a value printed on one line ([`ONE_LINE`]),
+/// or of its value for one language (`title.ru`).
+fn is_one_line(path: &str) -> bool {
+    if is_vars(path) {
+        return false;
+    }
+    let mut keys = path
+        .rsplit('.')
+        .map(|key| key.split('[').next().unwrap_or(key));
+    let mut key = keys.next().unwrap_or_default();
+    if key.len() == 2 && key.bytes().all(|b| b.is_ascii_lowercase()) {
+        key = keys.next().unwrap_or_default();
+    }
+    ONE_LINE.contains(&key)
 }
 
 /// True for a key path inside the free-form `vars` table.
@@ -495,6 +553,29 @@ mod tests {
             ]
         );
         assert_eq!(out[0].1.code, "direction-control");
+    }
+
+    // See: #12 (a line break in a name split the recipient block)
+    #[test]
+    fn refuses_line_breaks_in_values_printed_on_one_line() {
+        let value = serde_json::json!({
+            "recipient": [{"name": "Sara\nCohen", "title": {"ru": "а\r\nб"},
+                           "address": ["Street 1\nBox 5"]}],
+            "body": "two\n\nparagraphs",
+            "incident": [{"summary": "one\ntwo"}],
+            "vars": {"name": "free\nform"},
+        });
+        let mut out = Vec::new();
+        strings(&value, &mut String::new(), &mut out);
+        let said: Vec<&str> = out.iter().map(|(_, d)| d.message.as_str()).collect();
+        assert_eq!(
+            said,
+            [
+                "line break in recipient[0].address[0]",
+                "line break in recipient[0].name",
+                "line break in recipient[0].title.ru",
+            ]
+        );
     }
 
     #[test]

@@ -195,19 +195,26 @@ fn dry_run_writes_nothing() {
 
 #[test]
 fn a_bad_recipient_fails_alone_and_header_injection_is_refused() {
-    let mut recipients = registry(3);
-    recipients = recipients.replacen(
+    // A line break in a name, which a mail header would take as the start
+    // of another header, is refused where it is, before any letter.
+    let injected = registry(3).replacen(
         "name = \"Member Number2\"",
         "name = \"Eve\\r\\nBcc: victim@example.org\"",
         1,
     );
-    recipients = recipients.replacen("email = \"exec1@example.org\"\n", "", 1);
+    let dir = workdir(&injected);
+    batch(dir.path(), &[]).code(2).stderr(
+        "exec.toml:16:8: error: line break in recipient[1].name\n  \
+         hint: write it on one line: it is printed as one (an address takes a line per element of `address`)\n",
+    );
+    assert!(!dir.path().join("out").exists());
+    // A recipient with no e-mail address fails alone.
+    let recipients = registry(3).replacen("email = \"exec1@example.org\"\n", "", 1);
     let dir = workdir(&recipients);
     batch(dir.path(), &[]).code(2).stderr(predicate::str::starts_with(
-        "error: letter to exec-01: no e-mail address for recipient \"exec-01\"; hint: add email = \"…\" to its registry entry or [[recipient]], or leave eml out of --format\n\
-         error: letter to exec-02: recipient name of the letter to \"exec-02\" contains a line break; hint: a line break in a mail header would start a new header; remove it\n",
+        "error: letter to exec-01: no e-mail address for recipient \"exec-01\"; hint: add email = \"…\" to its registry entry or [[recipient]], or leave eml out of --format\n",
     ));
-    // The same failures for programs: each letter's diagnostics whole.
+    // The same failure for programs: each letter's diagnostics whole.
     let output = batch(dir.path(), &["--force", "--message-format", "json"]).code(2);
     let json: serde_json::Value = serde_json::from_slice(&output.get_output().stdout).unwrap();
     let codes: Vec<&str> = json["diagnostics"]
@@ -216,10 +223,7 @@ fn a_bad_recipient_fails_alone_and_header_injection_is_refused() {
         .iter()
         .map(|d| d["code"].as_str().unwrap())
         .collect();
-    assert_eq!(
-        codes,
-        ["no-email", "line-break-in-header", "letters-failed"]
-    );
+    assert_eq!(codes, ["no-email", "letters-failed"]);
     assert_eq!(
         json["diagnostics"][0]["message"],
         "letter to exec-01: no e-mail address for recipient \"exec-01\""
@@ -233,6 +237,9 @@ fn a_bad_recipient_fails_alone_and_header_injection_is_refused() {
     assert_eq!(
         written,
         [
+            "exec-02.eml",
+            "exec-02.pdf",
+            "exec-02.txt",
             "exec-03.eml",
             "exec-03.pdf",
             "exec-03.txt",
@@ -241,7 +248,7 @@ fn a_bad_recipient_fails_alone_and_header_injection_is_refused() {
         ]
     );
     let csv = std::fs::read_to_string(out.join("manifest.csv")).unwrap();
-    assert!(csv.contains("contains a line break"), "{csv}");
+    assert!(csv.contains("no e-mail address"), "{csv}");
 }
 
 #[test]
