@@ -119,6 +119,17 @@ struct Cut {
     at: usize,
 }
 
+impl Cut {
+    /// True where the cut, in `pieces`, is marked with a hyphen so that the
+    /// word reads as one: not in an address, nor at a no-break space (the
+    /// words on either side are whole).
+    fn is_marked(self, pieces: &[Piece]) -> bool {
+        pieces
+            .get(self.piece)
+            .is_some_and(|piece| !(piece.url || piece.tied && self.piece > 0 && self.at == 0))
+    }
+}
+
 /// Words with more characters than this are not hyphenated: TeX patterns
 /// find nothing useful in such a "word", and would cost its whole length
 /// again on every line it fills.
@@ -227,7 +238,7 @@ impl Breaker<'_> {
                     // Wider than a whole line: split it wherever it must be.
                     None => self.split_anywhere(rest),
                 };
-                let marked = !rest.get(cut.piece).is_some_and(|piece| piece.url);
+                let marked = cut.is_marked(rest);
                 let head;
                 (head, rest) = cut_at(rest, cut);
                 self.place(&mut line, &head, start);
@@ -419,9 +430,16 @@ impl Breaker<'_> {
             })
     }
 
-    /// Where to split a word wider than a line: after as many characters as
+    /// Where to split a word wider than a line: at the last no-break space
+    /// that leaves the line's words whole, else after as many characters as
     /// fit with a hyphen (at least one).
     fn split_anywhere(&self, pieces: &[Piece]) -> Cut {
+        // At a no-break space, no hyphen needs room.
+        if let Some(cut) = self.head(pieces, |width| width <= self.width)
+            && let Some(tie) = (1..=cut.piece).rev().find(|&i| pieces[i].tied)
+        {
+            return Cut { piece: tie, at: 0 };
+        }
         let room = self.width - self.hyphen_width(pieces);
         match self.head(pieces, |width| width <= room) {
             Some(Cut { piece: 0, at: 0 }) => Cut {
@@ -917,6 +935,36 @@ pub(crate) mod tests {
         // After a tie, a word is hyphenated to fill the line.
         let lines = breaker(10.0, Some(Language::Ru)).lines(&[run("и\u{a0}прекратить")]);
         assert_eq!(texts(&lines), ["и@0 прекра-@3", "тить@0"]);
+    }
+
+    // See: #12 (a chain of no-break spaces wider than a line ended each
+    // line with a hyphen after a whole word, and lost the space between)
+    #[test]
+    fn splits_a_chain_of_ties_wider_than_a_line_at_its_ties() {
+        let text = "abc\u{a0}def\u{a0}ghi\u{a0}jklmnopqrstu";
+        // Justified lines may shrink their spaces: three words fit.
+        let justified = [vec!["abc", "def", "ghi"], vec!["jklmnopqr-"], vec!["stu"]];
+        let ragged = [
+            vec!["abc", "def"],
+            vec!["ghi"],
+            vec!["jklmnopqr-"],
+            vec!["stu"],
+        ];
+        for (justify, expected) in [(true, &justified[..]), (false, &ragged[..])] {
+            let breaker = Breaker {
+                justify,
+                ..breaker(10.0, Some(Language::En))
+            };
+            let lines = breaker.lines(&[run(text)]);
+            let words: Vec<Vec<String>> = (lines.iter())
+                .map(|line| {
+                    (line.pieces.iter())
+                        .map(|p| format!("{}{}", p.text, if p.hyphen { "-" } else { "" }))
+                        .collect()
+                })
+                .collect();
+            assert_eq!(words, expected, "justify: {justify}");
+        }
     }
 
     #[test]

@@ -378,7 +378,7 @@ impl<'t> Paragraph<'t> {
         while breaker.head(rest, |width| width <= room).is_some() {
             let cut = breaker.split_anywhere(rest);
             // Marked as `Breaker::first_fit` marks it.
-            let marked = !rest.get(cut.piece).is_some_and(|piece| piece.url);
+            let marked = cut.is_marked(rest);
             let width = breaker.hyphen_width(rest);
             let count = rest.len();
             let (head, tail) = super::cut_at(rest, cut);
