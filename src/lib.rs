@@ -68,6 +68,7 @@ pub mod render;
 mod resolve;
 #[cfg(feature = "schema")]
 mod schema;
+mod script;
 mod table;
 mod templates;
 mod typography;

@@ -149,7 +149,7 @@ pub fn write(
     let tree = ids.next();
     let info = ids.next();
     let mut tagger = (options.standard == PdfStandard::Archival)
-        .then(|| Tagger::new(&layout.nodes, layout.pages.len()));
+        .then(|| Tagger::new(&layout.nodes, layout.pages.len(), letter.language.code()));
     let (page_refs, resources) = write_pages(
         (&letter.signatories, letter.letterhead.logo.as_ref()),
         layout,
@@ -321,7 +321,7 @@ pub(super) fn write_pages(
                     fonts,
                     &embedded,
                     &art,
-                    &mut links,
+                    (&mut links, tagger.as_deref_mut()),
                 );
                 if let Some(tagger) = &mut tagger {
                     tagger.links(number, links.len() - before);
@@ -507,10 +507,13 @@ fn draw(
     fonts: &Fonts,
     embedded: &[Option<Arc<EmbeddedFont>>],
     images: &Images,
-    links: &mut Vec<(Rect, String)>,
+    (links, tagger): (&mut Vec<(Rect, String)>, Option<&mut Tagger>),
 ) {
     match item {
-        Item::Text(line) => draw_line(content, line, segments, height, fonts, embedded, links),
+        Item::Text(line) => {
+            let drawn = (links, tagger);
+            draw_line(content, line, segments, height, fonts, embedded, drawn);
+        }
         Item::Rule([x, y, right]) => rule(content, [*x, height - y, *right, height - y]),
         Item::VRule([x, top, bottom]) => rule(content, [*x, height - top, *x, height - bottom]),
         Item::Signature(signatory, [x, y, w, h]) => {
@@ -548,7 +551,8 @@ fn rule(content: &mut Content, [x1, y1, x2, y2]: [f32; 4]) {
 /// Draws one line, its segments left to right. Each stretch of segments
 /// in one face, size and colour is one TJ: glyph strings, with kerning,
 /// mark offsets and stretched spaces as adjustments. Note references are
-/// set small on a raised baseline.
+/// set small on a raised baseline. With a `tagger`, a line with a label,
+/// a link or another language's words is marked piece by piece.
 fn draw_line(
     content: &mut Content,
     text: &TextLine,
@@ -556,7 +560,7 @@ fn draw_line(
     height: f32,
     fonts: &Fonts,
     embedded: &[Option<Arc<EmbeddedFont>>],
-    links: &mut Vec<(Rect, String)>,
+    (links, mut tagger): (&mut Vec<(Rect, String)>, Option<&mut Tagger>),
 ) {
     let pieces = &text.line.pieces;
     let Some(first) = segments.first() else {
@@ -572,6 +576,10 @@ fn draw_line(
     let mut pen = first.x;
     for segment in segments {
         let piece = &pieces[segment.piece];
+        if let Some(tagger) = tagger.as_deref_mut().filter(|t| t.is_new(piece)) {
+            shown.flush(content);
+            tagger.piece(content, piece);
+        }
         let (link, raised) = (piece.link.is_some(), piece.note.is_some());
         let size = piece.size(text.size);
         let face = &fonts.faces()[segment.face];
@@ -661,6 +669,9 @@ fn draw_line(
         linked_before = piece.link.is_some();
     }
     shown.flush(content);
+    if let Some(tagger) = tagger {
+        tagger.end_line(content);
+    }
     if linked {
         content.set_fill_rgb(0.0, 0.0, 0.0);
     }
