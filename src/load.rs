@@ -734,6 +734,9 @@ pub(crate) fn incident_problems(incident: &Incident, path: &str) -> Vec<(String,
         if let Some(problem) = validate::url(&source.url) {
             problems.push((join(&format!("sources[{i}]")), problem));
         }
+        if let Some(problem) = source.language.as_deref().and_then(validate::language_tag) {
+            problems.push((join(&format!("sources[{i}].language")), problem));
+        }
     }
     let value = serde_json::to_value(incident).unwrap_or_default();
     validate::strings(&value, &mut path.to_owned(), &mut problems);

@@ -576,10 +576,6 @@ fn draw_line(
     let mut pen = first.x;
     for segment in segments {
         let piece = &pieces[segment.piece];
-        if let Some(tagger) = tagger.as_deref_mut().filter(|t| t.is_new(piece)) {
-            shown.flush(content);
-            tagger.piece(content, piece);
-        }
         let (link, raised) = (piece.link.is_some(), piece.note.is_some());
         let size = piece.size(text.size);
         let face = &fonts.faces()[segment.face];
@@ -608,6 +604,11 @@ fn draw_line(
             shown.space(face, map, size, segment.x - pen);
         } else if (segment.x - pen).abs() > 0.001 {
             shown.adjust(-(segment.x - pen) * 1000.0 / size);
+        }
+        // The space before a piece is the text's before it.
+        if let Some(tagger) = tagger.as_deref_mut().filter(|t| t.is_new(piece)) {
+            shown.flush(content);
+            tagger.piece(content, piece);
         }
         // Characters the font has no glyph for show as boxes, and some
         // glyphs stand for no character or several: their text still
