@@ -159,6 +159,13 @@ pub fn write(
         tree,
         tagger.as_mut(),
     )?;
+    // PDF/A forbids .notdef: the characters no face has are named.
+    if tagger.is_some() && resources.notdef {
+        let missing = crate::coverage::archival(letter);
+        if !missing.is_empty() {
+            return Err(Error::invalid(missing));
+        }
+    }
     pdf.pages(tree)
         .kids(page_refs.iter().copied())
         .count(page_refs.len() as i32);
@@ -213,6 +220,8 @@ pub(super) struct Resources {
     pub images: Vec<(Ref, Ref, Arc<Picture>)>,
     /// The letterhead's logo, where a page shows it.
     pub logo: Option<Emblem>,
+    /// Some character shows as the .notdef glyph: no face has it.
+    pub notdef: bool,
 }
 
 /// Writes the pages of a laid-out letter into `chunk` with ids from `ids`,
@@ -234,11 +243,13 @@ pub(super) fn write_pages(
     // can be embedded as a subset.
     let mut drawn: Vec<Vec<Segment>> = Vec::new();
     let mut used: Vec<Used> = fonts.faces().iter().map(|_| Used::default()).collect();
+    let mut notdef = false;
     for item in layout.pages.iter().flatten() {
         if let Item::Text(line) = item {
             let segments = visual::segments(fonts, &line.line, line.size);
             for segment in &segments {
                 used[segment.face].add(segment);
+                notdef |= segment.glyphs.iter().any(|glyph| glyph.id == 0);
             }
             drawn.push(segments);
         }
@@ -401,6 +412,7 @@ pub(super) fn write_pages(
             fonts,
             images,
             logo: emblem,
+            notdef,
         },
     ))
 }
