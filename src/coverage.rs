@@ -63,7 +63,11 @@ fn said(
         frame.push('\n');
     });
     let parts = [
-        (letter.recipient.join("\n"), recipient, "the recipient block"),
+        (
+            letter.recipient.join("\n"),
+            recipient,
+            "the recipient block",
+        ),
         (letter.subject.clone(), Some("subject"), ""),
         (body, Some("body"), ""),
         (frame, None, ""),
@@ -88,8 +92,12 @@ fn said(
             named.join(", ")
         );
         let hint = match severity {
-            Severity::Error => "PDF/A forbids the box a PDF prints for each; add a font that has them ([style] fonts = [\"….ttf\"]), or render with --pdf-standard none",
-            _ => "the PDF prints a box for each; add a font that has them: [style] fonts = [\"….ttf\"]",
+            Severity::Error => {
+                "PDF/A forbids the box a PDF prints for each; add a font that has them ([style] fonts = [\"….ttf\"]), or render with --pdf-standard none"
+            }
+            _ => {
+                "the PDF prints a box for each; add a font that has them: [style] fonts = [\"….ttf\"]"
+            }
         };
         let diagnostic = Diagnostic::new("missing-glyph", message)
             .severity(severity)

@@ -413,7 +413,15 @@ mod tests {
         for good in ["be", "ru", "sr-Latn", "pt-BR", "zh-Hant-TW", "haw"] {
             assert!(language_tag(good).is_none(), "{good}");
         }
-        for bad in ["", "b", "belarusian", "be_BY", "be-", "e1", "ru-toolongsubtag"] {
+        for bad in [
+            "",
+            "b",
+            "belarusian",
+            "be_BY",
+            "be-",
+            "e1",
+            "ru-toolongsubtag",
+        ] {
             let found = language_tag(bad).map(|d| d.code);
             assert_eq!(found, Some("invalid-language-tag"), "{bad}");
         }

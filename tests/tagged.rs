@@ -226,10 +226,13 @@ fn marked_text(document: &Document) -> BTreeMap<(ObjectId, i64), String> {
         let mut closed = -1;
         let mut font = None;
         for operation in &content.operations {
-            let mcid = open.last().copied().unwrap_or(match operation.operator.as_str() {
-                "ET" => closed,
-                _ => -1,
-            });
+            let mcid = open
+                .last()
+                .copied()
+                .unwrap_or(match operation.operator.as_str() {
+                    "ET" => closed,
+                    _ => -1,
+                });
             let text = texts.entry((page, mcid)).or_default();
             match operation.operator.as_str() {
                 "BDC" | "BMC" => {
@@ -551,7 +554,10 @@ fn paragraph(text: &str) -> Block {
 #[test]
 fn a_list_item_is_its_label_then_its_body() {
     let mut letter = letter("ilo-belarus-2021", "ilo-dg");
-    let items = ["Release the detained leaders.", "Return the seized equipment."];
+    let items = [
+        "Release the detained leaders.",
+        "Return the seized equipment.",
+    ];
     letter.body = vec![Block::List {
         start: Some(1),
         items: items.iter().map(|item| vec![paragraph(item)]).collect(),
@@ -593,7 +599,10 @@ fn a_link_holds_its_words_and_its_annotations() {
         .find(|p| p.text.starts_with("I am writing"))
         .unwrap();
     assert_eq!(body.find("Link")[0].text, "IndustriALL Global Union");
-    assert!(body.text.contains("General Secretary of IndustriALL Global Union, which"));
+    assert!(
+        body.text
+            .contains("General Secretary of IndustriALL Global Union, which")
+    );
 
     // An address over two lines: one link, its words on each line and
     // each line's annotation, its text the address.
@@ -635,7 +644,10 @@ fn a_note_is_its_number_then_its_text_after_the_paragraph_citing_it() {
         assert_eq!(note.roles()[0], "Lbl");
         assert_eq!(note.find("Lbl")[0].text, given.number.to_string());
         // (An address broken over lines reads with a space between.)
-        assert_eq!(note.text.replace(' ', ""), plain(&given.runs).replace(' ', ""));
+        assert_eq!(
+            note.text.replace(' ', ""),
+            plain(&given.runs).replace(' ', "")
+        );
     }
     // Each note right after the element that first cites it: what comes
     // before it in its parent reads its number as a raised reference.
@@ -712,7 +724,12 @@ fn a_hebrew_name_in_an_english_letter_is_a_span_in_hebrew() {
     let tree = tree(&bytes);
     // The marked content is in drawing order: Hebrew from the right.
     let spans: Vec<(&str, String)> = (tree.find("Span").into_iter())
-        .map(|span| (span.lang.as_deref().unwrap(), span.text.chars().rev().collect()))
+        .map(|span| {
+            (
+                span.lang.as_deref().unwrap(),
+                span.text.chars().rev().collect(),
+            )
+        })
         .collect();
     for expected in ["שרה כהן", "ההסתדרות הכללית החדשה", "כהן"] {
         let expected = ("he", expected.to_owned());
@@ -725,5 +742,9 @@ fn a_hebrew_name_in_an_english_letter_is_a_span_in_hebrew() {
     assert_eq!(salutation.text, "Dear Ms. ןהכ,");
     assert_eq!(salutation.find("Span")[0].text, "ןהכ");
     // Nothing in the letter's own language is a span.
-    assert!(tree.find("Span").iter().all(|span| span.lang.as_deref() != Some("en")));
+    assert!(
+        tree.find("Span")
+            .iter()
+            .all(|span| span.lang.as_deref() != Some("en"))
+    );
 }

@@ -250,7 +250,10 @@ impl<'a> Tagger<'a> {
         let mcid = mcids.len() as i32;
         mcids.push(owner);
         let (kids, role) = match owner {
-            Owner::Node(tag) => (&mut self.kids[tag as usize], role(self.nodes[tag as usize].role)),
+            Owner::Node(tag) => (
+                &mut self.kids[tag as usize],
+                role(self.nodes[tag as usize].role),
+            ),
             Owner::Inline(i) => {
                 let inline = &mut self.inlines[i];
                 (&mut inline.kids, inline.what.role())
@@ -292,7 +295,9 @@ impl<'a> Tagger<'a> {
                 });
                 self.inlines.len() - 1
             });
-            self.inlines[link].kids.push(Kid::Annotation(self.links.len()));
+            self.inlines[link]
+                .kids
+                .push(Kid::Annotation(self.links.len()));
             self.links.push((page, link, None));
         }
         self.split = false;
@@ -490,9 +495,7 @@ impl<'a> Tagger<'a> {
                     children.struct_element(id);
                 }
                 Out::Annotation(page, Some(annotation)) => {
-                    (children.object_ref())
-                        .object(annotation)
-                        .page(pages[page]);
+                    (children.object_ref()).object(annotation).page(pages[page]);
                 }
                 Out::Annotation(_, None) => {}
             }
