@@ -117,7 +117,7 @@ mod tests {
         assert_eq!(
             split("თბილისი Αθήνα Երևան")
                 .into_iter()
-                .map(|(_, language)| language.unwrap())
+                .filter_map(|(_, language)| language)
                 .collect::<Vec<_>>(),
             ["ka", "el", "hy"]
         );

@@ -720,6 +720,35 @@ mod tests {
         assert!(nodes.iter().any(|n| n.role == Role::BlockQuote));
     }
 
+    /// A list item's first line is marked piece by piece, its marker as the
+    /// label's: inside its text object, which marked content never straddles.
+    #[test]
+    fn pieces_are_marked_inside_their_text_object() {
+        let letter = long_letter();
+        let bytes = pdf(&letter, &PdfOptions::default()).unwrap();
+        let document = Document::load_mem(&bytes).unwrap();
+        let mut labels = 0;
+        for page in document.get_pages().into_values() {
+            let content = Decoded::decode(&document.get_page_content(page)).unwrap();
+            let mut open: Vec<&str> = Vec::new();
+            for operation in &content.operations {
+                match operation.operator.as_str() {
+                    "BT" => open.push("BT"),
+                    "BDC" | "BMC" => {
+                        let tag = operation.operands[0].as_name().unwrap();
+                        labels += usize::from(tag == b"Lbl");
+                        open.push("BDC");
+                    }
+                    "ET" => assert_eq!(open.pop(), Some("BT")),
+                    "EMC" => assert_eq!(open.pop(), Some("BDC")),
+                    _ => {}
+                }
+            }
+            assert!(open.is_empty());
+        }
+        assert_eq!(labels, 2);
+    }
+
     /// The lines of one element drawn one after another are one
     /// marked-content sequence; running heads and rules are artifacts.
     #[test]
