@@ -5,9 +5,14 @@
 //! Every line or image the layout gives an element ([`Node`]) becomes a
 //! marked-content sequence with its own MCID, marked with the element's
 //! structure type; everything else (running heads, rules) is marked as an
-//! artifact. Link annotations become Link elements of the element their
-//! text is in. Nothing here reads a clock: dates come from the letter, so
-//! equal letters give equal bytes.
+//! artifact. A line with a label (a list marker, a note's number), a link
+//! or words in another language than the letter's is marked piece by piece
+//! inside its text object: the label's content is its Lbl element's; a
+//! link's words and its annotations are one Link element in the line's
+//! element, over lines too (ISO 32000-1 14.8.4.4.2: a Link may hold several
+//! annotations where its text needs them); another language's words are a
+//! Span with that /Lang (14.9.2). Nothing here reads a clock: dates come
+//! from the letter, so equal letters give equal bytes.
 
 use std::sync::LazyLock;
 
@@ -48,7 +53,7 @@ enum Marked {
 }
 
 /// What a structure element holds, in order.
-#[derive(Clone, Copy, PartialEq)]
+#[derive(Clone, Copy)]
 enum Kid {
     /// Marked content on a page.
     Content { page: usize, mcid: i32 },
