@@ -919,6 +919,34 @@ pub(crate) mod tests {
     }
 
     #[test]
+    fn words_in_another_language_are_pieces_of_their_own_never_hyphenated() {
+        let english = Some(Language::En);
+        let lines = breaker(100.0, english).lines(&[run("Dear Ms. שרה כהן, thank you")]);
+        let pieces: Vec<(&str, Option<&str>)> = (lines.iter())
+            .flat_map(|line| line.pieces.iter())
+            .map(|piece| (piece.text.as_str(), piece.language.as_deref()))
+            .collect();
+        let he = Some("he");
+        let expected = [
+            ("Dear", None),
+            ("Ms.", None),
+            ("שרה", he),
+            ("כהן", he),
+            (",", None),
+        ];
+        assert_eq!(pieces[..5], expected);
+        // Words in another language are not hyphenated by the letter's
+        // patterns, which would break them wrongly: "registra-" would fill
+        // this line in English.
+        let other = Run {
+            language: Some("fr".into()),
+            ..run("registration now")
+        };
+        let lines = breaker(20.0, english).lines(&[run("we demand "), other]);
+        assert_eq!(texts(&lines), ["we@0 demand@3", "registration@0 now@13"]);
+    }
+
+    #[test]
     fn never_breaks_at_a_no_break_space() {
         // "с 1 марта" and "2021 г." are one word each, their no-break
         // spaces set as spaces and stretched as spaces are.
