@@ -979,7 +979,7 @@ impl Person {
     }
 }
 
-/// Where an incident is reported: `"https://…"`, or `{ url, title, publisher, date }`.
+/// Where an incident is reported: `"https://…"`, or `{ url, title, publisher, date, language }`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 #[non_exhaustive]
 pub struct Reference {
@@ -994,6 +994,11 @@ pub struct Reference {
     /// When.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date: Option<Date>,
+    /// The language of its title where it is not the letter's: a BCP 47
+    /// code such as `be`, so that tagged PDF marks the title for screen
+    /// readers.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub language: Option<String>,
 }
 
 impl Reference {
@@ -1053,10 +1058,11 @@ string_or_table!(Enclosure, title: String, "a title, or a table with title, page
     pages: Option<u32>,
     copies: Option<u32>
 });
-string_or_table!(Reference, url: String, "a URL, or a table with url, title, publisher and date", FullReference {
+string_or_table!(Reference, url: String, "a URL, or a table with url, title, publisher, date and language", FullReference {
     title: Option<String>,
     publisher: Option<String>,
-    date: Option<Date>
+    date: Option<Date>,
+    language: Option<String>
 });
 
 impl Incident {

@@ -11,8 +11,42 @@ use crate::resolve::Context;
 /// the body and its notes, the rest of the frame) that holds characters no
 /// face of its PDF has. See: #12
 pub(crate) fn check(letter: &Letter, context: &Context) -> Vec<Diagnostic> {
+    let recipient = &context.recipient_at;
+    said(letter, Some(&recipient.path), Severity::Warning)
+        .into_iter()
+        .map(|(path, diagnostic)| match (path, &recipient.origin) {
+            (Some(path), Some(origin)) if path == recipient.path => {
+                diagnostic.at(origin.locate(&path)).path(path)
+            }
+            (Some(path), _) => diagnostic.path(path),
+            (None, _) => diagnostic,
+        })
+        .collect()
+}
+
+/// An error for each part of `letter` that holds characters no face of
+/// its PDF has, as [`check`] warns of them: PDF/A forbids the box a PDF
+/// prints for each (the .notdef glyph, ISO 19005-2 6.2.11.8), so an
+/// archival PDF of the letter cannot be made.
+pub(crate) fn archival(letter: &Letter) -> Vec<Diagnostic> {
+    said(letter, None, Severity::Error)
+        .into_iter()
+        .map(|(path, diagnostic)| match path {
+            Some(path) => diagnostic.path(path),
+            None => diagnostic,
+        })
+        .collect()
+}
+
+/// What [`check`] and [`archival`] say of each part with characters no
+/// face has, at `severity`, with the part's key path where it has one
+/// (the recipient block's is `recipient`, where known).
+fn said(
+    letter: &Letter,
+    recipient: Option<&str>,
+    severity: Severity,
+) -> Vec<(Option<String>, Diagnostic)> {
     let own: Vec<&[u8]> = letter.fonts.iter().map(|font| &*font.data).collect();
-    let recipient = letter.recipient.join("\n");
     let mut body = String::new();
     blocks(&letter.body, &mut body);
     for note in &letter.notes {
@@ -29,13 +63,17 @@ pub(crate) fn check(letter: &Letter, context: &Context) -> Vec<Diagnostic> {
         frame.push('\n');
     });
     let parts = [
-        (recipient, context.recipient_at.path.as_str()),
-        (letter.subject.clone(), "subject"),
-        (body, "body"),
-        (frame, ""),
+        (
+            letter.recipient.join("\n"),
+            recipient,
+            "the recipient block",
+        ),
+        (letter.subject.clone(), Some("subject"), ""),
+        (body, Some("body"), ""),
+        (frame, None, ""),
     ];
     let mut said = Vec::new();
-    for (text, path) in parts {
+    for (text, path, part) in parts {
         let missing = uncovered(&own, &text);
         if missing.is_empty() {
             continue;
@@ -43,31 +81,28 @@ pub(crate) fn check(letter: &Letter, context: &Context) -> Vec<Diagnostic> {
         let named: Vec<String> = (missing.iter())
             .map(|c| format!("U+{:04X} '{c}'", *c as u32))
             .collect();
-        let place = match path {
-            "" => String::new(),
-            path => format!(" (in {path})"),
+        let place = match (path, part) {
+            (Some(path), _) => format!(" (in {path})"),
+            (None, "") => String::new(),
+            (None, part) => format!(" (in {part})"),
         };
-        let mut diagnostic = Diagnostic::new(
-            "missing-glyph",
-            format!(
-                "the letter to \"{}\" has characters no font of its PDF shows{place}: {}",
-                letter.recipient_id,
-                named.join(", ")
-            ),
-        )
-        .severity(Severity::Warning)
-        .hint(
-            "the PDF prints a box for each; add a font that has them: [style] fonts = [\"….ttf\"]",
+        let message = format!(
+            "the letter to \"{}\" has characters no font of its PDF shows{place}: {}",
+            letter.recipient_id,
+            named.join(", ")
         );
-        if !path.is_empty() {
-            diagnostic = match &context.recipient_at.origin {
-                Some(origin) if path == context.recipient_at.path => {
-                    diagnostic.at(origin.locate(path)).path(path)
-                }
-                _ => diagnostic.path(path),
-            };
-        }
-        said.push(diagnostic);
+        let hint = match severity {
+            Severity::Error => {
+                "PDF/A forbids the box a PDF prints for each; add a font that has them ([style] fonts = [\"….ttf\"]), or render with --pdf-standard none"
+            }
+            _ => {
+                "the PDF prints a box for each; add a font that has them: [style] fonts = [\"….ttf\"]"
+            }
+        };
+        let diagnostic = Diagnostic::new("missing-glyph", message)
+            .severity(severity)
+            .hint(hint);
+        said.push((path.map(str::to_owned), diagnostic));
     }
     said
 }

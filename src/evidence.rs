@@ -195,8 +195,19 @@ impl Numbering {
                     text.push('.');
                 }
                 text.push(' ');
+                // A title in another language is a run of its own, marked.
+                let title = (source.title.as_ref())
+                    .filter(|_| source.language.is_some())
+                    .map_or(0, String::len);
+                if title > 0 {
+                    runs.push(Run {
+                        text: text[..title].to_owned(),
+                        language: source.language.clone(),
+                        ..Run::default()
+                    });
+                }
                 runs.push(Run {
-                    text,
+                    text: text[title..].to_owned(),
                     ..Run::default()
                 });
             }

@@ -180,6 +180,11 @@ pub struct Run {
     pub note: Option<usize>,
     /// Inline code: printed as it is, never typeset.
     pub code: bool,
+    /// The language of the text where it is not the letter's: a BCP 47
+    /// code such as `be`, from a cited source's `language` or from the
+    /// script (Hebrew, Georgian, Armenian, Greek). Tagged PDF marks it
+    /// for screen readers; the text output ignores it.
+    pub language: Option<String>,
 }
 
 impl Run {

@@ -68,6 +68,8 @@ pub mod render;
 mod resolve;
 #[cfg(feature = "schema")]
 mod schema;
+#[cfg(feature = "pdf")]
+mod script;
 mod table;
 mod templates;
 mod typography;

@@ -527,7 +527,7 @@ impl Incidents {
     ///
     /// In CSV, list cells (`people`, `sources`, `annexes`, `tags`) are separated by
     /// `;`, and a person or source's fields by `|`: `Name|role|protect`,
-    /// `url|title|publisher|date`.
+    /// `url|title|publisher|date|language`.
     pub fn open(path: impl AsRef<Path>) -> Result<Incidents, Error> {
         let path = path.as_ref();
         let source = read_source(path, MAX_DATABASE_BYTES)?;
@@ -707,10 +707,11 @@ fn set_incident_field(
                                 "syntax",
                                 format!("invalid date {} in column \"sources\"", quote(date)),
                             )
-                            .hint("a source is url|title|publisher|date, dates written 2021-03-01"),
+                            .hint("a source is url|title|publisher|date|language, dates written 2021-03-01"),
                         )
                     })?);
                 }
+                reference.language = fields.get(4).filter(|l| !l.is_empty()).cloned();
                 incident.sources.push(reference);
             }
         }
@@ -733,6 +734,9 @@ pub(crate) fn incident_problems(incident: &Incident, path: &str) -> Vec<(String,
     for (i, source) in incident.sources.iter().enumerate() {
         if let Some(problem) = validate::url(&source.url) {
             problems.push((join(&format!("sources[{i}]")), problem));
+        }
+        if let Some(problem) = source.language.as_deref().and_then(validate::language_tag) {
+            problems.push((join(&format!("sources[{i}].language")), problem));
         }
     }
     let value = serde_json::to_value(incident).unwrap_or_default();

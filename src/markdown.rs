@@ -213,6 +213,7 @@ impl Builder {
                 link,
                 note: None,
                 code,
+                language: None,
             }),
         }
     }

@@ -1290,6 +1290,11 @@ impl Problems<'_> {
                 if let Some(diagnostic) = validate::url(&source.url) {
                     self.at(&format!("incident[{i}].sources[{j}]"), diagnostic);
                 }
+                if let Some(diagnostic) =
+                    source.language.as_deref().and_then(validate::language_tag)
+                {
+                    self.at(&format!("incident[{i}].sources[{j}].language"), diagnostic);
+                }
             }
         }
         self.signatories(appeal);

@@ -366,7 +366,7 @@ impl JsonSchema for Reference {
         });
         let date = generator.subschema_for::<Date>();
         json_schema!({
-            "description": "Where an incident is reported, printed as a numbered note: a URL, or a table with url, title, publisher and date.",
+            "description": "Where an incident is reported, printed as a numbered note: a URL, or a table with url, title, publisher, date and language.",
             "anyOf": [
                 url,
                 {
@@ -376,6 +376,11 @@ impl JsonSchema for Reference {
                         "title": { "type": "string", "description": "Its title." },
                         "publisher": { "type": "string", "description": "Who published it." },
                         "date": date,
+                        "language": {
+                            "type": "string",
+                            "pattern": "^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$",
+                            "description": "The language of its title where it is not the letter's (BCP 47: be, uk, sr-Latn): tagged PDF marks the title for screen readers.",
+                        },
                     },
                     "required": ["url"],
                 }

@@ -94,6 +94,26 @@ fn is_direction_control(c: char) -> bool {
     matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
 }
 
+/// A diagnostic if `code` is not a language tag as BCP 47 writes them: a
+/// language of two or three letters, then subtags of one to eight letters
+/// or digits, each after a hyphen (`be`, `sr-Latn`, `pt-BR`).
+pub(crate) fn language_tag(code: &str) -> Option<Diagnostic> {
+    let mut subtags = code.split('-');
+    let language = subtags.next().unwrap_or_default();
+    let valid = (2..=3).contains(&language.len())
+        && language.chars().all(|c| c.is_ascii_alphabetic())
+        && subtags.all(|tag| {
+            (1..=8).contains(&tag.len()) && tag.chars().all(|c| c.is_ascii_alphanumeric())
+        });
+    (!valid).then(|| {
+        Diagnostic::new(
+            "invalid-language-tag",
+            format!("language {} is not a language tag", quote(code)),
+        )
+        .hint("give the code of the language, as BCP 47 writes it: \"be\", \"uk\", \"sr-Latn\"")
+    })
+}
+
 /// Reports, by key path, every string in `value` that is blank (a letter
 /// would print an empty name or line; `vars` are free-form and may be),
 /// holds a direction control (which would reverse the text around it) or a
@@ -466,6 +486,25 @@ mod tests {
                 Some("invalid-id"),
                 "{bad}"
             );
+        }
+    }
+
+    #[test]
+    fn source_languages_are_language_tags() {
+        for good in ["be", "ru", "sr-Latn", "pt-BR", "zh-Hant-TW", "haw"] {
+            assert!(language_tag(good).is_none(), "{good}");
+        }
+        for bad in [
+            "",
+            "b",
+            "belarusian",
+            "be_BY",
+            "be-",
+            "e1",
+            "ru-toolongsubtag",
+        ] {
+            let found = language_tag(bad).map(|d| d.code);
+            assert_eq!(found, Some("invalid-language-tag"), "{bad}");
         }
     }
 

@@ -369,3 +369,29 @@ name = "Aleksandr Bukhvostov"
     assert!(rels.contains("https://example.org/source"));
     assert_every_word_is_in(&letter, &fold(&xml_text(document)));
 }
+
+/// Words in another language than the letter's carry it on their run, last
+/// in its properties: a source's title with its `language`, a name in
+/// Hebrew letters.
+#[test]
+fn runs_in_another_language_carry_it() {
+    let mut letter = evidence_letters().remove(0);
+    letter.notes[0].runs[0].language = Some("be".into());
+    letter.body.push(appeal::Block::Paragraph(vec![appeal::Run {
+        text: "Greetings to שרה כהן from Minsk.".into(),
+        bold: true,
+        ..appeal::Run::default()
+    }]));
+    let parts = parts(&docx(&letter, &DocxOptions::default()).unwrap());
+    let footnotes = &parts["word/footnotes.xml"];
+    assert!(
+        footnotes.contains(r#"<w:lang w:val="be" w:bidi="be" /></w:rPr>"#),
+        "{footnotes}"
+    );
+    let document = &parts["word/document.xml"];
+    let hebrew = r#"<w:rPr><w:b /><w:bCs /><w:lang w:val="he" w:bidi="he" /></w:rPr><w:t xml:space="preserve">שרה כהן</w:t>"#;
+    assert!(document.contains(hebrew), "{document}");
+    assert!(!document.contains("appeal-language-") && !footnotes.contains("appeal-language-"));
+    // The text reads the same.
+    assert!(xml_text(document).contains("Greetings to שרה כהן from Minsk."));
+}

@@ -3,7 +3,7 @@
 
 use std::process::Command;
 
-use appeal::render::{Paper, PdfOptions, TextOptions, layout_dump, pdf, text};
+use appeal::render::{Paper, PdfOptions, PdfStandard, TextOptions, layout_dump, pdf, text};
 use appeal::{Appeal, Engine, Letter, ResolveOptions, SignatureLayout};
 
 use crate::{appeal_in, fold, letters_of, plainly, root};
@@ -392,14 +392,29 @@ fn pdf_goes_to_a_file_named_for_the_recipient_by_default() {
         .stderr("error: 4 letters cannot go to standard output as one file\n  hint: give a directory: -o letters/, or one recipient: --to ID\n");
 }
 
+/// Text no font shows is printed as boxes in an untagged PDF, and still
+/// extracts; an archival one, where PDF/A forbids the boxes, is refused.
 #[test]
 fn text_the_font_cannot_show_still_extracts() {
     let text = std::fs::read_to_string(root("examples/ilo-belarus-2021/appeal.toml"))
         .unwrap()
         .replace("place = \"Geneva\"", "place = \"Genève 日内瓦 🏳\"");
     let letters = letters_of("cjk.toml", text);
+    let refused = pdf(&letters[0], &PdfOptions::default()).unwrap_err();
+    let codes: Vec<&str> = refused.diagnostics().iter().map(|d| d.code).collect();
+    assert_eq!(codes, ["missing-glyph"], "{refused}");
+    assert!(
+        refused
+            .to_string()
+            .contains("U+65E5 '日', U+5185 '内', U+74E6 '瓦'"),
+        "{refused}"
+    );
+    let untagged = PdfOptions {
+        standard: PdfStandard::None,
+        ..PdfOptions::default()
+    };
     let Some(extracted) = extract(
-        &pdf(&letters[0], &PdfOptions::default()).unwrap(),
+        &pdf(&letters[0], &untagged).unwrap(),
         &["-f", "1", "-l", "1"],
     ) else {
         return;

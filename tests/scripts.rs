@@ -198,3 +198,33 @@ fn check_names_characters_no_font_shows() {
         "{said}"
     );
 }
+
+/// PDF/A forbids the box (.notdef) printed for a character no font has:
+/// the archival PDF is refused, naming the character and where it is, as
+/// `check` names it; `--pdf-standard none` prints the box.
+#[test]
+fn an_archival_pdf_refuses_characters_no_font_shows() {
+    let dir = tempfile::tempdir().unwrap();
+    let source =
+        std::fs::read_to_string(root("tests/golden/frames/en-hebrew/appeal.toml")).unwrap();
+    let source = source.replace(
+        "title = \"International Secretary\"",
+        "title = \"International Secretary 中\"",
+    );
+    std::fs::write(dir.path().join("appeal.toml"), source).unwrap();
+    appeal_in(dir.path())
+        .args(["render", "appeal.toml", "-f", "pdf", "-o", "letter.pdf"])
+        .assert()
+        .code(2)
+        .stderr(concat!(
+            "error: the letter to \"histadrut\" has characters no font of its PDF shows (in the recipient block): U+4E2D '中'\n",
+            "  hint: PDF/A forbids the box a PDF prints for each; add a font that has them ([style] fonts = [\"….ttf\"]), or render with --pdf-standard none\n",
+        ));
+    assert!(!dir.path().join("letter.pdf").exists());
+    appeal_in(dir.path())
+        .args(["render", "appeal.toml", "-f", "pdf", "-o", "letter.pdf"])
+        .args(["--pdf-standard", "none"])
+        .assert()
+        .success();
+    assert!(dir.path().join("letter.pdf").exists());
+}

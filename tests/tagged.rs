@@ -42,20 +42,11 @@ fn walk(
     texts: &BTreeMap<(ObjectId, i64), String>,
     out: &mut Vec<(String, Option<String>, String)>,
 ) {
-    let items = match kids {
-        Object::Array(items) => items.clone(),
-        kid => vec![kid.clone()],
-    };
-    for kid in items {
-        let element = match &kid {
-            Object::Reference(id) => document.get_dictionary(*id).unwrap(),
-            Object::Dictionary(element) => element,
-            _ => panic!("a structure element's kid that is not an element: {kid:?}"),
-        };
-        if element.get(b"Type").and_then(Object::as_name).ok() == Some(b"OBJR") {
+    for kid in items(kids) {
+        let Some(element) = element(document, &kid) else {
             continue;
-        }
-        let role = String::from_utf8(element.get(b"S").unwrap().as_name().unwrap().to_vec());
+        };
+        let role = role(element);
         let page = element
             .get(b"Pg")
             .and_then(Object::as_reference)
@@ -65,31 +56,156 @@ fn walk(
             .get(b"Alt")
             .ok()
             .map(|alt| lopdf::decode_text_string(alt).unwrap());
-        let mut text = String::new();
-        let own = match element.get(b"K").unwrap() {
-            Object::Array(items) => items.clone(),
-            kid => vec![kid.clone()],
-        };
-        let mut children = Vec::new();
-        for kid in own {
-            match kid {
-                Object::Integer(mcid) => text.push_str(&texts[&(page.unwrap(), mcid)]),
-                Object::Dictionary(mcr) if mcr.get(b"MCID").is_ok() => {
-                    let page = mcr.get(b"Pg").unwrap().as_reference().unwrap();
-                    let mcid = mcr.get(b"MCID").unwrap().as_i64().unwrap();
-                    text.push_str(&texts[&(page, mcid)]);
-                }
-                kid => children.push(kid),
+        let text = fold(&text_of(document, element, page, texts));
+        if !text.is_empty() || alt.is_some() || role == "TD" {
+            out.push((role, alt, text));
+        }
+        for child in items(element.get(b"K").unwrap()) {
+            if self::element(document, &child).is_some() {
+                walk(document, &child, page, texts, out);
             }
-            text.push(' ');
         }
-        let text = fold(&text);
-        if !text.is_empty() || alt.is_some() || role.as_deref() == Ok("TD") {
-            out.push((role.unwrap(), alt, text));
+    }
+}
+
+/// The kids of an element's /K, or of the tree root's: one or an array.
+fn items(kids: &Object) -> Vec<Object> {
+    match kids {
+        Object::Array(items) => items.clone(),
+        kid => vec![kid.clone()],
+    }
+}
+
+/// The structure element `kid` is, if it is one (not an OBJR, not an MCID).
+fn element<'a>(document: &'a Document, kid: &'a Object) -> Option<&'a Dictionary> {
+    let element = match kid {
+        Object::Reference(id) => document.get_dictionary(*id).unwrap(),
+        Object::Dictionary(element) => element,
+        _ => return None,
+    };
+    let objr = element.get(b"Type").and_then(Object::as_name).ok() == Some(b"OBJR");
+    let mcr = element.get(b"MCID").is_ok();
+    (!objr && !mcr).then_some(element)
+}
+
+/// An element's structure type.
+fn role(element: &Dictionary) -> String {
+    String::from_utf8(element.get(b"S").unwrap().as_name().unwrap().to_vec()).unwrap()
+}
+
+/// The text an element reads: its marked content and that of the links and
+/// spans in it, in order (the text of elements of other types in it, such
+/// as a list item's label and body, is theirs).
+fn text_of(
+    document: &Document,
+    element: &Dictionary,
+    page: Option<ObjectId>,
+    texts: &BTreeMap<(ObjectId, i64), String>,
+) -> String {
+    let mut text = String::new();
+    for kid in items(element.get(b"K").unwrap()) {
+        match &kid {
+            Object::Integer(mcid) => text.push_str(&texts[&(page.unwrap(), *mcid)]),
+            Object::Dictionary(mcr) if mcr.get(b"MCID").is_ok() => {
+                let page = mcr.get(b"Pg").unwrap().as_reference().unwrap();
+                let mcid = mcr.get(b"MCID").unwrap().as_i64().unwrap();
+                text.push_str(&texts[&(page, mcid)]);
+            }
+            kid => {
+                let inline = self::element(document, kid)
+                    .filter(|inline| ["Link", "Span"].contains(&role(inline).as_str()));
+                if let Some(inline) = inline {
+                    let own = inline.get(b"Pg").and_then(Object::as_reference).ok();
+                    text.push_str(&text_of(document, inline, own.or(page), texts));
+                }
+            }
         }
-        for child in children {
-            walk(document, &child, page, texts, out);
+    }
+    text
+}
+
+/// An element of the structure tree as read back: its type, language,
+/// the text it reads ([`text_of`]) and what it holds, in order.
+#[derive(Debug)]
+struct Element {
+    role: String,
+    lang: Option<String>,
+    text: String,
+    kids: Vec<Held>,
+}
+
+/// What an element holds.
+#[derive(Debug)]
+enum Held {
+    /// Marked content.
+    Content,
+    /// A link annotation.
+    Annotation,
+    /// An element.
+    Element(Element),
+}
+
+/// The structure tree of a tagged PDF, from its Document element.
+fn tree(bytes: &[u8]) -> Element {
+    let document = Document::load_mem(bytes).unwrap();
+    let texts = marked_text(&document);
+    let catalog = document.catalog().unwrap();
+    let root = deref(&document, catalog.get(b"StructTreeRoot").unwrap());
+    let top = element(&document, root.get(b"K").unwrap()).unwrap();
+    read(&document, top, None, &texts)
+}
+
+fn read(
+    document: &Document,
+    element: &Dictionary,
+    page: Option<ObjectId>,
+    texts: &BTreeMap<(ObjectId, i64), String>,
+) -> Element {
+    let page = (element.get(b"Pg").and_then(Object::as_reference).ok()).or(page);
+    let mut kids = Vec::new();
+    for kid in items(element.get(b"K").unwrap()) {
+        kids.push(match &kid {
+            Object::Integer(_) => Held::Content,
+            Object::Dictionary(mcr) if mcr.get(b"MCID").is_ok() => Held::Content,
+            kid => match self::element(document, kid) {
+                Some(child) => Held::Element(read(document, child, page, texts)),
+                None => Held::Annotation,
+            },
+        });
+    }
+    Element {
+        role: role(element),
+        lang: (element.get(b"Lang").ok()).map(|lang| lopdf::decode_text_string(lang).unwrap()),
+        text: fold(&text_of(document, element, page, texts)),
+        kids,
+    }
+}
+
+impl Element {
+    /// Every element under it, itself first, in reading order.
+    fn all(&self) -> Vec<&Element> {
+        let mut out = vec![self];
+        for kid in &self.kids {
+            if let Held::Element(element) = kid {
+                out.extend(element.all());
+            }
         }
+        out
+    }
+
+    /// The elements under it of type `role`.
+    fn find(&self, role: &str) -> Vec<&Element> {
+        self.all().into_iter().filter(|e| e.role == role).collect()
+    }
+
+    /// The types of the elements it holds.
+    fn roles(&self) -> Vec<&str> {
+        (self.kids.iter())
+            .filter_map(|kid| match kid {
+                Held::Element(element) => Some(element.role.as_str()),
+                _ => None,
+            })
+            .collect()
     }
 }
 
@@ -106,9 +222,17 @@ fn marked_text(document: &Document) -> BTreeMap<(ObjectId, i64), String> {
         let content = Content::decode(&document.get_page_content(page)).unwrap();
         // The MCID each open marked-content sequence is part of.
         let mut open: Vec<i64> = Vec::new();
+        // The MCID last closed: a line's end is the end of its text.
+        let mut closed = -1;
         let mut font = None;
         for operation in &content.operations {
-            let mcid = open.last().copied().unwrap_or(-1);
+            let mcid = open
+                .last()
+                .copied()
+                .unwrap_or(match operation.operator.as_str() {
+                    "ET" => closed,
+                    _ => -1,
+                });
             let text = texts.entry((page, mcid)).or_default();
             match operation.operator.as_str() {
                 "BDC" | "BMC" => {
@@ -117,7 +241,7 @@ fn marked_text(document: &Document) -> BTreeMap<(ObjectId, i64), String> {
                     open.push(own.unwrap_or(mcid));
                 }
                 "EMC" => {
-                    open.pop().expect("EMC closes a BDC");
+                    closed = open.pop().expect("EMC closes a BDC");
                 }
                 "Tf" => font = Some(operation.operands[0].as_name().unwrap().to_vec()),
                 "ET" => text.push(' '),
@@ -382,14 +506,16 @@ fn pdf_standard_none_is_untagged() {
     assert_eq!(written, bytes);
 }
 
-/// `pdfua check` on the ILO, the Russian FNPR and the co-signed letter:
-/// no findings. Skipped where `pdfua` is not installed (.ci/run installs it).
+/// `pdfua check` on the ILO, the Russian FNPR, the co-signed letter, the
+/// English letter to a Hebrew name and the letter with notes: no findings. Skipped where `pdfua` is not installed (.ci/run installs it).
 #[test]
 fn pdfua_check_finds_nothing() {
     let letters = [
         letter("ilo-belarus-2021", "ilo-dg"),
         letter("spm-fnpr-2021", "fnpr"),
         cosigned(),
+        hebrew(),
+        evidence(&root("examples/incidents-belarus.toml")),
     ];
     let dir = tempfile::tempdir().unwrap();
     let mut files = Vec::new();
@@ -414,5 +540,211 @@ fn pdfua_check_finds_nothing() {
         output.status.success(),
         "{}",
         String::from_utf8_lossy(&output.stdout)
+    );
+}
+
+/// A paragraph of runs.
+fn paragraph(text: &str) -> Block {
+    Block::Paragraph(vec![Run {
+        text: text.into(),
+        ..Run::default()
+    }])
+}
+
+#[test]
+fn a_list_item_is_its_label_then_its_body() {
+    let mut letter = letter("ilo-belarus-2021", "ilo-dg");
+    let items = [
+        "Release the detained leaders.",
+        "Return the seized equipment.",
+    ];
+    letter.body = vec![Block::List {
+        start: Some(1),
+        items: items.iter().map(|item| vec![paragraph(item)]).collect(),
+    }];
+    let bytes = pdf(&letter, &PdfOptions::default()).unwrap();
+    let tree = tree(&bytes);
+    let list = tree.find("L");
+    assert_eq!(list.len(), 1);
+    let lis = list[0].find("LI");
+    assert_eq!(lis.len(), 2);
+    for (i, (li, item)) in lis.iter().zip(items).enumerate() {
+        assert_eq!(li.roles(), ["Lbl", "LBody"], "{li:#?}");
+        assert_eq!(li.find("Lbl")[0].text, format!("{}.", i + 1));
+        let body = li.find("LBody")[0];
+        assert_eq!(body.roles(), ["P"]);
+        assert_eq!(body.find("P")[0].text, item);
+    }
+}
+
+#[test]
+fn a_link_holds_its_words_and_its_annotations() {
+    let letter = letter("ilo-belarus-2021", "ilo-dg");
+    let bytes = pdf(&letter, &PdfOptions::default()).unwrap();
+    let ilo = tree(&bytes);
+    let links = ilo.find("Link");
+    assert!(!links.is_empty());
+    for link in &links {
+        let kinds: Vec<&str> = (link.kids.iter())
+            .map(|kid| match kid {
+                Held::Content => "MCR",
+                Held::Annotation => "OBJR",
+                Held::Element(_) => "element",
+            })
+            .collect();
+        assert_eq!(kinds, ["MCR", "OBJR"], "{link:#?}");
+    }
+    // The union's name in the first paragraph links to its website.
+    let body = (ilo.find("P").into_iter())
+        .find(|p| p.text.starts_with("I am writing"))
+        .unwrap();
+    assert_eq!(body.find("Link")[0].text, "IndustriALL Global Union");
+    assert!(
+        body.text
+            .contains("General Secretary of IndustriALL Global Union, which")
+    );
+
+    // An address over two lines: one link, its words on each line and
+    // each line's annotation, its text the address.
+    let url = format!("https://example.org/{}", "report/".repeat(20));
+    let mut letter = evidence(&root("examples/incidents-belarus.toml"));
+    letter.notes[0].runs = vec![Run {
+        text: url.clone(),
+        link: Some(url.clone()),
+        ..Run::default()
+    }];
+    let bytes = pdf(&letter, &PdfOptions::default()).unwrap();
+    let structure = tree(&bytes);
+    let link = &structure.find("Note")[0].find("Link")[0];
+    assert_eq!(link.text.replace(' ', ""), url);
+    let count = |kind: fn(&Held) -> bool| link.kids.iter().filter(|kid| kind(kid)).count();
+    assert_eq!(count(|kid| matches!(kid, Held::Content)), 2, "{link:#?}");
+    assert_eq!(count(|kid| matches!(kid, Held::Annotation)), 2, "{link:#?}");
+}
+
+/// The evidence example's letter to the ILO, with the incidents of `path`.
+fn evidence(path: &std::path::Path) -> Letter {
+    let appeal = Appeal::open(root("examples/evidence-2021/appeal.toml")).unwrap();
+    let options = ResolveOptions {
+        to: vec!["ilo-dg".into()],
+        ..ResolveOptions::default()
+    };
+    let engine = Engine::builtin().with_incidents(Incidents::open(path).unwrap());
+    engine.letters_with(&appeal, &options).unwrap().remove(0)
+}
+
+#[test]
+fn a_note_is_its_number_then_its_text_after_the_paragraph_citing_it() {
+    let letter = evidence(&root("examples/incidents-belarus.toml"));
+    let bytes = pdf(&letter, &PdfOptions::default()).unwrap();
+    let tree = tree(&bytes);
+    let notes = tree.find("Note");
+    assert_eq!(notes.len(), letter.notes.len());
+    for (note, given) in notes.iter().zip(&letter.notes) {
+        assert_eq!(note.roles()[0], "Lbl");
+        assert_eq!(note.find("Lbl")[0].text, given.number.to_string());
+        // (An address broken over lines reads with a space between.)
+        assert_eq!(
+            note.text.replace(' ', ""),
+            plain(&given.runs).replace(' ', "")
+        );
+    }
+    // Each note right after the element that first cites it: what comes
+    // before it in its parent reads its number as a raised reference.
+    let mut followed = 0;
+    for parent in tree.all() {
+        let kids: Vec<&Element> = (parent.kids.iter())
+            .filter_map(|kid| match kid {
+                Held::Element(element) => Some(element),
+                _ => None,
+            })
+            .collect();
+        for pair in kids.windows(2) {
+            if pair[1].role == "Note" && pair[0].role != "Note" {
+                let number = &pair[1].find("Lbl")[0].text;
+                assert!(pair[0].text.contains(number.as_str()), "{pair:#?}");
+                followed += 1;
+            }
+        }
+    }
+    assert!(followed >= 1);
+    // None after the closing, where they all were.
+    let roles = tree.roles();
+    assert_ne!(roles.last(), Some(&"Note"), "{roles:?}");
+}
+
+#[test]
+fn a_source_title_in_another_language_is_a_span_in_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let incidents = std::fs::read_to_string(root("examples/incidents-belarus.toml")).unwrap();
+    let title = "СПМ заклікае да міжнароднай салідарнасці";
+    let incidents = incidents.replace(
+        "title = \"SPM calls for international solidarity\"",
+        &format!("title = \"{title}\", language = \"be\""),
+    );
+    let path = dir.path().join("incidents.toml");
+    std::fs::write(&path, incidents).unwrap();
+    let letter = evidence(&path);
+    let bytes = pdf(&letter, &PdfOptions::default()).unwrap();
+    let tree = tree(&bytes);
+    let note = (tree.find("Note").into_iter())
+        .find(|note| note.text.contains(title))
+        .unwrap();
+    let spans = note.find("Span");
+    assert_eq!(spans.len(), 1, "{note:#?}");
+    assert_eq!(spans[0].lang.as_deref(), Some("be"));
+    assert_eq!(spans[0].text, title);
+    // The plain text reads the same.
+    let text = appeal::render::text(&letter, &Default::default());
+    assert!(text.contains(&format!("{title}, Salidarnast.")), "{text}");
+
+    // A language that is no language tag: an error at its key.
+    let bad = std::fs::read_to_string(&path)
+        .unwrap()
+        .replace("language = \"be\"", "language = \"Belarusian\"");
+    std::fs::write(&path, bad).unwrap();
+    let error = Incidents::open(&path).unwrap_err().to_string();
+    assert!(
+        error.contains("language \"Belarusian\" is not a language tag"),
+        "{error}"
+    );
+    let at = format!("{}:64:", path.display());
+    assert!(error.contains(&at), "{error}");
+}
+
+/// The English letter to a Hebrew name.
+fn hebrew() -> Letter {
+    let appeal = Appeal::open(root("tests/golden/frames/en-hebrew/appeal.toml")).unwrap();
+    Engine::builtin().letters(&appeal).unwrap().remove(0)
+}
+
+#[test]
+fn a_hebrew_name_in_an_english_letter_is_a_span_in_hebrew() {
+    let bytes = pdf(&hebrew(), &PdfOptions::default()).unwrap();
+    let tree = tree(&bytes);
+    // The marked content is in drawing order: Hebrew from the right.
+    let spans: Vec<(&str, String)> = (tree.find("Span").into_iter())
+        .map(|span| {
+            (
+                span.lang.as_deref().unwrap(),
+                span.text.chars().rev().collect(),
+            )
+        })
+        .collect();
+    for expected in ["שרה כהן", "ההסתדרות הכללית החדשה", "כהן"] {
+        let expected = ("he", expected.to_owned());
+        assert!(spans.contains(&expected), "{expected:?} not in {spans:?}");
+    }
+    // The salutation: the name alone, in Hebrew, inside the paragraph.
+    let salutation = (tree.find("P").into_iter())
+        .find(|p| p.text.starts_with("Dear"))
+        .unwrap();
+    assert_eq!(salutation.text, "Dear Ms. ןהכ,");
+    assert_eq!(salutation.find("Span")[0].text, "ןהכ");
+    // Nothing in the letter's own language is a span.
+    assert!(
+        tree.find("Span")
+            .iter()
+            .all(|span| span.lang.as_deref() != Some("en"))
     );
 }

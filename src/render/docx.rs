@@ -20,6 +20,7 @@ use super::pdf::Paper;
 use crate::error::{Diagnostic, Error};
 use crate::lang::Language;
 use crate::letter::{Annex, Block, Letter, Listed, Run as TextRun, Signature, SignatureLayout};
+use crate::script::mark_languages;
 
 /// Options of the DOCX backend.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -140,6 +141,9 @@ pub fn docx(letter: &Letter, options: &DocxOptions) -> Result<Vec<u8>, Error> {
     xml.styles = with_language(&xml.styles, letter.language);
     xml.doc_props.core = with_title(&xml.doc_props.core, letter);
     xml.footnotes = with_footnote_marks(&xml.footnotes);
+    for part in [&mut xml.document, &mut xml.footnotes] {
+        *part = with_run_languages(part);
+    }
     // Paragraph ids come from a process-wide counter: without them the same
     // letter gives the same bytes (Word needs them only for comments).
     for part in [&mut xml.document, &mut xml.footnotes]
@@ -362,9 +366,10 @@ impl Document<'_> {
         }
     }
 
-    /// `paragraph` with `runs`: bold, italic, links, notes and line breaks.
+    /// `paragraph` with `runs`: bold, italic, links, notes, line breaks, and
+    /// the language of words in another than the letter's.
     fn runs(&mut self, mut paragraph: Paragraph, runs: &[TextRun]) -> Paragraph {
-        for run in runs {
+        for run in mark_languages(runs).iter() {
             if run.is_break() {
                 paragraph = paragraph.add_run(Run::new().add_break(BreakType::TextWrapping));
                 continue;
@@ -379,6 +384,9 @@ impl Document<'_> {
             }
             if run.italic {
                 styled = styled.italic();
+            }
+            if let Some(language) = &run.language {
+                styled = styled.style(&format!("{LANGUAGE_MARK}{language}"));
             }
             paragraph = match &run.link {
                 Some(url) => {
@@ -658,6 +666,34 @@ fn without_paragraph_ids(xml: &[u8]) -> Vec<u8> {
         out.push_str(&rest[..at]);
         let value = &rest[at + " w14:paraId=\"".len()..];
         rest = value.find('"').map_or("", |end| &value[end + 1..]);
+    }
+    out.push_str(rest);
+    out.into_bytes()
+}
+
+/// What a run's style starts with where it marks the run's language, for
+/// [`with_run_languages`] to make a `w:lang` of: docx-rs sets no language
+/// on a run.
+const LANGUAGE_MARK: &str = "appeal-language-";
+
+/// `xml` with each run's language mark made its `w:lang`, last in its
+/// properties as the schema orders them.
+fn with_run_languages(xml: &[u8]) -> Vec<u8> {
+    let xml = String::from_utf8_lossy(xml);
+    let mark = format!(r#"<w:rStyle w:val="{LANGUAGE_MARK}"#);
+    let mut out = String::with_capacity(xml.len());
+    let mut rest: &str = &xml;
+    while let Some(at) = rest.find(&mark) {
+        out.push_str(&rest[..at]);
+        let after = &rest[at + mark.len()..];
+        let (language, after) = after.split_once('"').unwrap_or((after, ""));
+        let after = after.trim_start_matches(" />").trim_start_matches("/>");
+        let end = after.find("</w:rPr>").unwrap_or(after.len());
+        out.push_str(&after[..end]);
+        out.push_str(&format!(
+            r#"<w:lang w:val="{language}" w:bidi="{language}" />"#
+        ));
+        rest = &after[end..];
     }
     out.push_str(rest);
     out.into_bytes()

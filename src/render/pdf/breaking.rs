@@ -24,6 +24,7 @@ use super::font::{FontMetrics, Style};
 use super::memo::hash;
 use crate::lang::Language;
 use crate::letter::Run;
+use crate::script::mark_languages;
 
 /// A piece of text placed on a line.
 #[derive(Debug, Clone, PartialEq)]
@@ -42,6 +43,13 @@ pub struct Placed {
     pub hyphen: bool,
     /// A (part of a) reference to this note, set small and raised.
     pub note: Option<usize>,
+    /// Its language, where its run has one ([`Run::language`]): breaking
+    /// never joins runs of different languages into one piece.
+    pub language: Option<String>,
+    /// The element of the layout's structure it is part of where that is
+    /// not its line's: a list item's or a note's label, hanging before the
+    /// line's text.
+    pub tag: Option<u32>,
 }
 
 /// How far a note reference's baseline is raised, in ems of the text around it.
@@ -102,6 +110,7 @@ struct Piece<'t> {
     style: Style,
     link: Option<&'t str>,
     note: Option<usize>,
+    language: Option<&'t str>,
     /// An address: it breaks after its punctuation, unmarked.
     url: bool,
     /// After a no-break space: a space is set before it, stretched as any
@@ -189,7 +198,8 @@ impl Breaker<'_> {
     }
 
     fn break_lines(&self, runs: &[Run]) -> Vec<Line> {
-        let mut words = words(runs);
+        let runs = mark_languages(runs);
+        let mut words = words(&runs);
         let bytes: usize = runs.iter().map(|run| run.text.len()).sum();
         if self.justify && bytes <= LONGEST_OPTIMAL {
             optimal::lines(self, &words)
@@ -335,6 +345,8 @@ impl Breaker<'_> {
                 width,
                 hyphen: false,
                 note: piece.note,
+                language: piece.language.map(str::to_owned),
+                tag: None,
             });
             x += width;
         }
@@ -378,7 +390,8 @@ impl Breaker<'_> {
             return None;
         }
         let text = piece.text;
-        if text.chars().nth(LONGEST_HYPHENATED).is_some() {
+        // Another language's words, by the letter's patterns: not at all.
+        if piece.language.is_some() || text.chars().nth(LONGEST_HYPHENATED).is_some() {
             return None;
         }
         let dictionary = dictionary(self.language?)?;
@@ -667,6 +680,7 @@ fn words(runs: &[Run]) -> Vec<Word<'_>> {
                 style,
                 link,
                 note,
+                language: run.language.as_deref(),
                 url: is_url(part, link),
                 tied: tie && !current.is_empty(),
             });
@@ -920,6 +934,34 @@ pub(crate) mod tests {
             let lines = breaker(width as f32, Some(Language::Fr)).lines(&runs);
             assert!(!lines.is_empty());
         }
+    }
+
+    #[test]
+    fn words_in_another_language_are_pieces_of_their_own_never_hyphenated() {
+        let english = Some(Language::En);
+        let lines = breaker(100.0, english).lines(&[run("Dear Ms. שרה כהן, thank you")]);
+        let pieces: Vec<(&str, Option<&str>)> = (lines.iter())
+            .flat_map(|line| line.pieces.iter())
+            .map(|piece| (piece.text.as_str(), piece.language.as_deref()))
+            .collect();
+        let he = Some("he");
+        let expected = [
+            ("Dear", None),
+            ("Ms.", None),
+            ("שרה", he),
+            ("כהן", he),
+            (",", None),
+        ];
+        assert_eq!(pieces[..5], expected);
+        // Words in another language are not hyphenated by the letter's
+        // patterns, which would break them wrongly: "registra-" would fill
+        // this line in English.
+        let other = Run {
+            language: Some("fr".into()),
+            ..run("registration now")
+        };
+        let lines = breaker(20.0, english).lines(&[run("we demand "), other]);
+        assert_eq!(texts(&lines), ["we@0 demand@3", "registration@0 now@13"]);
     }
 
     #[test]

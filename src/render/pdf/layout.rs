@@ -60,6 +60,8 @@ pub enum Role {
     L,
     /// A list item.
     LI,
+    /// A list item's marker, a note's number.
+    Lbl,
     /// A list item's body.
     LBody,
     /// A block quote.
@@ -90,6 +92,10 @@ pub struct Node {
     pub alt: Option<String>,
     /// The signatory whose signature image this figure is.
     pub image: Option<usize>,
+    /// The element it is read after, where that is not the one before it
+    /// among its siblings: a note, after the paragraph that first refers to
+    /// it.
+    pub follows: Option<u32>,
 }
 
 /// Something drawn on a page.
@@ -256,7 +262,6 @@ pub fn layout(
         postal: postal.geometry(),
         return_line: postal.has_return_line(),
     };
-    (page.hang, page.notes) = page.note_lines();
     page.first_page();
     if page.y > size.1 - BOTTOM {
         return Err(Error::invalid(vec![
@@ -293,6 +298,7 @@ pub fn layout(
     page.note_tags = (letter.notes.iter())
         .map(|_| page.open(Role::Note, None))
         .collect();
+    (page.hang, page.notes) = page.note_lines();
     page.flow(chunks, closing);
     page.unreferenced_notes();
     if let Some(annex) = &letter.annex {
@@ -417,8 +423,8 @@ fn styled(text: &str, style: Style) -> Run {
 }
 
 /// A regular piece `text` of `width` at `x`, such as a list marker or a
-/// note's number, hanging before a line's text.
-fn hanging(text: String, width: f32, x: f32) -> Placed {
+/// note's number, hanging before a line's text; part of the label `tag`.
+fn hanging(text: String, width: f32, x: f32, tag: u32) -> Placed {
     Placed {
         text,
         style: Style::Regular,
@@ -427,6 +433,8 @@ fn hanging(text: String, width: f32, x: f32) -> Placed {
         width,
         hyphen: false,
         note: None,
+        language: None,
+        tag: Some(tag),
     }
 }
 
@@ -475,6 +483,7 @@ impl Pager<'_> {
             parent: self.parent.get(),
             alt,
             image,
+            follows: None,
         });
         nodes.len() as u32 - 1
     }
@@ -908,6 +917,7 @@ impl Pager<'_> {
                     };
                     let first = chunks.len();
                     let outer = self.enter(Role::LI);
+                    let label = self.open(Role::Lbl, None);
                     self.enter(Role::LBody);
                     for (j, inner) in item.iter().enumerate() {
                         if indent == 0.0 && j == 0 {
@@ -929,7 +939,7 @@ impl Pager<'_> {
                         let width = self.metrics.width(Style::Regular, &marker) * BODY;
                         let at = x + (INDENT - 2.0 * MM - width).max(0.0);
                         Arc::make_mut(&mut row.line.pieces)
-                            .insert(0, hanging(marker, width, at - row.x));
+                            .insert(0, hanging(marker, width, at - row.x, label));
                     }
                 }
                 self.parent.set(list);
@@ -1196,7 +1206,8 @@ impl Pager<'_> {
     }
 
     /// Each note as lines for the foot of a page, its number hanging before
-    /// the first; and how far their text is indented, past the numbers.
+    /// the first as the label of its element; and how far their text is
+    /// indented, past the numbers.
     fn note_lines(&self) -> (f32, Vec<Vec<Line>>) {
         let notes = &self.letter.notes;
         let width = |number: &str| self.metrics.width(Style::Regular, number) * NOTE;
@@ -1206,13 +1217,15 @@ impl Pager<'_> {
             .fold(0.0, f32::max);
         let hang = (widest + 0.6 * NOTE).max(4.0 * MM);
         let breaker = self.breaker(NOTE, self.text_width() - hang, false);
-        let lines = notes
-            .iter()
-            .map(|note| {
+        let lines = (notes.iter().zip(&self.note_tags))
+            .map(|(note, &tag)| {
                 let mut lines = breaker.lines(&note.runs);
                 let number = note.number.to_string();
                 if let Some(first) = lines.first_mut() {
-                    let piece = hanging(number.clone(), width(&number), -hang);
+                    self.parent.set(Some(tag));
+                    let label = self.open(Role::Lbl, None);
+                    self.parent.set(None);
+                    let piece = hanging(number.clone(), width(&number), -hang, label);
                     Arc::make_mut(&mut first.pieces).insert(0, piece);
                 }
                 lines
@@ -1260,6 +1273,13 @@ impl Pager<'_> {
             return;
         }
         for i in self.new_notes([row]) {
+            // Read after the element that first refers to it.
+            if let Some(tag) = row.tag {
+                let mut nodes = self.nodes.borrow_mut();
+                let parent = nodes[tag as usize].parent;
+                let note = &mut nodes[self.note_tags[i] as usize];
+                (note.follows, note.parent) = (Some(tag), parent);
+            }
             self.print_note(i, y);
         }
     }

@@ -5,17 +5,23 @@
 //! Every line or image the layout gives an element ([`Node`]) becomes a
 //! marked-content sequence with its own MCID, marked with the element's
 //! structure type; everything else (running heads, rules) is marked as an
-//! artifact. Link annotations become Link elements of the element their
-//! text is in. Nothing here reads a clock: dates come from the letter, so
-//! equal letters give equal bytes.
+//! artifact. A line with a label (a list marker, a note's number), a link
+//! or words in another language than the letter's is marked piece by piece
+//! inside its text object: the label's content is its Lbl element's; a
+//! link's words and its annotations are one Link element in the line's
+//! element, over lines too (ISO 32000-1 14.8.4.4.2: a Link may hold several
+//! annotations where its text needs them); another language's words are a
+//! Span with that /Lang (14.9.2). Nothing here reads a clock: dates come
+//! from the letter, so equal letters give equal bytes.
 
 use std::sync::LazyLock;
 
 use pdf_writer::types::{ArtifactType, OutputIntentSubtype, StructRole, TableHeaderScope};
-use pdf_writer::writers::{Catalog, StructTreeRoot};
+use pdf_writer::writers::{Catalog, StructElement, StructTreeRoot};
 use pdf_writer::{Content, Filter, Finish, Name, Pdf, Ref, Str, TextStr};
 use xmp_writer::{DateTime, XmpWriter};
 
+use super::breaking::Placed;
 use super::layout::{Item, Node, Role};
 use super::write::{SHARED, compress};
 use crate::letter::Letter;
@@ -27,35 +33,85 @@ const SRGB: &[u8] = include_bytes!("../../../assets/icc/sRGB-v4.icc");
 /// The profile deflated, once per process.
 static SRGB_DEFLATED: LazyLock<Vec<u8>> = LazyLock::new(|| compress(SRGB, SHARED));
 
+/// What the content of a marked-content sequence is part of.
+#[derive(Clone, Copy, PartialEq)]
+enum Owner {
+    /// The element of the layout with this number.
+    Node(u32),
+    /// The inline element with this number: a link, or a span in another
+    /// language.
+    Inline(usize),
+}
+
 /// What a marked-content sequence is.
 #[derive(Clone, Copy, PartialEq)]
 enum Marked {
-    /// Part of the element with this number.
-    Element(u32),
+    /// Part of an element.
+    Element(Owner),
     /// An artifact.
     Artifact(ArtifactType),
 }
 
-/// What the structure element of an MCID, or of a link, holds.
+/// What a structure element holds, in order.
+#[derive(Clone, Copy)]
 enum Kid {
     /// Marked content on a page.
     Content { page: usize, mcid: i32 },
+    /// An inline element.
+    Inline(usize),
     /// A link annotation, by its number in the document.
-    Link(usize),
+    Annotation(usize),
+}
+
+/// What an inline element is: a link to an address, or text in a language.
+enum Inlined {
+    Link(String),
+    Span(String),
+}
+
+/// An element made while a line is drawn, inside the line's element: a
+/// link (its words and its annotations), or a span of text in a language
+/// other than the letter's.
+struct Inline {
+    what: Inlined,
+    /// The element it is in; none for a link outside any.
+    parent: Option<u32>,
+    kids: Vec<Kid>,
+}
+
+/// What the pieces of a line are part of, as the tagger sees them: the
+/// element of the layout a label is, a link, text in another language.
+#[derive(Clone, Copy, PartialEq)]
+enum Mark<'p> {
+    Node(u32),
+    Link(&'p str),
+    Span(&'p str),
 }
 
 /// Collects, while pages are drawn, which marked content and which links
 /// belong to which element; then writes the structure tree.
 pub(super) struct Tagger<'a> {
     nodes: &'a [Node],
+    /// The letter's language: text in another is a span.
+    language: &'a str,
     /// What each element holds, in drawing order.
     kids: Vec<Vec<Kid>>,
-    /// For each page, the element of each of its MCIDs.
-    mcids: Vec<Vec<u32>>,
-    /// For each link: its page, its element, and its annotation once written.
-    links: Vec<(usize, Option<u32>, Option<Ref>)>,
+    /// The links and spans.
+    inlines: Vec<Inline>,
+    /// For each page, what each of its MCIDs is part of.
+    mcids: Vec<Vec<Owner>>,
+    /// For each link annotation: its page, its link, and the annotation
+    /// once written.
+    links: Vec<(usize, usize, Option<Ref>)>,
     /// The element of the item being drawn.
     current: Option<u32>,
+    /// The page being drawn.
+    page: usize,
+    /// The item being drawn is a line whose pieces are marked one by one,
+    /// inside its text object.
+    split: bool,
+    /// The links marked on the line being drawn, in order.
+    line_links: Vec<usize>,
     /// The marked content open: an element's, or an artifact of a kind.
     open: Option<Marked>,
     /// How many links have their annotation.
@@ -63,14 +119,20 @@ pub(super) struct Tagger<'a> {
 }
 
 impl<'a> Tagger<'a> {
-    /// A tagger for a layout's elements over `pages` pages.
-    pub fn new(nodes: &'a [Node], pages: usize) -> Self {
+    /// A tagger for a layout's elements over `pages` pages of a letter in
+    /// `language`.
+    pub fn new(nodes: &'a [Node], pages: usize, language: &'a str) -> Self {
         Tagger {
             nodes,
+            language,
             kids: nodes.iter().map(|_| Vec::new()).collect(),
+            inlines: Vec::new(),
             mcids: vec![Vec::new(); pages],
             links: Vec::new(),
             current: None,
+            page: 0,
+            split: false,
+            line_links: Vec::new(),
             open: None,
             annotated: 0,
         }
@@ -78,7 +140,9 @@ impl<'a> Tagger<'a> {
 
     /// Opens the marked content of `item` on page `page`: its element's
     /// next MCID, or an artifact; or goes on with the marked content open
-    /// where it is the same element's or the same kind of artifact's.
+    /// where it is the same element's or the same kind of artifact's. A
+    /// line with a label, a link or another language's words is marked
+    /// piece by piece instead ([`Tagger::piece`]).
     pub fn begin(&mut self, content: &mut Content, page: usize, item: &Item) {
         let tag = match item {
             Item::Text(line) => line.tag,
@@ -88,9 +152,19 @@ impl<'a> Tagger<'a> {
             Item::Logo { tag, .. } => Some(*tag),
             Item::Rule(_) | Item::VRule(_) => None,
         };
-        self.current = tag;
+        (self.current, self.page) = (tag, page);
+        if let (Item::Text(line), Some(tag)) = (item, tag) {
+            let pieces = line.line.pieces.iter();
+            self.split = pieces
+                .map(|piece| self.mark(piece))
+                .any(|mark| mark != Mark::Node(tag));
+            if self.split {
+                self.close(content);
+                return;
+            }
+        }
         let marked = match (tag, item) {
-            (Some(tag), _) => Marked::Element(tag),
+            (Some(tag), _) => Marked::Element(Owner::Node(tag)),
             (None, Item::Text(_)) => Marked::Artifact(ArtifactType::Pagination),
             (None, _) => Marked::Artifact(ArtifactType::Layout),
         };
@@ -106,16 +180,101 @@ impl<'a> Tagger<'a> {
                     .artifact()
                     .kind(kind);
             }
-            Marked::Element(tag) => {
-                let mcids = &mut self.mcids[page];
-                let mcid = mcids.len() as i32;
-                mcids.push(tag);
-                self.kids[tag as usize].push(Kid::Content { page, mcid });
-                let role = role(self.nodes[tag as usize].role);
-                (content.begin_marked_content_with_properties(role.to_name()))
-                    .properties()
-                    .identify(mcid);
+            Marked::Element(owner) => self.identify(content, owner),
+        }
+    }
+
+    /// What `piece`, on a line of the current element, is part of.
+    fn mark<'p>(&self, piece: &'p Placed) -> Mark<'p> {
+        match (piece.tag, &piece.link, &piece.language) {
+            (Some(tag), _, _) => Mark::Node(tag),
+            (None, Some(link), _) => Mark::Link(link),
+            (None, None, Some(language)) if language != self.language => Mark::Span(language),
+            _ => Mark::Node(self.current.unwrap_or_default()),
+        }
+    }
+
+    /// Whether `piece` needs marked content other than what is open: on a
+    /// line marked piece by piece, where it is part of something else than
+    /// the piece before it. The caller ends its glyph strings before
+    /// [`Tagger::piece`] marks it.
+    pub fn is_new(&self, piece: &Placed) -> bool {
+        if !self.split {
+            return false;
+        }
+        let open = match self.open {
+            Some(Marked::Element(owner)) => owner,
+            _ => return true,
+        };
+        match (self.mark(piece), open) {
+            (Mark::Node(tag), Owner::Node(node)) => tag != node,
+            (mark, Owner::Inline(i)) => !self.inlines[i].what.is(mark),
+            _ => true,
+        }
+    }
+
+    /// Opens the marked content of `piece`, for which [`Tagger::is_new`]
+    /// holds: a new MCID of its label, link or span, or of the line's own
+    /// element. A link or span goes on where the element's content before
+    /// was the same link's or span's, on the line before too.
+    pub fn piece(&mut self, content: &mut Content, piece: &Placed) {
+        self.close(content);
+        let parent = self.current;
+        let mark = self.mark(piece);
+        let what = match mark {
+            Mark::Node(tag) => {
+                self.open = Some(Marked::Element(Owner::Node(tag)));
+                return self.identify(content, Owner::Node(tag));
             }
+            Mark::Link(link) => Inlined::Link(link.to_owned()),
+            Mark::Span(language) => Inlined::Span(language.to_owned()),
+        };
+        let kids = &mut self.kids[parent.unwrap_or_default() as usize];
+        let i = match kids.last() {
+            Some(Kid::Inline(i)) if self.inlines[*i].what.is(mark) => *i,
+            _ => {
+                kids.push(Kid::Inline(self.inlines.len()));
+                self.inlines.push(Inline {
+                    what,
+                    parent,
+                    kids: Vec::new(),
+                });
+                self.inlines.len() - 1
+            }
+        };
+        if matches!(self.inlines[i].what, Inlined::Link(_)) {
+            self.line_links.push(i);
+        }
+        self.open = Some(Marked::Element(Owner::Inline(i)));
+        self.identify(content, Owner::Inline(i));
+    }
+
+    /// Begins marked content with the next MCID of the page, part of `owner`.
+    fn identify(&mut self, content: &mut Content, owner: Owner) {
+        let (page, mcids) = (self.page, &mut self.mcids[self.page]);
+        let mcid = mcids.len() as i32;
+        mcids.push(owner);
+        let (kids, role) = match owner {
+            Owner::Node(tag) => (
+                &mut self.kids[tag as usize],
+                role(self.nodes[tag as usize].role),
+            ),
+            Owner::Inline(i) => {
+                let inline = &mut self.inlines[i];
+                (&mut inline.kids, inline.what.role())
+            }
+        };
+        kids.push(Kid::Content { page, mcid });
+        (content.begin_marked_content_with_properties(role.to_name()))
+            .properties()
+            .identify(mcid);
+    }
+
+    /// Ends the line being drawn: closes its pieces' marked content, if it
+    /// was marked piece by piece, before its text object ends.
+    pub fn end_line(&mut self, content: &mut Content) {
+        if self.split {
+            self.close(content);
         }
     }
 
@@ -127,14 +286,26 @@ impl<'a> Tagger<'a> {
         }
     }
 
-    /// Records the links the item drawn made on page `page`.
+    /// Records the links the item drawn made on page `page`: each the
+    /// annotation of the link its words were marked as, in order.
     pub fn links(&mut self, page: usize, links: usize) {
+        let mut marked = std::mem::take(&mut self.line_links).into_iter();
         for _ in 0..links {
-            if let Some(tag) = self.current {
-                self.kids[tag as usize].push(Kid::Link(self.links.len()));
-            }
-            self.links.push((page, self.current, None));
+            let link = marked.next().unwrap_or_else(|| {
+                // A link on a line that is no element's: its own, at the top.
+                self.inlines.push(Inline {
+                    what: Inlined::Link(String::new()),
+                    parent: None,
+                    kids: Vec::new(),
+                });
+                self.inlines.len() - 1
+            });
+            self.inlines[link]
+                .kids
+                .push(Kid::Annotation(self.links.len()));
+            self.links.push((page, link, None));
         }
+        self.split = false;
     }
 
     /// Records the annotation of the next link without one, in drawing
@@ -163,17 +334,17 @@ impl<'a> Tagger<'a> {
         for i in 0..self.nodes.len() {
             self.write_element(pdf, &numbers, pages, i);
         }
-        for (link, id) in self.links.iter().zip(&numbers.links) {
-            let (page, node, annotation) = *link;
+        for (inline, id) in self.inlines.iter().zip(&numbers.inlines) {
             let mut element = pdf.struct_element(*id);
-            element.kind(StructRole::Link);
-            element.parent(numbers.parent(node));
-            element.page(pages[page]);
-            if let Some(annotation) = annotation {
-                (element.children().object_ref())
-                    .object(annotation)
-                    .page(pages[page]);
+            element.kind(inline.what.role());
+            element.parent(numbers.parent(inline.parent));
+            if let Inlined::Span(language) = &inline.what {
+                element.lang(TextStr(language));
             }
+            let kids: Vec<Out> = (inline.kids.iter())
+                .map(|kid| self.out(&numbers, *kid))
+                .collect();
+            self.write_kids(&mut element, pages, &kids);
         }
         self.write_root(pdf, &numbers, &mut next);
         let (metadata, profile) = (next(), next());
@@ -191,7 +362,8 @@ impl<'a> Tagger<'a> {
 
     /// Numbers the objects of the tree: each element written, which is one
     /// that holds content or an element that does (and every cell of a
-    /// table row, empty ones too, so that its columns line up).
+    /// table row, empty ones too, so that its columns line up); and orders
+    /// each element's children, a note after the element it follows.
     fn number(&self, mut next: impl FnMut() -> Ref) -> Numbers {
         let mut used: Vec<bool> = self.kids.iter().map(|kids| !kids.is_empty()).collect();
         for (i, node) in self.nodes.iter().enumerate().rev() {
@@ -207,20 +379,30 @@ impl<'a> Tagger<'a> {
         let root = next();
         let elements: Vec<Option<Ref>> = used.iter().map(|&u| u.then(&mut next)).collect();
         let document = next();
-        let links: Vec<Ref> = self.links.iter().map(|_| next()).collect();
-        let mut children: Vec<Vec<Ref>> = vec![Vec::new(); self.nodes.len()];
+        let inlines: Vec<Ref> = self.inlines.iter().map(|_| next()).collect();
+        let follows = |node: &Node| node.follows.filter(|&f| used[f as usize]);
+        let mut followers: Vec<Vec<u32>> = vec![Vec::new(); self.nodes.len()];
+        for (i, node) in self.nodes.iter().enumerate() {
+            if let (true, Some(f)) = (used[i], follows(node)) {
+                followers[f as usize].push(i as u32);
+            }
+        }
+        let mut children: Vec<Vec<u32>> = vec![Vec::new(); self.nodes.len()];
         let mut top = Vec::new();
-        for (node, id) in self.nodes.iter().zip(&elements) {
-            if let Some(id) = *id {
-                match node.parent {
-                    Some(parent) => children[parent as usize].push(id),
-                    None => top.push(id),
+        for (i, node) in self.nodes.iter().enumerate() {
+            if !used[i] || follows(node).is_some() {
+                continue;
+            }
+            for j in std::iter::once(i as u32).chain(followers[i].iter().copied()) {
+                match self.nodes[j as usize].parent {
+                    Some(parent) => children[parent as usize].push(j),
+                    None => top.push(elements[j as usize].expect("used")),
                 }
             }
         }
         // Links outside any element are the document's.
-        for (link, id) in self.links.iter().zip(&links) {
-            if link.1.is_none() {
+        for (inline, id) in self.inlines.iter().zip(&inlines) {
+            if inline.parent.is_none() {
                 top.push(*id);
             }
         }
@@ -228,14 +410,26 @@ impl<'a> Tagger<'a> {
             root,
             document,
             elements,
-            links,
+            inlines,
             children,
             top,
         }
     }
 
+    /// A kid as written.
+    fn out(&self, numbers: &Numbers, kid: Kid) -> Out {
+        match kid {
+            Kid::Content { page, mcid } => Out::Content { page, mcid },
+            Kid::Inline(i) => Out::Element(numbers.inlines[i]),
+            Kid::Annotation(i) => {
+                let (page, _, annotation) = self.links[i];
+                Out::Annotation(page, annotation)
+            }
+        }
+    }
+
     /// Writes element `i`, if it is written: its type, parent, alternative
-    /// text, and what it holds in order.
+    /// text, and what it holds in order (its label first).
     fn write_element(&self, pdf: &mut Pdf, numbers: &Numbers, pages: &[Ref], i: usize) {
         let Some(id) = numbers.elements[i] else {
             return;
@@ -254,46 +448,63 @@ impl<'a> Tagger<'a> {
             // The header row heads the columns under it.
             (element.attributes().push().table()).scope(TableHeaderScope::Column);
         }
-        let first = self.kids[i].iter().find_map(|kid| match kid {
-            Kid::Content { page, .. } => Some(*page),
-            Kid::Link(_) => None,
+        let child = |&j: &u32| Out::Element(numbers.elements[j as usize].expect("used"));
+        let is_label = |j: &&u32| self.nodes[**j as usize].role == Role::Lbl;
+        let children = &numbers.children[i];
+        let kids: Vec<Out> = (children.iter().filter(is_label).map(child))
+            .chain(self.kids[i].iter().map(|kid| self.out(numbers, *kid)))
+            .chain(children.iter().filter(|j| !is_label(j)).map(child))
+            .collect();
+        self.write_kids(&mut element, pages, &kids);
+    }
+
+    /// Writes what an element holds, and the page of its first content.
+    fn write_kids(&self, element: &mut StructElement, pages: &[Ref], kids: &[Out]) {
+        let first = kids.iter().find_map(|kid| match kid {
+            Out::Content { page, .. } => Some(*page),
+            _ => None,
+        });
+        let first = first.or_else(|| {
+            kids.iter().find_map(|kid| match kid {
+                Out::Annotation(page, _) => Some(*page),
+                _ => None,
+            })
         });
         if let Some(page) = first {
             element.page(pages[page]);
         }
         // One kid stands alone: shorter, and what simple readers expect.
-        match (&self.kids[i][..], &numbers.children[i][..]) {
-            ([Kid::Content { mcid, .. }], []) => {
+        match kids {
+            [Out::Content { mcid, .. }] => {
                 element.pair(Name(b"K"), *mcid);
                 return;
             }
-            ([Kid::Link(link)], []) => {
-                element.child(numbers.links[*link]);
-                return;
-            }
-            ([], [child]) => {
+            [Out::Element(child)] => {
                 element.child(*child);
                 return;
             }
             _ => {}
         }
-        let mut kids = element.children();
-        for kid in &self.kids[i] {
+        let mut children = element.children();
+        for kid in kids {
             match *kid {
-                Kid::Content { page, mcid } if Some(page) == first => {
-                    kids.marked_content_id(mcid);
+                Out::Content { page, mcid } if Some(page) == first => {
+                    children.marked_content_id(mcid);
                 }
-                Kid::Content { page, mcid } => {
-                    (kids.marked_content_ref())
+                Out::Content { page, mcid } => {
+                    (children.marked_content_ref())
                         .marked_content_id(mcid)
                         .page(pages[page]);
                 }
-                Kid::Link(link) => {
-                    kids.struct_element(numbers.links[link]);
+                Out::Element(id) => {
+                    children.struct_element(id);
                 }
+                Out::Annotation(page, Some(annotation)) => {
+                    (children.object_ref()).object(annotation).page(pages[page]);
+                }
+                Out::Annotation(_, None) => {}
             }
         }
-        kids.items(numbers.children[i].iter().copied());
     }
 
     /// Writes the structure tree's root: the parent tree (each page's
@@ -312,8 +523,8 @@ impl<'a> Tagger<'a> {
                 arrays.push((array, mcids));
             }
         }
-        for (i, id) in numbers.links.iter().enumerate() {
-            nums.insert((self.mcids.len() + i) as i32, *id);
+        for (i, (_, link, _)) in self.links.iter().enumerate() {
+            nums.insert((self.mcids.len() + i) as i32, numbers.inlines[*link]);
         }
         nums.finish();
         parents.finish();
@@ -335,10 +546,40 @@ impl<'a> Tagger<'a> {
         tree.parent_tree_next_key((self.mcids.len() + self.links.len()) as i32);
         tree.finish();
         for (array, mcids) in arrays {
-            let elements = mcids.iter().map(|&n| numbers.elements[n as usize]);
-            (pdf.indirect(array).array()).items(elements.map(|id| id.expect("holds content")));
+            let owners = mcids.iter().map(|owner| match *owner {
+                Owner::Node(n) => numbers.elements[n as usize].expect("holds content"),
+                Owner::Inline(i) => numbers.inlines[i],
+            });
+            (pdf.indirect(array).array()).items(owners);
         }
     }
+}
+
+impl Inlined {
+    /// Whether a piece of `mark` is part of it.
+    fn is(&self, mark: Mark) -> bool {
+        match (self, mark) {
+            (Inlined::Link(link), Mark::Link(other)) => link == other,
+            (Inlined::Span(language), Mark::Span(other)) => language == other,
+            _ => false,
+        }
+    }
+
+    /// Its structure type.
+    fn role(&self) -> StructRole {
+        match self {
+            Inlined::Link(_) => StructRole::Link,
+            Inlined::Span(_) => StructRole::Span,
+        }
+    }
+}
+
+/// A kid of an element as written: marked content, an element, or a link
+/// annotation on a page (once written).
+enum Out {
+    Content { page: usize, mcid: i32 },
+    Element(Ref),
+    Annotation(usize, Option<Ref>),
 }
 
 /// The object numbers of a structure tree.
@@ -347,10 +588,10 @@ struct Numbers {
     document: Ref,
     /// Each element's, where it is written.
     elements: Vec<Option<Ref>>,
-    /// Each link's element.
-    links: Vec<Ref>,
-    /// The elements in each element, in order.
-    children: Vec<Vec<Ref>>,
+    /// Each link's and span's.
+    inlines: Vec<Ref>,
+    /// The elements in each element, in reading order.
+    children: Vec<Vec<u32>>,
     /// The elements at the top, in the document.
     top: Vec<Ref>,
 }
@@ -401,6 +642,7 @@ fn role(role: Role) -> StructRole {
         Role::P => StructRole::P,
         Role::L => StructRole::L,
         Role::LI => StructRole::LI,
+        Role::Lbl => StructRole::Lbl,
         Role::LBody => StructRole::LBody,
         Role::BlockQuote => StructRole::BlockQuote,
         Role::Note => StructRole::Note,
@@ -481,6 +723,35 @@ mod tests {
             .all(|list| nodes[list as usize].role == Role::L);
         assert!(p_in_list);
         assert!(nodes.iter().any(|n| n.role == Role::BlockQuote));
+    }
+
+    /// A list item's first line is marked piece by piece, its marker as the
+    /// label's: inside its text object, which marked content never straddles.
+    #[test]
+    fn pieces_are_marked_inside_their_text_object() {
+        let letter = long_letter();
+        let bytes = pdf(&letter, &PdfOptions::default()).unwrap();
+        let document = Document::load_mem(&bytes).unwrap();
+        let mut labels = 0;
+        for page in document.get_pages().into_values() {
+            let content = Decoded::decode(&document.get_page_content(page)).unwrap();
+            let mut open: Vec<&str> = Vec::new();
+            for operation in &content.operations {
+                match operation.operator.as_str() {
+                    "BT" => open.push("BT"),
+                    "BDC" | "BMC" => {
+                        let tag = operation.operands[0].as_name().unwrap();
+                        labels += usize::from(tag == b"Lbl");
+                        open.push("BDC");
+                    }
+                    "ET" => assert_eq!(open.pop(), Some("BT")),
+                    "EMC" => assert_eq!(open.pop(), Some("BDC")),
+                    _ => {}
+                }
+            }
+            assert!(open.is_empty());
+        }
+        assert_eq!(labels, 2);
     }
 
     /// The lines of one element drawn one after another are one

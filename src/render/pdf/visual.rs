@@ -248,6 +248,8 @@ mod tests {
                     width,
                     hyphen: false,
                     note: None,
+                    language: None,
+                    tag: None,
                 };
                 x += width + 3.0;
                 piece

@@ -149,7 +149,7 @@ pub fn write(
     let tree = ids.next();
     let info = ids.next();
     let mut tagger = (options.standard == PdfStandard::Archival)
-        .then(|| Tagger::new(&layout.nodes, layout.pages.len()));
+        .then(|| Tagger::new(&layout.nodes, layout.pages.len(), letter.language.code()));
     let (page_refs, resources) = write_pages(
         (&letter.signatories, letter.letterhead.logo.as_ref()),
         layout,
@@ -159,6 +159,13 @@ pub fn write(
         tree,
         tagger.as_mut(),
     )?;
+    // PDF/A forbids .notdef: the characters no face has are named.
+    if tagger.is_some() && resources.notdef {
+        let missing = crate::coverage::archival(letter);
+        if !missing.is_empty() {
+            return Err(Error::invalid(missing));
+        }
+    }
     pdf.pages(tree)
         .kids(page_refs.iter().copied())
         .count(page_refs.len() as i32);
@@ -213,6 +220,8 @@ pub(super) struct Resources {
     pub images: Vec<(Ref, Ref, Arc<Picture>)>,
     /// The letterhead's logo, where a page shows it.
     pub logo: Option<Emblem>,
+    /// Some character shows as the .notdef glyph: no face has it.
+    pub notdef: bool,
 }
 
 /// Writes the pages of a laid-out letter into `chunk` with ids from `ids`,
@@ -234,12 +243,14 @@ pub(super) fn write_pages(
     // can be embedded as a subset.
     let mut drawn: Vec<Drawn> = Vec::new();
     let mut used: Vec<Used> = fonts.faces().iter().map(|_| Used::default()).collect();
+    let mut notdef = false;
     for item in layout.pages.iter().flatten() {
         if let Item::Text(line) = item {
             let line = visual::segments(fonts, &line.line, line.size);
             for segment in &line.segments {
                 used[segment.face].add(segment, line.glyphs(segment));
             }
+            notdef |= line.glyphs.iter().any(|glyph| glyph.id == 0);
             drawn.push(line);
         }
     }
@@ -321,7 +332,7 @@ pub(super) fn write_pages(
                     fonts,
                     &embedded,
                     &art,
-                    &mut links,
+                    (&mut links, tagger.as_deref_mut()),
                 );
                 if let Some(tagger) = &mut tagger {
                     tagger.links(number, links.len() - before);
@@ -401,6 +412,7 @@ pub(super) fn write_pages(
             fonts,
             images,
             logo: emblem,
+            notdef,
         },
     ))
 }
@@ -507,10 +519,13 @@ fn draw(
     fonts: &Fonts,
     embedded: &[Option<Arc<EmbeddedFont>>],
     images: &Images,
-    links: &mut Vec<(Rect, String)>,
+    (links, tagger): (&mut Vec<(Rect, String)>, Option<&mut Tagger>),
 ) {
     match item {
-        Item::Text(text) => draw_line(content, text, line, height, fonts, embedded, links),
+        Item::Text(text) => {
+            let drawn = (links, tagger);
+            draw_line(content, text, line, height, fonts, embedded, drawn);
+        }
         Item::Rule([x, y, right]) => rule(content, [*x, height - y, *right, height - y]),
         Item::VRule([x, top, bottom]) => rule(content, [*x, height - top, *x, height - bottom]),
         Item::Signature(signatory, [x, y, w, h]) => {
@@ -548,7 +563,8 @@ fn rule(content: &mut Content, [x1, y1, x2, y2]: [f32; 4]) {
 /// Draws one line, its segments left to right. Each stretch of segments
 /// in one face, size and colour is one TJ: glyph strings, with kerning,
 /// mark offsets and stretched spaces as adjustments. Note references are
-/// set small on a raised baseline.
+/// set small on a raised baseline. With a `tagger`, a line with a label,
+/// a link or another language's words is marked piece by piece.
 fn draw_line(
     content: &mut Content,
     text: &TextLine,
@@ -556,7 +572,7 @@ fn draw_line(
     height: f32,
     fonts: &Fonts,
     embedded: &[Option<Arc<EmbeddedFont>>],
-    links: &mut Vec<(Rect, String)>,
+    (links, mut tagger): (&mut Vec<(Rect, String)>, Option<&mut Tagger>),
 ) {
     let (pieces, segments) = (&text.line.pieces, &line.segments);
     let Some(first) = segments.first() else {
@@ -600,6 +616,11 @@ fn draw_line(
             shown.space(face, map, size, segment.x - pen);
         } else if (segment.x - pen).abs() > 0.001 {
             shown.adjust(-(segment.x - pen) * 1000.0 / size);
+        }
+        // The space before a piece is the text's before it.
+        if let Some(tagger) = tagger.as_deref_mut().filter(|t| t.is_new(piece)) {
+            shown.flush(content);
+            tagger.piece(content, piece);
         }
         // Characters the font has no glyph for show as boxes, and some
         // glyphs stand for no character or several: their text still
@@ -662,6 +683,9 @@ fn draw_line(
         linked_before = piece.link.is_some();
     }
     shown.flush(content);
+    if let Some(tagger) = tagger {
+        tagger.end_line(content);
+    }
     if linked {
         content.set_fill_rgb(0.0, 0.0, 0.0);
     }
