@@ -1,6 +1,6 @@
 //! Characters a letter holds that no font of its PDF shows: named by
 //! `check` where the value that holds them is, so that a union can add a
-//! face that has them (`[style] fonts`) before the letter prints boxes.
+//! face that has them (`[style] fonts`) before the letter prints blanks.
 
 use crate::error::{Diagnostic, Severity};
 use crate::letter::{Block, Letter, Run};
@@ -25,8 +25,8 @@ pub(crate) fn check(letter: &Letter, context: &Context) -> Vec<Diagnostic> {
 }
 
 /// An error for each part of `letter` that holds characters no face of
-/// its PDF has, as [`check`] warns of them: PDF/A forbids the box a PDF
-/// prints for each (the .notdef glyph, ISO 19005-2 6.2.11.8), so an
+/// its PDF has, as [`check`] warns of them: PDF/A forbids the empty
+/// glyph a PDF prints for each (the .notdef glyph, ISO 19005-2 6.2.11.8), so an
 /// archival PDF of the letter cannot be made.
 pub(crate) fn archival(letter: &Letter) -> Vec<Diagnostic> {
     said(letter, None, Severity::Error)
@@ -93,10 +93,10 @@ fn said(
         );
         let hint = match severity {
             Severity::Error => {
-                "PDF/A forbids the box a PDF prints for each; add a font that has them ([style] fonts = [\"….ttf\"]), or render with --pdf-standard none"
+                "PDF/A forbids the empty glyph a PDF would print for each (a blank); add a font that has them ([style] fonts = [\"….ttf\"]), or render with --pdf-standard none"
             }
             _ => {
-                "the PDF prints a box for each; add a font that has them: [style] fonts = [\"….ttf\"]"
+                "the PDF would print a blank for each, and refuses to unless --pdf-standard none; add a font that has them: [style] fonts = [\"….ttf\"]"
             }
         };
         let diagnostic = Diagnostic::new("missing-glyph", message)

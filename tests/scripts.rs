@@ -199,9 +199,9 @@ fn check_names_characters_no_font_shows() {
     );
 }
 
-/// PDF/A forbids the box (.notdef) printed for a character no font has:
+/// PDF/A forbids the .notdef glyph (a blank) printed for a character no font has:
 /// the archival PDF is refused, naming the character and where it is, as
-/// `check` names it; `--pdf-standard none` prints the box.
+/// `check` names it; `--pdf-standard none` prints the blank.
 #[test]
 fn an_archival_pdf_refuses_characters_no_font_shows() {
     let dir = tempfile::tempdir().unwrap();
@@ -218,7 +218,7 @@ fn an_archival_pdf_refuses_characters_no_font_shows() {
         .code(2)
         .stderr(concat!(
             "error: the letter to \"histadrut\" has characters no font of its PDF shows (in the recipient block): U+4E2D '中'\n",
-            "  hint: PDF/A forbids the box a PDF prints for each; add a font that has them ([style] fonts = [\"….ttf\"]), or render with --pdf-standard none\n",
+            "  hint: PDF/A forbids the empty glyph a PDF would print for each (a blank); add a font that has them ([style] fonts = [\"….ttf\"]), or render with --pdf-standard none\n",
         ));
     assert!(!dir.path().join("letter.pdf").exists());
     appeal_in(dir.path())

@@ -622,7 +622,7 @@ fn draw_line(
             shown.flush(content);
             tagger.piece(content, piece);
         }
-        // Characters the font has no glyph for show as boxes, and some
+        // Characters the font has no glyph for show as .notdef, and some
         // glyphs stand for no character or several: their text still
         // extracts, from an ActualText span
         // (the space before it not in the span, or it would be lost).
