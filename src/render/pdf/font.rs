@@ -489,12 +489,12 @@ impl Fonts {
         fonts
     }
 
-    /// The union's `own` faces, then Liberation Serif, then the fallbacks.
+    /// Per style: the union's `own` faces of that style, then Liberation
+    /// Serif of that style, then the fallbacks, then the union's other
+    /// faces (for what no face of the style has). So bold and italic text
+    /// stays bold and italic where the union gives only a regular face.
     fn new(own: Vec<Face>) -> Fonts {
-        let styles: Vec<(bool, bool)> = own
-            .iter()
-            .map(|face| (face.ttf().is_bold(), face.ttf().is_italic()))
-            .collect();
+        let styles: Vec<(bool, bool)> = own.iter().map(|face| face_style(face.ttf())).collect();
         let count = own.len();
         let mut faces = own;
         let load = |(name, data): (&'static str, &'static [u8])| {
@@ -505,15 +505,12 @@ impl Fonts {
         let fallbacks = faces.len();
         faces.extend(FALLBACKS.iter().flat_map(|pair| pair.map(load)));
         let chains = Style::ALL.map(|style| {
-            // The union's faces of this style; of none, all of them.
             let wanted = (style.is_bold(), style.is_italic());
             let mut chain: Vec<usize> = (0..count).filter(|&i| styles[i] == wanted).collect();
-            if chain.is_empty() {
-                chain.extend(0..count);
-            }
             chain.push(liberation + style.index());
             let bold = usize::from(style.is_bold());
             chain.extend((0..FALLBACKS.len()).map(|script| fallbacks + 2 * script + bold));
+            chain.extend((0..count).filter(|&i| styles[i] != wanted));
             chain
         });
         Fonts { faces, chains }
@@ -607,6 +604,13 @@ impl FontMetrics for Fonts {
     }
 }
 
+/// Whether a face is (bold, italic): bold by its weight (600 or more) or
+/// its style bits, italic where italic or oblique.
+fn face_style(face: &TtfFace<'_>) -> (bool, bool) {
+    let bold = face.is_bold() || face.weight().to_number() >= 600;
+    (bold, face.is_italic() || face.is_oblique())
+}
+
 /// The font's PostScript name, kept to the characters a PDF name allows.
 fn postscript_name(face: &TtfFace<'_>) -> Option<String> {
     let name = (face.names().into_iter())
@@ -693,7 +697,9 @@ mod tests {
         let fonts = Fonts::embedded();
         let (mut glyphs, mut runs) = (Vec::new(), Vec::new());
         let text = (Style::Regular, "سلام", true);
-        fonts.glyphs(text, &mut glyphs, |face, _, within, _| runs.push((face, within)));
+        fonts.glyphs(text, &mut glyphs, |face, _, within, _| {
+            runs.push((face, within))
+        });
         assert_eq!(runs.len(), 1);
         // Drawn from the left: the last letter first.
         assert_eq!(glyphs.first().unwrap().cluster, "سلا".len() as u32);
