@@ -693,6 +693,30 @@ mod tests {
     }
 
     #[test]
+    fn bold_and_italic_keep_their_style_over_a_regular_union_face() {
+        let own: &[u8] = include_bytes!("../../../tests/fixtures/fonts/AppealTestCff.otf");
+        let fonts = Fonts::with(&[own]);
+        let name = |style| fonts.faces()[fonts.runs(style, "Subject")[0].0].name;
+        assert_eq!(name(Style::Regular), "AppealTestCff-Regular");
+        assert_eq!(name(Style::Bold), "LiberationSerif-Bold");
+        assert_eq!(name(Style::Italic), "LiberationSerif-Italic");
+        assert_eq!(name(Style::BoldItalic), "LiberationSerif-BoldItalic");
+        // What no face of the style has, the union's other faces set.
+        let bold = &fonts.chains[Style::Bold.index()];
+        assert_eq!(bold.last(), Some(&0));
+    }
+
+    #[test]
+    fn a_bold_union_face_sets_bold_text_only() {
+        let own: &[u8] = include_bytes!("../../../assets/fonts/NotoSerifGeorgian-Bold.ttf");
+        let fonts = Fonts::with(&[own]);
+        let first = |style: Style| fonts.chains[style.index()][0];
+        assert_eq!(first(Style::Bold), 0);
+        assert_ne!(first(Style::Regular), 0);
+        assert_ne!(first(Style::Italic), 0);
+    }
+
+    #[test]
     fn shapes_arabic_into_joined_forms_right_to_left() {
         let fonts = Fonts::embedded();
         let (mut glyphs, mut runs) = (Vec::new(), Vec::new());

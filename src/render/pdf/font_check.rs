@@ -9,9 +9,6 @@ use std::ops::RangeInclusive;
 use subsetter::GlyphRemapper;
 use ttf_parser::{Face, GlyphId, Permissions};
 
-/// The units per em a usable font has.
-const UNITS_PER_EM: RangeInclusive<u16> = 16..=16384;
-
 /// The advances, in ems, of the space and of `n` in a usable font.
 const ADVANCE: RangeInclusive<f32> = 0.05..=2.0;
 
@@ -72,22 +69,15 @@ fn outlines(face: &Face<'_>) -> Result<(), String> {
     Ok(())
 }
 
-/// Refuses absurd metrics: units per em out of range, or a space or `n`
-/// narrower than a twentieth of an em or wider than two.
+/// Refuses absurd metrics: a space or `n` narrower than a twentieth of an
+/// em or wider than two (units per em out of 16–16384 ttf-parser refuses).
 fn metrics(face: &Face<'_>) -> Result<(), String> {
-    let units = face.units_per_em();
-    if !UNITS_PER_EM.contains(&units) {
-        return Err(format!(
-            "the font's units per em ({units}) are outside {}–{}",
-            UNITS_PER_EM.start(),
-            UNITS_PER_EM.end()
-        ));
-    }
+    let units = f32::from(face.units_per_em());
     for (c, name) in [(' ', "space"), ('n', "letter n")] {
         let Some(id) = face.glyph_index(c) else {
             continue;
         };
-        let advance = f32::from(face.glyph_hor_advance(id).unwrap_or(0)) / f32::from(units);
+        let advance = f32::from(face.glyph_hor_advance(id).unwrap_or(0)) / units;
         if !ADVANCE.contains(&advance) {
             return Err(format!(
                 "the font's {name} is {advance:.2} em wide, outside {}–{} em: its metrics are broken",
@@ -124,7 +114,12 @@ fn text_face(face: &Face<'_>) -> Result<(), String> {
             }
         });
     }
-    if letters == 0 || letters < others {
+    if letters + others == 0 {
+        return Err("the font maps no Unicode characters (a symbol-encoded font?); \
+             a union's face must be a text face (of any script)"
+            .to_owned());
+    }
+    if letters < others {
         return Err(format!(
             "the font is a symbol font: of the characters it maps, {letters} are letters and \
              {others} symbols, punctuation or private-use; a union's face must be a text face \
