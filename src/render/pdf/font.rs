@@ -1,7 +1,8 @@
 //! Fonts: the faces a letter is set in and what they measure. The embedded
-//! Liberation Serif faces, a union's own faces before them and Noto faces
-//! for Georgian, Armenian, Hebrew and Arabic after them; each character is
-//! set in the first face that has it. Latin, Greek and Cyrillic are measured
+//! Liberation Serif faces, a union's own faces of the same style before
+//! them and Noto faces for Georgian, Armenian, Hebrew and Arabic after them
+//! (then the union's faces of other styles); each character is set in the
+//! first face that has it. Latin, Greek and Cyrillic are measured
 //! from the font directly (glyph advances and pair kerning read with
 //! ttf-parser); other scripts and combining marks are shaped with rustybuzz.
 

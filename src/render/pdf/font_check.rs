@@ -115,9 +115,11 @@ fn text_face(face: &Face<'_>) -> Result<(), String> {
         });
     }
     if letters + others == 0 {
-        return Err("the font maps no Unicode characters (a symbol-encoded font?); \
+        return Err(
+            "the font maps no Unicode characters (a symbol-encoded font?); \
              a union's face must be a text face (of any script)"
-            .to_owned());
+                .to_owned(),
+        );
     }
     if letters < others {
         return Err(format!(

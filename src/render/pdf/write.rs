@@ -2,7 +2,8 @@
 //!
 //! Each face is embedded as a subset (subsetter) holding only the glyphs
 //! used, as a CID font with a ToUnicode map so that text extracts exactly,
-//! Cyrillic included. Glyph ids are assigned in order of first use and the
+//! Cyrillic included (TrueType outlines as CIDFontType2, CFF outlines as
+//! CIDFontType0 over the OpenType program). Glyph ids are assigned in order of first use and the
 //! document date comes from the letter, so equal input gives equal bytes.
 
 use std::cell::RefCell;
