@@ -708,6 +708,27 @@ mod tests {
     }
 
     #[test]
+    fn a_face_is_bold_by_its_weight_or_style_bits() {
+        let style = |data: &[u8]| face_style(&TtfFace::parse(data, 0).unwrap());
+        let [regular, bold, italic, bold_italic] = LIBERATION.map(|(_, data)| data);
+        assert_eq!(style(regular), (false, false));
+        assert_eq!(style(bold), (true, false));
+        assert_eq!(style(italic), (false, true));
+        assert_eq!(style(bold_italic), (true, true));
+        // The regular face with an OS/2 weight of 600 (semibold).
+        let os2 = TtfFace::parse(regular, 0)
+            .unwrap()
+            .raw_face()
+            .table(Tag::from_bytes(b"OS/2"))
+            .unwrap()
+            .as_ptr() as usize
+            - regular.as_ptr() as usize;
+        let mut semibold = regular.to_vec();
+        semibold[os2 + 4..os2 + 6].copy_from_slice(&600u16.to_be_bytes());
+        assert_eq!(style(&semibold), (true, false));
+    }
+
+    #[test]
     fn a_bold_union_face_sets_bold_text_only() {
         let own: &[u8] = include_bytes!("../../../assets/fonts/NotoSerifGeorgian-Bold.ttf");
         let fonts = Fonts::with(&[own]);
