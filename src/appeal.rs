@@ -403,8 +403,10 @@ pub const MAX_SIGNATORIES: usize = 12;
 #[non_exhaustive]
 pub struct LetterStyle {
     /// The union's own font files (TrueType or OpenType), relative to the
-    /// appeal file: each character of a PDF is set in the first of them
-    /// that has it, then in the built-in faces.
+    /// appeal file: each character of a PDF is set in the first of them of
+    /// its style (regular, bold, italic) that has it, then in the built-in
+    /// faces of that style. Checked when loaded: embeddable (licence,
+    /// outlines, metrics) and a text face, not symbols.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub fonts: Vec<String>,
     /// The files named by `fonts`: read by [`Appeal::open`], or set in code.

@@ -137,7 +137,8 @@ impl Appeal {
 const MAX_FONT_BYTES: usize = 16 * 1024 * 1024;
 
 /// Reads a font file named in the data, relative to the file that names
-/// it, and checks that it is a font with a character map.
+/// it, and checks that the PDF can use it (see
+/// [`crate::render::check_font`]).
 fn read_font(source: &Source, relative: &str) -> Result<Vec<u8>, String> {
     let bytes = read_file(source, relative, MAX_FONT_BYTES)?;
     if bytes.len() > MAX_FONT_BYTES {
@@ -146,13 +147,7 @@ fn read_font(source: &Source, relative: &str) -> Result<Vec<u8>, String> {
         ));
     }
     #[cfg(feature = "pdf")]
-    {
-        let face = ttf_parser::Face::parse(&bytes, 0)
-            .map_err(|e| format!("not a TrueType or OpenType font ({e})"))?;
-        if face.tables().cmap.is_none() {
-            return Err("the font maps no characters (it has no cmap table)".to_owned());
-        }
-    }
+    crate::render::check_font(&bytes)?;
     Ok(bytes)
 }
 

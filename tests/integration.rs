@@ -9,6 +9,7 @@ mod docx;
 mod engine;
 mod evidence;
 mod faults;
+mod fonts;
 mod fuzz;
 mod golden;
 mod pdf;

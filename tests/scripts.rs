@@ -110,7 +110,7 @@ fn salutations_take_the_surname_given_and_guess_none_from_arabic() {
 }
 
 /// The appeal of `case` with `style` added, in a folder with `files`.
-fn with_style(style: &str, files: &[(&str, &[u8])]) -> tempfile::TempDir {
+pub fn with_style(style: &str, files: &[(&str, &[u8])]) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     let source =
         std::fs::read_to_string(root("tests/golden/frames/en-georgian/appeal.toml")).unwrap();

@@ -21,7 +21,7 @@ pub use pdf::{
     Style, Subset, envelope_sheets, label_sheets, layout_dump, letter_sheets, pdf,
 };
 #[cfg(feature = "pdf")]
-pub(crate) use pdf::{frame_problems, uncovered, window};
+pub(crate) use pdf::{check_font, frame_problems, uncovered, window};
 pub use text::{TextOptions, text};
 
 use crate::error::Error;

@@ -1,7 +1,8 @@
 //! Fonts: the faces a letter is set in and what they measure. The embedded
-//! Liberation Serif faces, a union's own faces before them and Noto faces
-//! for Georgian, Armenian, Hebrew and Arabic after them; each character is
-//! set in the first face that has it. Latin, Greek and Cyrillic are measured
+//! Liberation Serif faces, a union's own faces of the same style before
+//! them and Noto faces for Georgian, Armenian, Hebrew and Arabic after them
+//! (then the union's faces of other styles); each character is set in the
+//! first face that has it. Latin, Greek and Cyrillic are measured
 //! from the font directly (glyph advances and pair kerning read with
 //! ttf-parser); other scripts and combining marks are shaped with rustybuzz.
 
@@ -489,12 +490,12 @@ impl Fonts {
         fonts
     }
 
-    /// The union's `own` faces, then Liberation Serif, then the fallbacks.
+    /// Per style: the union's `own` faces of that style, then Liberation
+    /// Serif of that style, then the fallbacks, then the union's other
+    /// faces (for what no face of the style has). So bold and italic text
+    /// stays bold and italic where the union gives only a regular face.
     fn new(own: Vec<Face>) -> Fonts {
-        let styles: Vec<(bool, bool)> = own
-            .iter()
-            .map(|face| (face.ttf().is_bold(), face.ttf().is_italic()))
-            .collect();
+        let styles: Vec<(bool, bool)> = own.iter().map(|face| face_style(face.ttf())).collect();
         let count = own.len();
         let mut faces = own;
         let load = |(name, data): (&'static str, &'static [u8])| {
@@ -505,15 +506,12 @@ impl Fonts {
         let fallbacks = faces.len();
         faces.extend(FALLBACKS.iter().flat_map(|pair| pair.map(load)));
         let chains = Style::ALL.map(|style| {
-            // The union's faces of this style; of none, all of them.
             let wanted = (style.is_bold(), style.is_italic());
             let mut chain: Vec<usize> = (0..count).filter(|&i| styles[i] == wanted).collect();
-            if chain.is_empty() {
-                chain.extend(0..count);
-            }
             chain.push(liberation + style.index());
             let bold = usize::from(style.is_bold());
             chain.extend((0..FALLBACKS.len()).map(|script| fallbacks + 2 * script + bold));
+            chain.extend((0..count).filter(|&i| styles[i] != wanted));
             chain
         });
         Fonts { faces, chains }
@@ -607,6 +605,13 @@ impl FontMetrics for Fonts {
     }
 }
 
+/// Whether a face is (bold, italic): bold by its weight (600 or more) or
+/// its style bits, italic where italic or oblique.
+fn face_style(face: &TtfFace<'_>) -> (bool, bool) {
+    let bold = face.is_bold() || face.weight().to_number() >= 600;
+    (bold, face.is_italic() || face.is_oblique())
+}
+
 /// The font's PostScript name, kept to the characters a PDF name allows.
 fn postscript_name(face: &TtfFace<'_>) -> Option<String> {
     let name = (face.names().into_iter())
@@ -686,6 +691,51 @@ mod tests {
         for text in ["שרה כהן", "عبد الله", "ნინო", "Արամ"] {
             assert!(fonts.width(Style::Regular, text) > 1.0, "{text}");
         }
+    }
+
+    #[test]
+    fn bold_and_italic_keep_their_style_over_a_regular_union_face() {
+        let own: &[u8] = include_bytes!("../../../tests/fixtures/fonts/AppealTestCff.otf");
+        let fonts = Fonts::with(&[own]);
+        let name = |style| fonts.faces()[fonts.runs(style, "Subject")[0].0].name;
+        assert_eq!(name(Style::Regular), "AppealTestCff-Regular");
+        assert_eq!(name(Style::Bold), "LiberationSerif-Bold");
+        assert_eq!(name(Style::Italic), "LiberationSerif-Italic");
+        assert_eq!(name(Style::BoldItalic), "LiberationSerif-BoldItalic");
+        // What no face of the style has, the union's other faces set.
+        let bold = &fonts.chains[Style::Bold.index()];
+        assert_eq!(bold.last(), Some(&0));
+    }
+
+    #[test]
+    fn a_face_is_bold_by_its_weight_or_style_bits() {
+        let style = |data: &[u8]| face_style(&TtfFace::parse(data, 0).unwrap());
+        let [regular, bold, italic, bold_italic] = LIBERATION.map(|(_, data)| data);
+        assert_eq!(style(regular), (false, false));
+        assert_eq!(style(bold), (true, false));
+        assert_eq!(style(italic), (false, true));
+        assert_eq!(style(bold_italic), (true, true));
+        // The regular face with an OS/2 weight of 600 (semibold).
+        let os2 = TtfFace::parse(regular, 0)
+            .unwrap()
+            .raw_face()
+            .table(Tag::from_bytes(b"OS/2"))
+            .unwrap()
+            .as_ptr() as usize
+            - regular.as_ptr() as usize;
+        let mut semibold = regular.to_vec();
+        semibold[os2 + 4..os2 + 6].copy_from_slice(&600u16.to_be_bytes());
+        assert_eq!(style(&semibold), (true, false));
+    }
+
+    #[test]
+    fn a_bold_union_face_sets_bold_text_only() {
+        let own: &[u8] = include_bytes!("../../../assets/fonts/NotoSerifGeorgian-Bold.ttf");
+        let fonts = Fonts::with(&[own]);
+        let first = |style: Style| fonts.chains[style.index()][0];
+        assert_eq!(first(Style::Bold), 0);
+        assert_ne!(first(Style::Regular), 0);
+        assert_ne!(first(Style::Italic), 0);
     }
 
     #[test]

@@ -14,6 +14,7 @@ mod cache;
 mod dehint;
 mod envelope;
 mod font;
+mod font_check;
 mod layout;
 mod logo;
 mod memo;
@@ -27,6 +28,7 @@ pub use bundle::{PdfStream, Sheets, envelope_sheets, label_sheets, letter_sheets
 pub use cache::PdfCache;
 pub use envelope::{Envelope, LabelSheet};
 pub use font::{FontMetrics, Style};
+pub(crate) use font_check::check_font;
 
 use super::Backend;
 use crate::error::Error;

@@ -2,7 +2,8 @@
 //!
 //! Each face is embedded as a subset (subsetter) holding only the glyphs
 //! used, as a CID font with a ToUnicode map so that text extracts exactly,
-//! Cyrillic included. Glyph ids are assigned in order of first use and the
+//! Cyrillic included (TrueType outlines as CIDFontType2, CFF outlines as
+//! CIDFontType0 over the OpenType program). Glyph ids are assigned in order of first use and the
 //! document date comes from the letter, so equal input gives equal bytes.
 
 use std::cell::RefCell;
@@ -909,9 +910,15 @@ pub(super) fn write_font(
         .encoding_predefined(Name(b"Identity-H"))
         .descendant_font(cid)
         .to_unicode(cmap);
+    // CFF outlines (OpenType `OTTO`) are a CIDFontType0 over the OpenType
+    // file; the subsetter makes their CIDs the new glyph ids.
+    let cff = face.ttf().tables().cff.is_some();
     let mut cid_font = pdf.cid_font(cid);
     cid_font
-        .subtype(CidFontType::Type2)
+        .subtype(match cff {
+            true => CidFontType::Type0,
+            false => CidFontType::Type2,
+        })
         .base_font(base)
         .system_info(SystemInfo {
             registry: Str(b"Adobe"),
@@ -919,8 +926,10 @@ pub(super) fn write_font(
             supplement: 0,
         })
         .font_descriptor(descriptor)
-        .default_width(0.0)
-        .cid_to_gid_map_predefined(Name(b"Identity"));
+        .default_width(0.0);
+    if !cff {
+        cid_font.cid_to_gid_map_predefined(Name(b"Identity"));
+    }
     cid_font
         .widths()
         .consecutive(0, embedded.widths.iter().copied());
@@ -933,7 +942,8 @@ pub(super) fn write_font(
     if italic != 0.0 {
         flags |= FontFlags::ITALIC;
     }
-    pdf.font_descriptor(descriptor)
+    let mut descriptor = pdf.font_descriptor(descriptor);
+    descriptor
         .name(base)
         .flags(flags)
         .bbox(Rect::new(
@@ -946,10 +956,18 @@ pub(super) fn write_font(
         .ascent(f32::from(ttf.ascender()) * scale)
         .descent(f32::from(ttf.descender()) * scale)
         .cap_height(f32::from(ttf.capital_height().unwrap_or(ttf.ascender())) * scale)
-        .stem_v(80.0)
-        .font_file2(file);
-    pdf.stream(file, &embedded.program)
-        .filter(Filter::FlateDecode);
+        .stem_v(80.0);
+    match cff {
+        true => descriptor.font_file3(file),
+        false => descriptor.font_file2(file),
+    };
+    descriptor.finish();
+    let mut program = pdf.stream(file, &embedded.program);
+    program.filter(Filter::FlateDecode);
+    if cff {
+        program.pair(Name(b"Subtype"), Name(b"OpenType"));
+    }
+    program.finish();
     pdf.stream(cmap, &embedded.to_unicode)
         .filter(Filter::FlateDecode);
 }
