@@ -18,6 +18,7 @@ use std::cell::RefCell;
 use std::sync::{Arc, OnceLock};
 
 use hyphenation::{Hyphenator, Load, Standard};
+use unicode_bidi::Direction;
 
 use super::cache::{ParagraphMemo, lock};
 use super::font::{FontMetrics, Style};
@@ -70,6 +71,11 @@ impl Placed {
 pub struct Line {
     /// The words, left to right; a gap between two pieces is a space.
     pub pieces: Arc<Vec<Placed>>,
+    /// Where its paragraph reads right to left (its first strong character
+    /// does, UBA P2–P3): the measure it was broken to, points. The line is
+    /// then drawn mirrored within it, so that it ends at the right edge.
+    /// `None`: left to right, the letter's direction.
+    pub rtl: Option<f32>,
 }
 
 impl Line {
@@ -174,6 +180,20 @@ impl Breaker<'_> {
             Arc::new(lines.clone()),
             bytes,
         );
+        lines
+    }
+
+    /// Breaks the runs of a paragraph set in its own direction (body text,
+    /// quotes, list items, notes, address lines): like [`Breaker::lines`],
+    /// each line marked right to left where the paragraph's first strong
+    /// character is.
+    pub fn paragraph(&self, runs: &[Run]) -> Vec<Line> {
+        let mut lines = self.lines(runs);
+        if right_to_left(runs) {
+            for line in &mut lines {
+                line.rtl = Some(self.width);
+            }
+        }
         lines
     }
 
@@ -464,6 +484,21 @@ impl Breaker<'_> {
             pieces[i].x += shift;
         }
     }
+}
+
+/// Whether runs read as one paragraph go right to left: whether their first
+/// strong character (outside isolates) is right to left (UBA P2–P3). Text
+/// with no character from U+0590 on (a lead byte of 0xD6 or more) is left
+/// to right without a look at its characters.
+fn right_to_left(runs: &[Run]) -> bool {
+    if !runs.iter().any(|run| run.text.bytes().any(|b| b >= 0xD6)) {
+        return false;
+    }
+    let direction = runs
+        .iter()
+        .map(|run| unicode_bidi::get_base_direction(run.text.as_str()))
+        .find(|direction| *direction != Direction::Mixed);
+    direction == Some(Direction::Rtl)
 }
 
 /// The head of a word before `cut`, and what is left of the word after it.

@@ -693,7 +693,9 @@ mod tests {
         let fonts = Fonts::embedded();
         let (mut glyphs, mut runs) = (Vec::new(), Vec::new());
         let text = (Style::Regular, "سلام", true);
-        fonts.glyphs(text, &mut glyphs, |face, _, within, _| runs.push((face, within)));
+        fonts.glyphs(text, &mut glyphs, |face, _, within, _| {
+            runs.push((face, within))
+        });
         assert_eq!(runs.len(), 1);
         // Drawn from the left: the last letter first.
         assert_eq!(glyphs.first().unwrap().cluster, "سلا".len() as u32);

@@ -213,7 +213,7 @@ pub(crate) fn ragged_lines(
         language: None,
         memo: None,
     };
-    breaker.lines(&[styled(text, Style::Regular)])
+    breaker.paragraph(&[styled(text, Style::Regular)])
 }
 
 /// Lays a letter out on pages of `paper`, taking paragraphs broken before
@@ -854,7 +854,7 @@ impl Pager<'_> {
         match block {
             Block::Paragraph(runs) => {
                 self.leaf(Role::P);
-                let lines = self.breaker(BODY, width, true).lines(runs);
+                let lines = self.breaker(BODY, width, true).paragraph(runs);
                 chunks.push(Chunk {
                     rows: self.rows(lines, x),
                     space_before: PARAGRAPH,
@@ -872,7 +872,7 @@ impl Pager<'_> {
                     })
                     .collect();
                 self.leaf(Role::H2);
-                let lines = self.breaker(BODY, width, false).lines(&bold);
+                let lines = self.breaker(BODY, width, false).paragraph(&bold);
                 chunks.push(Chunk {
                     rows: self.rows(lines, x),
                     space_before: PARAGRAPH + 4.0,
@@ -930,6 +930,18 @@ impl Pager<'_> {
                         let at = x + (INDENT - 2.0 * MM - width).max(0.0);
                         Arc::make_mut(&mut row.line.pieces)
                             .insert(0, hanging(marker, width, at - row.x));
+                    }
+                    // A right-to-left item is mirrored: its text from the
+                    // left edge, its marker hanging at the right.
+                    if indent > 0.0
+                        && chunks[first]
+                            .rows
+                            .first()
+                            .is_some_and(|r| r.line.rtl.is_some())
+                    {
+                        for row in chunks[first..].iter_mut().flat_map(|c| &mut c.rows) {
+                            row.x -= indent;
+                        }
                     }
                 }
                 self.parent.set(list);
@@ -1180,7 +1192,12 @@ impl Pager<'_> {
                     .position(|n| n.number == part.number);
                 self.tag.set(note.map(|i| self.note_tags[i]));
                 for line in part.lines {
-                    self.put(LEFT + self.hang, y, NOTE, line);
+                    // A right-to-left note hangs its number at the right.
+                    let x = match line.rtl {
+                        Some(_) => LEFT,
+                        None => LEFT + self.hang,
+                    };
+                    self.put(x, y, NOTE, line);
                     y += NOTE_LEADING;
                 }
                 y += NOTE_GAP;
@@ -1209,7 +1226,7 @@ impl Pager<'_> {
         let lines = notes
             .iter()
             .map(|note| {
-                let mut lines = breaker.lines(&note.runs);
+                let mut lines = breaker.paragraph(&note.runs);
                 let number = note.number.to_string();
                 if let Some(first) = lines.first_mut() {
                     let piece = hanging(number.clone(), width(&number), -hang);
@@ -1405,7 +1422,7 @@ impl Pager<'_> {
                     ..self.breaker(CELL, width, false)
                 };
                 let text = texts.get(c).map_or("", String::as_str);
-                breaker.lines(&[styled(text, style)])
+                breaker.paragraph(&[styled(text, style)])
             })
             .collect()
     }
