@@ -1677,8 +1677,15 @@ pub fn dump(layout: &Layout) -> String {
                             format!("{raised}{style}{}{hyphen}", p.text)
                         })
                         .collect();
+                    // A right-to-left line: the right edge it is set against.
+                    let rtl = match text.line.rtl {
+                        Some(measure) => {
+                            format!(" [right to left, to {}]", (text.x + measure).round())
+                        }
+                        None => String::new(),
+                    };
                     out.push_str(&format!(
-                        "{:>4} {:>4} {:>4.1} {}\n",
+                        "{:>4} {:>4} {:>4.1} {}{rtl}\n",
                         text.y.round(),
                         text.x.round(),
                         text.size,
@@ -2657,5 +2664,43 @@ pub(crate) mod tests {
                 }
             }
         }
+    }
+
+    // See: #12
+    #[test]
+    fn right_to_left_items_and_notes_hang_their_markers_at_the_right() {
+        let item = |text: &str| vec![Block::Paragraph(vec![run(text)])];
+        let mut letter = letter(vec![
+            Block::List {
+                start: None,
+                items: vec![item("פריט ראשון"), item("English item")],
+            },
+            Block::Paragraph(vec![run("See"), reference(1)]),
+        ]);
+        letter.notes = vec![Note {
+            number: 1,
+            runs: vec![run("מקור")],
+        }];
+        let layout = layout(&letter, Paper::A4, &Fixed, None).unwrap();
+        let row = |first: &str| {
+            let found = layout.pages[0].iter().find_map(|item| match item {
+                Item::Text(text) if text.line.pieces.iter().any(|p| p.text == first) => Some(text),
+                _ => None,
+            });
+            found.unwrap_or_else(|| panic!("no line with {first}"))
+        };
+        let width = Paper::A4.size().0 - LEFT - RIGHT;
+        // The Hebrew item: its measure from the left margin, its marker
+        // hanging before its start, drawn mirrored past its end.
+        let hebrew = row("פריט");
+        assert_eq!((hebrew.x, hebrew.line.rtl), (LEFT, Some(width - INDENT)));
+        assert!(hebrew.line.pieces[0].text == "•" && hebrew.line.pieces[0].x < 0.0);
+        let english = row("English");
+        assert_eq!((english.x, english.line.rtl), (LEFT + INDENT, None));
+        // The Hebrew note: from the left margin, its number at the right.
+        let note = row("מקור");
+        let hang = note.line.pieces[0].x;
+        assert!(note.line.pieces[0].text == "1" && hang < 0.0);
+        assert_eq!((note.x, note.line.rtl), (LEFT, Some(width + hang)));
     }
 }
