@@ -2,7 +2,8 @@
 //! breaker placed them) cut into runs of one face and one direction, shaped,
 //! and moved to visual order by the Unicode bidi algorithm (unicode-bidi),
 //! so that Hebrew and Arabic read right to left inside a left-to-right
-//! letter.
+//! letter, and a paragraph of them is set right to left as a whole, from
+//! the right edge of its measure.
 
 use std::ops::Range;
 
@@ -165,6 +166,7 @@ fn levels(line: &Line) -> Option<Vec<Vec<Level>>> {
     if line.rtl.is_none() && !pieces.clone().any(|piece| rtl(&piece.text)) {
         return None;
     }
+    // A space after each piece, and an isolate's marks (3 bytes each).
     let bytes: usize = pieces.clone().map(|piece| piece.text.len() + 7).sum();
     let mut text = String::with_capacity(bytes);
     let mut starts = Vec::with_capacity(line.pieces.len());
