@@ -8,7 +8,7 @@ use appeal::{Appeal, Engine, Letter, ResolveOptions};
 use lopdf::{Document, Object};
 
 use crate::pdf::pdftotext;
-use crate::{appeal_in, root};
+use crate::{appeal_in, letters_of, root};
 
 fn frame(case: &str) -> Letter {
     let appeal = Appeal::open(root(&format!("tests/golden/frames/{case}/appeal.toml"))).unwrap();
@@ -227,4 +227,131 @@ fn an_archival_pdf_refuses_characters_no_font_shows() {
         .assert()
         .success();
     assert!(dir.path().join("letter.pdf").exists());
+}
+
+/// A word as pdftotext places it: its left and right edges, its baseline's
+/// box top, and its text as drawn, left to right.
+struct Word {
+    left: f32,
+    right: f32,
+    top: f32,
+    drawn: String,
+}
+
+impl Word {
+    /// Whether it is `word`, punctuation around it aside; right-to-left
+    /// text is drawn last letter first.
+    fn is(&self, word: &str) -> bool {
+        let logical: String = self.drawn.chars().rev().collect();
+        [self.drawn.as_str(), &logical]
+            .iter()
+            .any(|text| text.trim_matches(['.', ',', ':']) == word)
+    }
+}
+
+/// The words of page one as `pdftotext -bbox` finds them.
+fn words(bytes: &[u8]) -> Option<Vec<Word>> {
+    let html = pdftotext(bytes, &["-bbox", "-l", "1"])?;
+    let attribute = |tag: &str, name: &str| -> f32 {
+        let at = tag.find(&format!("{name}=\"")).unwrap() + name.len() + 2;
+        tag[at..].split('"').next().unwrap().parse().unwrap()
+    };
+    let words = html
+        .split("<word ")
+        .skip(1)
+        .map(|tag| Word {
+            left: attribute(tag, "xMin"),
+            right: attribute(tag, "xMax"),
+            top: attribute(tag, "yMin"),
+            drawn: tag[tag.find('>').unwrap() + 1..tag.find("</word>").unwrap()].to_owned(),
+        })
+        .collect();
+    Some(words)
+}
+
+/// An English letter with a note called after Hebrew words, a Hebrew
+/// paragraph and an Arabic quote.
+const RIGHT_TO_LEFT: &str = r#"
+template = "ilo-intervention"
+date = 2021-03-01
+place = "Geneva"
+subject = "Urgent intervention on freedom of association"
+recipients = ["ilo-dg"]
+demands = ["release the detained trade unionists"]
+body = """
+The police raided the union: {{cite "raid"}}
+
+אנו פונים לארגון ILO בבקשה דחופה להתערב ולהגן על חופש ההתאגדות של העובדים ועל זכותם להתארגן באיגודים מקצועיים עצמאיים.
+
+> نطالب منظمة العمل الدولية بالتدخل العاجل.
+"""
+
+[sender]
+organisation = "IndustriALL Global Union"
+address = ["54 bis, route des Acacias", "1227 Geneva"]
+
+[signatory]
+name = "Atle Høie"
+title = "General Secretary"
+
+[[incident]]
+id = "raid"
+date = 2021-02-16
+kind = "raid"
+summary = "Raid on the union office בתל אביב."
+sources = [{ url = "https://example.org/report", title = "Report", publisher = "Union" }]
+"#;
+
+// See: #12
+#[test]
+fn right_to_left_paragraphs_end_at_the_right_margin_with_their_words_in_order() {
+    let letter = letters_of("rtl.toml", RIGHT_TO_LEFT.to_owned()).remove(0);
+    let bytes = pdf(&letter, &PdfOptions::default()).unwrap();
+    let Some(words) = words(&bytes) else {
+        return;
+    };
+    let find = |word: &str| {
+        (words.iter().find(|w| w.is(word))).unwrap_or_else(|| panic!("{word} not on the page"))
+    };
+    let line_of = |word: &Word| -> Vec<&Word> {
+        let mut line: Vec<&Word> = (words.iter())
+            .filter(|w| (w.top - word.top).abs() < 3.0)
+            .collect();
+        line.sort_by(|a, b| a.left.total_cmp(&b.left));
+        line
+    };
+    let mm = 72.0 / 25.4;
+    // A4: the margins 25 mm at the left, 20 mm at the right.
+    let (left, right) = (25.0 * mm, 595.276 - 20.0 * mm);
+    // The Hebrew paragraph: its first word at the right margin, "ILO"
+    // after "לארגון" (left of it), and its last line ends there too, its
+    // period at the left.
+    let first = find("אנו");
+    assert!((first.right - right).abs() < 1.0, "{}", first.right);
+    let line = line_of(first);
+    let at = |word: &str| line.iter().position(|w| w.is(word));
+    assert!(at("ILO") < at("לארגון") && at("לארגון") < at("פונים"));
+    let last = find("עצמאיים");
+    assert!(last.top > first.top + 10.0, "the paragraph takes two lines");
+    assert!((line_of(last).last().unwrap().right - right).abs() < 1.0);
+    assert!(last.drawn.starts_with('.'), "{}", last.drawn);
+    // The Arabic quote: indented 6 mm from the right margin, its first
+    // word the rightmost.
+    let quote = find("نطالب");
+    assert!((quote.right - (right - 6.0 * mm)).abs() < 1.0);
+    assert!(line_of(quote).last().unwrap().is("نطالب"));
+    // The English paragraph stays at the left; the note call follows the
+    // Hebrew words and the period after them, at the right.
+    let city = find("בתל");
+    let line = line_of(city);
+    assert!(line[0].is("The") && (line[0].left - left).abs() < 1.0);
+    let call = line.last().unwrap();
+    assert_eq!(call.drawn, "1");
+    assert!(
+        call.left >= city.right - 0.01,
+        "{} < {}",
+        call.left,
+        city.right
+    );
+    assert!(city.drawn.ends_with('.') && find("אביב").right < city.left);
 }

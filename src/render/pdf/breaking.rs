@@ -18,6 +18,7 @@ use std::cell::RefCell;
 use std::sync::{Arc, OnceLock};
 
 use hyphenation::{Hyphenator, Load, Standard};
+use unicode_bidi::Direction;
 
 use super::cache::{ParagraphMemo, lock};
 use super::font::{FontMetrics, Style};
@@ -78,6 +79,11 @@ impl Placed {
 pub struct Line {
     /// The words, left to right; a gap between two pieces is a space.
     pub pieces: Arc<Vec<Placed>>,
+    /// Where its paragraph reads right to left (its first strong character
+    /// does, UBA P2–P3): the measure it was broken to, points. The line is
+    /// then drawn mirrored within it, so that it ends at the right edge.
+    /// `None`: left to right, the letter's direction.
+    pub rtl: Option<f32>,
 }
 
 impl Line {
@@ -162,17 +168,33 @@ pub(super) struct Setting {
     width: u32,
     justify: bool,
     language: Option<Language>,
+    /// Lines set in their paragraph's own direction.
+    directed: bool,
 }
 
 /// A paragraph as broken: its setting and runs.
 pub(super) type Paragraph = (Setting, Vec<Run>);
 
 impl Breaker<'_> {
-    /// Breaks `runs` into lines, or takes them from the lines of an equal
-    /// paragraph broken before with the same memo.
+    /// Breaks `runs` into lines in the letter's direction (left to right),
+    /// or takes them from the lines of an equal paragraph broken before
+    /// with the same memo.
     pub fn lines(&self, runs: &[Run]) -> Vec<Line> {
+        self.remembered(runs, false)
+    }
+
+    /// Breaks the runs of a paragraph set in its own direction (body text,
+    /// quotes, list items, notes, address lines): like [`Breaker::lines`],
+    /// each line marked right to left where the paragraph's first strong
+    /// character is.
+    pub fn paragraph(&self, runs: &[Run]) -> Vec<Line> {
+        self.remembered(runs, true)
+    }
+
+    /// The lines of `runs`, `directed` or not, from the memo where it has them.
+    fn remembered(&self, runs: &[Run], directed: bool) -> Vec<Line> {
         let Some(memo) = self.memo else {
-            return self.break_lines(runs);
+            return self.break_lines(runs, directed);
         };
         let setting = Setting {
             metrics: std::ptr::from_ref(self.metrics).cast::<()>() as usize,
@@ -180,13 +202,14 @@ impl Breaker<'_> {
             width: self.width.to_bits(),
             justify: self.justify,
             language: self.language,
+            directed,
         };
         let hash = hash(&(setting, runs));
         let found = lock(memo).get(hash, |(s, r)| *s == setting && r == runs);
         if let Some(lines) = found {
             return lines.to_vec();
         }
-        let lines = self.break_lines(runs);
+        let lines = self.break_lines(runs, directed);
         let bytes = weight(runs, &lines);
         lock(memo).insert(
             hash,
@@ -197,15 +220,21 @@ impl Breaker<'_> {
         lines
     }
 
-    fn break_lines(&self, runs: &[Run]) -> Vec<Line> {
+    fn break_lines(&self, runs: &[Run], directed: bool) -> Vec<Line> {
         let runs = mark_languages(runs);
         let mut words = words(&runs);
         let bytes: usize = runs.iter().map(|run| run.text.len()).sum();
-        if self.justify && bytes <= LONGEST_OPTIMAL {
+        let mut lines = if self.justify && bytes <= LONGEST_OPTIMAL {
             optimal::lines(self, &words)
         } else {
             self.first_fit(&mut words)
+        };
+        if directed && right_to_left(&runs) {
+            for line in &mut lines {
+                line.rtl = Some(self.width);
+            }
         }
+        lines
     }
 
     /// Lines filled one after another, each with as much as fits.
@@ -495,6 +524,21 @@ impl Breaker<'_> {
             pieces[i].x += shift;
         }
     }
+}
+
+/// Whether runs read as one paragraph go right to left: whether their first
+/// strong character (outside isolates) is right to left (UBA P2–P3). Text
+/// with no character from U+0590 on (a lead byte of 0xD6 or more) is left
+/// to right without a look at its characters.
+fn right_to_left(runs: &[Run]) -> bool {
+    if !runs.iter().any(|run| run.text.bytes().any(|b| b >= 0xD6)) {
+        return false;
+    }
+    let direction = runs
+        .iter()
+        .map(|run| unicode_bidi::get_base_direction(run.text.as_str()))
+        .find(|direction| *direction != Direction::Mixed);
+    direction == Some(Direction::Rtl)
 }
 
 /// The head of a word before `cut`, and what is left of the word after it.
@@ -1223,5 +1267,27 @@ pub(crate) mod tests {
         let lines = breaker(50.0, Some(Language::En)).lines(&[run(&word)]);
         assert_eq!(lines[0].pieces[0].text, word[..49]);
         assert!(reassemble(&lines) == word, "text lost or reordered");
+    }
+
+    // See: #12
+    #[test]
+    fn a_paragraph_takes_the_direction_of_its_first_strong_character() {
+        let breaker = breaker(10.0, None);
+        // Every line of a paragraph in its direction.
+        let rtl = |runs: &[Run]| -> Option<f32> {
+            let lines = breaker.paragraph(runs);
+            assert!(lines.iter().all(|line| line.rtl == lines[0].rtl));
+            lines[0].rtl
+        };
+        // Hebrew first (after a number and punctuation): every line right
+        // to left, in the measure it was broken to.
+        let hebrew = [run("1. אנו פונים לארגון ILO בבקשה")];
+        assert_eq!(rtl(&hebrew), Some(10.0));
+        // Across runs: a bold Latin word after a neutral one.
+        let english = [run("« "), run("ILO"), run(" בבקשה")];
+        assert_eq!(rtl(&english), None);
+        assert_eq!(rtl(&[run("Raid בתל אביב.")]), None);
+        // The frame keeps the letter's direction, whatever its text.
+        assert!(breaker.lines(&hebrew).iter().all(|line| line.rtl.is_none()));
     }
 }

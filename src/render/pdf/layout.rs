@@ -219,7 +219,7 @@ pub(crate) fn ragged_lines(
         language: None,
         memo: None,
     };
-    breaker.lines(&[styled(text, Style::Regular)])
+    breaker.paragraph(&[styled(text, Style::Regular)])
 }
 
 /// Lays a letter out on pages of `paper`, taking paragraphs broken before
@@ -863,7 +863,7 @@ impl Pager<'_> {
         match block {
             Block::Paragraph(runs) => {
                 self.leaf(Role::P);
-                let lines = self.breaker(BODY, width, true).lines(runs);
+                let lines = self.breaker(BODY, width, true).paragraph(runs);
                 chunks.push(Chunk {
                     rows: self.rows(lines, x),
                     space_before: PARAGRAPH,
@@ -881,7 +881,7 @@ impl Pager<'_> {
                     })
                     .collect();
                 self.leaf(Role::H2);
-                let lines = self.breaker(BODY, width, false).lines(&bold);
+                let lines = self.breaker(BODY, width, false).paragraph(&bold);
                 chunks.push(Chunk {
                     rows: self.rows(lines, x),
                     space_before: PARAGRAPH + 4.0,
@@ -940,6 +940,18 @@ impl Pager<'_> {
                         let at = x + (INDENT - 2.0 * MM - width).max(0.0);
                         Arc::make_mut(&mut row.line.pieces)
                             .insert(0, hanging(marker, width, at - row.x, label));
+                    }
+                    // A right-to-left item is mirrored: its text from the
+                    // left edge, its marker hanging at the right.
+                    if indent > 0.0
+                        && chunks[first]
+                            .rows
+                            .first()
+                            .is_some_and(|r| r.line.rtl.is_some())
+                    {
+                        for row in chunks[first..].iter_mut().flat_map(|c| &mut c.rows) {
+                            row.x -= indent;
+                        }
                     }
                 }
                 self.parent.set(list);
@@ -1190,7 +1202,12 @@ impl Pager<'_> {
                     .position(|n| n.number == part.number);
                 self.tag.set(note.map(|i| self.note_tags[i]));
                 for line in part.lines {
-                    self.put(LEFT + self.hang, y, NOTE, line);
+                    // A right-to-left note hangs its number at the right.
+                    let x = match line.rtl {
+                        Some(_) => LEFT,
+                        None => LEFT + self.hang,
+                    };
+                    self.put(x, y, NOTE, line);
                     y += NOTE_LEADING;
                 }
                 y += NOTE_GAP;
@@ -1219,7 +1236,7 @@ impl Pager<'_> {
         let breaker = self.breaker(NOTE, self.text_width() - hang, false);
         let lines = (notes.iter().zip(&self.note_tags))
             .map(|(note, &tag)| {
-                let mut lines = breaker.lines(&note.runs);
+                let mut lines = breaker.paragraph(&note.runs);
                 let number = note.number.to_string();
                 if let Some(first) = lines.first_mut() {
                     self.parent.set(Some(tag));
@@ -1425,7 +1442,7 @@ impl Pager<'_> {
                     ..self.breaker(CELL, width, false)
                 };
                 let text = texts.get(c).map_or("", String::as_str);
-                breaker.lines(&[styled(text, style)])
+                breaker.paragraph(&[styled(text, style)])
             })
             .collect()
     }
@@ -1680,8 +1697,15 @@ pub fn dump(layout: &Layout) -> String {
                             format!("{raised}{style}{}{hyphen}", p.text)
                         })
                         .collect();
+                    // A right-to-left line: the right edge it is set against.
+                    let rtl = match text.line.rtl {
+                        Some(measure) => {
+                            format!(" [right to left, to {}]", (text.x + measure).round())
+                        }
+                        None => String::new(),
+                    };
                     out.push_str(&format!(
-                        "{:>4} {:>4} {:>4.1} {}\n",
+                        "{:>4} {:>4} {:>4.1} {}{rtl}\n",
                         text.y.round(),
                         text.x.round(),
                         text.size,
@@ -2660,5 +2684,43 @@ pub(crate) mod tests {
                 }
             }
         }
+    }
+
+    // See: #12
+    #[test]
+    fn right_to_left_items_and_notes_hang_their_markers_at_the_right() {
+        let item = |text: &str| vec![Block::Paragraph(vec![run(text)])];
+        let mut letter = letter(vec![
+            Block::List {
+                start: None,
+                items: vec![item("פריט ראשון"), item("English item")],
+            },
+            Block::Paragraph(vec![run("See"), reference(1)]),
+        ]);
+        letter.notes = vec![Note {
+            number: 1,
+            runs: vec![run("מקור")],
+        }];
+        let layout = layout(&letter, Paper::A4, &Fixed, None).unwrap();
+        let row = |first: &str| {
+            let found = layout.pages[0].iter().find_map(|item| match item {
+                Item::Text(text) if text.line.pieces.iter().any(|p| p.text == first) => Some(text),
+                _ => None,
+            });
+            found.unwrap_or_else(|| panic!("no line with {first}"))
+        };
+        let width = Paper::A4.size().0 - LEFT - RIGHT;
+        // The Hebrew item: its measure from the left margin, its marker
+        // hanging before its start, drawn mirrored past its end.
+        let hebrew = row("פריט");
+        assert_eq!((hebrew.x, hebrew.line.rtl), (LEFT, Some(width - INDENT)));
+        assert!(hebrew.line.pieces[0].text == "•" && hebrew.line.pieces[0].x < 0.0);
+        let english = row("English");
+        assert_eq!((english.x, english.line.rtl), (LEFT + INDENT, None));
+        // The Hebrew note: from the left margin, its number at the right.
+        let note = row("מקור");
+        let hang = note.line.pieces[0].x;
+        assert!(note.line.pieces[0].text == "1" && hang < 0.0);
+        assert_eq!((note.x, note.line.rtl), (LEFT, Some(width + hang)));
     }
 }

@@ -161,7 +161,9 @@ pub fn pdf(letter: &Letter, options: &PdfOptions) -> Result<Vec<u8>, Error> {
 
 /// The laid-out lines of a letter as text, positions rounded to points:
 /// one line per row, `y x size words`, bold `*`, italic `_`, added hyphens `-`,
-/// note references `^`; rules as `y x [rule to right]` or `[rule down to bottom]`.
+/// note references `^`; rules as `y x [rule to right]` or `[rule down to bottom]`;
+/// a line of a right-to-left paragraph ends `[right to left, to EDGE]`, the
+/// right edge it is drawn against (its words are listed in logical order).
 ///
 /// Meant for snapshot tests of the layout.
 pub fn layout_dump(letter: &Letter, options: &PdfOptions) -> Result<String, Error> {

@@ -2,7 +2,8 @@
 //! breaker placed them) cut into runs of one face and one direction, shaped,
 //! and moved to visual order by the Unicode bidi algorithm (unicode-bidi),
 //! so that Hebrew and Arabic read right to left inside a left-to-right
-//! letter.
+//! letter, and a paragraph of them is set right to left as a whole, from
+//! the right edge of its measure.
 
 use std::ops::Range;
 
@@ -56,8 +57,7 @@ type Unit = (Level, f32, f32, Range<usize>);
 
 /// The line `line` set at `size`, left to right.
 pub fn segments<'a>(fonts: &Fonts, line: &'a Line, size: f32) -> Drawn<'a> {
-    let texts: Vec<&'a str> = line.pieces.iter().map(|p| p.text.as_str()).collect();
-    match levels(&texts) {
+    match levels(line) {
         None => left_to_right(fonts, line, size),
         Some(levels) => bidi(fonts, line, size, &levels),
     }
@@ -142,7 +142,7 @@ fn bidi<'a>(fonts: &Fonts, line: &'a Line, size: f32, levels: &[Vec<Level>]) -> 
             units.push((level, start, x - start, first..drawn.segments.len()));
         }
     }
-    reorder(&mut units, &mut drawn.segments);
+    reorder(&mut units, &mut drawn.segments, line.rtl);
     drawn.segments.sort_by(|a, b| a.x.total_cmp(&b.x));
     let mut seen = vec![false; line.pieces.len()];
     for segment in &mut drawn.segments {
@@ -152,24 +152,46 @@ fn bidi<'a>(fonts: &Fonts, line: &'a Line, size: f32, levels: &[Vec<Level>]) -> 
 }
 
 /// The bidi embedding level of each byte of each piece's text, the pieces
-/// read as one line with a space between; `None` (all left to right) where
-/// no character is right to left.
-fn levels(texts: &[&str]) -> Option<Vec<Vec<Level>>> {
+/// read as one line with a space between, in the direction of the line's
+/// paragraph; `None` (all left to right) where the paragraph is left to
+/// right and no character is right to left.
+///
+/// A note call is isolated (LRI … PDI): it belongs to the word before it,
+/// and stays after it in the paragraph's direction, rather than join a
+/// right-to-left run as digits would.
+fn levels(line: &Line) -> Option<Vec<Vec<Level>>> {
     // Right-to-left scripts start at U+0590: a lead byte of 0xD6 or more.
     let rtl = |text: &str| text.bytes().any(|b| b >= 0xD6) && text.chars().any(is_rtl);
-    if !texts.iter().any(|text| rtl(text)) {
+    let pieces = line.pieces.iter();
+    if line.rtl.is_none() && !pieces.clone().any(|piece| rtl(&piece.text)) {
         return None;
     }
-    let line = texts.join(" ");
-    let info = BidiInfo::new(&line, Some(Level::ltr()));
-    let mut at = 0;
-    let levels = texts
-        .iter()
-        .map(|text| {
-            let levels = info.levels[at..at + text.len()].to_vec();
-            at += text.len() + 1;
-            levels
-        })
+    // A space after each piece, and an isolate's marks (3 bytes each).
+    let bytes: usize = pieces.clone().map(|piece| piece.text.len() + 7).sum();
+    let mut text = String::with_capacity(bytes);
+    let mut starts = Vec::with_capacity(line.pieces.len());
+    for (i, piece) in pieces.clone().enumerate() {
+        if i > 0 {
+            text.push(' ');
+        }
+        let isolated = piece.note.is_some();
+        if isolated {
+            text.push('\u{2066}');
+        }
+        starts.push(text.len());
+        text.push_str(&piece.text);
+        if isolated {
+            text.push('\u{2069}');
+        }
+    }
+    let base = match line.rtl {
+        Some(_) => Level::rtl(),
+        None => Level::ltr(),
+    };
+    let info = BidiInfo::new(&text, Some(base));
+    let levels = pieces
+        .zip(starts)
+        .map(|(piece, at)| info.levels[at..at + piece.text.len()].to_vec())
         .collect();
     Some(levels)
 }
@@ -190,17 +212,24 @@ fn runs(levels: &[Level]) -> Vec<(Level, Range<usize>)> {
 /// the lowest odd one, every stretch of units at that level or above is
 /// reversed, here by mirroring their places within the stretch, so that
 /// the gaps (justified spaces) between them keep their widths.
-fn reorder(units: &mut [Unit], segments: &mut [Segment]) {
+///
+/// A line of a right-to-left paragraph (`rtl`, the measure it was broken
+/// to) is at level 1 or above throughout: at that level it is mirrored
+/// within its measure, not its own width, so that it ends at the right
+/// edge and what hangs before its start (a list marker, a note's number)
+/// hangs after its end.
+fn reorder(units: &mut [Unit], segments: &mut [Segment], rtl: Option<f32>) {
     let Some(highest) = units.iter().map(|u| u.0.number()).max() else {
         return;
     };
-    let lowest_odd = units
-        .iter()
-        .map(|u| u.0.number())
-        .filter(|n| n % 2 == 1)
-        .min()
-        .unwrap_or(u8::MAX);
-    for level in (lowest_odd..=highest).rev() {
+    let lowest_odd = match rtl {
+        Some(_) => 1,
+        None => (units.iter().map(|u| u.0.number()))
+            .filter(|n| n % 2 == 1)
+            .min()
+            .unwrap_or(u8::MAX),
+    };
+    for level in (lowest_odd..=highest.max(lowest_odd)).rev() {
         let mut start = 0;
         while start < units.len() {
             if units[start].0.number() < level {
@@ -211,11 +240,13 @@ fn reorder(units: &mut [Unit], segments: &mut [Segment]) {
                 .find(|&i| units[i].0.number() < level)
                 .unwrap_or(units.len());
             let stretch = &mut units[start..end];
-            let left = stretch.iter().map(|u| u.1).fold(f32::INFINITY, f32::min);
-            let right = stretch
-                .iter()
-                .map(|u| u.1 + u.2)
-                .fold(f32::NEG_INFINITY, f32::max);
+            let (left, right) = match rtl {
+                Some(measure) if level == 1 => (0.0, measure),
+                _ => (
+                    stretch.iter().map(|u| u.1).fold(f32::INFINITY, f32::min),
+                    (stretch.iter().map(|u| u.1 + u.2)).fold(f32::NEG_INFINITY, f32::max),
+                ),
+            };
             for unit in stretch {
                 let moved = left + right - unit.1 - unit.2;
                 for segment in &mut segments[unit.3.clone()] {
@@ -230,6 +261,8 @@ fn reorder(units: &mut [Unit], segments: &mut [Segment]) {
 
 #[cfg(test)]
 mod tests {
+    use std::sync::Arc;
+
     use super::*;
     use crate::render::pdf::font::{FontMetrics, Style};
 
@@ -257,6 +290,7 @@ mod tests {
             .collect::<Vec<_>>();
         Line {
             pieces: pieces.into(),
+            rtl: None,
         }
     }
 
@@ -286,5 +320,114 @@ mod tests {
         // Glyphs of a word drawn from its last letter.
         let surname = &drawn.segments[1];
         assert_eq!(drawn.glyphs(surname)[0].cluster as usize, "כה".len());
+    }
+
+    /// `line` as a line of a right-to-left paragraph broken to `measure`.
+    fn right_to_left(mut line: Line, measure: f32) -> Line {
+        line.rtl = Some(measure);
+        line
+    }
+
+    /// `line` with its piece number `i` a call of note `n`, set small
+    /// right after the piece before it.
+    fn with_note(mut line: Line, i: usize, n: usize) -> Line {
+        let pieces = Arc::make_mut(&mut line.pieces);
+        let before = &pieces[i - 1];
+        let x = before.x + before.width;
+        let piece = &mut pieces[i];
+        piece.width *= 0.6;
+        (piece.x, piece.note) = (x, Some(n));
+        line
+    }
+
+    fn right_edge(drawn: &Drawn) -> f32 {
+        drawn
+            .segments
+            .iter()
+            .map(|s| s.x + s.width)
+            .fold(0.0, f32::max)
+    }
+
+    // See: #12
+    #[test]
+    fn sets_a_right_to_left_paragraph_from_the_right_edge() {
+        // "We appeal to the ILO urgently.": its last line, ragged.
+        let line = right_to_left(line(&["אנו", "פונים", "לארגון", "ILO", "בדחיפות."]), 300.0);
+        let drawn = segments(Fonts::embedded(), &line, 10.0);
+        // The first word at the right, the period at the left end.
+        let order = order(&drawn.segments);
+        assert_eq!(order, ["בדחיפות.", "ILO", "לארגון", "פונים", "אנו"]);
+        let last = &drawn.segments[0];
+        assert_eq!(drawn.glyphs(last)[0].cluster as usize, "בדחיפות".len());
+        assert!((right_edge(&drawn) - 300.0).abs() < 0.01);
+        let first = &drawn.segments[4];
+        assert!((first.x + first.width - 300.0).abs() < 0.01);
+        // The gaps between words are kept.
+        let width = line.width();
+        assert!((drawn.segments[0].x - (300.0 - width)).abs() < 0.01);
+    }
+
+    // See: #12
+    #[test]
+    fn a_right_to_left_line_without_hebrew_still_ends_at_the_right() {
+        // The number takes the direction of the letters before it (W7).
+        let line = right_to_left(line(&["ILO", "2021"]), 200.0);
+        let drawn = segments(Fonts::embedded(), &line, 10.0);
+        assert_eq!(order(&drawn.segments), ["ILO", "2021"]);
+        assert!((right_edge(&drawn) - 200.0).abs() < 0.01);
+    }
+
+    // See: #12
+    #[test]
+    fn a_left_to_right_paragraph_stays_at_the_left() {
+        let line = line(&["The", "office", "בתל", "אביב."]);
+        let drawn = segments(Fonts::embedded(), &line, 10.0);
+        assert_eq!(drawn.segments[0].x, 0.0);
+        assert!((right_edge(&drawn) - line.width()).abs() < 0.01);
+    }
+
+    // See: #12
+    #[test]
+    fn a_note_call_stays_after_the_right_to_left_word_it_follows() {
+        // "…office בתל אביב.[34]" in an English paragraph: the call at the
+        // right end, after the period, not before the Hebrew.
+        let english = with_note(line(&["office", "בתל", "אביב.", "34"]), 3, 34);
+        let drawn = segments(Fonts::embedded(), &english, 10.0);
+        assert_eq!(order(&drawn.segments), ["office", "אביב", "בתל", ".", "34"]);
+        let call = &drawn.segments[4];
+        assert!((call.x + call.width - english.width()).abs() < 0.01);
+        // In a Hebrew paragraph, it follows its word leftwards.
+        let hebrew = right_to_left(with_note(line(&["בתל", "אביב.", "34"]), 2, 34), 200.0);
+        let drawn = segments(Fonts::embedded(), &hebrew, 10.0);
+        assert_eq!(order(&drawn.segments), ["34", "אביב.", "בתל"]);
+        let (call, word) = (&drawn.segments[0], &drawn.segments[1]);
+        assert!((call.x + call.width - word.x).abs() < 0.01);
+        assert!((right_edge(&drawn) - 200.0).abs() < 0.01);
+    }
+
+    // See: #12
+    #[test]
+    fn a_marker_hanging_before_a_right_to_left_item_hangs_after_it() {
+        let mut line = right_to_left(line(&["פריט", "ראשון"]), 200.0);
+        let marker = Placed {
+            text: "•".to_owned(),
+            style: Style::Regular,
+            link: None,
+            x: -12.0,
+            width: 4.0,
+            hyphen: false,
+            note: None,
+            language: None,
+            tag: None,
+        };
+        Arc::make_mut(&mut line.pieces).insert(0, marker);
+        let drawn = segments(Fonts::embedded(), &line, 10.0);
+        assert_eq!(order(&drawn.segments), ["ראשון", "פריט", "•"]);
+        // Mirrored within the measure: it ends as far past its right edge
+        // as it started before its left.
+        let bullet = &drawn.segments[2];
+        assert!((bullet.x + bullet.width - 212.0).abs() < 0.01);
+        let text = &drawn.segments[1];
+        assert!((text.x + text.width - 200.0).abs() < 0.01);
     }
 }
