@@ -129,6 +129,9 @@ struct Paragraph<'t> {
     sums: Vec<Sums>,
     /// Some text is split where it must.
     split: bool,
+    /// The width of each piece set whole (with no break in it), else NaN:
+    /// a second pass takes them rather than measure again.
+    whole: Vec<f32>,
 }
 
 /// What the items of a line add up to.
@@ -178,7 +181,7 @@ pub(super) fn lines(breaker: &Breaker, words: &[Word]) -> Vec<Line> {
 /// The lines of a paragraph without hard breaks: without hyphenation where
 /// that sets it well enough, else hyphenated.
 fn set(breaker: &Breaker, words: &[&[Piece]]) -> Vec<Line> {
-    let plain = Paragraph::new(breaker, words, false);
+    let plain = Paragraph::new(breaker, words, None);
     // A word split that hyphenation might have broken better waits for it.
     if !plain.split
         && let Some(nodes) = plain.breaks(breaker, &FIRST)
@@ -186,7 +189,7 @@ fn set(breaker: &Breaker, words: &[&[Piece]]) -> Vec<Line> {
         return plain.lines(breaker, &nodes);
     }
     let hyphenated = match breaker.language {
-        Some(_) => Paragraph::new(breaker, words, true),
+        Some(_) => Paragraph::new(breaker, words, Some(&plain.whole)),
         None => plain,
     };
     let nodes = HYPHENATED
@@ -197,19 +200,21 @@ fn set(breaker: &Breaker, words: &[&[Piece]]) -> Vec<Line> {
 }
 
 impl<'t> Paragraph<'t> {
-    /// `words` as items, hyphenated or not, what is too wide for a line
+    /// `words` as items, hyphenated after a first pass (given the widths
+    /// of the pieces it set whole) or not, what is too wide for a line
     /// split.
-    fn new(breaker: &Breaker, words: &[&[Piece<'t>]], hyphenate: bool) -> Paragraph<'t> {
+    fn new(breaker: &Breaker, words: &[&[Piece<'t>]], first: Option<&[f32]>) -> Paragraph<'t> {
         let mut paragraph = Paragraph {
             pieces: Vec::new(),
             items: Vec::new(),
             sums: Vec::new(),
             split: false,
+            whole: Vec::new(),
         };
         for (w, word) in words.iter().enumerate() {
-            let hyphens = match hyphenate {
-                true => breaker.hyphenation(word).unwrap_or_default(),
-                false => Vec::new(),
+            let hyphens = match first {
+                Some(_) => breaker.hyphenation(word).unwrap_or_default(),
+                None => Vec::new(),
             };
             for (p, &piece) in word.iter().enumerate() {
                 if p == 0 && w > 0 || piece.tied && p > 0 {
@@ -227,7 +232,9 @@ impl<'t> Paragraph<'t> {
                 } else {
                     Vec::new()
                 };
-                paragraph.push_piece(breaker, piece, &points);
+                let known = first.and_then(|widths| widths.get(paragraph.pieces.len()));
+                let known = known.copied().filter(|width| points.is_empty() && !width.is_nan());
+                paragraph.push_piece(breaker, piece, &points, known);
             }
         }
         paragraph.sum();
@@ -235,8 +242,15 @@ impl<'t> Paragraph<'t> {
         paragraph
     }
 
-    /// Adds `piece` as text, with breaks at `points` (byte offsets, in order).
-    fn push_piece(&mut self, breaker: &Breaker, piece: Piece<'t>, points: &[(usize, Break)]) {
+    /// Adds `piece` as text, with breaks at `points` (byte offsets, in
+    /// order); `width` wide where it was measured before.
+    fn push_piece(
+        &mut self,
+        breaker: &Breaker,
+        piece: Piece<'t>,
+        points: &[(usize, Break)],
+        width: Option<f32>,
+    ) {
         let index = self.pieces.len();
         self.pieces.push(Piece {
             tied: false,
@@ -255,7 +269,19 @@ impl<'t> Paragraph<'t> {
             });
             from = at;
         }
-        self.push_text(breaker, index, from, piece.text.len());
+        match width {
+            Some(width) => self.items.push(Item {
+                kind: Kind::Text {
+                    piece: index,
+                    from: 0,
+                    to: piece.text.len(),
+                },
+                width,
+            }),
+            None => self.push_text(breaker, index, from, piece.text.len()),
+        }
+        let whole = self.items.last().filter(|_| points.is_empty());
+        self.whole.push(whole.map_or(f32::NAN, |item| item.width));
     }
 
     /// Adds bytes `from..to` of piece number `piece` as text.
