@@ -233,7 +233,9 @@ impl<'t> Paragraph<'t> {
                     Vec::new()
                 };
                 let known = first.and_then(|widths| widths.get(paragraph.pieces.len()));
-                let known = known.copied().filter(|width| points.is_empty() && !width.is_nan());
+                let known = known
+                    .copied()
+                    .filter(|width| points.is_empty() && !width.is_nan());
                 paragraph.push_piece(breaker, piece, &points, known);
             }
         }
