@@ -85,6 +85,36 @@ pub(crate) fn url(url: &str) -> Option<Diagnostic> {
     })
 }
 
+/// The first character of `text` that `is`, typed or written as a
+/// numeric character reference (`&#x202E;`, `&#8238;`: Markdown turns one
+/// into the character), with how it was written where it was a reference.
+fn find(text: &str, is: impl Fn(char) -> bool) -> Option<(char, String)> {
+    if let Some(c) = text.chars().find(|&c| is(c)) {
+        return Some((c, String::new()));
+    }
+    let mut rest = text;
+    while let Some(at) = rest.find("&#") {
+        let reference = &rest[at..];
+        rest = &reference[2..];
+        let (digits, radix) = match rest.strip_prefix(['x', 'X']) {
+            Some(hex) => (hex, 16),
+            None => (rest, 10),
+        };
+        let end = digits
+            .find(|c: char| !c.is_digit(radix))
+            .unwrap_or(digits.len());
+        let c = (digits[end..].starts_with(';'))
+            .then(|| u32::from_str_radix(&digits[..end], radix).ok())
+            .flatten()
+            .and_then(char::from_u32);
+        if let Some(c) = c.filter(|&c| is(c)) {
+            let written = &reference[..reference.len() - digits.len() + end + 1];
+            return Some((c, format!(" (written {written})")));
+        }
+    }
+    None
+}
+
 /// True for the bidi embeddings, overrides and isolates (U+202A–U+202E,
 /// U+2066–U+2069): invisible, they reorder the text around them (in a
 /// letter, the words of a sentence the template writes after a name). The
@@ -133,12 +163,12 @@ pub(crate) fn strings(
                     Diagnostic::new("blank-value", format!("{path} is blank"))
                         .hint("give a value, or leave the key out"),
                 ));
-            } else if let Some(c) = text.chars().find(|&c| is_direction_control(c)) {
+            } else if let Some((c, written)) = find(text, is_direction_control) {
                 out.push((
                     path.clone(),
                     Diagnostic::new(
                         "direction-control",
-                        format!("direction control U+{:04X} in {path}", c as u32),
+                        format!("direction control U+{:04X}{written} in {path}", c as u32),
                     )
                     .hint(
                         "remove it: each paragraph takes its direction from its own \
@@ -146,21 +176,22 @@ pub(crate) fn strings(
                          the text printed around it",
                     ),
                 ));
-            } else if text.contains(['\n', '\r']) && is_one_line(path) {
+            } else if text.contains(['\n', '\r', '\u{2028}', '\u{2029}']) && is_one_line(path) {
                 out.push((
                     path.clone(),
                     Diagnostic::new("line-break", format!("line break in {path}"))
                         .hint("write it on one line: it is printed as one (an address takes a line per element of `address`)"),
                 ));
-            } else if let Some(c) = text.chars().find(|&c| {
+            } else if let Some((c, written)) = find(text, |c| {
                 (c.is_control() && !matches!(c, '\n' | '\t' | '\r'))
+                    || matches!(c, '\u{2028}' | '\u{2029}')
                     || crate::evidence::is_reserved(c)
             }) {
                 out.push((
                     path.clone(),
                     Diagnostic::new(
                         "control-character",
-                        format!("control character U+{:04X} in {path}", c as u32),
+                        format!("control character U+{:04X}{written} in {path}", c as u32),
                     )
                     .hint("remove it: it would reach letters and mail headers unseen"),
                 ));
@@ -199,7 +230,7 @@ pub(crate) fn strings(
 /// two, and push the recipient block past its window unseen. (Ids and tags
 /// have checks of their own.) (Ids and tags
 /// have checks of their own.)
-const ONE_LINE: [&str; 28] = [
+const ONE_LINE: [&str; 30] = [
     "address",
     "article",
     "cc",
@@ -225,9 +256,11 @@ const ONE_LINE: [&str; 28] = [
     "role",
     "salutation",
     "surname",
+    "tags",
     "title",
     "title_dative",
     "url",
+    "website",
 ];
 
 /// True for the key path of a value printed on one line ([`ONE_LINE`]),
@@ -239,11 +272,9 @@ fn is_one_line(path: &str) -> bool {
     let mut keys = path
         .rsplit('.')
         .map(|key| key.split('[').next().unwrap_or(key));
-    let mut key = keys.next().unwrap_or_default();
-    if key.len() == 2 && key.bytes().all(|b| b.is_ascii_lowercase()) {
-        key = keys.next().unwrap_or_default();
-    }
-    ONE_LINE.contains(&key)
+    let key = keys.next().unwrap_or_default();
+    let language = key.len() == 2 && key.bytes().all(|b| b.is_ascii_lowercase());
+    ONE_LINE.contains(&key) || language && keys.next().is_some_and(|key| ONE_LINE.contains(&key))
 }
 
 /// True for a key path inside the free-form `vars` table.
@@ -600,6 +631,7 @@ mod tests {
         let value = serde_json::json!({
             "recipient": [{"name": "Sara\nCohen", "title": {"ru": "а\r\nб"},
                            "address": ["Street 1\nBox 5"]}],
+            "cc": ["fnp\nr"],
             "body": "two\n\nparagraphs",
             "incident": [{"summary": "one\ntwo"}],
             "vars": {"name": "free\nform"},
@@ -610,9 +642,34 @@ mod tests {
         assert_eq!(
             said,
             [
+                "line break in cc[0]",
                 "line break in recipient[0].address[0]",
                 "line break in recipient[0].name",
                 "line break in recipient[0].title.ru",
+            ]
+        );
+    }
+
+    // See: #12 (Markdown turned "&#x202E;" in the body into an override,
+    // and "&#x1B;" into an escape that broke the DOCX's XML)
+    #[test]
+    fn refuses_characters_written_as_references_and_line_separators() {
+        let value = serde_json::json!({
+            "body": "We wr&#x202E;ite &amp; &#8238; &#x2028; &#65;",
+            "demands": ["a &#27; b", "fine &#x41; &#10;"],
+            "recipient": [{"name": "Sar\u{2028}a"}],
+            "subject": "a\u{2029}b",
+        });
+        let mut out = Vec::new();
+        strings(&value, &mut String::new(), &mut out);
+        let said: Vec<&str> = out.iter().map(|(_, d)| d.message.as_str()).collect();
+        assert_eq!(
+            said,
+            [
+                "direction control U+202E (written &#x202E;) in body",
+                "control character U+001B (written &#27;) in demands[0]",
+                "line break in recipient[0].name",
+                "control character U+2029 in subject",
             ]
         );
     }

@@ -99,6 +99,15 @@ fn fonts_the_pdf_cannot_use_are_refused_at_load() {
             patched(b"OS/2", 8, &[2, 0]),
             "the font's licence (OS/2 fsType) allows embedding its bitmaps only, and the PDF embeds outlines; an archival PDF must embed its fonts",
         ),
+        // Each bit on its own, whatever the usage bits say.
+        (
+            patched(b"OS/2", 8, &[1, 8]),
+            "the font's licence (OS/2 fsType) forbids embedding a subset of it (no subsetting), and the PDF embeds only the glyphs it uses; an archival PDF must embed its fonts",
+        ),
+        (
+            patched(b"OS/2", 8, &[2, 4]),
+            "the font's licence (OS/2 fsType) allows embedding its bitmaps only, and the PDF embeds outlines; an archival PDF must embed its fonts",
+        ),
         (
             without(b"glyf"),
             "the font has no outlines (no glyf or CFF table: a bitmap font?)",

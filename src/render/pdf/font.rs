@@ -345,7 +345,7 @@ impl Face {
     /// are drawn from left to right: simple text glyph by glyph, other text
     /// shaped (right to left where `rtl`).
     pub fn glyphs(&self, text: &str, rtl: bool) -> Vec<Glyph> {
-        if text.chars().all(is_simple) {
+        if !rtl && text.chars().all(is_simple) {
             let mut glyphs = Vec::with_capacity(text.len());
             self.push_simple_glyphs(text, false, &mut glyphs);
             return glyphs;
@@ -570,10 +570,12 @@ impl Fonts {
         glyphs: &mut Vec<Glyph>,
         mut run: impl FnMut(usize, Range<usize>, Range<usize>, &[Glyph]),
     ) {
-        // Nearly all text: simple, and all in the style's first face.
+        // Nearly all text: simple, and all in the style's first face. Set
+        // right to left, even simple text is shaped: brackets are mirrored,
+        // "(" drawn as ")" (UBA L4), and glyphs come in the order drawn.
         let first = self.chains[style.index()][0];
         let start = glyphs.len();
-        if self.faces[first].push_simple_glyphs(text, true, glyphs) {
+        if !rtl && self.faces[first].push_simple_glyphs(text, true, glyphs) {
             return run(first, 0..text.len(), start..glyphs.len(), &glyphs[start..]);
         }
         let mut runs = self.runs(style, text);

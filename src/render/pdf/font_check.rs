@@ -7,7 +7,7 @@
 use std::ops::RangeInclusive;
 
 use subsetter::GlyphRemapper;
-use ttf_parser::{Face, GlyphId, Permissions};
+use ttf_parser::{Face, GlyphId, Tag};
 
 /// The advances, in ems, of the space and of `n` in a usable font.
 const ADVANCE: RangeInclusive<f32> = 0.05..=2.0;
@@ -30,16 +30,21 @@ pub fn check_font(data: &[u8]) -> Result<(), String> {
 }
 
 /// Refuses a font whose licence (OS/2 fsType) forbids embedding it, or
-/// embedding a subset (the PDF always embeds a subset).
+/// embedding a subset (the PDF always embeds a subset). The bits are read
+/// as they are, whatever the table's version: the usage bits by the most
+/// permissive set (restricted only alone; bit 0 is reserved), the subset
+/// and bitmap bits each on its own.
 fn licence(face: &Face<'_>) -> Result<(), String> {
-    let Some(os2) = face.tables().os2 else {
+    let os2 = face.raw_face().table(Tag::from_bytes(b"OS/2"));
+    let Some(&[high, low]) = os2.and_then(|table| table.get(8..10)) else {
         return Ok(());
     };
-    let refused = if os2.permissions() == Some(Permissions::Restricted) {
+    let bits = u16::from_be_bytes([high, low]);
+    let refused = if bits & 0x000E == 0x0002 {
         "forbids embedding it in a document (restricted licence)"
-    } else if !os2.is_subsetting_allowed() {
+    } else if bits & 0x0100 != 0 {
         "forbids embedding a subset of it (no subsetting), and the PDF embeds only the glyphs it uses"
-    } else if !os2.is_outline_embedding_allowed() {
+    } else if bits & 0x0200 != 0 {
         "allows embedding its bitmaps only, and the PDF embeds outlines"
     } else {
         return Ok(());

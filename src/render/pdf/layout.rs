@@ -204,7 +204,10 @@ pub(crate) fn address_lines(metrics: &dyn FontMetrics, text: &str, width_mm: f32
 }
 
 /// `text` in the regular face at `size`, broken at spaces (not hyphenated)
-/// to `width`: an address line, on a letter, an envelope or a label.
+/// to `width`: an address line, on a letter, an envelope or a label. Set
+/// flush left whatever its script, as the frame is: an address block reads
+/// as one, and a Hebrew name over an English title would otherwise start
+/// at the right, its title at the left.
 pub(crate) fn ragged_lines(
     metrics: &dyn FontMetrics,
     text: &str,
@@ -219,7 +222,7 @@ pub(crate) fn ragged_lines(
         language: None,
         memo: None,
     };
-    breaker.paragraph(&[styled(text, Style::Regular)])
+    breaker.lines(&[styled(text, Style::Regular)])
 }
 
 /// Lays a letter out on pages of `paper`, taking paragraphs broken before

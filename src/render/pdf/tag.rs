@@ -189,7 +189,9 @@ impl<'a> Tagger<'a> {
         match (piece.tag, &piece.link, &piece.language) {
             (Some(tag), _, _) => Mark::Node(tag),
             (None, Some(link), _) => Mark::Link(link),
-            (None, None, Some(language)) if language != self.language => Mark::Span(language),
+            (None, None, Some(language)) if !same_language(language, self.language) => {
+                Mark::Span(language)
+            }
             _ => Mark::Node(self.current.unwrap_or_default()),
         }
     }
@@ -673,6 +675,18 @@ pub(super) fn xmp(letter: &Letter) -> Vec<u8> {
     xmp.finish(None).into_bytes()
 }
 
+/// True where two language tags name one language (`EN`, `en-GB` and `en`):
+/// text in it needs no span of its own.
+fn same_language(a: &str, b: &str) -> bool {
+    let primary = |tag: &str| {
+        tag.split('-')
+            .next()
+            .unwrap_or_default()
+            .to_ascii_lowercase()
+    };
+    primary(a) == primary(b)
+}
+
 #[cfg(test)]
 mod tests {
     use lopdf::content::Content as Decoded;
@@ -684,6 +698,14 @@ mod tests {
     use crate::render::pdf::layout::tests::{letter, run};
     use crate::render::pdf::layout::{Item, Role, layout};
     use crate::render::pdf::{Paper, pdf};
+
+    // See: #12 (a source in "EN" in an English letter was a span)
+    #[test]
+    fn tells_one_language_in_other_spellings() {
+        use super::same_language;
+        assert!(same_language("EN", "en") && same_language("en-GB", "en"));
+        assert!(!same_language("be", "en") && !same_language("sr-Latn", "ru"));
+    }
 
     /// A letter of three pages: a quote, a list, and long paragraphs.
     fn long_letter() -> crate::letter::Letter {

@@ -323,6 +323,26 @@ mod tests {
     }
 
     /// `line` as a line of a right-to-left paragraph broken to `measure`.
+    // See: #12 (brackets around English words in a Hebrew paragraph were
+    // drawn unmirrored: ")International Labour Organization(")
+    #[test]
+    fn mirrors_brackets_set_right_to_left() {
+        let line = right_to_left(line(&["שלום", "(ILO", "Geneva)", "שלום."]), 200.0);
+        let drawn = segments(Fonts::embedded(), &line, 10.0);
+        let face = Fonts::embedded().primary(Style::Regular);
+        let shown: Vec<(&str, Vec<u16>)> = (drawn.segments.iter())
+            .map(|s| (s.text, drawn.glyphs(s).iter().map(|g| g.id).collect()))
+            .collect();
+        let (open, close) = (face.glyph('(').0, face.glyph(')').0);
+        // Drawn from the left: the closing bracket, as "(", then the
+        // opening one, as ")".
+        let brackets: Vec<(&str, u16)> = (shown.iter())
+            .filter(|(text, _)| text.contains(['(', ')']))
+            .map(|(text, ids)| (*text, ids[0]))
+            .collect();
+        assert_eq!(brackets, [(")", open), ("(", close)], "{shown:?}");
+    }
+
     fn right_to_left(mut line: Line, measure: f32) -> Line {
         line.rtl = Some(measure);
         line
