@@ -198,8 +198,9 @@ pub struct Face {
     face: rustybuzz::Face<'static>,
     /// Font units per em.
     pub units_per_em: f32,
-    /// (glyph id, advance) of every character below `CACHED`.
-    cache: Vec<(u16, u16)>,
+    /// (glyph id, advance) of every character below `CACHED`, looked up
+    /// at the first use: a fallback face a letter never needs costs nothing.
+    cache: OnceLock<Box<[(u16, u16)]>>,
     kern_lookups: Vec<u16>,
     /// This face's number, unique in the process.
     pub id: u32,
@@ -209,9 +210,6 @@ impl Face {
     /// Parses a font file; `None` where it is no font.
     fn load(name: &'static str, data: &'static [u8]) -> Option<Face> {
         let face = rustybuzz::Face::from_slice(data, 0)?;
-        let cache = (0..CACHED as u32)
-            .map(|c| char::from_u32(c).map_or((0, 0), |c| lookup(&face, c)))
-            .collect();
         let kern_lookups = face
             .tables()
             .gpos
@@ -232,7 +230,7 @@ impl Face {
             data,
             units_per_em: face.units_per_em() as f32,
             face,
-            cache,
+            cache: OnceLock::new(),
             kern_lookups,
             id: FACE_IDS.fetch_add(1, Ordering::Relaxed),
         })
@@ -245,7 +243,12 @@ impl Face {
 
     /// Glyph id and advance of `c`; glyph 0 where the font has none.
     pub fn glyph(&self, c: char) -> (u16, u16) {
-        match self.cache.get(c as usize) {
+        let cache = self.cache.get_or_init(|| {
+            (0..CACHED as u32)
+                .map(|c| char::from_u32(c).map_or((0, 0), |c| lookup(&self.face, c)))
+                .collect()
+        });
+        match cache.get(c as usize) {
             Some(&cached) => cached,
             None => lookup(&self.face, c),
         }
