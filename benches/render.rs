@@ -124,7 +124,8 @@ fn render(c: &mut Criterion) {
         });
     }
     // Nothing remembered from the letter before: every paragraph broken
-    // (issue #12: optimal breaking within 20 % of first fit's time).
+    // (issue #12: what optimal breaking costs over first fit shows here;
+    // bench/compare-rev.sh runs it against the code before).
     c.bench_function("ilo letter: pdf, nothing remembered", |b| {
         b.iter_batched(
             || PdfOptions {
