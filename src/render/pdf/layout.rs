@@ -906,6 +906,14 @@ impl Pager<'_> {
                 self.parent.set(outer);
             }
             Block::List { start, items } => {
+                // A paragraph that leads into the list ("Further cases:")
+                // goes over a page break with its first item.
+                if let Some(lead) = chunks.last_mut().filter(|chunk| {
+                    let last = chunk.rows.last().and_then(|row| row.line.pieces.last());
+                    last.is_some_and(|piece| piece.text.ends_with(':'))
+                }) {
+                    lead.keep_with_next = true;
+                }
                 // Deep in a nest, items stop indenting and markers go inline.
                 let indent = if width - INDENT >= NARROWEST {
                     INDENT
@@ -2358,6 +2366,33 @@ pub(crate) mod tests {
                 }
             }
         }
+    }
+
+    // See: #12 ("Further cases:" stood alone at the foot of a page, its
+    // cases on the next)
+    #[test]
+    fn a_paragraph_leading_into_a_list_goes_over_a_break_with_it() {
+        let page_of = |layout: &Layout, word: &str| {
+            (layout.pages.iter()).position(|page| {
+                page.iter().any(|item| {
+                    matches!(item, Item::Text(t) if t.line.pieces.iter().any(|p| p.text == word))
+                })
+            })
+        };
+        let mut moved = 0;
+        for n in 1..40 {
+            let mut body: Vec<Block> = (0..n).map(|k| paragraph(k, 3)).collect();
+            body.push(Block::Paragraph(vec![run("Further cases:")]));
+            // Cases enough that the closing's own keep does not reach back.
+            let mut items = vec![vec![Block::Paragraph(vec![run("firstcase")])]];
+            items.extend((0..8).map(|k| vec![paragraph(100 + k, 3)]));
+            body.push(Block::List { start: None, items });
+            let layout = layout(&letter(body), Paper::A4, &Fixed, None).unwrap();
+            let (lead, first) = (page_of(&layout, "cases:"), page_of(&layout, "firstcase"));
+            assert_eq!(lead, first, "{n} paragraphs");
+            moved += usize::from(page_of(&layout, "p0") != lead);
+        }
+        assert!(moved > 0, "no length put the list on another page");
     }
 
     #[test]
