@@ -375,6 +375,15 @@ impl Face {
                     offset: (position.x_offset, position.y_offset),
                 }
             })
+            // An invisible character the font has no glyph for (a Hangul
+            // filler, a line separator) shows nothing, not .notdef, which
+            // PDF/A forbids; its text still extracts, given apart.
+            .filter(|glyph| {
+                let c = text
+                    .get(glyph.cluster as usize..)
+                    .and_then(|t| t.chars().next());
+                glyph.id != 0 || !c.is_some_and(is_invisible)
+            })
             .collect()
     }
 
@@ -741,6 +750,22 @@ mod tests {
         assert_eq!(first(Style::Bold), 0);
         assert_ne!(first(Style::Regular), 0);
         assert_ne!(first(Style::Italic), 0);
+    }
+
+    // See: #12 (a Hangul filler drew .notdef in a PDF claiming PDF/A)
+    #[test]
+    fn draws_no_notdef_for_invisible_characters() {
+        let face = Fonts::embedded().primary(Style::Regular);
+        for text in [
+            "a\u{3164}b",
+            "a\u{115F}\u{1160}b",
+            "a\u{FFA0}b",
+            "a\u{1BCA0}b",
+        ] {
+            let glyphs = face.glyphs(text, false);
+            assert!(glyphs.iter().all(|g| g.id != 0), "{text:?}: {glyphs:?}");
+            assert_eq!(glyphs.len(), 2, "{text:?}");
+        }
     }
 
     #[test]
