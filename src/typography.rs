@@ -50,6 +50,7 @@
 //! citation tokens of [`evidence`](crate::evidence) are resolved into note
 //! runs before this stage runs.
 
+use std::cell::RefCell;
 use std::ops::Range;
 
 use crate::lang::Language;
@@ -116,21 +117,74 @@ fn typeset_text(text: &str, language: Language, kind: Text) -> String {
 /// Link targets are never changed, nor the text of note references,
 /// inline code, hard breaks and links whose text is their address.
 pub(crate) fn typeset_runs(runs: &mut [Run], language: Language) {
-    let mut cells = Vec::new();
-    for (i, run) in runs.iter().enumerate() {
-        let fixed = is_fixed(run);
-        cells.extend(run.text.chars().map(|c| Cell { c, run: i, fixed }));
-    }
-    apply(&mut cells, language, Text::Prose);
-    let mut texts = vec![String::new(); runs.len()];
-    for cell in &cells {
-        texts[cell.run].push(cell.c);
-    }
+    let key: Vec<(&str, bool)> = (runs.iter())
+        .map(|run| (run.text.as_str(), is_fixed(run)))
+        .collect();
+    let texts = TYPESET.with_borrow_mut(|memo| memo.get(language, &key));
+    let texts = texts.unwrap_or_else(|| {
+        let mut cells = Vec::new();
+        for (i, &(text, fixed)) in key.iter().enumerate() {
+            cells.extend(text.chars().map(|c| Cell { c, run: i, fixed }));
+        }
+        apply(&mut cells, language, Text::Prose);
+        let mut texts = vec![String::new(); runs.len()];
+        for cell in &cells {
+            texts[cell.run].push(cell.c);
+        }
+        TYPESET.with_borrow_mut(|memo| memo.insert(language, &key, &texts));
+        texts
+    });
     for (run, text) in runs.iter_mut().zip(texts) {
         if run.text != text {
             run.text = text;
         }
     }
+}
+
+/// A paragraph as typeset: its language, each run's text and whether it is
+/// fixed, and the texts typeset.
+type Typeset = (Language, Vec<(String, bool)>, Vec<String>);
+
+/// Paragraphs typeset so far, per thread: the letters of a mailing share
+/// most of theirs. Direct-mapped by the paragraph's hash; a collision only
+/// costs typesetting again, and a paragraph over 16 KiB is not kept.
+struct TypesetMemo {
+    slots: Vec<Option<Typeset>>,
+}
+
+impl TypesetMemo {
+    const SLOTS: usize = 1 << 10;
+    const LONGEST: usize = 16 * 1024;
+
+    fn slot(language: Language, key: &[(&str, bool)]) -> usize {
+        use std::hash::{Hash, Hasher};
+        let mut hasher = std::hash::DefaultHasher::new();
+        (language, key).hash(&mut hasher);
+        hasher.finish() as usize & (Self::SLOTS - 1)
+    }
+
+    fn get(&self, language: Language, key: &[(&str, bool)]) -> Option<Vec<String>> {
+        let (known, runs, texts) = self.slots[Self::slot(language, key)].as_ref()?;
+        let same = *known == language
+            && runs.len() == key.len()
+            && (runs.iter().zip(key))
+                .all(|((text, fixed), (other, f))| text == other && fixed == f);
+        same.then(|| texts.clone())
+    }
+
+    fn insert(&mut self, language: Language, key: &[(&str, bool)], texts: &[String]) {
+        if key.iter().map(|(text, _)| text.len()).sum::<usize>() > Self::LONGEST {
+            return;
+        }
+        let runs = (key.iter()).map(|&(text, fixed)| (text.to_owned(), fixed));
+        self.slots[Self::slot(language, key)] = Some((language, runs.collect(), texts.to_vec()));
+    }
+}
+
+thread_local! {
+    static TYPESET: RefCell<TypesetMemo> = RefCell::new(TypesetMemo {
+        slots: vec![None; TypesetMemo::SLOTS],
+    });
 }
 
 /// Typesets every printed text of `letter` in its language: body and
@@ -740,6 +794,44 @@ fn is_short_word(word: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    // See: #12 (the 100,000-letter check typeset each letter's paragraphs
+    // again: 42 % of its time)
+    #[test]
+    fn remembers_paragraphs_typeset_without_mixing_them() {
+        let paragraph = |text: &str, code: bool| {
+            vec![Run {
+                text: text.into(),
+                code,
+                ..Run::default()
+            }]
+        };
+        let cases = [
+            (
+                paragraph("the \"Metal\" Union", false),
+                En,
+                "the “Metal” Union",
+            ),
+            (
+                paragraph("the \"Metal\" Union", true),
+                En,
+                "the \"Metal\" Union",
+            ),
+            (
+                paragraph("the \"Metal\" Union", false),
+                Ru,
+                "the «Metal» Union",
+            ),
+            (paragraph("2020-2021", false), En, "2020–2021"),
+        ];
+        for _ in 0..3 {
+            for (runs, language, expected) in &cases {
+                let mut runs = runs.clone();
+                typeset_runs(&mut runs, *language);
+                assert_eq!(runs[0].text, *expected, "{language:?}");
+            }
+        }
+    }
 
     #[test]
     fn addresses_keep_the_hyphens_of_their_postcodes() {
