@@ -20,7 +20,7 @@
 
 use super::breaking::Line;
 use super::font::FontMetrics;
-use super::layout::{Item, Layout, MM, TextLine, ragged_lines};
+use super::layout::{ASCENT, DESCENT, Item, Layout, MM, RETURN_SIZE, TextLine, ragged_lines};
 use crate::error::{Diagnostic, Error};
 use crate::letter::Letter;
 use crate::postal::Paper;
@@ -166,13 +166,8 @@ const LINES: usize = 8;
 /// The lines of an envelope's address zone (a longer address reaches
 /// higher): those of the DIN 5008 window.
 const ZONE_LINES: usize = 6;
-/// The size of the return address.
-const RETURN_SIZE: f32 = 7.0;
 /// From the top and left edges to the return address.
 const RETURN_MARGIN: f32 = 10.0 * MM;
-/// Ascent and descent of the text face, in ems (Liberation Serif).
-const ASCENT: f32 = 0.891;
-const DESCENT: f32 = 0.216;
 
 /// The envelope of `letter`: the return address top left, the recipient in
 /// the address zone.

@@ -58,7 +58,7 @@ fn licence(face: &Face<'_>) -> Result<(), String> {
 /// loca, or CFF), or without horizontal metrics.
 fn outlines(face: &Face<'_>) -> Result<(), String> {
     let raw = face.raw_face();
-    let has = |tag: &[u8; 4]| raw.table(ttf_parser::Tag::from_bytes(tag)).is_some();
+    let has = |tag: &[u8; 4]| raw.table(Tag::from_bytes(tag)).is_some();
     if !has(b"glyf") && !has(b"CFF ") {
         return Err(match has(b"CFF2") {
             true => "the font has CFF2 outlines, which cannot be embedded; use its TrueType (.ttf) or CFF (.otf) form".to_owned(),

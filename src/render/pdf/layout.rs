@@ -180,14 +180,18 @@ const CELL_PAD: f32 = 3.0;
 /// registry's organisations (FNPR's is 81 mm at 10 pt) fit its 6 lines of
 /// 80 mm. The zones of each layout are in [`crate::postal`].
 pub(crate) const ADDRESS_SIZE: f32 = 9.5;
-/// From the top of the zone to the first baseline: Liberation Serif's
-/// ascender (0.891 em), so that no letter rises above the zone; the last
-/// line's descender (0.216 em) then ends above its foot.
-const ADDRESS_ASCENT: f32 = 0.891 * ADDRESS_SIZE;
-const ADDRESS_DESCENT: f32 = 0.216 * ADDRESS_SIZE;
-/// The return-address line: its size, and from its baseline to the top of
-/// the address zone (its underline between).
-const RETURN_SIZE: f32 = 7.0;
+/// Liberation Serif's ascender and descender, in ems: where an address
+/// starts below the top of its zone (window, envelope, label), so that no
+/// letter rises above it, and where its last line ends.
+pub(super) const ASCENT: f32 = 0.891;
+pub(super) const DESCENT: f32 = 0.216;
+/// From the top of the zone to the first baseline, and below the last.
+const ADDRESS_ASCENT: f32 = ASCENT * ADDRESS_SIZE;
+const ADDRESS_DESCENT: f32 = DESCENT * ADDRESS_SIZE;
+/// The return address, in the window and on the envelope: its size.
+pub(super) const RETURN_SIZE: f32 = 7.0;
+/// From the return-address line's baseline to the top of the address zone
+/// (its underline between).
 const RETURN_GAP: f32 = 3.5;
 /// Where fold and punch marks start at the left edge, and their lengths.
 const MARK_LEFT: f32 = 3.5 * MM;
